@@ -1,0 +1,22 @@
+package dev.goroscope.snapshot;
+
+/**
+ * One goroutine as read from the target's memory at attach time.
+ *
+ * @param goid goroutine id
+ * @param parentGoid the creator's id (Go 1.21+), 0 when the binary has no such field
+ * @param status {@code g.atomicstatus} without the GC-scan bit
+ * @param waitReason the raw wait reason byte (meaningful when status is waiting)
+ * @param creationPc {@code g.gopc}
+ * @param startPc {@code g.startpc}
+ */
+public record LiveGoroutine(
+    long goid, long parentGoid, int status, int waitReason, long creationPc, long startPc) {
+
+  /** Go's _Gwaiting. */
+  public static final int STATUS_WAITING = 4;
+
+  public boolean isWaiting() {
+    return status == STATUS_WAITING;
+  }
+}

@@ -1,0 +1,3 @@
+module goroscope.dev/snapshotprog
+
+go 1.19
