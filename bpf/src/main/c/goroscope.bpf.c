@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: (BSD-2-Clause OR GPL-2.0)
+/*
+ * goroscope kernel side: uprobe programs on a Go (linux/amd64, register ABI) target.
+ *
+ * Every uprobe hit costs 7-17 us of trap on this class of machine, so each program does the
+ * least it can: a tgid check, a handful of 8-byte user reads, one ring buffer reservation.
+ * No loops, no strings. All Go layout knowledge comes from the volatile const values below,
+ * which user space patches into .rodata before load (from the binary's DWARF / the built-in
+ * table). The programs are attached per target pid, so other processes running the same
+ * executable never trap; the tgid check is a second line of defence.
+ *
+ * Entry probes (goexit1, cancel, gopark, ready) must be attached AFTER the stack-check
+ * prologue: when a function has to grow its stack, morestack re-runs it from its first
+ * instruction and an entry probe there would fire twice. Argument registers are still
+ * intact right after the prologue's conditional jump.
+ */
+#include <linux/bpf.h>
+#include <asm/ptrace.h>
+#include <bpf/bpf_helpers.h>
+
+#include "goroscope_events.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* ---- set by user space before load ---- */
+
+/* Target process (tgid); events from any other process are dropped. */
+volatile const __u32 target_tgid = 0;
+
+/* runtime.g / runtime.m field offsets. 0 means "field not present in this Go version". */
+volatile const __u32 off_g_m = 48;
+volatile const __u32 off_g_goid = 152;
+volatile const __u32 off_g_parent_goid = 0;
+volatile const __u32 off_g_gopc = 296;
+volatile const __u32 off_g_startpc = 312;
+volatile const __u32 off_m_curg = 192;
+
+/* context layouts (offsets inside *timerCtx / *cancelCtx). */
+volatile const __u32 off_timerctx_deadline = 88;
+volatile const __u32 off_cancelctx_parent_data = 8; /* cancelCtx.Context interface data word */
+volatile const __u32 off_cancelctx_err = 48;        /* 0 = do not skip repeated cancels */
+
+/*
+ * Recognising the result of WithDeadline: when the parent's deadline is earlier, WithDeadline
+ * returns a plain *cancelCtx. If set, the result itab must equal timerctx_itab, or its fun[0]
+ * ((*timerCtx).Deadline, itab+24) must equal timerctx_deadline_pc.
+ */
+volatile const __u64 timerctx_itab = 0;
+volatile const __u64 timerctx_deadline_pc = 0;
+
+/*
+ * Recognising cancel reasons from the err itab: exact itab address (symbol builds) or
+ * fun[0] = the Error method PC (stripped builds, pclntab keeps it). Absolute addresses.
+ */
+volatile const __u64 deadline_err_itab = 0;
+volatile const __u64 deadline_err_pc = 0;
+volatile const __u64 canceled_err_itab = 0;
+volatile const __u64 canceled_err_pc = 0;
+
+/* Wake the reader only once this many bytes are waiting (0 = wake on every record). */
+volatile const __u64 wakeup_bytes = 0;
+
+/* ---- maps ---- */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4 << 20);
+} events SEC(".maps");
+
+/* Failed reservations (ring full), per CPU; user space sums and reports them. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} lost SEC(".maps");
+
+/* ---- helpers ---- */
+
+#define ITAB_FUN0 24
+
+static __always_inline int is_target(void)
+{
+	return (bpf_get_current_pid_tgid() >> 32) == target_tgid;
+}
+
+static __always_inline __u64 read_u64(__u64 addr)
+{
+	__u64 v = 0;
+	bpf_probe_read_user(&v, sizeof(v), (const void *)addr);
+	return v;
+}
+
+/* goid of g; if g is a g0 (goid 0), the goid of the user goroutine on its M (g.m.curg). */
+static __always_inline __u64 user_goid(__u64 g)
+{
+	__u64 goid = read_u64(g + off_g_goid);
+	if (goid != 0)
+		return goid;
+	__u64 m = read_u64(g + off_g_m);
+	if (!m)
+		return 0;
+	__u64 curg = read_u64(m + off_m_curg);
+	if (!curg)
+		return 0;
+	return read_u64(curg + off_g_goid);
+}
+
+static __always_inline void *reserve(__u64 size)
+{
+	void *e = bpf_ringbuf_reserve(&events, size, 0);
+	if (!e) {
+		__u32 zero = 0;
+		__u64 *n = bpf_map_lookup_elem(&lost, &zero);
+		if (n)
+			*n += 1; /* per-CPU slot: no atomics needed */
+	}
+	return e;
+}
+
+static __always_inline void fill_header(struct goroscope_event_header *h, __u32 type)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	h->ts_ns = bpf_ktime_get_ns();
+	h->pid = id >> 32;
+	h->tid = (__u32)id;
+	h->cpu = bpf_get_smp_processor_id();
+	h->type = type;
+}
+
+/* Submit without a wakeup unless enough data waits: wakeups cost more than the records. */
+static __always_inline void submit(void *e)
+{
+	__u64 flags = BPF_RB_NO_WAKEUP;
+	if (wakeup_bytes == 0 || bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+		flags = BPF_RB_FORCE_WAKEUP;
+	bpf_ringbuf_submit(e, flags);
+}
+
+/* ---- programs ---- */
+
+/* At each RET of runtime.newproc1: RAX = the new g, R14 = g0 (system stack). */
+SEC("uprobe")
+int newproc1_ret(struct pt_regs *ctx)
+{
+	if (!is_target())
+		return 0;
+	__u64 newg = ctx->rax;
+	struct goroscope_goroutine_created *e = reserve(sizeof(*e));
+	if (!e)
+		return 0;
+	fill_header(&e->hdr, GOROSCOPE_EV_GOROUTINE_CREATED);
+	e->goid = read_u64(newg + off_g_goid);
+	e->gopc = read_u64(newg + off_g_gopc);
+	e->startpc = read_u64(newg + off_g_startpc);
+	if (off_g_parent_goid)
+		e->parent_goid = read_u64(newg + off_g_parent_goid);
+	else
+		e->parent_goid = user_goid(ctx->r14);
+	submit(e);
+	return 0;
+}
+
+/* runtime.goexit1 entry (after prologue): R14 = the exiting g. */
+SEC("uprobe")
+int goexit1_entry(struct pt_regs *ctx)
+{
+	if (!is_target())
+		return 0;
+	struct goroscope_goroutine_exited *e = reserve(sizeof(*e));
+	if (!e)
+		return 0;
+	fill_header(&e->hdr, GOROSCOPE_EV_GOROUTINE_EXITED);
+	e->goid = read_u64(ctx->r14 + off_g_goid);
+	submit(e);
+	return 0;
+}
+
+static __always_inline __s64 time_to_unix_ns(__u64 wall, __s64 ext)
+{
+	__s64 sec;
+	if (wall >> 63)
+		sec = (__s64)((wall << 1) >> 31) - 2682288000LL; /* 1885 epoch -> Unix */
+	else
+		sec = ext - 62135596800LL; /* year 1 -> Unix */
+	return sec * 1000000000LL + (__s64)(wall & 0x3FFFFFFF);
+}
+
+/*
+ * At each RET of context.WithDeadline / WithDeadlineCause:
+ * results (ctx Context, cancel CancelFunc) = RAX:RBX (itab, data), RCX (closure).
+ */
+SEC("uprobe")
+int with_deadline_ret(struct pt_regs *ctx)
+{
+	if (!is_target())
+		return 0;
+	__u64 itab = ctx->rax;
+	__u64 tctx = ctx->rbx;
+	if (!tctx)
+		return 0;
+	if (timerctx_itab || timerctx_deadline_pc) {
+		if (itab != timerctx_itab &&
+		    (!timerctx_deadline_pc || read_u64(itab + ITAB_FUN0) != timerctx_deadline_pc))
+			return 0; /* a plain cancelCtx: the parent's earlier deadline applies */
+	}
+	__u64 wall = read_u64(tctx + off_timerctx_deadline);
+	__s64 ext = (__s64)read_u64(tctx + off_timerctx_deadline + 8);
+	struct goroscope_ctx_deadline_set *e = reserve(sizeof(*e));
+	if (!e)
+		return 0;
+	fill_header(&e->hdr, GOROSCOPE_EV_CTX_DEADLINE_SET);
+	e->ctx = tctx;
+	e->parent_ctx = read_u64(tctx + off_cancelctx_parent_data);
+	e->deadline_unix_ns = time_to_unix_ns(wall, ext);
+	e->goid = read_u64(ctx->r14 + off_g_goid);
+	submit(e);
+	return 0;
+}
+
+/*
+ * (*cancelCtx).cancel entry (after prologue): RAX = ctx, BL = removeFromParent,
+ * RCX:RDI = err (itab, data). A ctx whose err is already set was cancelled before: skip.
+ */
+SEC("uprobe")
+int cancel_entry(struct pt_regs *ctx)
+{
+	if (!is_target())
+		return 0;
+	__u64 cctx = ctx->rax;
+	if (off_cancelctx_err && read_u64(cctx + off_cancelctx_err))
+		return 0;
+	__u64 itab = ctx->rcx;
+	__u32 reason = GOROSCOPE_CANCEL_UNKNOWN;
+	if (itab && deadline_err_itab && itab == deadline_err_itab) {
+		reason = GOROSCOPE_CANCEL_DEADLINE_EXCEEDED;
+	} else if (itab && canceled_err_itab && itab == canceled_err_itab) {
+		reason = GOROSCOPE_CANCEL_CANCELED;
+	} else if (itab && (deadline_err_pc || canceled_err_pc)) {
+		__u64 fun0 = read_u64(itab + ITAB_FUN0);
+		if (deadline_err_pc && fun0 == deadline_err_pc)
+			reason = GOROSCOPE_CANCEL_DEADLINE_EXCEEDED;
+		else if (canceled_err_pc && fun0 == canceled_err_pc)
+			reason = GOROSCOPE_CANCEL_CANCELED;
+	}
+	struct goroscope_ctx_cancelled *e = reserve(sizeof(*e));
+	if (!e)
+		return 0;
+	fill_header(&e->hdr, GOROSCOPE_EV_CTX_CANCELLED);
+	e->ctx = cctx;
+	e->goid = read_u64(ctx->r14 + off_g_goid);
+	e->reason = reason;
+	e->_pad = 0;
+	submit(e);
+	return 0;
+}
+
+/* deep: runtime.gopark entry (after prologue): R14 = parking g, CL = wait reason. */
+SEC("uprobe")
+int gopark_entry(struct pt_regs *ctx)
+{
+	if (!is_target())
+		return 0;
+	struct goroscope_goroutine_parked *e = reserve(sizeof(*e));
+	if (!e)
+		return 0;
+	fill_header(&e->hdr, GOROSCOPE_EV_GOROUTINE_PARKED);
+	e->goid = read_u64(ctx->r14 + off_g_goid);
+	e->wait_reason = ctx->rcx & 0xff;
+	e->_pad = 0;
+	submit(e);
+	return 0;
+}
+
+/* deep: runtime.ready entry (after prologue): RAX = woken g, R14 = g0, waker = g0.m.curg. */
+SEC("uprobe")
+int ready_entry(struct pt_regs *ctx)
+{
+	if (!is_target())
+		return 0;
+	struct goroscope_goroutine_readied *e = reserve(sizeof(*e));
+	if (!e)
+		return 0;
+	fill_header(&e->hdr, GOROSCOPE_EV_GOROUTINE_READIED);
+	e->goid = read_u64(ctx->rax + off_g_goid);
+	e->waker_goid = user_goid(ctx->r14);
+	submit(e);
+	return 0;
+}

@@ -1,0 +1,69 @@
+package dev.goroscope.bpf;
+
+/**
+ * Names in goroscope's own BPF object ({@code src/main/c/goroscope.bpf.c}): the programs, maps
+ * and {@code volatile const} settings a probe plan fills in. The record layouts are in
+ * {@code goroscope_events.h} and decoded by {@code dev.goroscope.event.EventDecoder}.
+ */
+public final class GoroscopeBpf {
+  /** Classpath resource of the compiled object. */
+  public static final String RESOURCE = "dev/goroscope/bpf/goroscope.bpf.o";
+
+  // programs: all plain uprobes (never uretprobes: Go moves stacks)
+  /** At each RET of runtime.newproc1. */
+  public static final String PROG_NEWPROC1_RET = "newproc1_ret";
+  /** runtime.goexit1 entry, after the stack-check prologue. */
+  public static final String PROG_GOEXIT1_ENTRY = "goexit1_entry";
+  /** At each RET of context.WithDeadline / WithDeadlineCause. */
+  public static final String PROG_WITH_DEADLINE_RET = "with_deadline_ret";
+  /** (*context.cancelCtx).cancel entry, after the prologue. */
+  public static final String PROG_CANCEL_ENTRY = "cancel_entry";
+  /** deep: runtime.gopark entry, after the prologue. */
+  public static final String PROG_GOPARK_ENTRY = "gopark_entry";
+  /** deep: runtime.ready entry, after the prologue. */
+  public static final String PROG_READY_ENTRY = "ready_entry";
+
+  // maps
+  /** BPF_MAP_TYPE_RINGBUF of event records; default 4 MiB. */
+  public static final String MAP_EVENTS = "events";
+  /** BPF_MAP_TYPE_PERCPU_ARRAY[1] of u64: failed ring buffer reservations. */
+  public static final String MAP_LOST = "lost";
+
+  // constants (volatile const), set before load
+  /** u32 tgid of the target; events of every other process are dropped. */
+  public static final String TARGET_TGID = "target_tgid";
+  /** u32 offset of runtime.g.m. */
+  public static final String OFF_G_M = "off_g_m";
+  /** u32 offset of runtime.g.goid. */
+  public static final String OFF_G_GOID = "off_g_goid";
+  /** u32 offset of runtime.g.parentGoid; 0 before Go 1.21 (then g0.m.curg is used). */
+  public static final String OFF_G_PARENT_GOID = "off_g_parent_goid";
+  /** u32 offset of runtime.g.gopc. */
+  public static final String OFF_G_GOPC = "off_g_gopc";
+  /** u32 offset of runtime.g.startpc. */
+  public static final String OFF_G_STARTPC = "off_g_startpc";
+  /** u32 offset of runtime.m.curg. */
+  public static final String OFF_M_CURG = "off_m_curg";
+  /** u32 offset of context.timerCtx.deadline. */
+  public static final String OFF_TIMERCTX_DEADLINE = "off_timerctx_deadline";
+  /** u32 offset of the parent Context's data word in a timerCtx (cancelCtx.Context + 8). */
+  public static final String OFF_CANCELCTX_PARENT_DATA = "off_cancelctx_parent_data";
+  /** u32 offset of cancelCtx.err (first word); 0 = report repeated cancels too. */
+  public static final String OFF_CANCELCTX_ERR = "off_cancelctx_err";
+  /** u64 runtime address of the *timerCtx,Context itab (0 = unknown). */
+  public static final String TIMERCTX_ITAB = "timerctx_itab";
+  /** u64 runtime PC of (*timerCtx).Deadline, for stripped binaries (0 = unknown). */
+  public static final String TIMERCTX_DEADLINE_PC = "timerctx_deadline_pc";
+  /** u64 runtime address of the deadlineExceededError,error itab (0 = unknown). */
+  public static final String DEADLINE_ERR_ITAB = "deadline_err_itab";
+  /** u64 runtime PC of context.deadlineExceededError.Error (itab fun[0]). */
+  public static final String DEADLINE_ERR_PC = "deadline_err_pc";
+  /** u64 runtime address of the *errors.errorString,error itab (0 = unknown). */
+  public static final String CANCELED_ERR_ITAB = "canceled_err_itab";
+  /** u64 runtime PC of (*errors.errorString).Error (itab fun[0]). */
+  public static final String CANCELED_ERR_PC = "canceled_err_pc";
+  /** u64: force a reader wakeup once this many bytes wait in the ring (0 = every record). */
+  public static final String WAKEUP_BYTES = "wakeup_bytes";
+
+  private GoroscopeBpf() {}
+}

@@ -1,0 +1,3 @@
+module goroscope.dev/test/goroutines
+
+go 1.19

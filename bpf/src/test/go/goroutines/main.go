@@ -1,0 +1,165 @@
+// Command goroutines is the target of goroscope's kernel probe tests: it runs a known goroutine
+// tree and known contexts, and prints what the probes must see.
+//
+// It prints "ready" and waits for a line on stdin (so probes can be attached first), then:
+//
+//	G <goid> <parentGoid>              every goroutine of the tree, from runtime.Stack
+//	D <ctx> <goid> <deadlineUnixNs>    every context.WithTimeout that returned a timerCtx
+//	X <ctx> <goid> deadline|canceled   how each of those ended (goid = canceller, 0 = timer)
+//	R <count>                          cancel() calls made at varying stack depths
+//	done
+//
+// Flags: -fanout, -depth (tree), -fired, -cancelled (contexts), -recurse (deep-stack cancels),
+// -spawn N (benchmark: N goroutines in a loop, prints elapsed ns) and -ctxbench N.
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+var (
+	out   = bufio.NewWriter(os.Stdout)
+	outMu sync.Mutex
+)
+
+func printf(format string, args ...interface{}) {
+	outMu.Lock()
+	fmt.Fprintf(out, format, args...)
+	outMu.Unlock()
+}
+
+// goid parses "goroutine 18 [running]:" from this goroutine's stack header.
+func goid() int64 {
+	var buf [64]byte
+	n := runtime.Stack(buf[:], false)
+	f := strings.Fields(string(buf[:n]))
+	id, err := strconv.ParseInt(f[1], 10, 64)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
+func tree(parent int64, depth, fanout int, wg *sync.WaitGroup) {
+	defer wg.Done()
+	me := goid()
+	printf("G %d %d\n", me, parent)
+	if depth == 0 {
+		return
+	}
+	for i := 0; i < fanout; i++ {
+		wg.Add(1)
+		go tree(me, depth-1, fanout, wg)
+	}
+}
+
+// recurse calls WithTimeout+cancel at every depth so some cancel calls land right at a stack
+// boundary, where morestack re-runs a function's prologue.
+//
+//go:noinline
+func recurse(depth int, count *int) int {
+	var pad [64]byte
+	pad[depth%64] = byte(depth)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	cancel()
+	_ = ctx
+	*count++
+	if depth == 0 {
+		return int(pad[0])
+	}
+	return recurse(depth-1, count) + int(pad[depth%64])
+}
+
+func main() {
+	fanout := flag.Int("fanout", 4, "children per goroutine")
+	depth := flag.Int("depth", 3, "levels below the root goroutine")
+	fired := flag.Int("fired", 5, "contexts whose deadline fires")
+	cancelled := flag.Int("cancelled", 5, "contexts cancelled before their deadline")
+	recurseN := flag.Int("recurse", 0, "deep-stack cancel rounds")
+	spawn := flag.Int("spawn", 0, "benchmark: spawn and join this many goroutines")
+	ctxbench := flag.Int("ctxbench", 0, "benchmark: this many WithTimeout+cancel")
+	wait := flag.Bool("wait", true, "wait for a line on stdin before starting")
+	flag.Parse()
+	defer out.Flush()
+
+	if *wait {
+		fmt.Println("ready")
+		bufio.NewReader(os.Stdin).ReadString('\n')
+	}
+	if *spawn > 0 {
+		start := time.Now()
+		var wg sync.WaitGroup
+		for i := 0; i < *spawn; i++ {
+			wg.Add(1)
+			go func() { wg.Done() }()
+		}
+		wg.Wait()
+		printf("spawn %d %d\n", *spawn, time.Since(start).Nanoseconds())
+		printf("done\n")
+		return
+	}
+	if *ctxbench > 0 {
+		start := time.Now()
+		for i := 0; i < *ctxbench; i++ {
+			_, cancel := context.WithTimeout(context.Background(), time.Hour)
+			cancel()
+		}
+		printf("ctxbench %d %d\n", *ctxbench, time.Since(start).Nanoseconds())
+		printf("done\n")
+		return
+	}
+
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go tree(goid(), *depth, *fanout, &wg)
+	wg.Wait()
+
+	var cwg sync.WaitGroup
+	for i := 0; i < *fired+*cancelled; i++ {
+		cwg.Add(1)
+		fire := i < *fired
+		go func() {
+			defer cwg.Done()
+			me := goid()
+			d := time.Hour
+			if fire {
+				d = 20 * time.Millisecond
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), d)
+			dl, _ := ctx.Deadline()
+			printf("D %p %d %d\n", ctx, me, dl.UnixNano())
+			if fire {
+				<-ctx.Done()
+				printf("X %p 0 deadline\n", ctx)
+				cancel() // a second cancel of the same ctx: no new event
+			} else {
+				cancel()
+				printf("X %p %d canceled\n", ctx, me)
+			}
+		}()
+	}
+	cwg.Wait()
+
+	if *recurseN > 0 {
+		count := 0
+		done := make(chan struct{})
+		go func() {
+			for i := 0; i < *recurseN; i++ {
+				recurse(50+i%200, &count)
+			}
+			close(done)
+		}()
+		<-done
+		printf("R %d\n", count)
+	}
+	printf("done\n")
+}

@@ -1,0 +1,3 @@
+module goroscope.dev/test/probeinfo
+
+go 1.19

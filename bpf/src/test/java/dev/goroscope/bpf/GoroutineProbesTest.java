@@ -1,0 +1,130 @@
+package dev.goroscope.bpf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.goroscope.bpf.testing.GoToolchain;
+import dev.goroscope.bpf.testing.ProbeSites;
+import dev.goroscope.bpf.testing.Probes;
+import dev.goroscope.bpf.testing.Target;
+import dev.goroscope.bpf.testing.TestEvent;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Attaches every default probe to a real Go program with a known goroutine tree and known
+ * contexts, and compares every event with what the program printed about itself.
+ */
+class GoroutineProbesTest {
+
+  static void assumeReady(GoToolchain go) {
+    assumeTrue(BpfFeatures.isAvailable(),
+        () -> "BPF probes unavailable: " + BpfFeatures.unavailabilityCause().orElse(""));
+    String why = go.unavailability();
+    assumeTrue(why == null, () -> "toolchain " + go + " unavailable: " + why);
+  }
+
+  @ParameterizedTest(name = "{0} stripped={1}")
+  @CsvSource({"GO_1_26,false", "GO_1_26,true", "GO_1_19,false", "GO_1_19,true", "GO_1_27,false",
+      "GO_1_27,true"})
+  void everyGoroutineAndContextIsSeenExactlyOnce(GoToolchain go, boolean stripped) throws Exception {
+    assumeReady(go);
+    ProbeSites sites = ProbeSites.of(go, stripped);
+    String[] args = {"-fanout", "5", "-depth", "3", "-fired", "8", "-cancelled", "8", "-recurse", "40"};
+
+    Target.Result plain;
+    try (Target t = Target.start(sites.binary, args)) {
+      plain = t.go();
+    }
+
+    Target.Result probed;
+    List<TestEvent> events;
+    int pid;
+    try (Target t = Target.start(sites.binary, args);
+        Probes probes = new Probes(sites, t.pid(), new Probes.Options())) {
+      pid = t.pid();
+      probed = t.go();
+      events = probes.finish();
+      assertThat(probes.losses.total()).isZero();
+    }
+
+    // same behaviour with and without probes
+    assertThat(probed.exitCode()).isEqualTo(plain.exitCode()).isZero();
+    for (String tag : List.of("G", "D", "X", "R", "done")) {
+      assertThat(probed.linesOf(tag)).hasSameSizeAs(plain.linesOf(tag));
+    }
+    assertThat(probed.linesOf("R").get(0)[1]).isEqualTo(plain.linesOf("R").get(0)[1]);
+
+    int ncpu = Runtime.getRuntime().availableProcessors();
+    assertThat(events).isNotEmpty().allSatisfy(e -> {
+      assertThat(e.pid()).isEqualTo(pid);
+      assertThat(e.tid()).isPositive();
+      assertThat(e.cpu()).isBetween(0, 4096);
+      assertThat(e.ts()).isPositive();
+    });
+    assertThat(ncpu).isPositive();
+
+    // goroutine tree: 1 + 5 + 25 + 125 goroutines, each created once with its parent, exited once
+    List<String[]> tree = probed.linesOf("G");
+    assertThat(tree).hasSize(156);
+    Map<Long, List<TestEvent>> created = byGoid(events, TestEvent.CREATED);
+    Map<Long, List<TestEvent>> exited = byGoid(events, TestEvent.EXITED);
+    for (String[] g : tree) {
+      long goid = Long.parseLong(g[1]);
+      long parent = Long.parseLong(g[2]);
+      assertThat(created.get(goid)).as("created events of goroutine %d", goid).hasSize(1);
+      TestEvent c = created.get(goid).get(0);
+      assertThat(c.b()).as("parent of goroutine %d", goid).isEqualTo(parent);
+      assertThat(c.c()).as("gopc").isPositive();
+      assertThat(c.d()).as("startpc").isPositive();
+      assertThat(exited.get(goid)).as("exit events of goroutine %d", goid).hasSize(1);
+      assertThat(exited.get(goid).get(0).ts()).isGreaterThan(c.ts());
+    }
+
+    // contexts: one deadline-set event per WithTimeout, exact deadline, creator and ctx pointer
+    int recursed = Integer.parseInt(probed.linesOf("R").get(0)[1]);
+    List<TestEvent> set = ofType(events, TestEvent.DEADLINE_SET);
+    assertThat(set).hasSize(16 + recursed);
+    Map<Long, TestEvent> setByDeadline = new HashMap<>();
+    for (TestEvent e : set) {
+      setByDeadline.put(e.c(), e);
+    }
+    for (String[] d : probed.linesOf("D")) {
+      long ctx = Long.decode(d[1]);
+      long deadline = Long.parseLong(d[3]);
+      TestEvent e = setByDeadline.get(deadline);
+      assertThat(e).as("deadline-set event for %s", String.join(" ", d)).isNotNull();
+      assertThat(e.a()).isEqualTo(ctx);
+      assertThat(e.d()).as("creator goid").isEqualTo(Long.parseLong(d[2]));
+      assertThat(e.b()).as("parent ctx (Background)").isPositive();
+    }
+
+    // cancels: the first cancel of each ctx only, with the right reason and canceller
+    List<TestEvent> cancels = ofType(events, TestEvent.CANCELLED);
+    assertThat(cancels.stream().filter(e -> e.c() == 1)).as("deadline exceeded").hasSize(8);
+    assertThat(cancels.stream().filter(e -> e.c() == 2)).as("canceled").hasSize(8 + recursed);
+    assertThat(cancels).hasSize(16 + recursed);
+    for (String[] x : probed.linesOf("X")) {
+      long ctx = Long.decode(x[1]);
+      long reason = x[3].equals("deadline") ? 1 : 2;
+      List<TestEvent> mine = cancels.stream().filter(e -> e.a() == ctx && e.c() == reason)
+          .collect(Collectors.toList());
+      assertThat(mine).as("cancel of %s", String.join(" ", x)).isNotEmpty();
+      if (reason == 2) {
+        assertThat(mine).anySatisfy(e -> assertThat(e.b()).isEqualTo(Long.parseLong(x[2])));
+      }
+    }
+  }
+
+  static List<TestEvent> ofType(List<TestEvent> events, int type) {
+    return events.stream().filter(e -> e.type() == type).collect(Collectors.toList());
+  }
+
+  static Map<Long, List<TestEvent>> byGoid(List<TestEvent> events, int type) {
+    return ofType(events, type).stream().collect(Collectors.groupingBy(TestEvent::a));
+  }
+}

@@ -1,0 +1,118 @@
+package dev.goroscope.bpf.testing;
+
+import dev.goroscope.bpf.BpfObject;
+import dev.goroscope.bpf.GoroscopeBpf;
+import dev.goroscope.bpf.link.UprobeLink;
+import dev.goroscope.bpf.ringbuf.LossCounter;
+import dev.goroscope.bpf.ringbuf.RingBufferReader;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/** goroscope.bpf.o loaded for one target pid with every site of {@link ProbeSites} attached. */
+public final class Probes implements AutoCloseable {
+  public final BpfObject object;
+  public final List<UprobeLink> links = new ArrayList<>();
+  public final RingBufferReader reader;
+  public final LossCounter losses;
+  public final List<TestEvent> events = Collections.synchronizedList(new ArrayList<>());
+  private final Thread thread;
+  private volatile boolean stop;
+
+  public static final class Options {
+    public boolean deep;
+    public boolean contexts = true;
+    public int ringBytes;
+    public boolean cancelAtEntry;
+    public long wakeupBytes = 64 * 1024;
+    public boolean read = true;
+  }
+
+  public Probes(ProbeSites s, int pid, Options o) {
+    object = BpfObject.openResource(GoroscopeBpf.RESOURCE);
+    try {
+      object.setConstant(GoroscopeBpf.TARGET_TGID, pid)
+          .setConstant(GoroscopeBpf.OFF_G_M, s.field("runtime.g.m"))
+          .setConstant(GoroscopeBpf.OFF_G_GOID, s.field("runtime.g.goid"))
+          .setConstant(GoroscopeBpf.OFF_G_PARENT_GOID, Math.max(0, s.field("runtime.g.parentGoid")))
+          .setConstant(GoroscopeBpf.OFF_G_GOPC, s.field("runtime.g.gopc"))
+          .setConstant(GoroscopeBpf.OFF_G_STARTPC, s.field("runtime.g.startpc"))
+          .setConstant(GoroscopeBpf.OFF_M_CURG, s.field("runtime.m.curg"))
+          .setConstant(GoroscopeBpf.OFF_TIMERCTX_DEADLINE, s.field("context.timerCtx.deadline"))
+          .setConstant(GoroscopeBpf.OFF_CANCELCTX_PARENT_DATA,
+              s.field("context.cancelCtx.Context") + 8)
+          .setConstant(GoroscopeBpf.OFF_CANCELCTX_ERR, s.field("context.cancelCtx.err"))
+          .setConstant(GoroscopeBpf.TIMERCTX_ITAB, s.timerCtxItab)
+          .setConstant(GoroscopeBpf.TIMERCTX_DEADLINE_PC, s.timerCtxDeadlinePc)
+          .setConstant(GoroscopeBpf.DEADLINE_ERR_ITAB, s.deadlineErrItab)
+          .setConstant(GoroscopeBpf.DEADLINE_ERR_PC, s.deadlineErrPc)
+          .setConstant(GoroscopeBpf.CANCELED_ERR_ITAB, s.canceledErrItab)
+          .setConstant(GoroscopeBpf.CANCELED_ERR_PC, s.canceledErrPc)
+          .setConstant(GoroscopeBpf.WAKEUP_BYTES, o.wakeupBytes);
+      if (o.ringBytes > 0) {
+        object.map(GoroscopeBpf.MAP_EVENTS).setMaxEntries(o.ringBytes);
+      }
+      object.load();
+      for (long off : s.newproc1Rets) {
+        attach(GoroscopeBpf.PROG_NEWPROC1_RET, pid, s, off);
+      }
+      attach(GoroscopeBpf.PROG_GOEXIT1_ENTRY, pid, s, s.goexit1);
+      if (o.contexts) {
+        for (long off : s.withDeadlineRets) {
+          attach(GoroscopeBpf.PROG_WITH_DEADLINE_RET, pid, s, off);
+        }
+        attach(GoroscopeBpf.PROG_CANCEL_ENTRY, pid, s, o.cancelAtEntry ? s.cancelEntry : s.cancel);
+      }
+      if (o.deep) {
+        attach(GoroscopeBpf.PROG_GOPARK_ENTRY, pid, s, s.gopark);
+        attach(GoroscopeBpf.PROG_READY_ENTRY, pid, s, s.ready);
+      }
+      reader = RingBufferReader.open(object.map(GoroscopeBpf.MAP_EVENTS));
+      losses = LossCounter.of(object.map(GoroscopeBpf.MAP_LOST));
+    } catch (RuntimeException e) {
+      closeLinksAndObject();
+      throw e;
+    }
+    thread = new Thread(() -> {
+      while (!stop) {
+        reader.poll(r -> events.add(TestEvent.decode(r)), Duration.ofMillis(20));
+      }
+    }, "ringbuf-reader");
+    thread.setDaemon(true);
+    if (o.read) {
+      thread.start();
+    }
+  }
+
+  private void attach(String prog, int pid, ProbeSites s, long off) {
+    links.add(UprobeLink.attach(object.program(prog), pid, s.binary, off, off));
+  }
+
+  /** Stops the reader thread after a final drain; events stay readable. */
+  public List<TestEvent> finish() throws InterruptedException {
+    stop = true;
+    thread.join(5000);
+    reader.poll(r -> events.add(TestEvent.decode(r)), Duration.ZERO);
+    return new ArrayList<>(events);
+  }
+
+  private void closeLinksAndObject() {
+    for (UprobeLink l : links) {
+      l.close();
+    }
+    object.close();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    stop = true;
+    if (thread.isAlive()) {
+      thread.join(5000);
+    }
+    if (reader != null) {
+      reader.close();
+    }
+    closeLinksAndObject();
+  }
+}
