@@ -1,0 +1,105 @@
+package dev.goroscope.attach;
+
+import dev.goroscope.bpf.BpfObject;
+import dev.goroscope.bpf.GoroscopeBpf;
+import dev.goroscope.bpf.link.UprobeLink;
+import dev.goroscope.bpf.ringbuf.LossCounter;
+import dev.goroscope.bpf.ringbuf.RecordHandler;
+import dev.goroscope.bpf.ringbuf.RingBufferReader;
+import dev.goroscope.process.TargetProcess;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The kernel side of watching one process: a BPF object loaded with that process's constants,
+ * one uprobe link per site (for this pid only, so other processes of the same executable never
+ * trap), and the ring buffer the programs write to. Closing detaches every probe; if the JVM
+ * dies instead, the kernel drops the links with its file descriptors.
+ */
+final class ProcessProbes implements AutoCloseable {
+
+  private final TargetProcess target;
+  private final BpfObject object;
+  private final List<UprobeLink> links;
+  private final RingBufferReader ring;
+  private final LossCounter losses;
+
+  private ProcessProbes(
+      TargetProcess target, BpfObject object, List<UprobeLink> links, RingBufferReader ring,
+      LossCounter losses) {
+    this.target = target;
+    this.object = object;
+    this.links = links;
+    this.ring = ring;
+    this.losses = losses;
+  }
+
+  /**
+   * Loads and attaches; on failure closes whatever was opened and rethrows.
+   *
+   * @param ringBytes ring buffer size in bytes (a power of two, multiple of the page size)
+   */
+  static ProcessProbes open(TargetProcess target, BpfPlan plan, int ringBytes) {
+    BpfObject object = BpfObject.openResource(GoroscopeBpf.RESOURCE);
+    List<UprobeLink> links = new ArrayList<>();
+    RingBufferReader ring = null;
+    try {
+      for (Map.Entry<String, Long> c : plan.constants().entrySet()) {
+        object.setConstant(c.getKey(), c.getValue());
+      }
+      object.setConstant(GoroscopeBpf.TARGET_TGID, target.pid());
+      object.map(GoroscopeBpf.MAP_EVENTS).setMaxEntries(ringBytes);
+      object.load();
+      for (BpfPlan.Site site : plan.sites()) {
+        links.add(
+            UprobeLink.attach(
+                object.program(site.program()), target.pid(), target.exeLink(),
+                site.fileOffset(), links.size()));
+      }
+      ring = RingBufferReader.open(object.map(GoroscopeBpf.MAP_EVENTS));
+      LossCounter losses = LossCounter.of(object.map(GoroscopeBpf.MAP_LOST));
+      return new ProcessProbes(target, object, links, ring, losses);
+    } catch (RuntimeException e) {
+      if (ring != null) {
+        ring.close();
+      }
+      closeAll(links);
+      object.close();
+      throw e;
+    }
+  }
+
+  TargetProcess target() {
+    return target;
+  }
+
+  int linkCount() {
+    return links.size();
+  }
+
+  /** Hands every waiting record to {@code handler}, waiting up to {@code timeout} for one. */
+  int poll(RecordHandler handler, Duration timeout) {
+    return ring.poll(handler, timeout);
+  }
+
+  /** Events the kernel dropped (ring full) since the last call. */
+  long newLosses() {
+    return losses.newLosses();
+  }
+
+  @Override
+  public void close() {
+    closeAll(links);
+    ring.close();
+    object.close();
+  }
+
+  private static void closeAll(List<UprobeLink> links) {
+    for (int i = links.size() - 1; i >= 0; i--) {
+      links.get(i).close();
+    }
+    links.clear();
+  }
+}
