@@ -120,6 +120,36 @@ class GoroutineProbesTest {
     }
   }
 
+  /**
+   * Why entry probes sit after the stack-check prologue: on the same deep-stack workload a
+   * probe on cancel's first instruction sees more hits than there were cancels (morestack
+   * re-ran the prologue), while the after-prologue probe sees exactly one per cancel.
+   */
+  @org.junit.jupiter.api.Test
+  void entryProbesSitAfterThePrologueBecauseStackGrowthReRunsIt() throws Exception {
+    GoToolchain go = GoToolchain.GO_1_26;
+    assumeReady(go);
+    ProbeSites sites = ProbeSites.of(go, false);
+    String[] args = {"-fanout", "0", "-depth", "0", "-fired", "0", "-cancelled", "0", "-recurse", "300"};
+    long[] counts = new long[2];
+    for (int atEntry = 0; atEntry < 2; atEntry++) {
+      try (Target t = Target.start(sites.binary, args)) {
+        Probes.Options o = new Probes.Options();
+        o.cancelAtEntry = atEntry == 1;
+        try (Probes probes = new Probes(sites, t.pid(), o)) {
+          Target.Result r = t.go();
+          counts[atEntry] = ofType(probes.finish(), TestEvent.CANCELLED).size();
+          assertThat(r.exitCode()).isZero();
+          if (atEntry == 0) {
+            assertThat(counts[0]).isEqualTo(Long.parseLong(r.linesOf("R").get(0)[1]));
+          }
+        }
+      }
+    }
+    System.out.printf("cancel events: after prologue %d, at entry %d%n", counts[0], counts[1]);
+    assertThat(counts[1]).isGreaterThan(counts[0]);
+  }
+
   static List<TestEvent> ofType(List<TestEvent> events, int type) {
     return events.stream().filter(e -> e.type() == type).collect(Collectors.toList());
   }
