@@ -1,7 +1,7 @@
 package dev.goroscope.bpf;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static dev.goroscope.bpf.testing.Requirements.assumeReady;
 
 import dev.goroscope.bpf.testing.GoToolchain;
 import dev.goroscope.bpf.testing.ProbeSites;
@@ -20,13 +20,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  * contexts, and compares every event with what the program printed about itself.
  */
 class GoroutineProbesTest {
-
-  static void assumeReady(GoToolchain go) {
-    assumeTrue(BpfFeatures.isAvailable(),
-        () -> "BPF probes unavailable: " + BpfFeatures.unavailabilityCause().orElse(""));
-    String why = go.unavailability();
-    assumeTrue(why == null, () -> "toolchain " + go + " unavailable: " + why);
-  }
 
   @ParameterizedTest(name = "{0} stripped={1}")
   @CsvSource({"GO_1_26,false", "GO_1_26,true", "GO_1_19,false", "GO_1_19,true", "GO_1_27,false",

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.goroscope.bpf.link.UprobeLink;
 import dev.goroscope.bpf.testing.GoToolchain;
 import dev.goroscope.bpf.testing.ProbeSites;
+import dev.goroscope.bpf.testing.Requirements;
 import dev.goroscope.bpf.testing.Probes;
 import dev.goroscope.bpf.testing.Target;
 import dev.goroscope.bpf.testing.TestEvent;
@@ -32,7 +33,7 @@ class LifecycleTest {
 
   @BeforeAll
   static void build() throws IOException {
-    GoroutineProbesTest.assumeReady(GO);
+    Requirements.assumeReady(GO);
     sites = ProbeSites.of(GO, false);
   }
 
