@@ -31,6 +31,16 @@ public final class BpfProgram {
     return handle;
   }
 
+  /**
+   * The program's file descriptor (valid after load, owned by the object); its
+   * {@code /proc/self/fdinfo} shows the kernel's prog_id and, with kernel.bpf_stats_enabled,
+   * run_cnt and run_time_ns.
+   */
+  public int fd() {
+    object.ensureLoaded("use program " + name);
+    return dev.goroscope.bpf.internal.BpfCalls.programFd(handle);
+  }
+
   @Override
   public String toString() {
     return "BpfProgram[" + name + "]";

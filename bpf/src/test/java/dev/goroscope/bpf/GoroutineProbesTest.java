@@ -1,7 +1,7 @@
 package dev.goroscope.bpf;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static dev.goroscope.bpf.testing.Requirements.assumeReady;
 
 import dev.goroscope.bpf.testing.GoToolchain;
 import dev.goroscope.bpf.testing.ProbeSites;
@@ -20,13 +20,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  * contexts, and compares every event with what the program printed about itself.
  */
 class GoroutineProbesTest {
-
-  static void assumeReady(GoToolchain go) {
-    assumeTrue(BpfFeatures.isAvailable(),
-        () -> "BPF probes unavailable: " + BpfFeatures.unavailabilityCause().orElse(""));
-    String why = go.unavailability();
-    assumeTrue(why == null, () -> "toolchain " + go + " unavailable: " + why);
-  }
 
   @ParameterizedTest(name = "{0} stripped={1}")
   @CsvSource({"GO_1_26,false", "GO_1_26,true", "GO_1_19,false", "GO_1_19,true", "GO_1_27,false",
@@ -118,6 +111,36 @@ class GoroutineProbesTest {
         assertThat(mine).anySatisfy(e -> assertThat(e.b()).isEqualTo(Long.parseLong(x[2])));
       }
     }
+  }
+
+  /**
+   * Why entry probes sit after the stack-check prologue: on the same deep-stack workload a
+   * probe on cancel's first instruction sees more hits than there were cancels (morestack
+   * re-ran the prologue), while the after-prologue probe sees exactly one per cancel.
+   */
+  @org.junit.jupiter.api.Test
+  void entryProbesSitAfterThePrologueBecauseStackGrowthReRunsIt() throws Exception {
+    GoToolchain go = GoToolchain.GO_1_26;
+    assumeReady(go);
+    ProbeSites sites = ProbeSites.of(go, false);
+    String[] args = {"-fanout", "0", "-depth", "0", "-fired", "0", "-cancelled", "0", "-recurse", "300"};
+    long[] counts = new long[2];
+    for (int atEntry = 0; atEntry < 2; atEntry++) {
+      try (Target t = Target.start(sites.binary, args)) {
+        Probes.Options o = new Probes.Options();
+        o.cancelAtEntry = atEntry == 1;
+        try (Probes probes = new Probes(sites, t.pid(), o)) {
+          Target.Result r = t.go();
+          counts[atEntry] = ofType(probes.finish(), TestEvent.CANCELLED).size();
+          assertThat(r.exitCode()).isZero();
+          if (atEntry == 0) {
+            assertThat(counts[0]).isEqualTo(Long.parseLong(r.linesOf("R").get(0)[1]));
+          }
+        }
+      }
+    }
+    System.out.printf("cancel events: after prologue %d, at entry %d%n", counts[0], counts[1]);
+    assertThat(counts[1]).isGreaterThan(counts[0]);
   }
 
   static List<TestEvent> ofType(List<TestEvent> events, int type) {

@@ -113,6 +113,10 @@ public final class BpfCalls {
     return ptr == null ? 0 : Pointer.nativeValue(ptr);
   }
 
+  public static int programFd(long prog) {
+    return lib().bpf_program__fd(p(prog));
+  }
+
   /** 0 when absent. */
   public static long findMap(long obj, String name) {
     Pointer ptr = lib().bpf_object__find_map_by_name(p(obj), name);

@@ -29,6 +29,8 @@ interface LibBpf extends Library {
 
   Pointer bpf_object__find_program_by_name(Pointer obj, String name);
 
+  int bpf_program__fd(Pointer prog);
+
   Pointer bpf_object__find_map_by_name(Pointer obj, String name);
 
   Pointer bpf_object__btf(Pointer obj);

@@ -164,12 +164,16 @@ public final class RingBufferReader implements AutoCloseable {
         }
         int size = len & ~(BUSY_BIT | DISCARD_BIT);
         cons += (size + HEADER_SIZE + 7) & ~7L;
-        LONG.setRelease(consumer, 0, cons);
         progressed = true;
-        if ((len & DISCARD_BIT) == 0) {
-          view.clear().position(at + HEADER_SIZE).limit(at + HEADER_SIZE + size);
-          handler.onRecord(view);
-          count++;
+        try {
+          if ((len & DISCARD_BIT) == 0) {
+            view.clear().position(at + HEADER_SIZE).limit(at + HEADER_SIZE + size);
+            handler.onRecord(view);
+            count++;
+          }
+        } finally {
+          // only now may the kernel reuse the record's space
+          LONG.setRelease(consumer, 0, cons);
         }
       }
       if (!progressed) {

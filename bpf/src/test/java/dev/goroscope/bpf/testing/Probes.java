@@ -27,12 +27,14 @@ public final class Probes implements AutoCloseable {
     public boolean cancelAtEntry;
     public long wakeupBytes = 64 * 1024;
     public boolean read = true;
+    /** Tgid the kernel filter keeps; 0 = the attached pid. */
+    public int filterPid;
   }
 
   public Probes(ProbeSites s, int pid, Options o) {
     object = BpfObject.openResource(GoroscopeBpf.RESOURCE);
     try {
-      object.setConstant(GoroscopeBpf.TARGET_TGID, pid)
+      object.setConstant(GoroscopeBpf.TARGET_TGID, o.filterPid != 0 ? o.filterPid : pid)
           .setConstant(GoroscopeBpf.OFF_G_M, s.field("runtime.g.m"))
           .setConstant(GoroscopeBpf.OFF_G_GOID, s.field("runtime.g.goid"))
           .setConstant(GoroscopeBpf.OFF_G_PARENT_GOID, Math.max(0, s.field("runtime.g.parentGoid")))

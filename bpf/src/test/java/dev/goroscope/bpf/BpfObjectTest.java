@@ -1,0 +1,82 @@
+package dev.goroscope.bpf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.goroscope.bpf.link.UprobeLink;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class BpfObjectTest {
+
+  @BeforeEach
+  void available() {
+    assumeTrue(BpfFeatures.isAvailable(),
+        () -> "BPF unavailable: " + BpfFeatures.unavailabilityCause().orElse(""));
+  }
+
+  @Test
+  void featuresAreAvailableHereAsRoot() {
+    assertThat(BpfFeatures.unavailabilityCause()).isEmpty();
+    BpfFeatures.ensureAvailable();
+  }
+
+  @Test
+  void loadsTheShippedObjectWithConstantsAndFindsEverything() {
+    try (BpfObject o = BpfObject.openResource(GoroscopeBpf.RESOURCE)) {
+      o.setConstant(GoroscopeBpf.TARGET_TGID, 1).setConstant(GoroscopeBpf.WAKEUP_BYTES, 1L << 40);
+      o.map(GoroscopeBpf.MAP_EVENTS).setMaxEntries(1 << 16);
+      o.load();
+      assertThat(o.isLoaded()).isTrue();
+      for (String p : new String[] {GoroscopeBpf.PROG_NEWPROC1_RET, GoroscopeBpf.PROG_GOEXIT1_ENTRY,
+          GoroscopeBpf.PROG_WITH_DEADLINE_RET, GoroscopeBpf.PROG_CANCEL_ENTRY,
+          GoroscopeBpf.PROG_GOPARK_ENTRY, GoroscopeBpf.PROG_READY_ENTRY}) {
+        assertThat(o.program(p).fd()).isPositive();
+      }
+      BpfMap events = o.map(GoroscopeBpf.MAP_EVENTS);
+      assertThat(events.type()).isEqualTo(BpfMap.TYPE_RINGBUF);
+      assertThat(events.maxEntries()).isEqualTo(1 << 16);
+      BpfMap lost = o.map(GoroscopeBpf.MAP_LOST);
+      assertThat(lost.lookupPerCpuLongs(0)).hasSize(Runtime.getRuntime().availableProcessors())
+          .containsOnly(0L);
+      assertThatThrownBy(() -> o.setConstant(GoroscopeBpf.TARGET_TGID, 2))
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("before load");
+    }
+  }
+
+  @Test
+  void misuseFailsWithClearMessages() {
+    try (BpfObject o = BpfObject.openResource(GoroscopeBpf.RESOURCE)) {
+      assertThatThrownBy(() -> o.setConstant("no_such_const", 1))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no_such_const");
+      assertThatThrownBy(() -> o.program("nope")).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> o.map(GoroscopeBpf.MAP_EVENTS).fd())
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("not loaded");
+      o.close();
+      o.close();
+      assertThatThrownBy(() -> o.program(GoroscopeBpf.PROG_NEWPROC1_RET))
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    }
+    assertThatThrownBy(() -> BpfObject.openResource("dev/goroscope/bpf/missing.bpf.o"))
+        .isInstanceOf(BpfException.class).hasMessageContaining("not on the classpath");
+  }
+
+  @Test
+  void attachingToAGoneProcessSaysSo() {
+    try (BpfObject o = BpfObject.openResource(GoroscopeBpf.RESOURCE)) {
+      o.load();
+      Path self = Path.of(ProcessHandle.current().info().command().orElseThrow());
+      int gone = (int) ProcessHandle.current().pid() + 3_000_000; // beyond pid_max's default
+      assertThatThrownBy(() -> UprobeLink.attach(o.program(GoroscopeBpf.PROG_NEWPROC1_RET), gone,
+          self, 0, 0))
+          .isInstanceOf(BpfException.class)
+          .hasMessageStartingWith("attach uprobe newproc1_ret at " + self + "+0x0 (pid " + gone + ")")
+          .hasMessageContaining("(ESRCH)").hasMessageEndingWith("the target process is gone")
+          .satisfies(e -> assertThat(((BpfException) e).errno()).isEqualTo(3));
+      assertThatThrownBy(() -> UprobeLink.attach(o.program(GoroscopeBpf.PROG_NEWPROC1_RET), 0,
+          self, 0, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+}

@@ -1,0 +1,18 @@
+package dev.goroscope.bpf.testing;
+
+/**
+ * Child JVM for the "killed sidecar leaves no probe" test: attaches every probe to the given
+ * pid, prints "attached N" and waits to be killed.
+ */
+public final class AttachMain {
+  private AttachMain() {}
+
+  public static void main(String[] args) throws Exception {
+    GoToolchain go = GoToolchain.valueOf(args[0]);
+    int pid = Integer.parseInt(args[1]);
+    Probes probes = new Probes(ProbeSites.of(go, false), pid, new Probes.Options());
+    System.out.println("attached " + probes.links.size());
+    System.out.flush();
+    Thread.sleep(Long.MAX_VALUE);
+  }
+}
