@@ -1,0 +1,137 @@
+package dev.goroscope.attach;
+
+import dev.goroscope.correlate.CorrelatorConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What one {@code goroscope attach} run watches and how. Immutable; built with {@link
+ * #builder()}, inputs checked when set.
+ */
+public final class AttachConfig {
+
+  /** Ring buffer size per process: 4 MiB holds ~60,000 records between two drains. */
+  public static final int DEFAULT_RING_BYTES = 4 << 20;
+  /** How often {@code --exe} looks for new processes of the executable. */
+  public static final Duration DEFAULT_EXE_SCAN_INTERVAL = Duration.ofMillis(250);
+
+  private final int pid;
+  private final Path executable;
+  private final boolean deep;
+  private final Duration duration;
+  private final int ringBytes;
+  private final Duration exeScanInterval;
+  private final CorrelatorConfig correlator;
+
+  private AttachConfig(Builder b) {
+    this.pid = b.pid;
+    this.executable = b.executable;
+    this.deep = b.deep;
+    this.duration = b.duration;
+    this.ringBytes = b.ringBytes;
+    this.exeScanInterval = b.exeScanInterval;
+    this.correlator = b.correlator;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The pid to watch, or 0 in {@code --exe} mode. */
+  public int pid() {
+    return pid;
+  }
+
+  /** The executable whose processes to watch, or null in {@code --pid} mode. */
+  public Path executable() {
+    return executable;
+  }
+
+  public boolean deep() {
+    return deep;
+  }
+
+  /** How long to run, or null for "until a signal or the target's end". */
+  public Duration duration() {
+    return duration;
+  }
+
+  public int ringBytes() {
+    return ringBytes;
+  }
+
+  public Duration exeScanInterval() {
+    return exeScanInterval;
+  }
+
+  public CorrelatorConfig correlator() {
+    return correlator;
+  }
+
+  /** Builder; exactly one of {@link #setPid} and {@link #setExecutable} must be called. */
+  public static final class Builder {
+    private int pid;
+    private Path executable;
+    private boolean deep;
+    private Duration duration;
+    private int ringBytes = DEFAULT_RING_BYTES;
+    private Duration exeScanInterval = DEFAULT_EXE_SCAN_INTERVAL;
+    private CorrelatorConfig correlator = CorrelatorConfig.defaults();
+
+    private Builder() {}
+
+    public Builder setPid(int pid) {
+      if (pid <= 0) {
+        throw new IllegalArgumentException("pid must be positive, got " + pid);
+      }
+      this.pid = pid;
+      return this;
+    }
+
+    public Builder setExecutable(Path executable) {
+      this.executable = Objects.requireNonNull(executable, "executable");
+      return this;
+    }
+
+    public Builder setDeep(boolean deep) {
+      this.deep = deep;
+      return this;
+    }
+
+    public Builder setDuration(Duration duration) {
+      if (duration != null && (duration.isNegative() || duration.isZero())) {
+        throw new IllegalArgumentException("duration must be positive, got " + duration);
+      }
+      this.duration = duration;
+      return this;
+    }
+
+    /** Ring buffer bytes per process: a power of two, at least one page. */
+    public Builder setRingBytes(int ringBytes) {
+      if (ringBytes < 4096 || Integer.bitCount(ringBytes) != 1) {
+        throw new IllegalArgumentException(
+            "ring buffer size must be a power of two of at least 4096 bytes, got " + ringBytes);
+      }
+      this.ringBytes = ringBytes;
+      return this;
+    }
+
+    public Builder setExeScanInterval(Duration interval) {
+      this.exeScanInterval = Objects.requireNonNull(interval, "interval");
+      return this;
+    }
+
+    public Builder setCorrelator(CorrelatorConfig correlator) {
+      this.correlator = Objects.requireNonNull(correlator, "correlator");
+      return this;
+    }
+
+    public AttachConfig build() {
+      if ((pid == 0) == (executable == null)) {
+        throw new IllegalArgumentException("exactly one of pid and executable must be set");
+      }
+      return new AttachConfig(this);
+    }
+  }
+}

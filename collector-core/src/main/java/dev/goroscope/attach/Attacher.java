@@ -1,0 +1,278 @@
+package dev.goroscope.attach;
+
+import dev.goroscope.GoroscopeException;
+import dev.goroscope.correlate.Correlator;
+import dev.goroscope.event.ContextDeadlineSet;
+import dev.goroscope.event.Event;
+import dev.goroscope.event.EventDecoder;
+import dev.goroscope.event.GoroutineCreated;
+import dev.goroscope.event.GoroutineParked;
+import dev.goroscope.process.ExecutableWatcher;
+import dev.goroscope.process.ProcessMemory;
+import dev.goroscope.process.TargetProcess;
+import dev.goroscope.record.RecordSink;
+import dev.goroscope.snapshot.GoroutineSnapshot;
+import dev.goroscope.snapshot.LiveGoroutine;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
+
+/**
+ * One attach run: finds the target processes, plans and attaches their probes, streams their
+ * events through the correlator into the sink, and on stop (signal, {@code --duration}, or the
+ * {@code --pid} target's end) detaches, flushes and reports.
+ *
+ * <p>Everything runs on the thread that calls {@link #run()}: the ring buffer drain, decoding
+ * and the correlator are single-threaded by design. {@link #requestStop()} may be called from
+ * any thread (a signal handler).
+ */
+public final class Attacher {
+
+  private static final Duration POLL_TIMEOUT = Duration.ofMillis(50);
+  private static final long LIVENESS_CHECK_NS = 200_000_000L;
+  private static final long STATUS_INTERVAL_NS = 1_000_000_000L;
+
+  private final AttachConfig config;
+  private final TargetPlanner planner;
+  private final RecordSink sink;
+  private final LongSupplier spansExported;
+  private final LongSupplier exportDrops;
+  private final PrintWriter err;
+  private final StatusLine status;
+  private final AtomicBoolean stop = new AtomicBoolean();
+  private final CountDownLatch finished = new CountDownLatch(1);
+  private final EventDecoder decoder = new EventDecoder();
+  private final List<Watched> watched = new ArrayList<>();
+  private Correlator correlator;
+  private int processesSeen;
+  private long goroutinesSeen;
+  private long contexts;
+  private long eventsLost;
+  private long eventsSinceStatus;
+
+  /**
+   * @param spansExported how many spans/records the sink has exported so far (status, summary)
+   * @param exportDrops how many the sink dropped so far
+   * @param showStatus whether to draw the live status line on {@code err}
+   */
+  public Attacher(
+      AttachConfig config, TargetPlanner planner, RecordSink sink, LongSupplier spansExported,
+      LongSupplier exportDrops, PrintWriter err, boolean showStatus) {
+    this.config = config;
+    this.planner = planner;
+    this.sink = sink;
+    this.spansExported = spansExported;
+    this.exportDrops = exportDrops;
+    this.err = err;
+    this.status = new StatusLine(err, showStatus);
+  }
+
+  /** Asks {@link #run()} to stop soon; safe from any thread. */
+  public void requestStop() {
+    stop.set(true);
+  }
+
+  /** Waits up to {@code timeout} for {@link #run()} to have flushed and returned. */
+  public boolean awaitFinished(Duration timeout) throws InterruptedException {
+    return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Runs until stopped. Failures to watch the {@code --pid} target are thrown as {@link
+   * GoroscopeException}; in {@code --exe} mode a process that cannot be watched is reported and
+   * skipped.
+   */
+  public AttachSummary run() {
+    correlator = Correlator.builder(sink).setConfig(config.correlator()).build();
+    try {
+      loop();
+    } finally {
+      closeAll();
+      correlator.close();
+      sink.close();
+      status.clear();
+      finished.countDown();
+    }
+    // After the final flush, so overruns found at close and the last batch count.
+    return summary();
+  }
+
+  private void loop() {
+    ExecutableWatcher exeWatcher = null;
+    if (config.executable() != null) {
+      try {
+        exeWatcher = new ExecutableWatcher(config.executable());
+      } catch (IOException e) {
+        throw new GoroscopeException("cannot read " + config.executable() + ": " + e.getMessage());
+      }
+    } else {
+      startWatching(TargetProcess.of(config.pid()));
+    }
+    long start = System.nanoTime();
+    long end = config.duration() == null ? Long.MAX_VALUE : start + config.duration().toNanos();
+    long nextScan = start;
+    long nextLiveness = start + LIVENESS_CHECK_NS;
+    long nextStatus = start + STATUS_INTERVAL_NS;
+    long lastStatus = start;
+    if (exeWatcher != null) {
+      err.println("goroscope: waiting for processes of " + exeWatcher.executable());
+    }
+    while (!stop.get()) {
+      long now = System.nanoTime();
+      if (now >= end) {
+        break;
+      }
+      if (exeWatcher != null && now >= nextScan) {
+        for (TargetProcess p : exeWatcher.poll()) {
+          try {
+            startWatching(p);
+          } catch (GoroscopeException e) {
+            status.clear();
+            err.println("goroscope: skipping pid " + p.pid() + ": " + e.getMessage());
+          }
+        }
+        nextScan = now + config.exeScanInterval().toNanos();
+      }
+      if (watched.isEmpty()) {
+        if (exeWatcher == null) {
+          break; // the --pid target is gone
+        }
+        sleep(Math.min(config.exeScanInterval().toMillis(), 100));
+      } else {
+        Duration timeout = watched.size() == 1 ? POLL_TIMEOUT : Duration.ZERO;
+        for (Watched w : watched) {
+          w.probes.poll(this::onRecord, timeout);
+          long lost = w.probes.newLosses();
+          if (lost > 0) {
+            eventsLost += lost;
+            correlator.accept(EventDecoder.lost(System.nanoTime(), w.probes.target().pid(), lost));
+          }
+        }
+        if (watched.size() > 1) {
+          sleep(POLL_TIMEOUT.toMillis() / 2);
+        }
+      }
+      now = System.nanoTime();
+      correlator.advanceTo(now);
+      if (now >= nextLiveness) {
+        checkLiveness(now);
+        nextLiveness = now + LIVENESS_CHECK_NS;
+      }
+      if (now >= nextStatus) {
+        double rate = eventsSinceStatus * 1e9 / Math.max(1, now - lastStatus);
+        status.show(rate, correlator.stats().liveGoroutines(), spansExported.getAsLong(),
+            exportDrops.getAsLong());
+        eventsSinceStatus = 0;
+        lastStatus = now;
+        nextStatus = now + STATUS_INTERVAL_NS;
+      }
+    }
+    // Drain what is already in the rings, then detach before the final flush.
+    for (Watched w : watched) {
+      w.probes.poll(this::onRecord, Duration.ZERO);
+    }
+  }
+
+  private void onRecord(ByteBuffer record) {
+    Event event = decoder.decode(record);
+    if (event == null) {
+      return;
+    }
+    eventsSinceStatus++;
+    if (event instanceof GoroutineCreated) {
+      goroutinesSeen++;
+    } else if (event instanceof ContextDeadlineSet) {
+      contexts++;
+    }
+    correlator.accept(event);
+  }
+
+  private void startWatching(TargetProcess target) {
+    ProcessPlan plan = planner.plan(target, config.deep());
+    ProcessProbes probes = ProcessProbes.open(target, plan.bpf(), config.ringBytes());
+    long attachedAt = System.nanoTime();
+    processesSeen++;
+    watched.add(new Watched(probes, plan));
+    sink.processStarted(plan.process());
+    correlator.processStarted(plan.process(), plan.symbolizer(), attachedAt);
+    status.clear();
+    for (String note : plan.notes()) {
+      err.println("goroscope: pid " + target.pid() + ": " + note);
+    }
+    err.println(
+        "goroscope: attached to pid " + target.pid() + " (" + plan.process().executableName()
+            + ", " + plan.process().goVersion() + "): " + probes.linkCount() + " uprobes"
+            + (config.deep() ? ", deep mode" : ""));
+    snapshot(target, plan, attachedAt);
+  }
+
+  /** Goroutines alive before the probes: read once from runtime.allgs, fed as creations. */
+  private void snapshot(TargetProcess target, ProcessPlan plan, long attachedAt) {
+    if (plan.allgsAddress() == 0) {
+      return;
+    }
+    List<LiveGoroutine> live;
+    try (ProcessMemory memory = ProcessMemory.open(target.pid())) {
+      live = GoroutineSnapshot.read(memory, plan.allgsAddress(), plan.offsets());
+    } catch (GoroscopeException | IllegalArgumentException e) {
+      err.println("goroscope: pid " + target.pid() + ": goroutines alive at attach not read: "
+          + e.getMessage());
+      return;
+    }
+    for (LiveGoroutine g : live) {
+      goroutinesSeen++;
+      correlator.accept(
+          new GoroutineCreated(
+              attachedAt, target.pid(), 0, -1, g.goid(), g.parentGoid(), g.creationPc(),
+              g.startPc()));
+      if (config.deep() && g.isWaiting()) {
+        correlator.accept(
+            new GoroutineParked(attachedAt, target.pid(), 0, -1, g.goid(), g.waitReason()));
+      }
+    }
+  }
+
+  private void checkLiveness(long now) {
+    for (int i = watched.size() - 1; i >= 0; i--) {
+      Watched w = watched.get(i);
+      if (!w.probes.target().isAlive()) {
+        w.probes.poll(this::onRecord, Duration.ZERO);
+        w.probes.close();
+        watched.remove(i);
+        correlator.processEnded(w.probes.target().pid(), now);
+        status.clear();
+        err.println("goroscope: pid " + w.probes.target().pid() + " exited");
+      }
+    }
+  }
+
+  private AttachSummary summary() {
+    return new AttachSummary(
+        processesSeen, goroutinesSeen, contexts, correlator.stats().deadlineOverruns(),
+        eventsLost, spansExported.getAsLong());
+  }
+
+  private void closeAll() {
+    for (int i = watched.size() - 1; i >= 0; i--) {
+      watched.get(i).probes.close();
+    }
+    watched.clear();
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private record Watched(ProcessProbes probes, ProcessPlan plan) {}
+}

@@ -1,0 +1,36 @@
+package dev.goroscope.attach;
+
+import dev.goroscope.correlate.Symbolizer;
+import dev.goroscope.record.ProcessInfo;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything needed to watch one process, worked out from its executable before anything is
+ * loaded into the kernel.
+ *
+ * @param process the resource description of the target
+ * @param bpf constants and uprobe sites
+ * @param symbolizer names for the PCs and wait reasons of this process (load bias applied)
+ * @param allgsAddress run-time address of {@code runtime.allgs}, or 0 when unknown (stripped
+ *     binaries): then goroutines that existed before attach are not listed
+ * @param offsets struct offsets keyed like {@code runtime.g.goid}, for the attach-time snapshot
+ * @param notes what the user should know about this plan (fallbacks, missing features)
+ */
+public record ProcessPlan(
+    ProcessInfo process,
+    BpfPlan bpf,
+    Symbolizer symbolizer,
+    long allgsAddress,
+    Map<String, Long> offsets,
+    List<String> notes) {
+
+  public ProcessPlan {
+    Objects.requireNonNull(process, "process");
+    Objects.requireNonNull(bpf, "bpf");
+    Objects.requireNonNull(symbolizer, "symbolizer");
+    offsets = Map.copyOf(offsets);
+    notes = List.copyOf(notes);
+  }
+}
