@@ -42,7 +42,7 @@ func main() {
 	var wg sync.WaitGroup
 	for i := 0; i < 4; i++ {
 		wg.Add(1)
-		go worker(i, results, &wg) // a direct call: main.main.gowrap1 from Go 1.22, else worker itself
+		go worker(i, results, &wg) // runs through a wrapper: main.main.gowrap1 (Go 1.22+), main.main.func2 before
 	}
 	s := &server{}
 	wg.Add(1)

@@ -108,7 +108,7 @@ public record BuildInfo(
           if (f.length > 1) {
             int eq = f[1].indexOf('=');
             if (eq > 0) {
-              settings.put(f[1].substring(0, eq), f[1].substring(eq + 1));
+              settings.put(unquote(f[1].substring(0, eq)), unquote(f[1].substring(eq + 1)));
             } else {
               settings.put(f[1], "");
             }
@@ -118,6 +118,32 @@ public record BuildInfo(
       }
     }
     return new BuildInfo(version, path, modulePath, moduleVersion, settings);
+  }
+
+  /**
+   * cmd/go quotes a setting with Go syntax when it holds spaces, quotes or other special
+   * characters ({@code -ldflags="-s -w"}); undo the common escapes.
+   */
+  static String unquote(String s) {
+    if (s.length() < 2 || s.charAt(0) != '"' || s.charAt(s.length() - 1) != '"') {
+      return s;
+    }
+    StringBuilder out = new StringBuilder(s.length());
+    for (int i = 1; i < s.length() - 1; i++) {
+      char c = s.charAt(i);
+      if (c == '\\' && i + 1 < s.length() - 1) {
+        char e = s.charAt(++i);
+        switch (e) {
+          case 'n' -> out.append('\n');
+          case 't' -> out.append('\t');
+          case 'r' -> out.append('\r');
+          default -> out.append(e);
+        }
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
   }
 
   /** The build setting {@code key}, e.g. {@code -buildmode}. */
