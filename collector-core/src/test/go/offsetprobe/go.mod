@@ -1,0 +1,3 @@
+module goroscope.dev/offsetprobe
+
+go 1.19

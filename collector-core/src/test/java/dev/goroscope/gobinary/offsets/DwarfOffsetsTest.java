@@ -1,0 +1,108 @@
+package dev.goroscope.gobinary.offsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.goroscope.GoroscopeException;
+import dev.goroscope.gobinary.elf.ElfFile;
+import dev.goroscope.testgo.GoBinaries;
+import dev.goroscope.testgo.GoToolchain;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Offsets from the DWARF of real binaries of every toolchain here, checked against the values
+ * in shared/reference/go-runtime.md, and the table fallback for their stripped twins.
+ */
+class DwarfOffsetsTest {
+
+  /** go-runtime.md's numbers for the versions built here; DWARF must agree. */
+  static Map<String, Long> documented(GoToolchain t) {
+    Map<String, Long> m = new LinkedHashMap<>();
+    boolean old = t == GoToolchain.GO_1_19;
+    m.put(OffsetKeys.G_M, 48L);
+    m.put(OffsetKeys.G_ATOMICSTATUS, 144L);
+    m.put(OffsetKeys.G_GOID, 152L);
+    m.put(OffsetKeys.G_WAITSINCE, 168L);
+    m.put(OffsetKeys.G_WAITREASON, 176L);
+    if (!old) {
+      m.put(OffsetKeys.G_PARENT_GOID, 280L);
+    }
+    m.put(OffsetKeys.G_GOPC, old ? 296L : 288L);
+    m.put(OffsetKeys.G_STARTPC, old ? 312L : 304L);
+    m.put(OffsetKeys.G_LABELS, old ? 360L : 352L);
+    m.put(OffsetKeys.M_CURG, old ? 192L : 184L);
+    m.put(OffsetKeys.CANCELCTX_CONTEXT, 0L);
+    m.put(OffsetKeys.CANCELCTX_DONE, 24L);
+    m.put(OffsetKeys.CANCELCTX_ERR, 48L);
+    if (!old) {
+      m.put(OffsetKeys.CANCELCTX_CAUSE, 64L);
+    }
+    m.put(OffsetKeys.TIMERCTX_CANCELCTX, 0L);
+    m.put(OffsetKeys.TIMERCTX_DEADLINE, old ? 72L : 88L);
+    m.put(OffsetKeys.TIME_WALL, 0L);
+    m.put(OffsetKeys.TIME_EXT, 8L);
+    m.put(OffsetKeys.TIME_LOC, 16L);
+    return m;
+  }
+
+  @ParameterizedTest
+  @EnumSource(GoToolchain.class)
+  void dwarfMatchesTheReferenceNotes(GoToolchain t) throws IOException {
+    ElfFile elf = ElfFile.open(GoBinaries.binary("offsetprobe", t, false));
+    StructOffsets offsets = OffsetResolver.resolve(elf, t.version());
+    assertThat(offsets.source()).isEqualTo(OffsetSource.DWARF);
+    assertThat(offsets.goMinor()).isEqualTo(Integer.parseInt(t.minor().substring(2)));
+    assertThat(offsets.asMap()).isEqualTo(documented(t));
+    assertThat(offsets.missing()).isEmpty();
+    assertThat(offsets.isPointer(OffsetKeys.M_CURG)).isTrue();
+    assertThat(offsets.isPointer(OffsetKeys.TIMERCTX_CANCELCTX)).isFalse();
+    if (t == GoToolchain.GO_1_19) {
+      assertThat(offsets.get(OffsetKeys.G_PARENT_GOID)).isEmpty();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(GoToolchain.class)
+  void strippedTwinGetsTheSameOffsetsFromTheTable(GoToolchain t) throws IOException {
+    ElfFile normal = ElfFile.open(GoBinaries.binary("offsetprobe", t, false));
+    ElfFile stripped = ElfFile.open(GoBinaries.binary("offsetprobe", t, true));
+    assertThat(stripped.section(".debug_info")).isEmpty();
+    StructOffsets fromDwarf = OffsetResolver.resolve(normal, t.version());
+    StructOffsets fromTable = OffsetResolver.resolve(stripped, t.version());
+    assertThat(fromTable.source()).isEqualTo(OffsetSource.TABLE);
+    assertThat(fromTable.regenerated()).isTrue();
+    assertThat(fromTable.origin()).isEqualTo(t.version());
+    assertThat(fromTable.asMap()).isEqualTo(fromDwarf.asMap());
+    assertThat(fromTable.pointerFields()).isEqualTo(fromDwarf.pointerFields());
+    assertThat(fromTable.missing()).isEmpty();
+  }
+
+  @Test
+  void unknownVersionWithoutDwarfListsEveryRequiredFieldAsMissing() {
+    ElfFile stripped = ElfFile.open(GoBinaries.binary("offsetprobe", GoToolchain.GO_1_26, true));
+    StructOffsets none = OffsetResolver.resolve(stripped, "go1.99.1");
+    assertThat(none.source()).isEqualTo(OffsetSource.NONE);
+    assertThat(none.asMap()).isEmpty();
+    assertThat(none.missing()).containsExactlyElementsOf(OffsetKeys.required(99));
+    assertThat(none.missing()).contains(OffsetKeys.G_GOID, OffsetKeys.G_PARENT_GOID);
+    assertThatThrownBy(() -> none.require(OffsetKeys.G_GOID))
+        .isInstanceOf(GoroscopeException.class)
+        .hasMessageContaining("runtime.g.goid")
+        .hasMessageContaining("go1.99");
+    assertThat(OffsetResolver.resolve(stripped, "not a version").missing())
+        .containsExactlyElementsOf(OffsetKeys.required(-1));
+  }
+
+  @Test
+  void requiredFieldsFollowTheVersion() {
+    assertThat(OffsetKeys.required(19)).doesNotContain(OffsetKeys.G_PARENT_GOID)
+        .contains(OffsetKeys.G_GOID, OffsetKeys.M_CURG, OffsetKeys.TIMERCTX_DEADLINE);
+    assertThat(OffsetKeys.required(21)).contains(OffsetKeys.G_PARENT_GOID);
+    assertThat(OffsetKeys.required(26)).doesNotContain(OffsetKeys.G_LABELS);
+  }
+}
