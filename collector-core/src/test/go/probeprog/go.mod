@@ -1,0 +1,3 @@
+module example.com/probeprog
+
+go 1.19

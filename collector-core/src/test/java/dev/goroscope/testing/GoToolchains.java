@@ -1,0 +1,226 @@
+package dev.goroscope.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The Go toolchains of this machine and a cache of Go programs built with them, for tests that
+ * need real Go binaries. Binaries go to one temporary directory per JVM, deleted at exit, and
+ * each (source, toolchain, build mode) is built once per JVM however many test classes ask.
+ *
+ * <p>The toolchains are those the README's test command installs: Go 1.26 ({@code go} on the
+ * PATH), Go 1.27 ({@code go} with {@code GOTOOLCHAIN=go1.27.3}, fetched through the module
+ * proxy) and Go 1.19 ({@code /usr/lib/go-1.19/bin/go}, Debian's golang-1.19-go). A missing one
+ * fails the test with the fix in the message: these tests are the point of the suite.
+ */
+public final class GoToolchains {
+
+  /** A Go toolchain: how to run its {@code go} command. */
+  public enum Toolchain {
+    GO_1_19("go1.19", "/usr/lib/go-1.19/bin/go", "local",
+        "apt-get install golang-1.19-go"),
+    GO_1_26("go1.26", "go", "local", "install Go 1.26 and put it on the PATH"),
+    GO_1_27("go1.27", "go", "go1.27.3",
+        "Go 1.27 is fetched by 'GOTOOLCHAIN=go1.27.3 go version' through the Go module proxy");
+
+    private final String release;
+    private final String goCommand;
+    private final String goToolchainEnv;
+    private final String installHint;
+
+    Toolchain(String release, String goCommand, String goToolchainEnv, String installHint) {
+      this.release = release;
+      this.goCommand = goCommand;
+      this.goToolchainEnv = goToolchainEnv;
+      this.installHint = installHint;
+    }
+
+    /** The release line, e.g. {@code go1.26}; {@code go version} prints it with a patch. */
+    public String release() {
+      return release;
+    }
+  }
+
+  /** How to build. */
+  public enum Mode {
+    /** Default {@code go build}: .symtab and DWARF. */
+    NORMAL(List.of()),
+    /** {@code -ldflags='-s -w'}: no .symtab, no DWARF. */
+    STRIPPED(List.of("-ldflags=-s -w")),
+    /** {@code -buildmode=pie}. */
+    PIE(List.of("-buildmode=pie"));
+
+    private final List<String> flags;
+
+    Mode(List<String> flags) {
+      this.flags = flags;
+    }
+  }
+
+  private static final Map<String, Path> BUILT = new ConcurrentHashMap<>();
+  private static final Map<Path, Path> SOURCES = new ConcurrentHashMap<>();
+  private static final Map<Toolchain, String> VERSIONS = new ConcurrentHashMap<>();
+  private static volatile Path workDir;
+
+  private GoToolchains() {}
+
+  /**
+   * The probe program every inspector test builds ({@code collector-core/src/test/go/probeprog}),
+   * found from the working directory of collector-core or of a sibling module.
+   */
+  public static Path probeProgram() {
+    for (Path p : List.of(Path.of("src/test/go/probeprog"),
+        Path.of("../collector-core/src/test/go/probeprog"),
+        Path.of("collector-core/src/test/go/probeprog"))) {
+      if (Files.isRegularFile(p.resolve("go.mod"))) {
+        return p.toAbsolutePath().normalize();
+      }
+    }
+    throw new IllegalStateException("cannot find collector-core/src/test/go/probeprog from "
+        + Path.of("").toAbsolutePath());
+  }
+
+  /**
+   * The full version {@code toolchain} reports, e.g. {@code go1.26.8}; fails with an install
+   * hint when the toolchain is missing.
+   */
+  public static String version(Toolchain toolchain) {
+    return VERSIONS.computeIfAbsent(toolchain, tc -> {
+      String out = go(tc, Path.of(System.getProperty("java.io.tmpdir")), null, "env", "GOVERSION")
+          .strip();
+      if (!out.startsWith(tc.release)) {
+        throw new IllegalStateException(tc + ": 'go env GOVERSION' printed '" + out
+            + "', expected " + tc.release + ".x (" + tc.installHint + ")");
+      }
+      return out;
+    });
+  }
+
+  /**
+   * Builds the Go main package in {@code sourceDir} (copied to a temporary directory first)
+   * with {@code toolchain} in {@code mode}, once per JVM, and returns the binary.
+   */
+  public static Path build(Path sourceDir, Toolchain toolchain, Mode mode) {
+    String key = sourceDir.toAbsolutePath().normalize() + "|" + toolchain + "|" + mode;
+    return BUILT.computeIfAbsent(key, k -> {
+      version(toolchain);
+      Path base = workDir();
+      String name = sourceDir.getFileName() + "-" + toolchain.release + "-"
+          + mode.name().toLowerCase();
+      Path src = source(sourceDir);
+      Path out = base.resolve(name);
+      List<String> args = new ArrayList<>(List.of("build", "-buildvcs=false", "-o", out.toString()));
+      args.addAll(mode.flags);
+      args.add(".");
+      go(toolchain, src, null, args.toArray(String[]::new));
+      return out;
+    });
+  }
+
+  /**
+   * Runs {@code go args...} of {@code toolchain} in {@code dir} (e.g. {@code tool addr2line},
+   * {@code version -m}) with {@code stdin} fed in, and returns stdout; fails on a non-zero exit.
+   */
+  public static String go(Toolchain toolchain, Path dir, String stdin, String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(toolchain.goCommand);
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+    Map<String, String> env = pb.environment();
+    env.put("GOTOOLCHAIN", toolchain.goToolchainEnv);
+    env.put("CGO_ENABLED", "0");
+    env.put("GOFLAGS", "-mod=mod");
+    env.remove("GOROOT");
+    try {
+      Path err = Files.createTempFile("go-stderr", ".txt");
+      try {
+        pb.redirectError(err.toFile());
+        Process p;
+        try {
+          p = pb.start();
+        } catch (IOException e) {
+          throw new IllegalStateException("cannot run " + toolchain.goCommand + " for "
+              + toolchain.release + " (" + toolchain.installHint + "): " + e.getMessage(), e);
+        }
+        if (stdin != null) {
+          p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(10, TimeUnit.MINUTES)) {
+          p.destroyForcibly();
+          throw new IllegalStateException(cmd + " timed out");
+        }
+        if (p.exitValue() != 0) {
+          throw new IllegalStateException(cmd + " in " + dir + " failed with exit "
+              + p.exitValue() + " (" + toolchain.installHint + "):\n" + Files.readString(err));
+        }
+        return out;
+      } finally {
+        Files.deleteIfExists(err);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** One copy of each source directory, so all builds of it record the same file paths. */
+  private static Path source(Path sourceDir) {
+    Path abs = sourceDir.toAbsolutePath().normalize();
+    return SOURCES.computeIfAbsent(abs, k -> {
+      Path copy = workDir().resolve("src-" + SOURCES.size()).resolve(abs.getFileName());
+      copyTree(abs, copy);
+      return copy;
+    });
+  }
+
+  private static synchronized Path workDir() {
+    if (workDir == null) {
+      try {
+        Path dir = Files.createTempDirectory("goroscope-go-");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+        workDir = dir;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return workDir;
+  }
+
+  private static void copyTree(Path from, Path to) {
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Path target = to.resolve(from.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(f, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | UncheckedIOException e) {
+      // best effort at JVM exit
+    }
+  }
+}
