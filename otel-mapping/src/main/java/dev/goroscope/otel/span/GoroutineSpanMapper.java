@@ -28,12 +28,12 @@ import java.util.function.LongFunction;
  * Turns one goroutine record plus its decided {@link Lineage} into a span. Stateless: the ids
  * and the parent come from the lineage, so mapping is a pure function of its inputs.
  */
-final class GoroutineSpanMapper {
+public final class GoroutineSpanMapper {
 
   private final SpanMappingConfig config;
   private final ClockOffset clock;
 
-  GoroutineSpanMapper(SpanMappingConfig config) {
+  GoroutineSpanMapper(SpanMappingConfig config) { // built by GoroutineSpanAssembler
     this.config = config;
     this.clock = config.clock();
   }
