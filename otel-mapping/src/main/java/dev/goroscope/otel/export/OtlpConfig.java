@@ -205,8 +205,9 @@ public final class OtlpConfig {
       String sig = s.envInfix + "_";
       OtlpProtocol proto = protocol;
       if (proto == null) {
-        String p = first(env(sig, "PROTOCOL"), env("", "PROTOCOL"));
-        proto = p == null ? OtlpProtocol.HTTP_PROTOBUF : parse(p, sig, "PROTOCOL");
+        String name = varName(sig, "PROTOCOL");
+        String p = raw(name);
+        proto = p == null ? OtlpProtocol.HTTP_PROTOBUF : parse(p.trim(), name);
       }
       String url;
       if (endpoint != null) {
@@ -223,8 +224,9 @@ public final class OtlpConfig {
       headers.putAll(extraHeaders);
       Duration t = timeout;
       if (t == null) {
-        String ms = first(env(sig, "TIMEOUT"), env("", "TIMEOUT"));
-        t = ms == null ? DEFAULT_TIMEOUT : parseMillis(ms, sig);
+        String name = varName(sig, "TIMEOUT");
+        String ms = raw(name);
+        t = ms == null ? DEFAULT_TIMEOUT : parseMillis(ms.trim(), name);
       }
       String comp = compression;
       if (comp == null) {
@@ -237,7 +239,8 @@ public final class OtlpConfig {
           env("", "CLIENT_KEY")));
       Path ccert = clientCertificate != null ? clientCertificate
           : path(first(env(sig, "CLIENT_CERTIFICATE"), env("", "CLIENT_CERTIFICATE")));
-      return new PerSignal(url, proto, Map.copyOf(headers), t, comp, cert, key, ccert);
+      return new PerSignal(url, proto, java.util.Collections.unmodifiableMap(headers), t, comp,
+          cert, key, ccert);
     }
 
     private String env(String signalInfix, String suffix) {
@@ -253,17 +256,27 @@ public final class OtlpConfig {
       return p == null ? null : Path.of(p);
     }
 
-    private static OtlpProtocol parse(String value, String sig, String suffix) {
+    private String raw(String name) {
+      String v = env.get(name);
+      return v == null || v.isBlank() ? null : v;
+    }
+
+    /** The variable that supplies a setting: the signal-specific one if set, else generic. */
+    private String varName(String sig, String suffix) {
+      return env(sig, suffix) != null ? "OTEL_EXPORTER_OTLP_" + sig + suffix
+          : "OTEL_EXPORTER_OTLP_" + suffix;
+    }
+
+    private static OtlpProtocol parse(String value, String var) {
       try {
         return OtlpProtocol.parse(value);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
-            "OTEL_EXPORTER_OTLP_" + sig + suffix + "=" + value
-                + " is not supported: use grpc or http/protobuf", e);
+            var + "=" + value + " is not supported: use grpc or http/protobuf", e);
       }
     }
 
-    private static Duration parseMillis(String ms, String sig) {
+    private static Duration parseMillis(String ms, String var) {
       try {
         long v = Long.parseLong(ms);
         if (v <= 0) {
@@ -272,8 +285,7 @@ public final class OtlpConfig {
         return Duration.ofMillis(v);
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(
-            "OTEL_EXPORTER_OTLP_TIMEOUT (or _" + sig + "TIMEOUT)=" + ms
-                + " is not a positive number of milliseconds", e);
+            var + "=" + ms + " is not a positive number of milliseconds", e);
       }
     }
 
