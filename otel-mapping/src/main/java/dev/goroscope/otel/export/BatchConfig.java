@@ -1,0 +1,157 @@
+package dev.goroscope.otel.export;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How {@link BatchingSpanSink} batches and retries. Memory is bounded by
+ * {@code maxQueueSize + maxBatchSize} spans whatever the backend does.
+ */
+public final class BatchConfig {
+
+  public static final int DEFAULT_MAX_QUEUE_SIZE = 8192;
+  public static final int DEFAULT_MAX_BATCH_SIZE = 512;
+  public static final Duration DEFAULT_MAX_AGE = Duration.ofSeconds(2);
+  public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(500);
+  public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_MAX_RETRY_TIME = Duration.ofMinutes(1);
+  public static final Duration DEFAULT_EXPORT_TIMEOUT = Duration.ofSeconds(15);
+  public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+
+  private final int maxQueueSize;
+  private final int maxBatchSize;
+  private final Duration maxAge;
+  private final Duration initialBackoff;
+  private final Duration maxBackoff;
+  private final Duration maxRetryTime;
+  private final Duration exportTimeout;
+  private final Duration shutdownTimeout;
+
+  private BatchConfig(Builder b) {
+    this.maxQueueSize = b.maxQueueSize;
+    this.maxBatchSize = Math.min(b.maxBatchSize, b.maxQueueSize);
+    this.maxAge = b.maxAge;
+    this.initialBackoff = b.initialBackoff;
+    this.maxBackoff = b.maxBackoff.compareTo(b.initialBackoff) < 0 ? b.initialBackoff
+        : b.maxBackoff;
+    this.maxRetryTime = b.maxRetryTime;
+    this.exportTimeout = b.exportTimeout;
+    this.shutdownTimeout = b.shutdownTimeout;
+  }
+
+  public static BatchConfig defaults() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Spans waiting for export; when full, new spans are dropped and counted. */
+  public int maxQueueSize() {
+    return maxQueueSize;
+  }
+
+  /** Spans per export request; a full batch is sent at once. */
+  public int maxBatchSize() {
+    return maxBatchSize;
+  }
+
+  /** A queued span is sent at the latest this long after the previous export. */
+  public Duration maxAge() {
+    return maxAge;
+  }
+
+  /** First wait after a failed export; doubles per failure up to {@link #maxBackoff()}. */
+  public Duration initialBackoff() {
+    return initialBackoff;
+  }
+
+  public Duration maxBackoff() {
+    return maxBackoff;
+  }
+
+  /** A batch failing for longer than this is dropped (counted) so fresher spans can go. */
+  public Duration maxRetryTime() {
+    return maxRetryTime;
+  }
+
+  /** How long one export call may take before it counts as failed. */
+  public Duration exportTimeout() {
+    return exportTimeout;
+  }
+
+  /** How long close() tries to deliver what is queued. */
+  public Duration shutdownTimeout() {
+    return shutdownTimeout;
+  }
+
+  /** Builder; setters check their input. */
+  public static final class Builder {
+    private int maxQueueSize = DEFAULT_MAX_QUEUE_SIZE;
+    private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
+    private Duration maxAge = DEFAULT_MAX_AGE;
+    private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
+    private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
+    private Duration maxRetryTime = DEFAULT_MAX_RETRY_TIME;
+    private Duration exportTimeout = DEFAULT_EXPORT_TIMEOUT;
+    private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+
+    private Builder() {}
+
+    public Builder setMaxQueueSize(int n) {
+      this.maxQueueSize = positive(n, "maxQueueSize");
+      return this;
+    }
+
+    public Builder setMaxBatchSize(int n) {
+      this.maxBatchSize = positive(n, "maxBatchSize");
+      return this;
+    }
+
+    public Builder setMaxAge(Duration d) {
+      this.maxAge = positive(d, "maxAge");
+      return this;
+    }
+
+    public Builder setBackoff(Duration initial, Duration max) {
+      this.initialBackoff = positive(initial, "initialBackoff");
+      this.maxBackoff = positive(max, "maxBackoff");
+      return this;
+    }
+
+    public Builder setMaxRetryTime(Duration d) {
+      this.maxRetryTime = positive(d, "maxRetryTime");
+      return this;
+    }
+
+    public Builder setExportTimeout(Duration d) {
+      this.exportTimeout = positive(d, "exportTimeout");
+      return this;
+    }
+
+    public Builder setShutdownTimeout(Duration d) {
+      this.shutdownTimeout = positive(d, "shutdownTimeout");
+      return this;
+    }
+
+    public BatchConfig build() {
+      return new BatchConfig(this);
+    }
+
+    private static int positive(int n, String name) {
+      if (n <= 0) {
+        throw new IllegalArgumentException(name + " must be positive, got " + n);
+      }
+      return n;
+    }
+
+    private static Duration positive(Duration d, String name) {
+      Objects.requireNonNull(d, name);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive, got " + d);
+      }
+      return d;
+    }
+  }
+}

@@ -1,0 +1,122 @@
+package dev.goroscope.otel.export;
+
+import dev.goroscope.otel.export.OtlpConfig.Signal;
+import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
+import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporterBuilder;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporterBuilder;
+import io.opentelemetry.exporter.otlp.metrics.OtlpGrpcMetricExporter;
+import io.opentelemetry.exporter.otlp.metrics.OtlpGrpcMetricExporterBuilder;
+import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
+import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporterBuilder;
+import io.opentelemetry.sdk.metrics.export.MetricExporter;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Builds the SDK's OTLP exporters from an {@link OtlpConfig}. Their own retry is switched off:
+ * {@link BatchingSpanSink} retries with its own bounded backoff so that a backend outage costs
+ * bounded memory and counted drops, never a blocked caller.
+ */
+public final class OtlpExporters {
+
+  /** Held so the level set by {@link #quietSdkLogging()} is not garbage collected. */
+  private static final java.util.logging.Logger SDK_LOGGER =
+      java.util.logging.Logger.getLogger("io.opentelemetry");
+
+  private OtlpExporters() {}
+
+  /**
+   * Silences the SDK's own java.util.logging warnings (one per failed export while a backend is
+   * away); goroscope reports failures through {@link ExportStats} instead. For the CLI to call.
+   */
+  public static void quietSdkLogging() {
+    SDK_LOGGER.setLevel(java.util.logging.Level.OFF);
+  }
+
+  /**
+   * @throws IllegalArgumentException when a certificate file cannot be read
+   */
+  public static SpanExporter spanExporter(OtlpConfig c) {
+    Signal s = Signal.TRACES;
+    if (c.protocol(s) == OtlpProtocol.GRPC) {
+      OtlpGrpcSpanExporterBuilder b =
+          OtlpGrpcSpanExporter.builder()
+              .setEndpoint(c.endpoint(s))
+              .setTimeout(c.timeout(s))
+              .setCompression(c.compression(s))
+              .setRetryPolicy(null);
+      c.headers(s).forEach(b::addHeader);
+      if (c.certificate(s) != null) {
+        b.setTrustedCertificates(read(c.certificate(s), "certificate"));
+      }
+      if (c.clientKey(s) != null && c.clientCertificate(s) != null) {
+        b.setClientTls(read(c.clientKey(s), "client key"),
+            read(c.clientCertificate(s), "client certificate"));
+      }
+      return b.build();
+    }
+    OtlpHttpSpanExporterBuilder b =
+        OtlpHttpSpanExporter.builder()
+            .setEndpoint(c.endpoint(s))
+            .setTimeout(c.timeout(s))
+            .setCompression(c.compression(s))
+            .setRetryPolicy(null);
+    c.headers(s).forEach(b::addHeader);
+    if (c.certificate(s) != null) {
+      b.setTrustedCertificates(read(c.certificate(s), "certificate"));
+    }
+    if (c.clientKey(s) != null && c.clientCertificate(s) != null) {
+      b.setClientTls(read(c.clientKey(s), "client key"),
+          read(c.clientCertificate(s), "client certificate"));
+    }
+    return b.build();
+  }
+
+  /** The metric exporter; the SDK's default retry is kept (metrics are cumulative). */
+  public static MetricExporter metricExporter(OtlpConfig c) {
+    Signal s = Signal.METRICS;
+    if (c.protocol(s) == OtlpProtocol.GRPC) {
+      OtlpGrpcMetricExporterBuilder b =
+          OtlpGrpcMetricExporter.builder()
+              .setEndpoint(c.endpoint(s))
+              .setTimeout(c.timeout(s))
+              .setCompression(c.compression(s));
+      c.headers(s).forEach(b::addHeader);
+      if (c.certificate(s) != null) {
+        b.setTrustedCertificates(read(c.certificate(s), "certificate"));
+      }
+      if (c.clientKey(s) != null && c.clientCertificate(s) != null) {
+        b.setClientTls(read(c.clientKey(s), "client key"),
+            read(c.clientCertificate(s), "client certificate"));
+      }
+      return b.build();
+    }
+    OtlpHttpMetricExporterBuilder b =
+        OtlpHttpMetricExporter.builder()
+            .setEndpoint(c.endpoint(s))
+            .setTimeout(c.timeout(s))
+            .setCompression(c.compression(s));
+    c.headers(s).forEach(b::addHeader);
+    if (c.certificate(s) != null) {
+      b.setTrustedCertificates(read(c.certificate(s), "certificate"));
+    }
+    if (c.clientKey(s) != null && c.clientCertificate(s) != null) {
+      b.setClientTls(read(c.clientKey(s), "client key"),
+          read(c.clientCertificate(s), "client certificate"));
+    }
+    return b.build();
+  }
+
+  private static byte[] read(Path p, String what) {
+    try {
+      return Files.readAllBytes(p);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "read otlp " + what + " " + p + ": " + e.getMessage()
+              + " (check OTEL_EXPORTER_OTLP_CERTIFICATE / the TLS flags)", e);
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package dev.goroscope.otel.sink;
+
+import dev.goroscope.record.ContextRecord;
+import dev.goroscope.record.GoroutineRecord;
+import dev.goroscope.record.ProcessInfo;
+import dev.goroscope.record.RecordSink;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Fans records out to several sinks (e.g. OTLP spans, JSON lines and metrics at once). A sink
+ * that throws is isolated: the others still get the record and the failure is counted. Closes
+ * in reverse order of the list, once.
+ */
+public final class CompositeRecordSink implements RecordSink {
+
+  private final List<RecordSink> sinks;
+  private final AtomicLong failures = new AtomicLong();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  public CompositeRecordSink(List<? extends RecordSink> sinks) {
+    this.sinks = List.copyOf(sinks);
+  }
+
+  public static RecordSink of(RecordSink... sinks) {
+    return sinks.length == 1 ? sinks[0] : new CompositeRecordSink(List.of(sinks));
+  }
+
+  @Override
+  public void processStarted(ProcessInfo process) {
+    each(s -> s.processStarted(process));
+  }
+
+  @Override
+  public void goroutine(GoroutineRecord record) {
+    each(s -> s.goroutine(record));
+  }
+
+  @Override
+  public void context(ContextRecord record) {
+    each(s -> s.context(record));
+  }
+
+  @Override
+  public void eventsLost(int pid, long count) {
+    each(s -> s.eventsLost(pid, count));
+  }
+
+  @Override
+  public void processEnded(int pid, long timestampNs) {
+    each(s -> s.processEnded(pid, timestampNs));
+  }
+
+  @Override
+  public void flush() {
+    each(RecordSink::flush);
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    for (int i = sinks.size() - 1; i >= 0; i--) {
+      try {
+        sinks.get(i).close();
+      } catch (Exception e) {
+        failures.incrementAndGet();
+      }
+    }
+  }
+
+  /** Exceptions thrown by member sinks (which should not throw at all). */
+  public long failures() {
+    return failures.get();
+  }
+
+  private void each(Consumer<RecordSink> call) {
+    for (RecordSink s : sinks) {
+      try {
+        call.accept(s);
+      } catch (RuntimeException e) {
+        failures.incrementAndGet();
+      }
+    }
+  }
+}

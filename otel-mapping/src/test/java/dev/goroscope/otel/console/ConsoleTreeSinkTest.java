@@ -1,0 +1,86 @@
+package dev.goroscope.otel.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.goroscope.otel.resource.ProcessResources;
+import dev.goroscope.otel.span.SpanMappingConfig;
+import dev.goroscope.otel.span.SpanRecordSink;
+import dev.goroscope.otel.testing.Scenario;
+import dev.goroscope.otel.testing.SequentialIds;
+import dev.goroscope.otel.time.ClockOffset;
+import dev.goroscope.record.GoroutineRecord;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class ConsoleTreeSinkTest {
+
+  final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+  final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+  final AtomicLong now = new AtomicLong();
+
+  SpanRecordSink sink(ConsoleTreeSink console) {
+    return new SpanRecordSink(
+        SpanMappingConfig.builder().setIdGenerator(new SequentialIds())
+            .setClock(ClockOffset.of(Scenario.OFFSET)).build(),
+        ProcessResources.create(null, Map.of(), "h"), List.of(console));
+  }
+
+  String text() {
+    return bytes.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void printsOneTreePerTraceWhenQuietAndTheRestAtClose() {
+    ConsoleTreeSink console = new ConsoleTreeSink(out, Duration.ofSeconds(2), 1000, now::get);
+    SpanRecordSink s = sink(console);
+    s.processStarted(Scenario.PROCESS);
+    s.goroutine(Scenario.mainPartial());
+    s.goroutine(Scenario.worker());
+    s.goroutine(Scenario.helper());
+    s.goroutine(Scenario.connServe());
+    assertThat(text()).isEmpty(); // the request trace is not quiet yet
+    now.set(Duration.ofSeconds(3).toNanos());
+    s.flush();
+    assertThat(text()).isEqualTo(String.join("\n",
+        "trace " + SequentialIds.traceId(2) + "  http-deadline pid 4242  3 goroutines",
+        "└─ net/http.(*conn).serve  g20  400.00ms  exited  [from g1, root_function]"
+            + "  ← net/http.(*Server).Serve server.go:3454",
+        "   └─ main.handler.func1  g21  2.000s  exited (chan receive)  DEADLINE OVERRUN +1.500s"
+            + "  ← main.handler main.go:42",
+        "      └─ main.worker  g22  600.0µs  exited  ← main.handler.func1 main.go:50",
+        ""));
+    bytes.reset();
+    s.close(); // main is still running: printed as a partial span at close
+    assertThat(text()).startsWith("trace " + SequentialIds.traceId(1) + "  http-deadline pid 4242"
+        + "  1 goroutine\n└─ main.main  g1  ");
+    assertThat(text()).contains("running  still running").contains("← runtime.main proc.go:283");
+    assertThat(console.tracesPrinted()).isEqualTo(2);
+  }
+
+  @Test
+  void lateSpansOfAPrintedTracePrintAsAContinuationAndBufferIsBounded() {
+    ConsoleTreeSink console = new ConsoleTreeSink(out, Duration.ofSeconds(1), 5, now::get);
+    SpanRecordSink s = sink(console);
+    s.goroutine(GoroutineRecord.builder(1, 1).setStartFunction("main.main").setEndNs(-1).build());
+    for (long g = 2; g <= 4; g++) {
+      s.goroutine(GoroutineRecord.builder(1, g).setParentGoid(1).setParentTraced(true)
+          .setStartFunction("main.w").setStartNs(g).setEndNs(g + 10).build());
+    }
+    now.set(Duration.ofSeconds(2).toNanos());
+    s.flush();
+    assertThat(text()).contains("3 goroutines").contains("[parent g1 printed earlier]");
+    bytes.reset();
+    for (long g = 10; g < 20; g++) { // more than the buffer: printed early
+      s.goroutine(GoroutineRecord.builder(1, g).setStartFunction("main.r").setEndNs(20).build());
+    }
+    assertThat(text()).contains("main.r  g10");
+    s.close();
+    assertThat(text()).contains("(continued)").contains("main.main  g1");
+  }
+}

@@ -1,0 +1,120 @@
+package dev.goroscope.otel.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.goroscope.otel.testing.OtlpGrpcReceiver;
+import dev.goroscope.otel.testing.Protos;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.sdk.testing.trace.TestSpanData;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.data.StatusData;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The backend goes away for a while and comes back on the same port. */
+class BackendOutageTest {
+
+  static SpanData span(long n) {
+    return TestSpanData.builder()
+        .setName("s" + n)
+        .setKind(SpanKind.INTERNAL)
+        .setSpanContext(SpanContext.create(
+            String.format("%032x", n), String.format("%016x", n), TraceFlags.getSampled(),
+            TraceState.getDefault()))
+        .setStartEpochNanos(1_000)
+        .setEndEpochNanos(2_000)
+        .setHasEnded(true)
+        .setStatus(StatusData.unset())
+        .setAttributes(Attributes.builder().put("n", n).build())
+        .build();
+  }
+
+  @Test
+  void boundedWhileDownCountsDropsAndResumes() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    OtlpConfig otlp = OtlpConfig.builder()
+        .setEndpoint("http://127.0.0.1:" + port)
+        .setProtocol(OtlpProtocol.GRPC)
+        .setTimeout(Duration.ofSeconds(2))
+        .build();
+    BatchConfig batch = BatchConfig.builder()
+        .setMaxQueueSize(100)
+        .setMaxBatchSize(10)
+        .setMaxAge(Duration.ofMillis(20))
+        .setBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
+        .setMaxRetryTime(Duration.ofMinutes(5))
+        .build();
+    OtlpExporters.quietSdkLogging();
+    try (BatchingSpanSink sink = new BatchingSpanSink(OtlpExporters.spanExporter(otlp), batch)) {
+      // Backend down: 1000 spans offered, at most queue + one batch held.
+      for (long i = 1; i <= 1000; i++) {
+        sink.accept(span(i));
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> sink.stats().failedAttempts() >= 3);
+      ExportStats down = sink.stats();
+      assertThat(down.accepted()).isEqualTo(1000);
+      assertThat(down.exported()).isZero();
+      assertThat(down.queued()).isLessThanOrEqualTo(110);
+      assertThat(down.droppedQueueFull()).isGreaterThanOrEqualTo(890);
+      assertThat(down.dropped() + down.queued()).isEqualTo(1000);
+      assertThat(down.lastError()).isNotEmpty();
+
+      // Backend back on the same port: the held spans, then new ones, are delivered.
+      try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start(port)) {
+        assertThat(sink.forceFlush(Duration.ofSeconds(15))).isTrue();
+        assertThat(sink.stats().exported()).isEqualTo(down.queued());
+        for (long i = 1001; i <= 1050; i++) {
+          sink.accept(span(i));
+        }
+        assertThat(sink.forceFlush(Duration.ofSeconds(15))).isTrue();
+        ExportStats up = sink.stats();
+        assertThat(up.exported() + up.dropped()).isEqualTo(1050);
+        assertThat(up.exported()).isEqualTo(down.queued() + 50);
+        Set<String> names = receiver.spans().stream().map(Span::getName)
+            .collect(Collectors.toSet());
+        assertThat(names).contains("s1", "s1001", "s1050").hasSize((int) up.exported());
+        assertThat(Protos.attrs(receiver.spans().get(0).getAttributesList())).containsKey("n");
+      }
+    }
+  }
+
+  @Test
+  void closeGivesUpWithinTheShutdownTimeoutAndCountsTheRest() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    OtlpConfig otlp = OtlpConfig.builder().setEndpoint("http://127.0.0.1:" + port).build();
+    BatchConfig batch = BatchConfig.builder()
+        .setBackoff(Duration.ofMillis(50), Duration.ofMillis(100))
+        .setShutdownTimeout(Duration.ofMillis(500))
+        .build();
+    OtlpExporters.quietSdkLogging();
+    BatchingSpanSink sink = new BatchingSpanSink(OtlpExporters.spanExporter(otlp), batch);
+    for (long i = 1; i <= 20; i++) {
+      sink.accept(span(i));
+    }
+    long t0 = System.nanoTime();
+    sink.close();
+    long tookMs = (System.nanoTime() - t0) / 1_000_000;
+    sink.close(); // idempotent
+    sink.accept(span(21)); // after close: counted, not queued
+    ExportStats s = sink.stats();
+    assertThat(tookMs).isLessThan(5_000);
+    assertThat(s.exported()).isZero();
+    assertThat(s.droppedAtShutdown()).isEqualTo(21);
+    assertThat(s.queued()).isZero();
+  }
+}

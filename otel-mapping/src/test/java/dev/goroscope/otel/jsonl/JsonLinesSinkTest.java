@@ -1,0 +1,120 @@
+package dev.goroscope.otel.jsonl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.goroscope.otel.testing.Scenario;
+import dev.goroscope.otel.time.ClockOffset;
+import dev.goroscope.record.CodeLocation;
+import dev.goroscope.record.ContextRecord;
+import dev.goroscope.record.GoroutineRecord;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class JsonLinesSinkTest {
+
+  @Test
+  void writesTheDocumentedSchemaOneObjectPerLine() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (JsonLinesSink sink = new JsonLinesSink(bytes, ClockOffset.of(Scenario.OFFSET), true)) {
+      sink.processStarted(Scenario.PROCESS);
+      sink.goroutine(Scenario.helper());
+      sink.goroutine(GoroutineRecord.builder(4242, 30).setParentGoid(21).setParentTraced(true)
+          .setStartFunction("main.\"quoted\"\n")
+          .setCreationSite(new CodeLocation("main.f", "/src/ü.go", 3))
+          .setStartNs(10).build());
+      sink.context(new ContextRecord(4242, Scenario.CTX, 0xc000aaa0L, 20, 1_000_100_000L,
+          Scenario.DEADLINE_UNIX, 1_500_000_000L, 5, ContextRecord.EndReason.DEADLINE_EXCEEDED,
+          List.of(21L)));
+      sink.context(new ContextRecord(4242, 0xc000bbb0L, 0, 20, 7, 99, -1, -1, null, List.of()));
+      sink.eventsLost(4242, 17);
+      sink.processEnded(4242, 9_000_000_000L);
+      sink.flush();
+      assertThat(sink.linesWritten()).isEqualTo(7);
+    }
+    String text = bytes.toString(StandardCharsets.UTF_8);
+    assertThat(text).endsWith("\n");
+    String[] lines = text.split("\n");
+    assertThat(lines).hasSize(7);
+    ObjectMapper m = new ObjectMapper();
+    List<JsonNode> nodes = new ArrayList<>();
+    for (String l : lines) {
+      nodes.add(m.readTree(l));
+    }
+    assertThat(nodes).extracting(n -> n.get("type").asText()).containsExactly(
+        "process", "goroutine", "goroutine", "context", "context", "events_lost", "process_end");
+
+    JsonNode g = nodes.get(1);
+    assertThat(g.get("pid").asInt()).isEqualTo(4242);
+    assertThat(g.get("goid").asLong()).isEqualTo(21);
+    assertThat(g.get("parentGoid").asLong()).isEqualTo(20);
+    assertThat(g.get("startFunction").asText()).isEqualTo("main.handler.func1");
+    assertThat(g.get("createdAt").get("function").asText()).isEqualTo("main.handler");
+    assertThat(g.get("createdAt").get("file").asText()).isEqualTo("/src/app/main.go");
+    assertThat(g.get("createdAt").get("line").asInt()).isEqualTo(42);
+    assertThat(g.get("startNs").asLong()).isEqualTo(1_000_200_000L);
+    assertThat(g.get("endNs").asLong()).isEqualTo(3_000_000_000L);
+    assertThat(g.get("startUnixNs").asLong()).isEqualTo(Scenario.OFFSET + 1_000_200_000L);
+    assertThat(g.get("endUnixNs").asLong()).isEqualTo(Scenario.OFFSET + 3_000_000_000L);
+    assertThat(g.get("durationNs").asLong()).isEqualTo(1_999_800_000L);
+    assertThat(g.get("state").asText()).isEqualTo("exited");
+    assertThat(g.get("waitReason").asText()).isEqualTo("chan receive");
+    assertThat(g.get("deadlineOverrun").asBoolean()).isTrue();
+    assertThat(g.get("overrun").get("ctx").asText()).isEqualTo("0xc000123400");
+    assertThat(g.get("overrun").get("overrunNs").asLong()).isEqualTo(1_500_000_000L);
+    assertThat(g.get("partial").asBoolean()).isFalse();
+    assertThat(g.get("parks")).hasSize(2);
+    assertThat(g.get("parks").get(0).get("wakerGoid").asLong()).isEqualTo(20);
+    assertThat(g.get("contextEvents").get(0).get("event").asText())
+        .isEqualTo("context.deadline_exceeded");
+
+    JsonNode live = nodes.get(2);
+    assertThat(live.get("startFunction").asText()).isEqualTo("main.\"quoted\"\n");
+    assertThat(live.get("createdAt").get("file").asText()).isEqualTo("/src/ü.go");
+    assertThat(live.get("endNs").isNull()).isTrue();
+    assertThat(live.get("endUnixNs").isNull()).isTrue();
+    assertThat(live.get("partial").asBoolean()).isTrue();
+    assertThat(live.get("deadlineOverrun").asBoolean()).isFalse();
+    assertThat(live.get("overrun").isNull()).isTrue();
+    assertThat(live.get("waitReason").isNull()).isTrue();
+
+    JsonNode c = nodes.get(3);
+    assertThat(c.get("ctx").asText()).isEqualTo("0xc000123400");
+    assertThat(c.get("parentCtx").asText()).isEqualTo("0xc000aaa0");
+    assertThat(c.get("goid").asLong()).isEqualTo(20);
+    assertThat(c.get("cancelledBy").asLong()).isEqualTo(5);
+    assertThat(c.get("deadlineUnixNs").asLong()).isEqualTo(Scenario.DEADLINE_UNIX);
+    assertThat(c.get("endedNs").asLong()).isEqualTo(1_500_000_000L);
+    assertThat(c.get("reason").asText()).isEqualTo("deadline_exceeded");
+    assertThat(c.get("overrunGoids").get(0).asLong()).isEqualTo(21);
+
+    JsonNode liveCtx = nodes.get(4);
+    assertThat(liveCtx.get("cancelledBy").isNull()).isTrue();
+    assertThat(liveCtx.get("endedNs").isNull()).isTrue();
+    assertThat(liveCtx.get("reason").isNull()).isTrue();
+    assertThat(liveCtx.get("parentCtx").isNull()).isTrue();
+
+    assertThat(nodes.get(5).get("count").asLong()).isEqualTo(17);
+    assertThat(nodes.get(6).get("endNs").asLong()).isEqualTo(9_000_000_000L);
+  }
+
+  @Test
+  void aBrokenOutputIsCountedNotThrown() {
+    java.io.OutputStream broken = new java.io.OutputStream() {
+      @Override
+      public void write(int b) throws java.io.IOException {
+        throw new java.io.IOException("Broken pipe");
+      }
+    };
+    JsonLinesSink sink = new JsonLinesSink(broken, ClockOffset.of(0), false);
+    sink.goroutine(Scenario.worker());
+    sink.flush();
+    sink.goroutine(Scenario.worker());
+    sink.close();
+    assertThat(sink.writeErrors()).isGreaterThanOrEqualTo(2);
+  }
+}

@@ -1,0 +1,73 @@
+package dev.goroscope.otel.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.goroscope.otel.testing.Scenario;
+import dev.goroscope.record.ContextRecord;
+import dev.goroscope.record.GoroutineRecord;
+import dev.goroscope.record.RecordSink;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CompositeRecordSinkTest {
+
+  static final class Recording implements RecordSink {
+    final String name;
+    final List<String> log;
+
+    Recording(String name, List<String> log) {
+      this.name = name;
+      this.log = log;
+    }
+
+    @Override
+    public void goroutine(GoroutineRecord r) {
+      log.add(name + ":g" + r.goid());
+    }
+
+    @Override
+    public void context(ContextRecord r) {
+      log.add(name + ":ctx");
+    }
+
+    @Override
+    public void eventsLost(int pid, long count) {
+      log.add(name + ":lost" + count);
+    }
+
+    @Override
+    public void flush() {
+      log.add(name + ":flush");
+    }
+
+    @Override
+    public void close() {
+      log.add(name + ":close");
+    }
+  }
+
+  @Test
+  void fansOutIsolatesFailuresAndClosesInReverseOnce() {
+    List<String> log = new ArrayList<>();
+    RecordSink failing = new RecordSink() {
+      @Override
+      public void goroutine(GoroutineRecord r) {
+        throw new IllegalStateException("boom");
+      }
+
+      @Override
+      public void context(ContextRecord r) {}
+    };
+    CompositeRecordSink c = new CompositeRecordSink(
+        List.of(new Recording("a", log), failing, new Recording("b", log)));
+    c.goroutine(Scenario.worker());
+    c.eventsLost(1, 3);
+    c.flush();
+    c.close();
+    c.close();
+    assertThat(log).containsExactly(
+        "a:g22", "b:g22", "a:lost3", "b:lost3", "a:flush", "b:flush", "b:close", "a:close");
+    assertThat(c.failures()).isEqualTo(1);
+  }
+}
