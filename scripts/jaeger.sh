@@ -22,7 +22,7 @@ readonly HEALTH_URL="http://127.0.0.1:$GOROSCOPE_JAEGER_HEALTH_PORT/status"
 running_pid() { # prints the pid of the Jaeger we started, if it is still that Jaeger
   [[ -f "$PID_FILE" ]] || return 1
   local pid; pid="$(cat "$PID_FILE")"
-  [[ "$pid" =~ ^[0-9]+$ ]] && [[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" == "$JAEGER_BIN" ]] || return 1
+  [[ "$pid" =~ ^[0-9]+$ ]] && [[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" == "$(readlink -f "$JAEGER_BIN")" ]] || return 1
   echo "$pid"
 }
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -40,11 +41,21 @@ public final class ExampleProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(binary.toString());
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(binary.getParent().toFile());
+    return start(binary.getFileName().toString(), command, binary.getParent(), Map.of());
+  }
+
+  /**
+   * Starts any command the same way (output captured, {@link #close()} stops it), e.g. goroscope
+   * itself; {@code env} is added to the inherited environment.
+   */
+  public static ExampleProcess start(
+      String name, List<String> command, Path dir, Map<String, String> env) {
+    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+    builder.environment().putAll(env);
     try {
-      return new ExampleProcess(binary.getFileName().toString(), builder.start());
+      return new ExampleProcess(name, builder.start());
     } catch (IOException e) {
-      throw new IllegalStateException("start " + binary + ": " + e.getMessage(), e);
+      throw new IllegalStateException("start " + command.get(0) + ": " + e.getMessage(), e);
     }
   }
 
@@ -129,6 +140,16 @@ public final class ExampleProcess implements AutoCloseable {
   /** Sends SIGTERM (the examples stop cleanly on it) and returns the exit code. */
   public int stop(Duration timeout) {
     terminate();
+    return awaitExit(timeout);
+  }
+
+  /** Sends SIGINT (what Ctrl-C sends) and returns the exit code. */
+  public int interrupt(Duration timeout) {
+    Commands.Result kill =
+        Commands.run(List.of("kill", "-INT", Long.toString(pid())), Path.of("/"), Map.of(), timeout);
+    if (kill.exitCode() != 0 && process.isAlive()) {
+      throw new IllegalStateException("kill -INT " + pid() + ": " + kill.output());
+    }
     return awaitExit(timeout);
   }
 

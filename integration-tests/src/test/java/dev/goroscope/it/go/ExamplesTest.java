@@ -95,6 +95,15 @@ class ExamplesTest {
   }
 
   @Test
+  void ctrlCStopsAnExampleCleanly() {
+    try (ExampleProcess p = ExampleProcess.start(Examples.binary(Examples.WORKER_POOL), "-pause", "10ms")) {
+      p.awaitLine(l -> l.startsWith("round 2:"), READY);
+      assertThat(p.interrupt(EXIT)).as(p.transcript()).isZero();
+      assertThat(p.stdout()).last().asString().startsWith("done rounds=");
+    }
+  }
+
+  @Test
   void strippedBuildRunsAndIsSmaller() throws Exception {
     Path normal = Examples.binary(Examples.WORKER_POOL, GoToolchain.GO_1_26, false);
     Path stripped = Examples.binary(Examples.WORKER_POOL, GoToolchain.GO_1_26, true);
