@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The test command: installs what the build and tests need (scripts/setup.sh), then builds and
+# runs every module's tests. Exits with Maven's status. Extra arguments go to Maven
+# (e.g. scripts/test.sh -pl examples).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+scripts/setup.sh
+exec mvn -B verify "$@"
