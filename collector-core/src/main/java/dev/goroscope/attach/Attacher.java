@@ -200,7 +200,6 @@ public final class Attacher {
     long attachedAt = System.nanoTime();
     processesSeen++;
     watched.add(new Watched(probes, plan));
-    sink.processStarted(plan.process());
     correlator.processStarted(plan.process(), plan.symbolizer(), attachedAt);
     status.clear();
     for (String note : plan.notes()) {

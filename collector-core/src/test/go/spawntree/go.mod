@@ -1,0 +1,3 @@
+module goroscope.dev/spawntree
+
+go 1.19

@@ -1,0 +1,163 @@
+package dev.goroscope.attach;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.goroscope.record.ContextRecord;
+import dev.goroscope.record.GoroutineRecord;
+import dev.goroscope.record.GoroutineState;
+import dev.goroscope.record.ProcessInfo;
+import dev.goroscope.record.RecordSink;
+import dev.goroscope.testing.GoToolchains;
+import dev.goroscope.testing.GoToolchains.Mode;
+import dev.goroscope.testing.GoToolchains.Toolchain;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The whole collector path on real Go binaries: plan from the executable, real BPF probes,
+ * ring buffer, decoder, correlator. The target prints every goroutine it starts with its
+ * parent; each must come out as one finished record with that parent and start function.
+ */
+class AttachEndToEndTest {
+
+  private static final Pattern LINE = Pattern.compile("g (\\d+) parent (\\d+) fn (\\S+)");
+
+  static Stream<Arguments> binaries() {
+    return Stream.of(
+        Arguments.of(Toolchain.GO_1_26, Mode.NORMAL),
+        Arguments.of(Toolchain.GO_1_26, Mode.STRIPPED),
+        Arguments.of(Toolchain.GO_1_26, Mode.PIE),
+        Arguments.of(Toolchain.GO_1_19, Mode.NORMAL),
+        Arguments.of(Toolchain.GO_1_19, Mode.STRIPPED),
+        Arguments.of(Toolchain.GO_1_27, Mode.NORMAL),
+        Arguments.of(Toolchain.GO_1_27, Mode.STRIPPED));
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("binaries")
+  void everyPrintedGoroutineIsOneFinishedRecordWithItsParent(Toolchain toolchain, Mode mode)
+      throws Exception {
+    Path binary = GoToolchains.build(Path.of("src/test/go/spawntree"), toolchain, mode);
+    Process target = new ProcessBuilder(binary.toString()).start();
+    Recording sink = new Recording();
+    StringWriter log = new StringWriter();
+    Attacher attacher =
+        new Attacher(
+            AttachConfig.builder().setPid((int) target.pid()).build(), new GoTargetPlanner(),
+            sink, sink::count, () -> 0, new PrintWriter(log, true), false);
+    try {
+      CompletableFuture<AttachSummary> run = CompletableFuture.supplyAsync(attacher::run);
+      awaitAttached(log, run);
+      try (OutputStream stdin = target.getOutputStream()) {
+        stdin.write("go\n".getBytes(StandardCharsets.UTF_8));
+      }
+      List<String> lines = new ArrayList<>();
+      BufferedReader out = new BufferedReader(
+          new InputStreamReader(target.getInputStream(), StandardCharsets.UTF_8));
+      for (String l = out.readLine(); l != null; l = out.readLine()) {
+        lines.add(l);
+      }
+      assertThat(target.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(target.exitValue()).isZero();
+      AttachSummary summary = run.get(30, TimeUnit.SECONDS);
+
+      Map<Long, GoroutineRecord> finished = new HashMap<>();
+      for (GoroutineRecord r : sink.goroutines) {
+        if (!r.isPartial()) {
+          assertThat(finished.put(r.goid(), r)).as("goroutine %d finished twice", r.goid())
+              .isNull();
+        }
+      }
+      int printed = 0;
+      for (String l : lines) {
+        Matcher m = LINE.matcher(l);
+        if (!m.matches()) {
+          continue;
+        }
+        printed++;
+        long goid = Long.parseLong(m.group(1));
+        GoroutineRecord r = finished.get(goid);
+        assertThat(r).as("record of goroutine %d (%s)", goid, log).isNotNull();
+        assertThat(r.parentGoid()).as("parent of %d", goid).isEqualTo(Long.parseLong(m.group(2)));
+        assertThat(r.startFunction()).isEqualTo(m.group(3));
+        assertThat(r.state()).isEqualTo(GoroutineState.EXITED);
+        assertThat(r.endNs()).isGreaterThanOrEqualTo(r.startNs());
+        assertThat(r.creationSite().function()).startsWith("main.");
+        assertThat(r.creationSite().file()).endsWith("spawntree/main.go");
+        assertThat(r.creationSite().line()).isPositive();
+      }
+      assertThat(printed).isEqualTo(3 + 12 + 60);
+      assertThat(lines).contains("ctx deadline", "ctx cancel");
+
+      List<ContextRecord> ended =
+          sink.contexts.stream().filter(c -> !c.isLive()).toList();
+      assertThat(ended).extracting(ContextRecord::reason)
+          .contains(ContextRecord.EndReason.DEADLINE_EXCEEDED, ContextRecord.EndReason.CANCELED);
+      assertThat(ended).allMatch(c -> c.creatorGoid() == 1);
+      assertThat(summary.processes()).isEqualTo(1);
+      assertThat(summary.eventsLost()).isZero();
+      assertThat(sink.started).extracting(ProcessInfo::pid).containsExactly((int) target.pid());
+    } finally {
+      attacher.requestStop();
+      target.destroyForcibly();
+    }
+  }
+
+  private static void awaitAttached(StringWriter log, CompletableFuture<?> run)
+      throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!log.toString().contains("attached to pid")) {
+      if (run.isDone()) {
+        run.get(); // rethrows the attach failure
+        throw new AssertionError("attacher ended before attaching: " + log);
+      }
+      assertThat(System.nanoTime()).as("attached in time: %s", log).isLessThan(deadline);
+      Thread.sleep(20);
+    }
+  }
+
+  /** Keeps every record; written by the attacher's thread, read after it ends. */
+  static final class Recording implements RecordSink {
+    final List<GoroutineRecord> goroutines = Collections.synchronizedList(new ArrayList<>());
+    final List<ContextRecord> contexts = Collections.synchronizedList(new ArrayList<>());
+    final List<ProcessInfo> started = Collections.synchronizedList(new ArrayList<>());
+
+    long count() {
+      return goroutines.size();
+    }
+
+    @Override
+    public void processStarted(ProcessInfo process) {
+      started.add(process);
+    }
+
+    @Override
+    public void goroutine(GoroutineRecord record) {
+      goroutines.add(record);
+    }
+
+    @Override
+    public void context(ContextRecord record) {
+      contexts.add(record);
+    }
+  }
+}
