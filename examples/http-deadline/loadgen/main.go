@@ -43,7 +43,7 @@ func main() {
 				path, want, counter := "/ok", http.StatusOK, &ok
 				switch {
 				case *leakyEvery > 0 && n%*leakyEvery == 0:
-					path, counter = "/leaky", &leaky
+					path, want, counter = "/leaky", http.StatusGatewayTimeout, &leaky
 				case *slowEvery > 0 && n%*slowEvery == 0:
 					path, want, counter = "/slow", http.StatusGatewayTimeout, &slow
 				}

@@ -74,6 +74,11 @@ public final class Attacher {
     this.status = new StatusLine(err, showStatus);
   }
 
+  /** Whether the live status line should be drawn: stderr is an interactive terminal. */
+  public static boolean stderrIsTerminal() {
+    return StatusLine.stderrIsTerminal();
+  }
+
   /** Asks {@link #run()} to stop soon; safe from any thread. */
   public void requestStop() {
     stop.set(true);
@@ -101,6 +106,9 @@ public final class Attacher {
       finished.countDown();
     }
     // After the final flush, so overruns found at close and the last batch count.
+    if (System.getenv("GOROSCOPE_DEBUG_STATS") != null) {
+      err.println("goroscope: correlator " + correlator.stats());
+    }
     return summary();
   }
 

@@ -1,6 +1,7 @@
 package dev.goroscope.cli;
 
 import dev.goroscope.GoroscopeException;
+import dev.goroscope.bpf.BpfException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -44,6 +45,11 @@ public final class Main implements Runnable {
           if (ex instanceof GoroscopeException ge) {
             err.println("goroscope: " + ge.getMessage());
             return ge.exitCode();
+          }
+          if (ex instanceof BpfException be) {
+            // The kernel side's errors already say what failed and how to fix it.
+            err.println("goroscope: " + be.getMessage());
+            return 1;
           }
           err.println("goroscope: internal error: " + ex
               + (debug ? "" : " (run with --debug for the stack trace)"));

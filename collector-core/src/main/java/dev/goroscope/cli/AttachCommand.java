@@ -1,0 +1,237 @@
+package dev.goroscope.cli;
+
+import dev.goroscope.GoroscopeException;
+import dev.goroscope.attach.AttachConfig;
+import dev.goroscope.attach.AttachSummary;
+import dev.goroscope.attach.Attacher;
+import dev.goroscope.attach.GoTargetPlanner;
+import dev.goroscope.bpf.BpfFeatures;
+import dev.goroscope.correlate.CorrelatorConfig;
+import dev.goroscope.otel.export.OtlpConfig;
+import dev.goroscope.otel.export.OtlpProtocol;
+import dev.goroscope.otel.span.TraceRootPolicy;
+import dev.goroscope.process.TargetProcess;
+import dev.goroscope.record.ProcessInfo;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code goroscope attach}: watch a running Go process and export its goroutines. */
+@Command(
+    name = "attach",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Attach eBPF uprobes to a running Go program and export one span per goroutine.",
+      "Stops on Ctrl-C/SIGTERM, after --duration, or when the --pid target exits; then it"
+          + " detaches, flushes and prints a summary."
+    },
+    sortOptions = false)
+public final class AttachCommand implements Callable<Integer> {
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Target target;
+
+  static final class Target {
+    @Option(names = "--pid", paramLabel = "PID", description = "The Go process to watch.")
+    int pid;
+
+    @Option(
+        names = "--exe",
+        paramLabel = "PATH",
+        description = "Watch every process running this executable, and new ones as they start.")
+    Path exe;
+  }
+
+  @Option(names = "--deep", description = "Also probe parks and wake-ups (gopark/ready): far"
+      + " more uprobe hits, so more overhead; off by default.")
+  boolean deep;
+
+  @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Stop after this long, e.g. 30s, 5m (default: until Ctrl-C or the target"
+          + " exits).")
+  Duration duration;
+
+  @Option(names = "--output", split = ",", paramLabel = "KIND",
+      description = "console, jsonl, otlp; several allowed (--output console,otlp). Default: otlp"
+          + " when an OTLP endpoint is configured, else console.")
+  List<String> outputs = new ArrayList<>();
+
+  @Option(names = "--jsonl-file", paramLabel = "PATH",
+      description = "Write JSON lines to this file instead of standard output.")
+  Path jsonlFile;
+
+  @Option(names = "--otlp-endpoint", paramLabel = "URL",
+      description = "OTLP endpoint (default: OTEL_EXPORTER_OTLP_ENDPOINT), e.g."
+          + " http://localhost:4317 for gRPC, http://localhost:4318 for HTTP.")
+  String otlpEndpoint;
+
+  @Option(names = "--otlp-protocol", paramLabel = "PROTOCOL",
+      description = "grpc or http/protobuf (default: OTEL_EXPORTER_OTLP_PROTOCOL, else grpc).")
+  String otlpProtocol;
+
+  @Option(names = "--otlp-header", paramLabel = "KEY=VALUE",
+      description = "Extra OTLP request header; repeatable (adds to OTEL_EXPORTER_OTLP_HEADERS).")
+  Map<String, String> otlpHeaders = new java.util.LinkedHashMap<>();
+
+  @Option(names = "--service-name", paramLabel = "NAME",
+      description = "service.name of the spans (default: OTEL_SERVICE_NAME, else the"
+          + " executable's name).")
+  String serviceName;
+
+  @Option(names = "--trace-root", paramLabel = "FUNCTION",
+      description = "Goroutines started by this function begin their own trace; repeatable."
+          + " Added to the defaults (net/http.(*conn).serve and the HTTP/2 server loops).")
+  List<String> traceRoots = new ArrayList<>();
+
+  @Option(names = "--no-default-trace-roots",
+      description = "Do not treat net/http's per-connection goroutines as trace roots.")
+  boolean noDefaultTraceRoots;
+
+  @Option(names = "--overrun-grace", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "How long after a context's deadline a goroutine in its scope may still run"
+          + " before it is a deadline overrun (default: 100ms).")
+  Duration overrunGrace = CorrelatorConfig.DEFAULT_DEADLINE_GRACE;
+
+  @Option(names = "--leak-threshold", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Age after which a live goroutine is a leak candidate (default: 60s).")
+  Duration leakThreshold = CorrelatorConfig.DEFAULT_LEAK_THRESHOLD;
+
+  @Option(names = "--partial-interval", paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "How often long-lived goroutines are exported as partial spans (default:"
+          + " 10s).")
+  Duration partialInterval = CorrelatorConfig.DEFAULT_PARTIAL_FLUSH_INTERVAL;
+
+  @Option(names = "--max-goroutines", paramLabel = "N",
+      description = "Cap on goroutines tracked at once; the oldest are evicted and counted"
+          + " (default: 1000000).")
+  int maxGoroutines = CorrelatorConfig.DEFAULT_MAX_GOROUTINES;
+
+  @Option(names = "--ring-buffer-size", paramLabel = "BYTES",
+      description = "Kernel ring buffer per process, a power of two (default: 4194304).")
+  int ringBytes = AttachConfig.DEFAULT_RING_BYTES;
+
+  @Option(names = "--debug", description = "Print stack traces of internal errors.")
+  boolean debug;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter err = spec.commandLine().getErr();
+    AttachConfig config = attachConfig();
+    BpfFeatures.ensureAvailable();
+    OtlpConfig otlp = otlpConfig();
+    Set<Outputs.Kind> kinds = outputKinds(otlp);
+    if (kinds.contains(Outputs.Kind.OTLP) && !otlp.isEndpointConfigured()) {
+      throw new GoroscopeException("--output otlp needs an endpoint: set --otlp-endpoint or"
+          + " OTEL_EXPORTER_OTLP_ENDPOINT");
+    }
+    Outputs outputs =
+        Outputs.create(kinds, otlp, serviceName, describeTarget(config), traceRoots(), jsonlFile,
+            new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true),
+            System.err);
+    Attacher attacher =
+        new Attacher(config, new GoTargetPlanner(), outputs.sink(), outputs::exported,
+            outputs::dropped, err, Attacher.stderrIsTerminal());
+    Thread hook = new Thread(() -> {
+      attacher.requestStop();
+      try {
+        attacher.awaitFinished(Outputs.shutdownTimeout().plusSeconds(5));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "goroscope-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    AttachSummary summary = attacher.run();
+    err.println(summary);
+    String problems = outputs.problems();
+    if (!problems.isEmpty()) {
+      err.println("goroscope: " + problems);
+    }
+    err.flush();
+    return 0;
+  }
+
+  AttachConfig attachConfig() {
+    CorrelatorConfig correlator =
+        CorrelatorConfig.builder()
+            .setDeadlineGrace(overrunGrace)
+            .setLeakThreshold(leakThreshold)
+            .setPartialFlushInterval(partialInterval)
+            .setMaxGoroutines(maxGoroutines)
+            .build();
+    AttachConfig.Builder b = AttachConfig.builder().setDeep(deep).setCorrelator(correlator);
+    try {
+      b.setRingBytes(ringBytes).setDuration(duration);
+    } catch (IllegalArgumentException e) {
+      throw new GoroscopeException(e.getMessage());
+    }
+    if (target.exe != null) {
+      if (!Files.isRegularFile(target.exe)) {
+        throw new GoroscopeException(target.exe + ": no such file");
+      }
+      b.setExecutable(target.exe.toAbsolutePath());
+    } else {
+      TargetProcess.of(target.pid); // a clear error now for a missing pid
+      b.setPid(target.pid);
+    }
+    return b.build();
+  }
+
+  private OtlpConfig otlpConfig() {
+    OtlpConfig.Builder b = OtlpConfig.fromEnvironment(System.getenv());
+    if (otlpEndpoint != null) {
+      b.setEndpoint(otlpEndpoint);
+    }
+    if (otlpProtocol != null) {
+      b.setProtocol(OtlpProtocol.parse(otlpProtocol));
+    }
+    otlpHeaders.forEach(b::addHeader);
+    return b.build();
+  }
+
+  private Set<Outputs.Kind> outputKinds(OtlpConfig otlp) {
+    if (outputs.isEmpty()) {
+      return otlp.isEndpointConfigured() ? EnumSet.of(Outputs.Kind.OTLP)
+          : EnumSet.of(Outputs.Kind.CONSOLE);
+    }
+    Set<Outputs.Kind> kinds = EnumSet.noneOf(Outputs.Kind.class);
+    for (String o : outputs) {
+      try {
+        kinds.add(Outputs.Kind.valueOf(o.trim().toUpperCase(Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        throw new GoroscopeException(
+            "--output " + o + " is not an output: use console, jsonl or otlp");
+      }
+    }
+    return kinds;
+  }
+
+  private List<String> traceRoots() {
+    List<String> roots = new ArrayList<>(traceRoots);
+    if (!noDefaultTraceRoots) {
+      roots.addAll(TraceRootPolicy.DEFAULT_ROOT_FUNCTIONS);
+    }
+    return roots;
+  }
+
+  private static ProcessInfo describeTarget(AttachConfig config) {
+    String path = config.executable() != null ? config.executable().toString()
+        : TargetProcess.of(config.pid()).executablePath();
+    return new ProcessInfo(config.pid(), path, "", "");
+  }
+}
