@@ -48,6 +48,7 @@ public final class Attacher {
   private final StatusLine status;
   private final AtomicBoolean stop = new AtomicBoolean();
   private final CountDownLatch finished = new CountDownLatch(1);
+  private final CountDownLatch attached = new CountDownLatch(1);
   private final EventDecoder decoder = new EventDecoder();
   private final List<Watched> watched = new ArrayList<>();
   private Correlator correlator;
@@ -84,6 +85,14 @@ public final class Attacher {
     stop.set(true);
   }
 
+  /**
+   * Waits up to {@code timeout} until the first process has its probes attached; false if it
+   * did not happen (yet), e.g. because the run failed or ended.
+   */
+  public boolean awaitAttached(Duration timeout) throws InterruptedException {
+    return attached.await(timeout.toMillis(), TimeUnit.MILLISECONDS) && finished.getCount() > 0;
+  }
+
   /** Waits up to {@code timeout} for {@link #run()} to have flushed and returned. */
   public boolean awaitFinished(Duration timeout) throws InterruptedException {
     return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -104,6 +113,7 @@ public final class Attacher {
       sink.close();
       status.clear();
       finished.countDown();
+      attached.countDown();
     }
     // After the final flush, so overruns found at close and the last batch count.
     if (System.getenv("GOROSCOPE_DEBUG_STATS") != null) {
@@ -218,6 +228,7 @@ public final class Attacher {
             + ", " + plan.process().goVersion() + "): " + probes.linkCount() + " uprobes"
             + (config.deep() ? ", deep mode" : ""));
     snapshot(target, plan, attachedAt);
+    attached.countDown();
   }
 
   /** Goroutines alive before the probes: read once from runtime.allgs, fed as creations. */

@@ -7,25 +7,16 @@ import dev.goroscope.attach.Attacher;
 import dev.goroscope.attach.GoTargetPlanner;
 import dev.goroscope.bpf.BpfFeatures;
 import dev.goroscope.correlate.CorrelatorConfig;
-import dev.goroscope.otel.export.OtlpConfig;
-import dev.goroscope.otel.export.OtlpProtocol;
-import dev.goroscope.otel.span.TraceRootPolicy;
 import dev.goroscope.process.TargetProcess;
 import dev.goroscope.record.ProcessInfo;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -66,41 +57,7 @@ public final class AttachCommand implements Callable<Integer> {
           + " exits).")
   Duration duration;
 
-  @Option(names = "--output", split = ",", paramLabel = "KIND",
-      description = "console, jsonl, otlp; several allowed (--output console,otlp). Default: otlp"
-          + " when an OTLP endpoint is configured, else console.")
-  List<String> outputs = new ArrayList<>();
-
-  @Option(names = "--jsonl-file", paramLabel = "PATH",
-      description = "Write JSON lines to this file instead of standard output.")
-  Path jsonlFile;
-
-  @Option(names = "--otlp-endpoint", paramLabel = "URL",
-      description = "OTLP endpoint (default: OTEL_EXPORTER_OTLP_ENDPOINT), e.g."
-          + " http://localhost:4317 for gRPC, http://localhost:4318 for HTTP.")
-  String otlpEndpoint;
-
-  @Option(names = "--otlp-protocol", paramLabel = "PROTOCOL",
-      description = "grpc or http/protobuf (default: OTEL_EXPORTER_OTLP_PROTOCOL, else grpc).")
-  String otlpProtocol;
-
-  @Option(names = "--otlp-header", paramLabel = "KEY=VALUE",
-      description = "Extra OTLP request header; repeatable (adds to OTEL_EXPORTER_OTLP_HEADERS).")
-  Map<String, String> otlpHeaders = new java.util.LinkedHashMap<>();
-
-  @Option(names = "--service-name", paramLabel = "NAME",
-      description = "service.name of the spans (default: OTEL_SERVICE_NAME, else the"
-          + " executable's name).")
-  String serviceName;
-
-  @Option(names = "--trace-root", paramLabel = "FUNCTION",
-      description = "Goroutines started by this function begin their own trace; repeatable."
-          + " Added to the defaults (net/http.(*conn).serve and the HTTP/2 server loops).")
-  List<String> traceRoots = new ArrayList<>();
-
-  @Option(names = "--no-default-trace-roots",
-      description = "Do not treat net/http's per-connection goroutines as trace roots.")
-  boolean noDefaultTraceRoots;
+  @Mixin OutputOptions output;
 
   @Option(names = "--overrun-grace", paramLabel = "DURATION", converter = DurationConverter.class,
       description = "How long after a context's deadline a goroutine in its scope may still run"
@@ -134,19 +91,15 @@ public final class AttachCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     AttachConfig config = attachConfig();
     BpfFeatures.ensureAvailable();
-    OtlpConfig otlp = otlpConfig();
-    Set<Outputs.Kind> kinds = outputKinds(otlp);
-    if (kinds.contains(Outputs.Kind.OTLP) && !otlp.isEndpointConfigured()) {
-      throw new GoroscopeException("--output otlp needs an endpoint: set --otlp-endpoint or"
-          + " OTEL_EXPORTER_OTLP_ENDPOINT");
-    }
-    Outputs outputs =
-        Outputs.create(kinds, otlp, serviceName, describeTarget(config), traceRoots(), jsonlFile,
-            new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true),
-            System.err);
+    Outputs outputs = output.create(describeTarget(config));
     Attacher attacher =
         new Attacher(config, new GoTargetPlanner(), outputs.sink(), outputs::exported,
             outputs::dropped, err, Attacher.stderrIsTerminal());
+    return runUntilStopped(attacher, outputs, err);
+  }
+
+  /** Runs the attacher; SIGINT/SIGTERM stop it and wait for its flush. Prints the summary. */
+  static int runUntilStopped(Attacher attacher, Outputs outputs, PrintWriter err) {
     Thread hook = new Thread(() -> {
       attacher.requestStop();
       try {
@@ -190,43 +143,6 @@ public final class AttachCommand implements Callable<Integer> {
       b.setPid(target.pid);
     }
     return b.build();
-  }
-
-  private OtlpConfig otlpConfig() {
-    OtlpConfig.Builder b = OtlpConfig.fromEnvironment(System.getenv());
-    if (otlpEndpoint != null) {
-      b.setEndpoint(otlpEndpoint);
-    }
-    if (otlpProtocol != null) {
-      b.setProtocol(OtlpProtocol.parse(otlpProtocol));
-    }
-    otlpHeaders.forEach(b::addHeader);
-    return b.build();
-  }
-
-  private Set<Outputs.Kind> outputKinds(OtlpConfig otlp) {
-    if (outputs.isEmpty()) {
-      return otlp.isEndpointConfigured() ? EnumSet.of(Outputs.Kind.OTLP)
-          : EnumSet.of(Outputs.Kind.CONSOLE);
-    }
-    Set<Outputs.Kind> kinds = EnumSet.noneOf(Outputs.Kind.class);
-    for (String o : outputs) {
-      try {
-        kinds.add(Outputs.Kind.valueOf(o.trim().toUpperCase(Locale.ROOT)));
-      } catch (IllegalArgumentException e) {
-        throw new GoroscopeException(
-            "--output " + o + " is not an output: use console, jsonl or otlp");
-      }
-    }
-    return kinds;
-  }
-
-  private List<String> traceRoots() {
-    List<String> roots = new ArrayList<>(traceRoots);
-    if (!noDefaultTraceRoots) {
-      roots.addAll(TraceRootPolicy.DEFAULT_ROOT_FUNCTIONS);
-    }
-    return roots;
   }
 
   private static ProcessInfo describeTarget(AttachConfig config) {

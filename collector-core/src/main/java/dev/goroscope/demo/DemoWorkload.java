@@ -97,7 +97,8 @@ public final class DemoWorkload implements AutoCloseable {
 
   /** Asks the server to shut down (SIGTERM); it lets its in-flight work finish and exits. */
   public void stopServer() {
-    server.destroy();
+    // Through the handle: Process.destroy() would also close our end of its output.
+    server.toHandle().destroy();
   }
 
   @Override
@@ -122,7 +123,7 @@ public final class DemoWorkload implements AutoCloseable {
     try {
       for (String line = out.readLine(); line != null; line = out.readLine()) {
         if (line.startsWith("ready addr=")) {
-          Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "demo-server-stdout");
+          Thread drain = new Thread(() -> drain(out), "demo-server-stdout");
           drain.setDaemon(true);
           drain.start();
           return line.substring("ready addr=".length()).trim();
@@ -132,6 +133,16 @@ public final class DemoWorkload implements AutoCloseable {
       throw new GoroscopeException("reading the demo server's output: " + e.getMessage());
     }
     throw new GoroscopeException("the demo server exited before it was ready");
+  }
+
+  private static void drain(BufferedReader out) {
+    try {
+      while (out.readLine() != null) {
+        // The server's own log lines are not part of the demo's output.
+      }
+    } catch (IOException e) {
+      // The server is gone; nothing more to read.
+    }
   }
 
   private static String goVersion() {
