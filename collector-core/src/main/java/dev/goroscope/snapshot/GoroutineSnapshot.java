@@ -14,8 +14,9 @@ import java.util.Map;
  * at all.
  *
  * <p>The read races with the running program: a goroutine may be half-initialised or reused
- * while we read. Entries with goid 0 or in the dead/idle states are skipped; the result is a
- * best-effort snapshot, which is what the correlator treats it as.
+ * while we read. Entries with goid 0, in the dead/idle states, or without a start PC (the
+ * goroutines of cgo's extra Ms) are skipped; the result is a best-effort snapshot, which is
+ * what the correlator treats it as.
  */
 public final class GoroutineSnapshot {
 
@@ -67,7 +68,9 @@ public final class GoroutineSnapshot {
       }
       long goid = g.getLong((int) goidOff);
       int status = g.getInt((int) statusOff) & ~SCAN_BIT;
-      if (goid <= 0 || status == STATUS_IDLE || status == STATUS_DEAD) {
+      long startPc = g.getLong((int) startpcOff);
+      // startpc 0: the goroutine of a cgo extra M (it runs callbacks, has no Go function).
+      if (goid <= 0 || status == STATUS_IDLE || status == STATUS_DEAD || startPc == 0) {
         continue;
       }
       out.add(
@@ -77,7 +80,7 @@ public final class GoroutineSnapshot {
               status,
               reasonOff >= 0 ? g.get((int) reasonOff) & 0xff : 0,
               g.getLong((int) gopcOff),
-              g.getLong((int) startpcOff)));
+              startPc));
     }
     return out;
   }
