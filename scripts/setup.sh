@@ -4,7 +4,11 @@
 # Go 1.26 if there is no Go >= 1.24 on PATH, the Go 1.27 toolchain (GOTOOLCHAIN), a mounted
 # tracefs, and a Jaeger binary built once from the Go module proxy into the user cache.
 # Idempotent: a second run only checks, in a few seconds.
+# --runtime: only what building and running goroscope needs (no Go 1.27, no Jaeger).
 set -euo pipefail
+
+runtime_only=false
+[[ "${1:-}" == --runtime ]] && runtime_only=true
 
 readonly JAEGER_VERSION=v1.76.0
 readonly GO_VERSION=go1.26.8      # installed only when no Go >= 1.24 is on PATH
@@ -103,7 +107,11 @@ build_jaeger() {
 
 install_apt_packages
 install_go
-install_go127
 mount_tracefs
+if $runtime_only; then
+  say "ready to build and run goroscope: $(go env GOVERSION)"
+  exit 0
+fi
+install_go127
 build_jaeger
 say "ready: $(go env GOVERSION), $("$GO119" env GOVERSION), $GO127_VERSION, jaeger at $JAEGER_BIN"
