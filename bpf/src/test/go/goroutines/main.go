@@ -10,7 +10,7 @@
 //	done
 //
 // Flags: -fanout, -depth (tree), -fired, -cancelled (contexts), -recurse (deep-stack cancels),
-// -spawn N (benchmark: N goroutines in a loop, prints elapsed ns) and -ctxbench N.
+// -spawn N (benchmark: N goroutines in a loop, prints elapsed ns), -ctxbench N and -pingpong N.
 package main
 
 import (
@@ -87,6 +87,7 @@ func main() {
 	recurseN := flag.Int("recurse", 0, "deep-stack cancel rounds")
 	spawn := flag.Int("spawn", 0, "benchmark: spawn and join this many goroutines")
 	ctxbench := flag.Int("ctxbench", 0, "benchmark: this many WithTimeout+cancel")
+	pingpong := flag.Int("pingpong", 0, "benchmark: this many round trips between two goroutines")
 	wait := flag.Bool("wait", true, "wait for a line on stdin before starting")
 	flag.Parse()
 	defer out.Flush()
@@ -114,6 +115,25 @@ func main() {
 			cancel()
 		}
 		printf("ctxbench %d %d\n", *ctxbench, time.Since(start).Nanoseconds())
+		printf("done\n")
+		return
+	}
+
+	if *pingpong > 0 {
+		start := time.Now()
+		ping, pong := make(chan int), make(chan int)
+		go func() {
+			for v := range ping {
+				pong <- v
+			}
+			close(pong)
+		}()
+		for i := 0; i < *pingpong; i++ {
+			ping <- i
+			<-pong
+		}
+		close(ping)
+		printf("pingpong %d %d\n", *pingpong, time.Since(start).Nanoseconds())
 		printf("done\n")
 		return
 	}
