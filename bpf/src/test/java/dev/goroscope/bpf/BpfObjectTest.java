@@ -48,17 +48,19 @@ class BpfObjectTest {
 
   @Test
   void misuseFailsWithClearMessages() {
-    try (BpfObject o = BpfObject.openResource(GoroscopeBpf.RESOURCE)) {
+    BpfObject o = BpfObject.openResource(GoroscopeBpf.RESOURCE);
+    try {
       assertThatThrownBy(() -> o.setConstant("no_such_const", 1))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no_such_const");
       assertThatThrownBy(() -> o.program("nope")).isInstanceOf(IllegalArgumentException.class);
       assertThatThrownBy(() -> o.map(GoroscopeBpf.MAP_EVENTS).fd())
           .isInstanceOf(IllegalStateException.class).hasMessageContaining("not loaded");
+    } finally {
       o.close();
-      o.close();
-      assertThatThrownBy(() -> o.program(GoroscopeBpf.PROG_NEWPROC1_RET))
-          .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
     }
+    o.close(); // idempotent
+    assertThatThrownBy(() -> o.program(GoroscopeBpf.PROG_NEWPROC1_RET))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
     assertThatThrownBy(() -> BpfObject.openResource("dev/goroscope/bpf/missing.bpf.o"))
         .isInstanceOf(BpfException.class).hasMessageContaining("not on the classpath");
   }

@@ -27,7 +27,7 @@ class GoroutineProbesTest {
   void everyGoroutineAndContextIsSeenExactlyOnce(GoToolchain go, boolean stripped) throws Exception {
     assumeReady(go);
     ProbeSites sites = ProbeSites.of(go, stripped);
-    String[] args = {"-fanout", "5", "-depth", "3", "-fired", "8", "-cancelled", "8", "-recurse", "40"};
+    String[] args = {"-fanout", "6", "-depth", "3", "-fired", "8", "-cancelled", "8", "-recurse", "40"};
 
     Target.Result plain;
     try (Target t = Target.start(sites.binary, args)) {
@@ -61,9 +61,9 @@ class GoroutineProbesTest {
     });
     assertThat(ncpu).isPositive();
 
-    // goroutine tree: 1 + 5 + 25 + 125 goroutines, each created once with its parent, exited once
+    // goroutine tree: 1 + 6 + 36 + 216 goroutines, each created once with its parent, exited once
     List<String[]> tree = probed.linesOf("G");
-    assertThat(tree).hasSize(156);
+    assertThat(tree).hasSize(259);
     Map<Long, List<TestEvent>> created = byGoid(events, TestEvent.CREATED);
     Map<Long, List<TestEvent>> exited = byGoid(events, TestEvent.EXITED);
     for (String[] g : tree) {

@@ -68,7 +68,8 @@ class LifecycleTest {
       assertThat(linkFds()).hasSameSizeAs(p.links);
       assertThat(uprobesOf(self)).hasSameSizeAs(p.links);
       p.close();
-      p.close(); // idempotent
+      p.reader.close(); // idempotent
+      p.links.get(0).close(); // idempotent
       assertThat(linkFds()).isEmpty();
       assertThat(uprobesOf(self)).isEmpty();
       assertThat(tracefsUprobes()).noneMatch(l -> l.contains(sites.binary.toString()));
