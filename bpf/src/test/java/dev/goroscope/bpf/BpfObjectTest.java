@@ -66,6 +66,17 @@ class BpfObjectTest {
   }
 
   @Test
+  void aFailedLoadCarriesLibbpfsLogInItsDetails() {
+    try (BpfObject o = BpfObject.openResource(GoroscopeBpf.RESOURCE)) {
+      o.map(GoroscopeBpf.MAP_LOST).setMaxEntries(0); // the kernel refuses an empty array
+      assertThatThrownBy(o::load).isInstanceOf(BpfException.class)
+          .hasMessage("load bpf object goroscope.bpf.o: invalid argument (EINVAL)")
+          .satisfies(e -> assertThat(((BpfException) e).details()).contains("map 'lost'"));
+      assertThat(o.isLoaded()).isFalse();
+    }
+  }
+
+  @Test
   void attachingToAGoneProcessSaysSo() {
     try (BpfObject o = BpfObject.openResource(GoroscopeBpf.RESOURCE)) {
       o.load();
@@ -76,7 +87,9 @@ class BpfObjectTest {
           .isInstanceOf(BpfException.class)
           .hasMessageStartingWith("attach uprobe newproc1_ret at " + self + "+0x0 (pid " + gone + ")")
           .hasMessageContaining("(ESRCH)").hasMessageEndingWith("the target process is gone")
-          .satisfies(e -> assertThat(((BpfException) e).errno()).isEqualTo(3));
+          .satisfies(e -> assertThat(((BpfException) e).errno()).isEqualTo(3))
+          .satisfies(e -> assertThat(((BpfException) e).details())
+              .contains("failed to create uprobe"));
       assertThatThrownBy(() -> UprobeLink.attach(o.program(GoroscopeBpf.PROG_NEWPROC1_RET), 0,
           self, 0, 0)).isInstanceOf(IllegalArgumentException.class);
     }
