@@ -147,9 +147,10 @@ class LifecycleTest {
           .collect(Collectors.toList());
       assertThat(waiters).hasSize(4);
       for (long g : waiters) {
-        assertThat(events).anySatisfy(e -> {
+        assertThat(events).as("goroutine %d parks on <-ctx.Done()", g).anySatisfy(e -> {
           assertThat(e.type()).isEqualTo(TestEvent.PARKED);
           assertThat(e.a()).isEqualTo(g);
+          assertThat(e.b()).as("waitReasonChanReceive in Go 1.26").isEqualTo(19);
         });
         assertThat(events).anySatisfy(e -> {
           assertThat(e.type()).isEqualTo(TestEvent.READIED);
@@ -162,6 +163,11 @@ class LifecycleTest {
         assertThat(e.type()).isEqualTo(TestEvent.READIED);
         assertThat(e.a()).isEqualTo(1);
         assertThat(tree).contains(e.b());
+      });
+      assertThat(events).as("main parks in WaitGroup.Wait").anySatisfy(e -> {
+        assertThat(e.type()).isEqualTo(TestEvent.PARKED);
+        assertThat(e.a()).isEqualTo(1);
+        assertThat(e.b()).as("waitReasonSyncWaitGroupWait in Go 1.26").isEqualTo(25);
       });
       assertThat(events.stream().filter(e -> e.type() == TestEvent.PARKED))
           .allSatisfy(e -> assertThat(e.b()).isBetween(0L, 255L));
