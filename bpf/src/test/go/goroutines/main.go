@@ -6,11 +6,12 @@
 //	G <goid> <parentGoid>              every goroutine of the tree, from runtime.Stack
 //	D <ctx> <goid> <deadlineUnixNs>    every context.WithTimeout that returned a timerCtx
 //	X <ctx> <goid> deadline|canceled   how each of those ended (goid = canceller, 0 = timer)
+//	N <ctx>                            a WithTimeout child that is a plain cancelCtx
 //	R <count>                          cancel() calls made at varying stack depths
 //	done
 //
-// Flags: -fanout, -depth (tree), -fired, -cancelled (contexts), -recurse (deep-stack cancels),
-// -spawn N (benchmark: N goroutines in a loop, prints elapsed ns) and -ctxbench N.
+// Flags: -fanout, -depth (tree), -fired, -cancelled, -nested (contexts), -recurse (deep-stack cancels),
+// -spawn N (benchmark: N goroutines in a loop, prints elapsed ns), -ctxbench N and -pingpong N.
 package main
 
 import (
@@ -85,8 +86,10 @@ func main() {
 	fired := flag.Int("fired", 5, "contexts whose deadline fires")
 	cancelled := flag.Int("cancelled", 5, "contexts cancelled before their deadline")
 	recurseN := flag.Int("recurse", 0, "deep-stack cancel rounds")
+	nested := flag.Int("nested", 0, "timeouts under a parent with an earlier deadline")
 	spawn := flag.Int("spawn", 0, "benchmark: spawn and join this many goroutines")
 	ctxbench := flag.Int("ctxbench", 0, "benchmark: this many WithTimeout+cancel")
+	pingpong := flag.Int("pingpong", 0, "benchmark: this many round trips between two goroutines")
 	wait := flag.Bool("wait", true, "wait for a line on stdin before starting")
 	flag.Parse()
 	defer out.Flush()
@@ -114,6 +117,25 @@ func main() {
 			cancel()
 		}
 		printf("ctxbench %d %d\n", *ctxbench, time.Since(start).Nanoseconds())
+		printf("done\n")
+		return
+	}
+
+	if *pingpong > 0 {
+		start := time.Now()
+		ping, pong := make(chan int), make(chan int)
+		go func() {
+			for v := range ping {
+				pong <- v
+			}
+			close(pong)
+		}()
+		for i := 0; i < *pingpong; i++ {
+			ping <- i
+			<-pong
+		}
+		close(ping)
+		printf("pingpong %d %d\n", *pingpong, time.Since(start).Nanoseconds())
 		printf("done\n")
 		return
 	}
@@ -148,6 +170,21 @@ func main() {
 		}()
 	}
 	cwg.Wait()
+
+	// WithTimeout under a parent whose deadline is earlier returns a plain cancelCtx: no
+	// deadline of its own, so no D line (and no deadline event) for the child.
+	for i := 0; i < *nested; i++ {
+		me := goid()
+		parent, cancelParent := context.WithTimeout(context.Background(), time.Hour)
+		dl, _ := parent.Deadline()
+		printf("D %p %d %d\n", parent, me, dl.UnixNano())
+		child, cancelChild := context.WithTimeout(parent, 2*time.Hour)
+		printf("N %p\n", child)
+		cancelChild()
+		printf("X %p %d canceled\n", child, me)
+		cancelParent()
+		printf("X %p %d canceled\n", parent, me)
+	}
 
 	if *recurseN > 0 {
 		count := 0

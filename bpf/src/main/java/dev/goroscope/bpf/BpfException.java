@@ -13,6 +13,7 @@ public final class BpfException extends RuntimeException {
 
   private final String operation;
   private final int errno;
+  private String details = "";
 
   /**
    * @param operation what was attempted, naming its object ("load bpf object goroscope.bpf.o")
@@ -28,6 +29,20 @@ public final class BpfException extends RuntimeException {
   /** An errno failure with the fix derived from the errno where one is generic. */
   public static BpfException of(String operation, int errno) {
     return new BpfException(operation, errno, defaultFix(errno));
+  }
+
+  /**
+   * Attaches what libbpf logged during the failed call (e.g. the verifier log); returns this.
+   * Kept out of the one-line message: show it with --debug.
+   */
+  public BpfException withDetails(String libbpfLog) {
+    this.details = libbpfLog == null ? "" : libbpfLog;
+    return this;
+  }
+
+  /** libbpf's log of the failed call, possibly multi-line; empty if none. */
+  public String details() {
+    return details;
   }
 
   /** What was attempted. */

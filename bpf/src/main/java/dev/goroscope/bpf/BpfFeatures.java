@@ -71,16 +71,15 @@ public final class BpfFeatures {
     if (failure != null) {
       return "libbpf is not installed: install the apt package libbpf1";
     }
-    if (OsCalls.euid() != 0) {
-      long caps = effectiveCapabilities();
-      boolean admin = (caps & (1L << CAP_SYS_ADMIN)) != 0;
-      boolean bpf = (caps & (1L << CAP_BPF)) != 0;
-      boolean perfmon = (caps & (1L << CAP_PERFMON)) != 0;
-      if (!admin && !(bpf && perfmon)) {
-        String missing = !bpf && !perfmon ? "CAP_BPF and CAP_PERFMON" : !bpf ? "CAP_BPF" : "CAP_PERFMON";
-        return "not root and missing " + missing
-            + ": run as root or grant CAP_BPF and CAP_PERFMON (setcap or docker --cap-add)";
-      }
+    // Capabilities, not the uid: root in a container may lack them.
+    long caps = effectiveCapabilities();
+    boolean admin = (caps & (1L << CAP_SYS_ADMIN)) != 0;
+    boolean bpf = (caps & (1L << CAP_BPF)) != 0;
+    boolean perfmon = (caps & (1L << CAP_PERFMON)) != 0;
+    if (!admin && !(bpf && perfmon)) {
+      String missing = !bpf && !perfmon ? "CAP_BPF and CAP_PERFMON" : !bpf ? "CAP_BPF" : "CAP_PERFMON";
+      return (OsCalls.euid() == 0 ? "root but missing " : "not root and missing ") + missing
+          + ": run as root or grant CAP_BPF and CAP_PERFMON (setcap or docker --cap-add)";
     }
     if (!Files.exists(UPROBE_PMU)) {
       return "the kernel has no uprobe support (" + UPROBE_PMU

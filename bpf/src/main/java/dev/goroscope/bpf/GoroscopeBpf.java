@@ -4,6 +4,20 @@ package dev.goroscope.bpf;
  * Names in goroscope's own BPF object ({@code src/main/c/goroscope.bpf.c}): the programs, maps
  * and {@code volatile const} settings a probe plan fills in. The record layouts are in
  * {@code goroscope_events.h} and decoded by {@code dev.goroscope.event.EventDecoder}.
+ *
+ * <p>Wiring, in order: {@link BpfObject#openResource(String) open} {@link #RESOURCE}; set every
+ * constant below from the binary's DWARF / the fallback table and the target pid; optionally
+ * resize {@link #MAP_EVENTS}; load; attach each program at its sites with
+ * {@code UprobeLink.attach(program, pid, binary, fileOffset, cookie)} (RET programs at every
+ * RET instruction, entry programs at the first instruction after the stack-check prologue,
+ * so that a morestack re-run does not fire them twice); open a {@code RingBufferReader} on
+ * {@link #MAP_EVENTS} and a {@code LossCounter} on {@link #MAP_LOST}. Addresses (itabs, PCs)
+ * are runtime addresses: add the load bias for PIE targets.
+ *
+ * <p>Which context function: probe {@code context.WithDeadlineCause} when the binary has it
+ * (1.21+; {@code WithDeadline} then only calls it and is usually inlined), else
+ * {@code context.WithDeadline}, never both (one context would be reported twice). Go 1.20's
+ * timerCtx holds a pointer to its cancelCtx, which these programs do not follow.
  */
 public final class GoroscopeBpf {
   /** Classpath resource of the compiled object. */
@@ -50,7 +64,12 @@ public final class GoroscopeBpf {
   public static final String OFF_CANCELCTX_PARENT_DATA = "off_cancelctx_parent_data";
   /** u32 offset of cancelCtx.err (first word); 0 = report repeated cancels too. */
   public static final String OFF_CANCELCTX_ERR = "off_cancelctx_err";
-  /** u64 runtime address of the *timerCtx,Context itab (0 = unknown). */
+  /**
+   * u64 runtime address of the *timerCtx,Context itab (0 = unknown). Set this or
+   * {@link #TIMERCTX_DEADLINE_PC}: with neither, a plain cancelCtx returned by WithDeadline
+   * (parent's deadline earlier) would be misread as a timerCtx. Go 1.27 binaries have no itab
+   * symbols at all, so the PC form is the one that always works.
+   */
   public static final String TIMERCTX_ITAB = "timerctx_itab";
   /** u64 runtime PC of (*timerCtx).Deadline, for stripped binaries (0 = unknown). */
   public static final String TIMERCTX_DEADLINE_PC = "timerctx_deadline_pc";
@@ -62,7 +81,12 @@ public final class GoroscopeBpf {
   public static final String CANCELED_ERR_ITAB = "canceled_err_itab";
   /** u64 runtime PC of (*errors.errorString).Error (itab fun[0]). */
   public static final String CANCELED_ERR_PC = "canceled_err_pc";
-  /** u64: force a reader wakeup once this many bytes wait in the ring (0 = every record). */
+  /**
+   * u64: submit with BPF_RB_NO_WAKEUP until this many bytes wait in the ring, then force a
+   * wakeup (0 = wake on every record). Wakeups cost more than records, so use e.g. 64 KiB (or
+   * an eighth of the ring) and poll the reader with a timeout (≤ 100 ms) that bounds latency
+   * for a trickle of events.
+   */
   public static final String WAKEUP_BYTES = "wakeup_bytes";
 
   private GoroscopeBpf() {}

@@ -48,19 +48,32 @@ class BpfObjectTest {
 
   @Test
   void misuseFailsWithClearMessages() {
-    try (BpfObject o = BpfObject.openResource(GoroscopeBpf.RESOURCE)) {
+    BpfObject o = BpfObject.openResource(GoroscopeBpf.RESOURCE);
+    try {
       assertThatThrownBy(() -> o.setConstant("no_such_const", 1))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no_such_const");
       assertThatThrownBy(() -> o.program("nope")).isInstanceOf(IllegalArgumentException.class);
       assertThatThrownBy(() -> o.map(GoroscopeBpf.MAP_EVENTS).fd())
           .isInstanceOf(IllegalStateException.class).hasMessageContaining("not loaded");
+    } finally {
       o.close();
-      o.close();
-      assertThatThrownBy(() -> o.program(GoroscopeBpf.PROG_NEWPROC1_RET))
-          .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
     }
+    o.close(); // idempotent
+    assertThatThrownBy(() -> o.program(GoroscopeBpf.PROG_NEWPROC1_RET))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
     assertThatThrownBy(() -> BpfObject.openResource("dev/goroscope/bpf/missing.bpf.o"))
         .isInstanceOf(BpfException.class).hasMessageContaining("not on the classpath");
+  }
+
+  @Test
+  void aFailedLoadCarriesLibbpfsLogInItsDetails() {
+    try (BpfObject o = BpfObject.openResource(GoroscopeBpf.RESOURCE)) {
+      o.map(GoroscopeBpf.MAP_LOST).setMaxEntries(0); // the kernel refuses an empty array
+      assertThatThrownBy(o::load).isInstanceOf(BpfException.class)
+          .hasMessage("load bpf object goroscope.bpf.o: invalid argument (EINVAL)")
+          .satisfies(e -> assertThat(((BpfException) e).details()).contains("map 'lost'"));
+      assertThat(o.isLoaded()).isFalse();
+    }
   }
 
   @Test
@@ -74,7 +87,9 @@ class BpfObjectTest {
           .isInstanceOf(BpfException.class)
           .hasMessageStartingWith("attach uprobe newproc1_ret at " + self + "+0x0 (pid " + gone + ")")
           .hasMessageContaining("(ESRCH)").hasMessageEndingWith("the target process is gone")
-          .satisfies(e -> assertThat(((BpfException) e).errno()).isEqualTo(3));
+          .satisfies(e -> assertThat(((BpfException) e).errno()).isEqualTo(3))
+          .satisfies(e -> assertThat(((BpfException) e).details())
+              .contains("failed to create uprobe"));
       assertThatThrownBy(() -> UprobeLink.attach(o.program(GoroscopeBpf.PROG_NEWPROC1_RET), 0,
           self, 0, 0)).isInstanceOf(IllegalArgumentException.class);
     }

@@ -27,7 +27,8 @@ class GoroutineProbesTest {
   void everyGoroutineAndContextIsSeenExactlyOnce(GoToolchain go, boolean stripped) throws Exception {
     assumeReady(go);
     ProbeSites sites = ProbeSites.of(go, stripped);
-    String[] args = {"-fanout", "5", "-depth", "3", "-fired", "8", "-cancelled", "8", "-recurse", "40"};
+    String[] args = {"-fanout", "6", "-depth", "3", "-fired", "8", "-cancelled", "8", "-nested", "3",
+        "-recurse", "40"};
 
     Target.Result plain;
     try (Target t = Target.start(sites.binary, args)) {
@@ -47,7 +48,8 @@ class GoroutineProbesTest {
 
     // same behaviour with and without probes
     assertThat(probed.exitCode()).isEqualTo(plain.exitCode()).isZero();
-    for (String tag : List.of("G", "D", "X", "R", "done")) {
+    assertThat(probed.linesOf("N")).hasSize(3);
+    for (String tag : List.of("G", "D", "N", "X", "R", "done")) {
       assertThat(probed.linesOf(tag)).hasSameSizeAs(plain.linesOf(tag));
     }
     assertThat(probed.linesOf("R").get(0)[1]).isEqualTo(plain.linesOf("R").get(0)[1]);
@@ -61,9 +63,9 @@ class GoroutineProbesTest {
     });
     assertThat(ncpu).isPositive();
 
-    // goroutine tree: 1 + 5 + 25 + 125 goroutines, each created once with its parent, exited once
+    // goroutine tree: 1 + 6 + 36 + 216 goroutines, each created once with its parent, exited once
     List<String[]> tree = probed.linesOf("G");
-    assertThat(tree).hasSize(156);
+    assertThat(tree).hasSize(259);
     Map<Long, List<TestEvent>> created = byGoid(events, TestEvent.CREATED);
     Map<Long, List<TestEvent>> exited = byGoid(events, TestEvent.EXITED);
     for (String[] g : tree) {
@@ -81,7 +83,10 @@ class GoroutineProbesTest {
     // contexts: one deadline-set event per WithTimeout, exact deadline, creator and ctx pointer
     int recursed = Integer.parseInt(probed.linesOf("R").get(0)[1]);
     List<TestEvent> set = ofType(events, TestEvent.DEADLINE_SET);
-    assertThat(set).hasSize(16 + recursed);
+    for (String[] n : probed.linesOf("N")) {
+      assertThat(set).as("no deadline event for a plain cancelCtx child")
+          .noneMatch(e -> e.a() == Long.decode(n[1]));
+    }
     Map<Long, TestEvent> setByDeadline = new HashMap<>();
     for (TestEvent e : set) {
       setByDeadline.put(e.c(), e);
@@ -96,11 +101,13 @@ class GoroutineProbesTest {
       assertThat(e.b()).as("parent ctx (Background)").isPositive();
     }
 
+    assertThat(set).hasSize(16 + 3 + recursed);
+
     // cancels: the first cancel of each ctx only, with the right reason and canceller
     List<TestEvent> cancels = ofType(events, TestEvent.CANCELLED);
     assertThat(cancels.stream().filter(e -> e.c() == 1)).as("deadline exceeded").hasSize(8);
-    assertThat(cancels.stream().filter(e -> e.c() == 2)).as("canceled").hasSize(8 + recursed);
-    assertThat(cancels).hasSize(16 + recursed);
+    assertThat(cancels.stream().filter(e -> e.c() == 2)).as("canceled").hasSize(8 + 6 + recursed);
+    assertThat(cancels).hasSize(16 + 6 + recursed);
     for (String[] x : probed.linesOf("X")) {
       long ctx = Long.decode(x[1]);
       long reason = x[3].equals("deadline") ? 1 : 2;

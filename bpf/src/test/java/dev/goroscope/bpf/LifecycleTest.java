@@ -68,7 +68,8 @@ class LifecycleTest {
       assertThat(linkFds()).hasSameSizeAs(p.links);
       assertThat(uprobesOf(self)).hasSameSizeAs(p.links);
       p.close();
-      p.close(); // idempotent
+      p.reader.close(); // idempotent
+      p.links.get(0).close(); // idempotent
       assertThat(linkFds()).isEmpty();
       assertThat(uprobesOf(self)).isEmpty();
       assertThat(tracefsUprobes()).noneMatch(l -> l.contains(sites.binary.toString()));
@@ -146,9 +147,10 @@ class LifecycleTest {
           .collect(Collectors.toList());
       assertThat(waiters).hasSize(4);
       for (long g : waiters) {
-        assertThat(events).anySatisfy(e -> {
+        assertThat(events).as("goroutine %d parks on <-ctx.Done()", g).anySatisfy(e -> {
           assertThat(e.type()).isEqualTo(TestEvent.PARKED);
           assertThat(e.a()).isEqualTo(g);
+          assertThat(e.b()).as("waitReasonChanReceive in Go 1.26").isEqualTo(19);
         });
         assertThat(events).anySatisfy(e -> {
           assertThat(e.type()).isEqualTo(TestEvent.READIED);
@@ -161,6 +163,11 @@ class LifecycleTest {
         assertThat(e.type()).isEqualTo(TestEvent.READIED);
         assertThat(e.a()).isEqualTo(1);
         assertThat(tree).contains(e.b());
+      });
+      assertThat(events).as("main parks in WaitGroup.Wait").anySatisfy(e -> {
+        assertThat(e.type()).isEqualTo(TestEvent.PARKED);
+        assertThat(e.a()).isEqualTo(1);
+        assertThat(e.b()).as("waitReasonSyncWaitGroupWait in Go 1.26").isEqualTo(25);
       });
       assertThat(events.stream().filter(e -> e.type() == TestEvent.PARKED))
           .allSatisfy(e -> assertThat(e.b()).isBetween(0L, 255L));

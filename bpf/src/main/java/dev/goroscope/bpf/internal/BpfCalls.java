@@ -32,7 +32,9 @@ public final class BpfCalls {
   public static synchronized Throwable libraryLoadFailure() {
     if (lib == null && loadFailure == null) {
       try {
-        lib = LibBpf.load();
+        LibBpf l = LibBpf.load();
+        LibbpfLog.install(l);
+        lib = l;
       } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
         loadFailure = e;
       }
@@ -40,9 +42,11 @@ public final class BpfCalls {
     return loadFailure;
   }
 
+  /** The library, with a fresh log capture for the call about to be made. */
   private static LibBpf lib() {
     LibBpf l = lib;
     if (l != null) {
+      LibbpfLog.begin();
       return l;
     }
     Throwable failure = libraryLoadFailure();
@@ -50,6 +54,7 @@ public final class BpfCalls {
       throw new BpfException(
           "load libbpf.so.1: " + failure.getMessage(), 0, "install the apt package libbpf1");
     }
+    LibbpfLog.begin();
     return lib;
   }
 
@@ -59,14 +64,15 @@ public final class BpfCalls {
 
   private static long check(Pointer ptr, String operation) {
     if (ptr == null) {
-      throw BpfException.of(operation, Native.getLastError());
+      int errno = Native.getLastError();
+      throw BpfException.of(operation, errno).withDetails(LibbpfLog.take());
     }
     return Pointer.nativeValue(ptr);
   }
 
   private static int check(int rc, String operation) {
     if (rc < 0) {
-      throw BpfException.of(operation, -rc);
+      throw BpfException.of(operation, -rc).withDetails(LibbpfLog.take());
     }
     return rc;
   }
@@ -227,7 +233,9 @@ public final class BpfCalls {
       } else if (errno == Errno.EINVAL) {
         fix = "the offset must be a file offset inside the executable segment";
       }
-      throw fix != null ? new BpfException(operation, errno, fix) : BpfException.of(operation, errno);
+      BpfException e = fix != null
+          ? new BpfException(operation, errno, fix) : BpfException.of(operation, errno);
+      throw e.withDetails(LibbpfLog.take());
     }
     return Pointer.nativeValue(link);
   }

@@ -1,5 +1,6 @@
 package dev.goroscope.bpf.internal;
 
+import com.sun.jna.Callback;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
@@ -20,6 +21,13 @@ interface LibBpf extends Library {
       return Native.load("bpf", LibBpf.class);
     }
   }
+
+  /** {@code int (*)(enum libbpf_print_level, const char *fmt, va_list ap)}. */
+  interface PrintFn extends Callback {
+    int invoke(int level, String format, Pointer vaList);
+  }
+
+  Pointer libbpf_set_print(PrintFn fn);
 
   Pointer bpf_object__open_mem(Pointer buf, long size, Pointer opts);
 

@@ -30,4 +30,7 @@ interface LibC extends Library {
   int geteuid();
 
   String strerror(int errnum);
+
+  /** On x86-64 a va_list argument is passed as a pointer to its __va_list_tag. */
+  int vsnprintf(Pointer buf, long size, String format, Pointer vaList);
 }

@@ -1,0 +1,41 @@
+package dev.goroscope.bpf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.goroscope.bpf.testing.GoToolchain;
+import dev.goroscope.bpf.testing.ProbeSites;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The probe tests take every offset from the binary's DWARF; this cross-checks those against
+ * the table in shared/reference/go-runtime.md (the built-in fallback), so a wrong table entry
+ * shows up here rather than as silently wrong goids.
+ */
+class ReferenceOffsetsTest {
+
+  static Map<String, Long> reference(GoToolchain go) {
+    if (go == GoToolchain.GO_1_19) {
+      return Map.of("runtime.g.m", 48L, "runtime.g.goid", 152L, "runtime.g.parentGoid", -1L,
+          "runtime.g.gopc", 296L, "runtime.g.startpc", 312L, "runtime.m.curg", 192L,
+          "context.timerCtx.deadline", 72L, "context.cancelCtx.err", 48L,
+          "context.cancelCtx.Context", 0L);
+    }
+    // 1.26 and 1.27
+    return Map.of("runtime.g.m", 48L, "runtime.g.goid", 152L, "runtime.g.parentGoid", 280L,
+        "runtime.g.gopc", 288L, "runtime.g.startpc", 304L, "runtime.m.curg", 184L,
+        "context.timerCtx.deadline", 88L, "context.cancelCtx.err", 48L,
+        "context.cancelCtx.Context", 0L);
+  }
+
+  @ParameterizedTest
+  @EnumSource(GoToolchain.class)
+  void dwarfAgreesWithTheReferenceTable(GoToolchain go) throws Exception {
+    String why = go.unavailability();
+    assumeTrue(why == null, () -> "toolchain " + go + " unavailable: " + why);
+    ProbeSites sites = ProbeSites.of(go, false);
+    assertThat(sites.fields).containsExactlyInAnyOrderEntriesOf(reference(go));
+  }
+}
