@@ -70,6 +70,8 @@ class ProbeSitesTest {
     resolved.forEach(r -> byRole.put(r.spec().role(), r.site()));
     assertThat(byRole.get(ProbeRole.GOROUTINE_CREATE).returnOffsets()).isNotEmpty();
     assertThat(byRole.get(ProbeRole.CONTEXT_DEADLINE_SET).returnOffsets()).isNotEmpty();
+    assertThat(symbols.find("context.WithDeadline")).as("WithDeadline inlined from 1.21")
+        .matches(o -> o.isPresent() == (t == GoToolchain.GO_1_19));
     assertThat(byRole.get(ProbeRole.CONTEXT_DEADLINE_SET).function()).isEqualTo(
         t == GoToolchain.GO_1_19 ? "context.WithDeadline" : "context.WithDeadlineCause");
     for (ProbeRole withPrologue : List.of(ProbeRole.GOROUTINE_EXIT, ProbeRole.CONTEXT_CANCEL,
@@ -99,6 +101,22 @@ class ProbeSitesTest {
       assertThat(oracle.lowerEntry(entryVaddr).getValue()).as(name).isEqualTo("jbe");
       assertThat(oracle.headMap(entryVaddr).values()).as(name).contains("cmp");
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(GoToolchain.class)
+  void hugeFramePrologueIsRecognised(GoToolchain t) throws Exception {
+    // A frame above 4 KiB: mov r12, rsp; sub r12, N; jb M; cmp r12, [r14+0x10]; jbe M.
+    String name = t == GoToolchain.GO_1_19 ? "runtime.getproccount" : "runtime.getCPUCount";
+    Path bin = GoBinaries.binary("offsetprobe", t, false);
+    ElfFile elf = ElfFile.open(bin);
+    FunctionBounds fn = FunctionLocator.fromSymbols(elf).find(name).orElseThrow();
+    ProbeSite site = ProbeSites.locate(elf, fn, disasm);
+    TreeMap<Long, String> oracle = ObjdumpOracle.instructions(bin, fn.address(), fn.end());
+    long entryVaddr = site.entryOffset() - site.fileOffset() + fn.address();
+    assertThat(oracle.headMap(entryVaddr).values()).containsExactly("mov", "sub", "jb", "cmp",
+        "jbe");
+    assertThat(site.note()).contains("5-instruction stack-check prologue");
   }
 
   @ParameterizedTest
