@@ -39,7 +39,18 @@ class ProbeSitesTest {
   @ParameterizedTest
   @EnumSource(GoToolchain.class)
   void everyOffsetIsAnInstructionBoundaryAndEveryRetIsARet(GoToolchain t) throws Exception {
-    Path bin = GoBinaries.binary("offsetprobe", t, false);
+    checkAllSitesAgainstObjdump(t, GoBinaries.binary("offsetprobe", t, false));
+  }
+
+  @ParameterizedTest
+  @EnumSource(GoToolchain.class)
+  void pieBinariesToo(GoToolchain t) throws Exception {
+    Path bin = GoBinaries.pie("offsetprobe", t, false);
+    assertThat(ElfFile.open(bin).type()).isEqualTo(3); // ET_DYN
+    checkAllSitesAgainstObjdump(t, bin);
+  }
+
+  private static void checkAllSitesAgainstObjdump(GoToolchain t, Path bin) throws Exception {
     ElfFile elf = ElfFile.open(bin);
     FunctionLocator symbols = FunctionLocator.fromSymbols(elf);
     ProbePlan plan = ProbePlan.forGoVersion(t.version());
