@@ -7,11 +7,15 @@ import dev.goroscope.disasm.Instruction;
 import dev.goroscope.disasm.X86Disassembler;
 import dev.goroscope.gobinary.BinaryFormatException;
 import dev.goroscope.gobinary.elf.ElfFile;
+import dev.goroscope.gobinary.offsets.OffsetResolver;
+import dev.goroscope.gobinary.offsets.OffsetSource;
+import dev.goroscope.gobinary.offsets.StructOffsets;
 import dev.goroscope.testgo.GoBinaries;
 import dev.goroscope.testgo.GoToolchain;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -152,6 +156,28 @@ class ProbeSitesTest {
     assertThat(resolved.get(2).missingReason()).isEqualTo(
         "no symbol for context.WithDeadlineCause or context.WithDeadline in this go1.26 binary"
             + " (inlined or not linked)");
+  }
+
+  @Test
+  void missingOffsetsCountOnlyLocatedProbes() {
+    ElfFile elf = ElfFile.open(GoBinaries.binary("offsetprobe", GoToolchain.GO_1_26, false));
+    ProbePlan plan = ProbePlan.forGoVersion("go1.26.8");
+    List<ResolvedProbe> all = plan.resolve(elf, FunctionLocator.fromSymbols(elf), disasm);
+    StructOffsets full = OffsetResolver.resolve(elf, "go1.26.8");
+    assertThat(ProbePlan.missingOffsets(all, full, EnumSet.allOf(ProbeSet.class))).isEmpty();
+    StructOffsets runtimeOnly = StructOffsets.builder(OffsetSource.TABLE, 26)
+        .put("runtime.g.goid", 152).put("runtime.g.gopc", 288).put("runtime.g.startpc", 304)
+        .put("runtime.g.m", 48).put("runtime.m.curg", 184).build();
+    assertThat(ProbePlan.missingOffsets(all, runtimeOnly, EnumSet.of(ProbeSet.DEFAULT)))
+        .containsExactly("runtime.g.parentGoid", "context.timerCtx.deadline",
+            "context.timerCtx.cancelCtx", "context.cancelCtx.Context", "time.Time.wall",
+            "time.Time.ext", "time.Time.loc", "context.cancelCtx.err");
+    // Without context functions in the binary, no context layout is needed.
+    FunctionLocator noContext = name -> name.startsWith("context.") ? java.util.Optional.empty()
+        : FunctionLocator.fromSymbols(elf).find(name);
+    List<ResolvedProbe> runtime = plan.resolve(elf, noContext, disasm);
+    assertThat(ProbePlan.missingOffsets(runtime, runtimeOnly, EnumSet.of(ProbeSet.DEFAULT)))
+        .containsExactly("runtime.g.parentGoid");
   }
 
   @Test
