@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * offsetprobe's {@code main.depth} recurses deep enough to grow its goroutines' stacks, and
  * morestack re-runs the function from its first instruction. A probe on the first instruction
  * therefore fires more often than the function is called; the probe at {@code entryOffset}
- * fires exactly once per call (1 + 1001 + 2001 + 3001 calls).
+ * fires exactly once per call (1 + 1001 + 2001 + 3001 calls), and so do the RET probes together.
  */
 class EntryProbeOnceTest {
 
@@ -51,8 +51,14 @@ class EntryProbeOnceTest {
     String start = "start" + t.minor().replace(".", "");
     String body = "body" + t.minor().replace(".", "");
     append(events, String.format("p:%s/%s %s:0x%x", GROUP, start, bin, site.fileOffset()));
+    java.util.List<String> rets = new java.util.ArrayList<>();
     try {
       append(events, String.format("p:%s/%s %s:0x%x", GROUP, body, bin, site.entryOffset()));
+      for (long ret : site.returnOffsets()) {
+        String name = "ret" + t.minor().replace(".", "") + "_" + rets.size();
+        append(events, String.format("p:%s/%s %s:0x%x", GROUP, name, bin, ret));
+        rets.add(name);
+      }
       Path enable = TRACEFS.resolve("events").resolve(GROUP).resolve("enable");
       Files.writeString(enable, "1");
       try {
@@ -66,12 +72,18 @@ class EntryProbeOnceTest {
         System.out.printf("go%s main.depth: %d calls, %d hits on the first instruction, %d after"
             + " the prologue%n", t.minor(), CALLS, startHits, bodyHits);
         assertThat(bodyHits).as("hits after the prologue").isEqualTo(CALLS);
+        long retHits = 0;
+        for (String r : rets) {
+          retHits += hits(profile, r);
+        }
+        assertThat(retHits).as("hits on the %d RETs", rets.size()).isEqualTo(CALLS);
         assertThat(startHits).as("hits on the first instruction (morestack re-entries)")
             .isGreaterThan(CALLS);
       } finally {
         Files.writeString(enable, "0");
       }
     } finally {
+      rets.forEach(r -> remove(events, r));
       remove(events, body);
       remove(events, start);
     }
