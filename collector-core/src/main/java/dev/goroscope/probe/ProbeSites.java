@@ -2,6 +2,7 @@ package dev.goroscope.probe;
 
 import dev.goroscope.disasm.Instruction;
 import dev.goroscope.disasm.X86Disassembler;
+import dev.goroscope.gobinary.BinaryFormatException;
 import dev.goroscope.gobinary.elf.ElfFile;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -31,6 +32,10 @@ public final class ProbeSites {
 
   /** Disassembles {@code fn} in {@code elf} and returns its probe site. */
   public static ProbeSite locate(ElfFile elf, FunctionBounds fn, X86Disassembler disasm) {
+    if (elf.machine() != ElfFile.EM_X86_64) {
+      throw new BinaryFormatException(elf.path() + " is a linux/" + elf.goArch()
+          + " binary: probe sites are not yet supported there (only amd64)");
+    }
     long fileOffset = elf.fileOffset(fn.address());
     if (fn.size() > elf.size()) {
       throw elf.corrupt(fn.name() + " claims " + fn.size() + " bytes of code");

@@ -181,6 +181,23 @@ class ProbeSitesTest {
   }
 
   @Test
+  void arm64IsRecognisedAndRefused() {
+    ElfFile arm = ElfFile.open(GoBinaries.arm64("offsetprobe", GoToolchain.GO_1_26));
+    assertThat(arm.goArch()).isEqualTo("arm64");
+    FunctionBounds fn = FunctionLocator.fromSymbols(arm).find("runtime.newproc1").orElseThrow();
+    assertThatThrownBy(() -> ProbeSites.locate(arm, fn, disasm))
+        .isInstanceOf(BinaryFormatException.class)
+        .hasMessageEndingWith("is a linux/arm64 binary: probe sites are not yet supported"
+            + " there (only amd64)");
+    // Struct layouts are the same on arm64 (go-runtime.md) and its DWARF reads the same.
+    StructOffsets armOffsets = OffsetResolver.resolve(arm, "go1.26.8");
+    assertThat(armOffsets.source()).isEqualTo(OffsetSource.DWARF);
+    assertThat(armOffsets.asMap()).isEqualTo(OffsetResolver.resolve(
+        ElfFile.open(GoBinaries.binary("offsetprobe", GoToolchain.GO_1_26, false)), "go1.26.8")
+        .asMap());
+  }
+
+  @Test
   void undecodableCodeIsAFormatError() throws Exception {
     Path bin = GoBinaries.binary("offsetprobe", GoToolchain.GO_1_26, false);
     ElfFile elf = ElfFile.open(bin);
