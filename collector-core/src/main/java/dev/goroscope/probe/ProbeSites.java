@@ -51,9 +51,15 @@ public final class ProbeSites {
           fn.name(), covered, fn.address(), fn.end()));
     }
     List<Long> rets = new ArrayList<>();
+    int tailJumps = 0;
     for (Instruction i : insns) {
       if (i.isReturn()) {
         rets.add(i.address() - fn.address() + fileOffset);
+      } else if (i.mnemonic().equals("jmp")) {
+        long target = parseTarget(i.operands());
+        if (target >= 0 && (target < fn.address() || target >= fn.end())) {
+          tailJumps++;
+        }
       }
     }
     int body = prologueLength(insns, fn);
@@ -69,6 +75,10 @@ public final class ProbeSites {
       entry = fileOffset;
       note = "no stack-check prologue (NOSPLIT or frameless): entry probe on the first"
           + " instruction, which morestack never re-runs";
+    }
+    if (tailJumps > 0) {
+      note += "; " + tailJumps + " direct jump(s) leave the function (tail calls): RET probes"
+          + " miss those exits";
     }
     return new ProbeSite(fn.name(), fn.address(), fileOffset, entry, rets, note);
   }

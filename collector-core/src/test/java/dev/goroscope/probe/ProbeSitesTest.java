@@ -84,6 +84,10 @@ class ProbeSitesTest {
     Map<ProbeRole, ProbeSite> byRole = new java.util.EnumMap<>(ProbeRole.class);
     resolved.forEach(r -> byRole.put(r.spec().role(), r.site()));
     assertThat(byRole.get(ProbeRole.GOROUTINE_CREATE).returnOffsets()).isNotEmpty();
+    for (ProbeRole returns : List.of(ProbeRole.GOROUTINE_CREATE,
+        ProbeRole.CONTEXT_DEADLINE_SET)) {
+      assertThat(byRole.get(returns).note()).as("every exit is a RET").doesNotContain("tail");
+    }
     assertThat(byRole.get(ProbeRole.CONTEXT_DEADLINE_SET).returnOffsets()).isNotEmpty();
     assertThat(symbols.find("context.WithDeadline")).as("WithDeadline inlined from 1.21")
         .matches(o -> o.isPresent() == (t == GoToolchain.GO_1_19));
@@ -227,6 +231,24 @@ class ProbeSitesTest {
     List<Instruction> real = new java.util.ArrayList<>(insns);
     real.set(5, new Instruction(0x1015, 5, "jmp", "0x1000"));
     assertThat(ProbeSites.prologueLength(real, fn)).isEqualTo(2);
+  }
+
+  @Test
+  void tailJumpsOutOfTheFunctionAreNoted() throws Exception {
+    // mov eax, 1; jmp rel32 far outside; padded with int3 to 16 bytes.
+    byte[] code = {(byte) 0xb8, 1, 0, 0, 0, (byte) 0xe9, 0, 0x10, 0, 0,
+        (byte) 0xcc, (byte) 0xcc, (byte) 0xcc, (byte) 0xcc, (byte) 0xcc, (byte) 0xcc};
+    Path bin = GoBinaries.binary("offsetprobe", GoToolchain.GO_1_26, false);
+    ElfFile elf = ElfFile.open(bin);
+    FunctionBounds fn = FunctionLocator.fromSymbols(elf).find("runtime.newproc1").orElseThrow();
+    byte[] image = Files.readAllBytes(bin);
+    System.arraycopy(code, 0, image, (int) elf.fileOffset(fn.address()), code.length);
+    ElfFile patched = ElfFile.parse(bin, ByteBuffer.wrap(image));
+    ProbeSite site = ProbeSites.locate(patched, new FunctionBounds("f", fn.address(), 16), disasm);
+    assertThat(site.returnOffsets()).isEmpty();
+    assertThat(site.afterPrologue()).isFalse();
+    assertThat(site.note()).endsWith("1 direct jump(s) leave the function (tail calls): RET probes"
+        + " miss those exits");
   }
 
   @Test
