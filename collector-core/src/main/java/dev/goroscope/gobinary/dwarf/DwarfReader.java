@@ -25,7 +25,8 @@ import java.util.Set;
  * reference forms are supported so that binaries post-processed by other tools still read.
  *
  * <p>Hardened against corrupted input: every read is bounds-checked, and counts, nesting depth
- * and total work are capped, so the only failure is {@link BinaryFormatException}.
+ * and total work are capped, so the only failure is {@link BinaryFormatException}. Not
+ * thread-safe: use one reader per thread.
  */
 public final class DwarfReader {
 
@@ -58,6 +59,7 @@ public final class DwarfReader {
   private final Map<Long, Map<Long, Abbrev>> abbrevTables = new HashMap<>();
   private final List<Unit> units = new ArrayList<>();
   private long workBudget;
+  private long lastScannedUnitEnd;
 
   private DwarfReader(String file, ByteBuffer info, ByteBuffer abbrev, ByteBuffer str,
       ByteBuffer lineStr, ByteBuffer strOffsets) {
@@ -115,6 +117,11 @@ public final class DwarfReader {
     return guarded(() -> scan(new LinkedHashSet<>(names)));
   }
 
+  /** Where the last {@link #findStructs} stopped walking DIEs; for tests. */
+  long lastUnitEnd() {
+    return lastScannedUnitEnd;
+  }
+
   private interface Body<T> {
     T run();
   }
@@ -146,6 +153,7 @@ public final class DwarfReader {
       units.add(unit);
       scanUnit(c, unit, wanted, found, attr);
       offset = unit.end;
+      lastScannedUnitEnd = offset;
     }
     // Index the remaining unit headers so type references into later units resolve.
     while (offset < c.limit()) {
