@@ -67,6 +67,12 @@ public final class GoTargetPlanner implements TargetPlanner {
     List<String> notes = new ArrayList<>();
     List<BpfPlan.Site> sites = new ArrayList<>();
     boolean contexts = true;
+    if (offsets.isPointer(OffsetKeys.TIMERCTX_CANCELCTX)) {
+      // Go 1.20: the BPF programs read the deadline and parent inline, not through a pointer.
+      contexts = false;
+      notes.add("no context probes: " + version + "'s timerCtx holds its cancelCtx by pointer,"
+          + " which the probes do not follow yet");
+    }
     for (ResolvedProbe p : probes) {
       ProbeRole role = p.spec().role();
       if (!sets.contains(p.spec().set()) || !PROGRAMS.containsKey(role)) {
@@ -74,6 +80,9 @@ public final class GoTargetPlanner implements TargetPlanner {
       }
       boolean contextProbe =
           role == ProbeRole.CONTEXT_DEADLINE_SET || role == ProbeRole.CONTEXT_CANCEL;
+      if (contextProbe && !contexts) {
+        continue;
+      }
       if (p.isMissing()) {
         if (contextProbe) {
           contexts = false;
