@@ -1,0 +1,55 @@
+package dev.goroscope.attach;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.goroscope.GoroscopeException;
+import dev.goroscope.bpf.GoroscopeBpf;
+import dev.goroscope.process.TargetProcess;
+import dev.goroscope.testing.GoToolchains;
+import dev.goroscope.testing.GoToolchains.Mode;
+import dev.goroscope.testing.GoToolchains.Toolchain;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class GoTargetPlannerTest {
+
+  @Test
+  void refusesANonGoProcessWithAClearMessage() throws Exception {
+    Process sleeper = new ProcessBuilder("sleep", "30").start();
+    try {
+      TargetProcess target = TargetProcess.of((int) sleeper.pid());
+      assertThatThrownBy(() -> new GoTargetPlanner().plan(target, false))
+          .isInstanceOf(GoroscopeException.class)
+          .hasMessageContaining("not a Go");
+    } finally {
+      sleeper.destroyForcibly();
+      sleeper.waitFor(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void stripsContextProbesFromABinaryWithoutDeadlinesAndSaysSo() throws Exception {
+    Path binary = GoToolchains.build(Path.of("src/test/go/snapshotprog"), Toolchain.GO_1_26,
+        Mode.STRIPPED);
+    Process target = new ProcessBuilder(binary.toString(), "3").start();
+    try {
+      ProcessPlan plan = new GoTargetPlanner().plan(TargetProcess.of((int) target.pid()), true);
+      assertThat(plan.bpf().sites()).extracting(BpfPlan.Site::program)
+          .contains(GoroscopeBpf.PROG_NEWPROC1_RET, GoroscopeBpf.PROG_GOEXIT1_ENTRY,
+              GoroscopeBpf.PROG_GOPARK_ENTRY, GoroscopeBpf.PROG_READY_ENTRY)
+          .doesNotContain(GoroscopeBpf.PROG_WITH_DEADLINE_RET);
+      assertThat(plan.notes()).anyMatch(n -> n.startsWith("no context probes"))
+          .anyMatch(n -> n.contains("built-in table"))
+          .anyMatch(n -> n.contains("runtime.allgs"));
+      assertThat(plan.allgsAddress()).isZero();
+      assertThat(plan.process().goVersion()).startsWith("go1.26");
+      assertThat(plan.bpf().constants()).containsKeys(GoroscopeBpf.OFF_G_GOID,
+          GoroscopeBpf.OFF_G_PARENT_GOID, GoroscopeBpf.OFF_M_CURG);
+    } finally {
+      target.destroyForcibly();
+      target.waitFor(5, TimeUnit.SECONDS);
+    }
+  }
+}
