@@ -22,12 +22,13 @@ import java.util.concurrent.locks.LockSupport;
  * <ul>
  *   <li>{@link #accept} never blocks: a full queue drops the new span and counts it.
  *   <li>A batch goes out when it is full, when {@code maxAge} has passed since the previous
- *       export, or on {@link #flush()}.
+ *       export, or on {@link #flush()}; up to {@code maxConcurrentExports} batches are in flight
+ *       at once while the backend is healthy (hides per-request latency), one while retrying.
  *   <li>A failed batch is retried with exponential backoff ({@code initialBackoff} doubling to
  *       {@code maxBackoff}) while new spans queue up to the bound; after {@code maxRetryTime} of
  *       failures it is dropped and counted. When the backend comes back, delivery resumes with
  *       the held batch and then the queue.
- *   <li>Memory: at most {@code maxQueueSize + maxBatchSize} spans.
+ *   <li>Memory: at most {@code maxQueueSize + (maxConcurrentExports + 1) × maxBatchSize} spans.
  *   <li>{@link #close()} delivers what it can within {@code shutdownTimeout}, counts the rest as
  *       dropped, shuts the exporter down; idempotent.
  * </ul>
