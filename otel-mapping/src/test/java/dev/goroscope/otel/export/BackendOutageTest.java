@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.goroscope.otel.testing.OtlpGrpcReceiver;
+import dev.goroscope.otel.testing.OtlpHttpReceiver;
 import dev.goroscope.otel.testing.Protos;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanContext;
@@ -91,6 +92,39 @@ class BackendOutageTest {
             .collect(Collectors.toSet());
         assertThat(names).contains("s1", "s1001", "s1050").hasSize((int) up.exported());
         assertThat(Protos.attrs(receiver.spans().get(0).getAttributesList())).containsKey("n");
+      }
+    }
+  }
+
+  @Test
+  void httpBackendDownThenUpDeliversWhatWasHeld() throws Exception {
+    Socket holder = new Socket();
+    holder.setReuseAddress(true);
+    holder.bind(new InetSocketAddress("127.0.0.1", 0));
+    int port = holder.getLocalPort();
+    OtlpConfig otlp = OtlpConfig.builder().setEndpoint("http://127.0.0.1:" + port).build();
+    BatchConfig batch = BatchConfig.builder()
+        .setMaxQueueSize(50)
+        .setMaxBatchSize(5)
+        .setMaxAge(Duration.ofMillis(20))
+        .setBackoff(Duration.ofMillis(20), Duration.ofMillis(100))
+        .build();
+    OtlpExporters.quietSdkLogging();
+    try (BatchingSpanSink sink = new BatchingSpanSink(OtlpExporters.spanExporter(otlp), batch)) {
+      for (long i = 1; i <= 500; i++) {
+        sink.accept(span(i));
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> sink.stats().failedAttempts() >= 3);
+      ExportStats down = sink.stats();
+      assertThat(down.queued()).isLessThanOrEqualTo(50 + (4 + 1) * 5);
+      assertThat(down.dropped() + down.queued()).isEqualTo(500);
+      holder.close();
+      try (OtlpHttpReceiver receiver = new OtlpHttpReceiver(port)) {
+        assertThat(sink.forceFlush(Duration.ofSeconds(15))).isTrue();
+        sink.accept(span(501));
+        assertThat(sink.forceFlush(Duration.ofSeconds(15))).isTrue();
+        assertThat(sink.stats().exported()).isEqualTo(down.queued() + 1);
+        assertThat(receiver.spans()).extracting(Span::getName).contains("s1", "s501");
       }
     }
   }
