@@ -5,7 +5,9 @@ import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -20,12 +22,13 @@ import java.util.concurrent.locks.LockSupport;
  * <ul>
  *   <li>{@link #accept} never blocks: a full queue drops the new span and counts it.
  *   <li>A batch goes out when it is full, when {@code maxAge} has passed since the previous
- *       export, or on {@link #flush()}.
+ *       export, or on {@link #flush()}; up to {@code maxConcurrentExports} batches are in flight
+ *       at once while the backend is healthy (hides per-request latency), one while retrying.
  *   <li>A failed batch is retried with exponential backoff ({@code initialBackoff} doubling to
  *       {@code maxBackoff}) while new spans queue up to the bound; after {@code maxRetryTime} of
  *       failures it is dropped and counted. When the backend comes back, delivery resumes with
  *       the held batch and then the queue.
- *   <li>Memory: at most {@code maxQueueSize + maxBatchSize} spans.
+ *   <li>Memory: at most {@code maxQueueSize + (maxConcurrentExports + 1) × maxBatchSize} spans.
  *   <li>{@link #close()} delivers what it can within {@code shutdownTimeout}, counts the rest as
  *       dropped, shuts the exporter down; idempotent.
  * </ul>
@@ -124,75 +127,146 @@ public final class BatchingSpanSink implements SpanSink {
     exporter.shutdown().join(5, TimeUnit.SECONDS);
   }
 
+  /** One batch on its way; keeps the time of its first attempt for the retry limit. */
+  private static final class Attempt {
+    final List<SpanData> batch;
+    final long firstAttemptNs;
+    CompletableResultCode result;
+    long startedNs;
+
+    Attempt(List<SpanData> batch, long firstAttemptNs) {
+      this.batch = batch;
+      this.firstAttemptNs = firstAttemptNs;
+    }
+  }
+
   private void run() {
-    List<SpanData> batch = new ArrayList<>(config.maxBatchSize());
     long maxAgeNs = config.maxAge().toNanos();
+    long exportTimeoutNs = config.exportTimeout().toNanos();
+    long maxRetryNs = config.maxRetryTime().toNanos();
+    List<SpanData> filling = new ArrayList<>(config.maxBatchSize());
+    List<Attempt> flying = new ArrayList<>();
+    ArrayDeque<Attempt> retry = new ArrayDeque<>();
     long nextExport = System.nanoTime() + maxAgeNs;
     long backoffNs = config.initialBackoff().toNanos();
-    long firstFailure = 0;
+    long nextRetryAt = 0;
     boolean failing = false;
     while (true) {
-      if (batch.size() < config.maxBatchSize()) {
-        int before = batch.size();
-        queue.drainTo(batch, config.maxBatchSize() - before);
-        inFlight.addAndGet(batch.size() - before);
-      }
       long now = System.nanoTime();
+      // 1. Collect finished exports.
+      for (Iterator<Attempt> it = flying.iterator(); it.hasNext(); ) {
+        Attempt a = it.next();
+        boolean done = a.result.isDone();
+        if (!done && now - a.startedNs < exportTimeoutNs) {
+          continue;
+        }
+        it.remove();
+        if (done && a.result.isSuccess()) {
+          exported.addAndGet(a.batch.size());
+          inFlight.addAndGet(-a.batch.size());
+          failing = false;
+          backoffNs = config.initialBackoff().toNanos();
+          continue;
+        }
+        failedAttempts.incrementAndGet();
+        Throwable t = done ? a.result.getFailureThrowable() : null;
+        lastError = !done ? "export timed out after " + config.exportTimeout()
+            : t != null ? String.valueOf(t.getMessage()) : "export failed";
+        if (!failing) {
+          failing = true;
+          backoffNs = config.initialBackoff().toNanos();
+        }
+        nextRetryAt = now + backoffNs;
+        backoffNs = Math.min(backoffNs * 2, config.maxBackoff().toNanos());
+        if (now - a.firstAttemptNs >= maxRetryNs) {
+          droppedRetry.addAndGet(a.batch.size());
+          inFlight.addAndGet(-a.batch.size());
+        } else {
+          retry.add(a);
+        }
+      }
+      // 2. Give up at the shutdown deadline.
       if (closing && now - shutdownDeadlineNs >= 0) {
-        int rest = batch.size();
-        batch.clear();
+        long rest = filling.size();
+        for (Attempt a : flying) {
+          rest += a.batch.size();
+        }
+        for (Attempt a : retry) {
+          rest += a.batch.size();
+        }
         List<SpanData> left = new ArrayList<>();
         queue.drainTo(left);
         droppedShutdown.addAndGet(rest + left.size());
         inFlight.set(0);
         return;
       }
-      if (batch.isEmpty()) {
-        if (closing) {
-          return;
+      // 3. Fill the next batch.
+      if (filling.size() < config.maxBatchSize()) {
+        int before = filling.size();
+        queue.drainTo(filling, config.maxBatchSize() - before);
+        inFlight.addAndGet(filling.size() - before);
+      }
+      if (closing && filling.isEmpty() && flying.isEmpty() && retry.isEmpty()) {
+        return;
+      }
+      // 4. Send: several batches at once while healthy, one at a time after backoff when not.
+      boolean due = filling.size() >= config.maxBatchSize()
+          || (!filling.isEmpty() && (now - nextExport >= 0 || flushRequested || closing));
+      if (queue.isEmpty() && filling.size() < config.maxBatchSize()) {
+        flushRequested = false;
+      }
+      int limit = failing ? 1 : config.maxConcurrentExports();
+      boolean mayRetry = !failing || now - nextRetryAt >= 0;
+      boolean sent = false;
+      while (flying.size() < limit && mayRetry) {
+        Attempt next;
+        if (!retry.isEmpty()) {
+          next = retry.poll();
+        } else if (due) {
+          next = new Attempt(filling, now);
+          filling = new ArrayList<>(config.maxBatchSize());
+          nextExport = now + maxAgeNs;
+          due = false;
+        } else {
+          break;
         }
-        flushRequested = false;
-        LockSupport.parkNanos(this, maxAgeNs);
+        start(next);
+        flying.add(next);
+        sent = true;
+        if (failing) {
+          break;
+        }
+        if (filling.isEmpty() && !queue.isEmpty()) {
+          int before = filling.size();
+          queue.drainTo(filling, config.maxBatchSize());
+          inFlight.addAndGet(filling.size() - before);
+          due = filling.size() >= config.maxBatchSize();
+        }
+      }
+      if (sent) {
         continue;
       }
-      boolean due = batch.size() >= config.maxBatchSize() || now - nextExport >= 0
-          || flushRequested || closing || failing;
-      if (!due) {
-        LockSupport.parkNanos(this, nextExport - now);
-        continue;
+      // 5. Sleep until a completion, new spans, flush/close, the batch age or the backoff.
+      long wake = now + maxAgeNs;
+      if (flying.size() >= limit) {
+        // Only a completion (which unparks) or an export timeout can make progress.
+        for (Attempt a : flying) {
+          wake = Math.min(wake, a.startedNs + exportTimeoutNs);
+        }
+      } else if (!mayRetry) {
+        wake = Math.min(wake, nextRetryAt);
+      } else if (!filling.isEmpty()) {
+        wake = Math.min(wake, nextExport);
       }
-      if (queue.isEmpty()) {
-        flushRequested = false;
-      }
-      if (export(batch)) {
-        exported.addAndGet(batch.size());
-        inFlight.addAndGet(-batch.size());
-        batch.clear();
-        failing = false;
-        backoffNs = config.initialBackoff().toNanos();
-        nextExport = System.nanoTime() + maxAgeNs;
-        continue;
-      }
-      failedAttempts.incrementAndGet();
-      now = System.nanoTime();
-      if (!failing) {
-        failing = true;
-        firstFailure = now;
-      }
-      if (now - firstFailure >= config.maxRetryTime().toNanos()) {
-        droppedRetry.addAndGet(batch.size());
-        inFlight.addAndGet(-batch.size());
-        batch.clear();
-        firstFailure = now; // the next batch gets its own retry time, same backoff
-      }
-      long wait = backoffNs;
       if (closing) {
-        wait = Math.min(wait, Math.max(0, shutdownDeadlineNs - now));
+        wake = Math.min(wake, shutdownDeadlineNs);
       }
-      sleep(wait);
-      backoffNs = Math.min(backoffNs * 2, config.maxBackoff().toNanos());
+      long sleep = wake - now;
+      if (sleep > 0) {
+        LockSupport.parkNanos(this, sleep);
+      }
       if (Thread.currentThread().isInterrupted()) {
-        droppedShutdown.addAndGet(batch.size() + queue.size());
+        droppedShutdown.addAndGet(inFlight.get() + queue.size());
         queue.clear();
         inFlight.set(0);
         return;
@@ -200,33 +274,13 @@ public final class BatchingSpanSink implements SpanSink {
     }
   }
 
-  /** Sleeps unless close() wakes it; spurious and flush wake-ups are absorbed. */
-  private void sleep(long ns) {
-    long end = System.nanoTime() + ns;
-    boolean wasClosing = closing;
-    while (true) {
-      long left = end - System.nanoTime();
-      if (left <= 0 || Thread.currentThread().isInterrupted() || closing != wasClosing) {
-        return;
-      }
-      LockSupport.parkNanos(this, left);
-    }
-  }
-
-  private boolean export(List<SpanData> batch) {
+  private void start(Attempt a) {
+    a.startedNs = System.nanoTime();
     try {
-      CompletableResultCode r = exporter.export(List.copyOf(batch));
-      r.join(config.exportTimeout().toMillis(), TimeUnit.MILLISECONDS);
-      if (r.isSuccess()) {
-        return true;
-      }
-      Throwable t = r.getFailureThrowable();
-      lastError = !r.isDone() ? "export timed out after " + config.exportTimeout()
-          : t != null ? String.valueOf(t.getMessage()) : "export failed";
-      return false;
+      a.result = exporter.export(List.copyOf(a.batch));
     } catch (RuntimeException e) {
-      lastError = String.valueOf(e.getMessage());
-      return false;
+      a.result = CompletableResultCode.ofExceptionalFailure(e);
     }
+    a.result.whenComplete(() -> LockSupport.unpark(worker));
   }
 }

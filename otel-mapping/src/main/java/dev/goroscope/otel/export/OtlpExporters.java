@@ -14,6 +14,8 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Builds the SDK's OTLP exporters from an {@link OtlpConfig}. Their own retry is switched off:
@@ -40,10 +42,29 @@ public final class OtlpExporters {
    * @throws IllegalArgumentException when a certificate file cannot be read
    */
   public static SpanExporter spanExporter(OtlpConfig c) {
+    // Own executor: the sender's default pool rejects calls when several batches are in flight
+    // (BatchingSpanSink exports concurrently); a fixed pool queues them instead.
+    ExecutorService executor = Executors.newFixedThreadPool(
+        BatchConfig.DEFAULT_MAX_CONCURRENT_EXPORTS,
+        r -> {
+          Thread t = new Thread(r, "goroscope-otlp-sender");
+          t.setDaemon(true);
+          return t;
+        });
+    try {
+      return new ExecutorClosingSpanExporter(spanExporter(c, executor), executor);
+    } catch (RuntimeException e) {
+      executor.shutdownNow();
+      throw e;
+    }
+  }
+
+  private static SpanExporter spanExporter(OtlpConfig c, ExecutorService executor) {
     Signal s = Signal.TRACES;
     if (c.protocol(s) == OtlpProtocol.GRPC) {
       OtlpGrpcSpanExporterBuilder b =
           OtlpGrpcSpanExporter.builder()
+              .setExecutorService(executor)
               .setEndpoint(c.endpoint(s))
               .setTimeout(c.timeout(s))
               .setCompression(c.compression(s))
@@ -60,6 +81,7 @@ public final class OtlpExporters {
     }
     OtlpHttpSpanExporterBuilder b =
         OtlpHttpSpanExporter.builder()
+            .setExecutorService(executor)
             .setEndpoint(c.endpoint(s))
             .setTimeout(c.timeout(s))
             .setCompression(c.compression(s))

@@ -91,6 +91,29 @@ public final class ProcessResources {
     return Resource.create(b.build());
   }
 
+  /**
+   * A resource for data not tied to one process (goroscope's metrics): service name, host,
+   * runtime name and {@code OTEL_RESOURCE_ATTRIBUTES}, without {@code process.pid}.
+   *
+   * @param executablePath the target executable when known (names the service), else empty
+   */
+  public Resource forService(String executablePath) {
+    ProcessInfo p = new ProcessInfo(0, executablePath, "", "");
+    Map<String, String> fromEnv = KeyValueList.parse(env.get("OTEL_RESOURCE_ATTRIBUTES"));
+    AttributesBuilder b = Attributes.builder();
+    fromEnv.forEach(b::put);
+    if (!executablePath.isEmpty()) {
+      b.put(PROCESS_EXECUTABLE_NAME, p.executableName());
+      b.put(PROCESS_EXECUTABLE_PATH, executablePath);
+    }
+    b.put(PROCESS_RUNTIME_NAME, "go");
+    if (!hostName.isEmpty()) {
+      b.put(HOST_NAME, hostName);
+    }
+    b.put(SERVICE_NAME, serviceName(p, fromEnv));
+    return Resource.create(b.build());
+  }
+
   /** The service name this configuration gives a process (see the class comment). */
   public String serviceName(ProcessInfo process) {
     return serviceName(process, KeyValueList.parse(env.get("OTEL_RESOURCE_ATTRIBUTES")));

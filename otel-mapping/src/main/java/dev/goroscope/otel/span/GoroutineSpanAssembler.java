@@ -94,16 +94,12 @@ final class GoroutineSpanAssembler {
 
   void accept(GoroutineRecord r, long nowNs) {
     GoroutineKey key = new GoroutineKey(r.pid(), r.goid());
-    Lineage known = lineages.get(key);
-    if (known == null) {
-      Live held = live.get(key);
-      if (held != null) { // evicted from the LRU while alive: keep its span id
-        known = held.lineage();
-        lineages.put(key, known);
-      }
-    }
+    Lineage known = lineageOf(key);
     if (known != null) {
       deliver(key, r, known, nowNs);
+      if (waitersByParent.containsKey(key)) {
+        release(key, nowNs);
+      }
     } else {
       Waiting w = waiting.get(key);
       if (w != null) {
@@ -225,8 +221,9 @@ final class GoroutineSpanAssembler {
       removeWaiting(top, topWaiting.record);
       settle(top, topWaiting.record, root(GoroutineAttributes.ROOT_PARENT_UNSEEN, null), nowNs);
     } else {
-      Lineage reserved = root(GoroutineAttributes.ROOT_PARENT_UNSEEN, null);
-      lineages.put(top, reserved);
+      if (lineageOf(top) == null) {
+        lineages.put(top, root(GoroutineAttributes.ROOT_PARENT_UNSEEN, null));
+      }
       release(top, nowNs);
     }
   }
@@ -243,17 +240,33 @@ final class GoroutineSpanAssembler {
     }
   }
 
+  /**
+   * The decided lineage of a goroutine, also when the LRU evicted it while a partial record of
+   * it is held (then it is put back, so its span id never changes).
+   */
+  private Lineage lineageOf(GoroutineKey key) {
+    Lineage l = lineages.get(key);
+    if (l == null) {
+      Live held = live.get(key);
+      if (held != null) {
+        l = held.lineage();
+        lineages.put(key, l);
+      }
+    }
+    return l;
+  }
+
   /** The lineage of a record if it can be decided now, else null (its parent is unknown). */
   private Lineage decide(GoroutineRecord r) {
     GoroutineKey parentKey = new GoroutineKey(r.pid(), r.parentGoid());
     if (!r.parentTraced() || r.parentGoid() <= 0) {
-      Lineage creator = r.parentGoid() > 0 ? lineages.get(parentKey) : null;
+      Lineage creator = r.parentGoid() > 0 ? lineageOf(parentKey) : null;
       return root(GoroutineAttributes.ROOT_PARENT_UNTRACED, creator);
     }
     if (config.rootPolicy().isRootFunction(r.startFunction())) {
-      return root(GoroutineAttributes.ROOT_FUNCTION, lineages.get(parentKey));
+      return root(GoroutineAttributes.ROOT_FUNCTION, lineageOf(parentKey));
     }
-    Lineage parent = lineages.get(parentKey);
+    Lineage parent = lineageOf(parentKey);
     if (parent == null) {
       return null;
     }

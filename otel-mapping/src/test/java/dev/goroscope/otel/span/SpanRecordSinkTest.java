@@ -182,6 +182,20 @@ class SpanRecordSinkTest {
   }
 
   @Test
+  void aLiveGoroutineEvictedFromTheLruKeepsItsSpanIdForLateChildren() {
+    try (SpanRecordSink s = sink(SpanMappingConfig.builder().setMaxTrackedGoroutines(2))) {
+      s.goroutine(g(1, 0, "main.server").setEndNs(-1).build()); // partial, held
+      for (long i = 100; i < 110; i++) {
+        s.goroutine(g(i, 0, "main.other").build()); // pushes g1 out of the LRU
+      }
+      s.goroutine(g(2, 1, "main.child").build()); // still finds g1's span context
+      s.goroutine(g(1, 0, "main.server").build());
+    }
+    assertThat(out.byGoid(2).getParentSpanId()).isEqualTo(out.byGoid(1).getSpanId());
+    assertThat(out.byGoid(2).getTraceId()).isEqualTo(out.byGoid(1).getTraceId());
+  }
+
+  @Test
   void spansNeverEndBeforeTheyStart() {
     try (SpanRecordSink s = sink(SpanMappingConfig.builder())) {
       s.goroutine(g(1, 0, "main.main").setStartNs(5_000).setEndNs(4_000).build());

@@ -12,6 +12,7 @@ import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
+import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -27,8 +28,16 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
   private final Server server;
 
   private OtlpGrpcReceiver(int port) throws IOException {
+    this(port, null, null);
+  }
+
+  private OtlpGrpcReceiver(int port, File certChain, File privateKey) throws IOException {
+    NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port));
+    if (certChain != null) {
+      b.useTransportSecurity(certChain, privateKey);
+    }
     server =
-        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
+        b
             .addService(
                 new TraceServiceGrpc.TraceServiceImplBase() {
                   @Override
@@ -58,6 +67,11 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
   /** Starts on a free port. */
   public static OtlpGrpcReceiver start() throws IOException {
     return new OtlpGrpcReceiver(0);
+  }
+
+  /** Starts with TLS (PEM certificate chain and PKCS#8 key) on a free port. */
+  public static OtlpGrpcReceiver startTls(File certChain, File privateKey) throws IOException {
+    return new OtlpGrpcReceiver(0, certChain, privateKey);
   }
 
   /** Starts on a given port (to bring a "backend" back on the port it left). */
@@ -99,7 +113,11 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
-    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+  public void close() {
+    try {
+      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -23,7 +23,12 @@ public final class OtlpHttpReceiver implements AutoCloseable {
   private final HttpServer server;
 
   public OtlpHttpReceiver() throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    this(0);
+  }
+
+  /** On a given port (to bring a "backend" back where it was). */
+  public OtlpHttpReceiver(int port) throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
     server.createContext("/v1/traces", this::handle);
     server.start();
   }

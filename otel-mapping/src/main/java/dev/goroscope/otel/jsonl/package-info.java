@@ -1,0 +1,2 @@
+/** Records as JSON lines, one object per line with a {@code type} field. */
+package dev.goroscope.otel.jsonl;

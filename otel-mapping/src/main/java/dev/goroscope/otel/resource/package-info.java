@@ -1,0 +1,2 @@
+/** The OpenTelemetry resource of a traced Go process. */
+package dev.goroscope.otel.resource;

@@ -1,0 +1,309 @@
+package dev.goroscope.otel.sink;
+
+import dev.goroscope.otel.console.ConsoleTreeSink;
+import dev.goroscope.otel.export.BatchConfig;
+import dev.goroscope.otel.export.BatchingSpanSink;
+import dev.goroscope.otel.export.ExportStats;
+import dev.goroscope.otel.export.OtlpConfig;
+import dev.goroscope.otel.export.OtlpExporters;
+import dev.goroscope.otel.jsonl.JsonLinesSink;
+import dev.goroscope.otel.metrics.GoroutineMetricsSink;
+import dev.goroscope.otel.metrics.MetricsPipeline;
+import dev.goroscope.otel.resource.ProcessResources;
+import dev.goroscope.otel.span.SpanMappingConfig;
+import dev.goroscope.otel.span.SpanRecordSink;
+import dev.goroscope.otel.span.SpanSink;
+import dev.goroscope.otel.span.TraceRootPolicy;
+import dev.goroscope.otel.time.ClockOffset;
+import dev.goroscope.record.ContextRecord;
+import dev.goroscope.record.GoroutineRecord;
+import dev.goroscope.record.ProcessInfo;
+import dev.goroscope.record.RecordSink;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Everything the command line needs behind one {@link RecordSink}: any mix of console tree,
+ * JSON lines and OTLP (spans, optionally metrics), sharing one clock offset and one span
+ * assembly so console and OTLP show the same trace ids, plus the counters of the final summary.
+ *
+ * <pre>{@code
+ * ExportPipeline out = ExportPipeline.builder()
+ *     .setServiceName(cliServiceName)              // null: OTEL_SERVICE_NAME, else exe name
+ *     .setRootFunctions(cliRoots)                  // null: TraceRootPolicy defaults
+ *     .enableOtlp(OtlpConfig.fromEnvironment(System.getenv()).setEndpoint(flag).build())
+ *     .enableConsole(System.err)
+ *     .build();
+ * }</pre>
+ */
+public final class ExportPipeline implements RecordSink {
+
+  private final RecordSink delegate;
+  private final BatchingSpanSink otlp;
+  private final SpanRecordSink spans;
+  private final JsonLinesSink jsonl;
+  private final AtomicLong goroutines = new AtomicLong();
+  private final AtomicLong partialRecords = new AtomicLong();
+  private final AtomicLong contexts = new AtomicLong();
+  private final AtomicLong overruns = new AtomicLong();
+  private final AtomicLong eventsLost = new AtomicLong();
+  private final Map<Long, Boolean> overrunSeen = new HashMap<>();
+
+  private ExportPipeline(RecordSink delegate, BatchingSpanSink otlp, SpanRecordSink spans,
+      JsonLinesSink jsonl) {
+    this.delegate = delegate;
+    this.otlp = otlp;
+    this.spans = spans;
+    this.jsonl = jsonl;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public void processStarted(ProcessInfo process) {
+    delegate.processStarted(process);
+  }
+
+  @Override
+  public void goroutine(GoroutineRecord record) {
+    if (record.isPartial()) {
+      partialRecords.incrementAndGet();
+    } else {
+      goroutines.incrementAndGet();
+    }
+    if (record.hasDeadlineOverrun()) {
+      synchronized (overrunSeen) {
+        long key = ((long) record.pid() << 40) ^ record.goid();
+        if (!record.isPartial()) {
+          if (overrunSeen.remove(key) == null) {
+            overruns.incrementAndGet();
+          }
+        } else if (overrunSeen.putIfAbsent(key, Boolean.TRUE) == null) {
+          overruns.incrementAndGet();
+        }
+      }
+    }
+    delegate.goroutine(record);
+  }
+
+  @Override
+  public void context(ContextRecord record) {
+    if (!record.isLive()) {
+      contexts.incrementAndGet();
+    }
+    delegate.context(record);
+  }
+
+  @Override
+  public void eventsLost(int pid, long count) {
+    eventsLost.addAndGet(count);
+    delegate.eventsLost(pid, count);
+  }
+
+  @Override
+  public void processEnded(int pid, long timestampNs) {
+    delegate.processEnded(pid, timestampNs);
+  }
+
+  @Override
+  public void flush() {
+    delegate.flush();
+  }
+
+  /** Flushes everything (live goroutines as partial spans) and closes, bounded in time. */
+  @Override
+  public void close() {
+    delegate.close();
+  }
+
+  /** The numbers for the status line and the final summary. */
+  public Summary summary() {
+    ExportStats s = otlp != null ? otlp.stats() : null;
+    SpanRecordSink.Stats m = spans != null ? spans.stats() : null;
+    return new Summary(
+        goroutines.get(), partialRecords.get(), contexts.get(), overruns.get(), eventsLost.get(),
+        m == null ? 0 : m.spans(),
+        s == null ? 0 : s.exported(),
+        s == null ? 0 : s.dropped(),
+        s == null ? 0 : s.queued(),
+        s == null ? "" : s.lastError(),
+        jsonl == null ? 0 : jsonl.linesWritten());
+  }
+
+  /**
+   * @param goroutines finished goroutine records seen
+   * @param partialRecords partial (still running) goroutine records seen
+   * @param contexts ended contexts seen
+   * @param deadlineOverruns goroutines flagged as deadline overruns (each counted once)
+   * @param eventsLost kernel events reported lost
+   * @param spans spans built (console and OTLP share them)
+   * @param spansExported spans the OTLP backend acknowledged
+   * @param spansDropped spans lost on the way to OTLP (queue full, retries exhausted, shutdown)
+   * @param spansQueued spans waiting for OTLP now
+   * @param lastExportError the last OTLP failure, or empty
+   * @param jsonLines lines written by the JSON-lines output
+   */
+  public record Summary(
+      long goroutines,
+      long partialRecords,
+      long contexts,
+      long deadlineOverruns,
+      long eventsLost,
+      long spans,
+      long spansExported,
+      long spansDropped,
+      long spansQueued,
+      String lastExportError,
+      long jsonLines) {}
+
+  /** Builder; at least one output must be enabled. */
+  public static final class Builder {
+    private String serviceName;
+    private Collection<String> rootFunctions;
+    private ClockOffset clock;
+    private Map<String, String> env = System.getenv();
+    private PrintStream console;
+    private Duration consoleQuietPeriod = ConsoleTreeSink.DEFAULT_QUIET_PERIOD;
+    private OutputStream jsonlOut;
+    private boolean jsonlClose;
+    private OtlpConfig otlpConfig;
+    private BatchConfig batchConfig = BatchConfig.defaults();
+    private boolean metrics;
+    private Duration metricsInterval = MetricsPipeline.DEFAULT_INTERVAL;
+    private String targetExecutable = "";
+    private SpanMappingConfig.Builder mapping = SpanMappingConfig.builder();
+
+    private Builder() {}
+
+    /** The service name flag; null or blank to use OTEL_SERVICE_NAME, else the exe name. */
+    public Builder setServiceName(String serviceName) {
+      this.serviceName = serviceName;
+      return this;
+    }
+
+    /** Trace-root start functions; null keeps {@link TraceRootPolicy#DEFAULT_ROOT_FUNCTIONS}. */
+    public Builder setRootFunctions(Collection<String> rootFunctions) {
+      this.rootFunctions = rootFunctions;
+      return this;
+    }
+
+    public Builder setClock(ClockOffset clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** The environment for OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES (tests). */
+    public Builder setEnvironment(Map<String, String> env) {
+      this.env = Map.copyOf(env);
+      return this;
+    }
+
+    /** Further span-mapping limits (events per span, memory bounds, id generator). */
+    public Builder setSpanMapping(SpanMappingConfig.Builder mapping) {
+      this.mapping = Objects.requireNonNull(mapping, "mapping");
+      return this;
+    }
+
+    public Builder enableConsole(PrintStream out) {
+      this.console = Objects.requireNonNull(out, "out");
+      return this;
+    }
+
+    public Builder setConsoleQuietPeriod(Duration d) {
+      this.consoleQuietPeriod = Objects.requireNonNull(d, "quietPeriod");
+      return this;
+    }
+
+    /** JSON lines to {@code out}; {@code closeStream} false for standard output. */
+    public Builder enableJsonLines(OutputStream out, boolean closeStream) {
+      this.jsonlOut = Objects.requireNonNull(out, "out");
+      this.jsonlClose = closeStream;
+      return this;
+    }
+
+    public Builder enableOtlp(OtlpConfig config) {
+      this.otlpConfig = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    public Builder setBatchConfig(BatchConfig config) {
+      this.batchConfig = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /** Also push metrics over OTLP (needs {@link #enableOtlp}). */
+    public Builder enableMetrics(Duration interval) {
+      this.metrics = true;
+      this.metricsInterval = Objects.requireNonNull(interval, "interval");
+      return this;
+    }
+
+    /** The target executable, when known up front: names the metrics' service. */
+    public Builder setTargetExecutable(String path) {
+      this.targetExecutable = Objects.requireNonNull(path, "path");
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException when no output is enabled, or metrics without OTLP, or
+     *     an OTLP certificate cannot be read
+     */
+    public ExportPipeline build() {
+      if (console == null && jsonlOut == null && otlpConfig == null) {
+        throw new IllegalArgumentException("no output enabled: choose console, jsonl or otlp");
+      }
+      if (metrics && otlpConfig == null) {
+        throw new IllegalArgumentException("metrics need the otlp output");
+      }
+      ClockOffset c = clock != null ? clock : ClockOffset.measure();
+      if (rootFunctions != null) {
+        mapping.setRootPolicy(TraceRootPolicy.of(rootFunctions));
+      }
+      SpanMappingConfig mappingConfig = mapping.setClock(c).build();
+      ProcessResources resources = ProcessResources.create(serviceName, env, null);
+      List<RecordSink> sinks = new ArrayList<>();
+      List<SpanSink> spanSinks = new ArrayList<>();
+      BatchingSpanSink batcher = null;
+      GoroutineMetricsSink metricsSink = null;
+      if (otlpConfig != null) {
+        OtlpExporters.quietSdkLogging();
+        // Build the exporters first: they throw on bad configuration, before threads start.
+        var spanExporter = OtlpExporters.spanExporter(otlpConfig);
+        if (metrics) {
+          metricsSink = MetricsPipeline.otlp(
+              otlpConfig, resources.forService(targetExecutable), metricsInterval).sink();
+        }
+        batcher = new BatchingSpanSink(spanExporter, batchConfig);
+        spanSinks.add(batcher);
+      }
+      if (console != null) {
+        spanSinks.add(new ConsoleTreeSink(console, consoleQuietPeriod,
+            ConsoleTreeSink.DEFAULT_MAX_BUFFERED_SPANS, System::nanoTime));
+      }
+      SpanRecordSink spanSink = null;
+      if (!spanSinks.isEmpty()) {
+        spanSink = new SpanRecordSink(mappingConfig, resources, spanSinks);
+        sinks.add(spanSink);
+      }
+      JsonLinesSink jsonl = null;
+      if (jsonlOut != null) {
+        jsonl = new JsonLinesSink(jsonlOut, c, jsonlClose);
+        sinks.add(jsonl);
+      }
+      if (metricsSink != null) {
+        sinks.add(metricsSink);
+      }
+      return new ExportPipeline(new CompositeRecordSink(sinks), batcher, spanSink, jsonl);
+    }
+  }
+}

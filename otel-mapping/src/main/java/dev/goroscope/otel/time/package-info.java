@@ -1,0 +1,2 @@
+/** CLOCK_MONOTONIC to Unix epoch conversion, fixed once per run. */
+package dev.goroscope.otel.time;

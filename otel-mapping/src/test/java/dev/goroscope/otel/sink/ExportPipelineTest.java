@@ -1,0 +1,86 @@
+package dev.goroscope.otel.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.goroscope.otel.export.OtlpConfig;
+import dev.goroscope.otel.export.OtlpProtocol;
+import dev.goroscope.otel.metrics.GoroutineMetricsSink;
+import dev.goroscope.otel.testing.OtlpGrpcReceiver;
+import dev.goroscope.otel.testing.Scenario;
+import dev.goroscope.otel.testing.SequentialIds;
+import dev.goroscope.otel.span.SpanMappingConfig;
+import dev.goroscope.otel.time.ClockOffset;
+import dev.goroscope.record.ContextRecord;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class ExportPipelineTest {
+
+  @Test
+  void allOutputsAtOnceShareTraceIdsAndCountTheSummary() throws Exception {
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    ByteArrayOutputStream jsonl = new ByteArrayOutputStream();
+    try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start()) {
+      ExportPipeline p = ExportPipeline.builder()
+          .setEnvironment(Map.of("OTEL_SERVICE_NAME", "demo"))
+          .setClock(ClockOffset.of(Scenario.OFFSET))
+          .setSpanMapping(SpanMappingConfig.builder().setIdGenerator(new SequentialIds()))
+          .enableOtlp(OtlpConfig.builder().setEndpoint(receiver.endpoint())
+              .setProtocol(OtlpProtocol.GRPC).build())
+          .enableMetrics(Duration.ofMinutes(1))
+          .enableConsole(new PrintStream(console, true, StandardCharsets.UTF_8))
+          .enableJsonLines(jsonl, false)
+          .build();
+      p.processStarted(Scenario.PROCESS);
+      p.goroutine(Scenario.mainPartial());
+      p.goroutine(Scenario.worker());
+      p.goroutine(Scenario.helper());
+      p.goroutine(Scenario.connServe());
+      p.context(new ContextRecord(Scenario.PID, Scenario.CTX, 0, 20, 1, Scenario.DEADLINE_UNIX,
+          1_500_000_000L, 5, ContextRecord.EndReason.DEADLINE_EXCEEDED, List.of(21L)));
+      p.eventsLost(Scenario.PID, 3);
+      p.processEnded(Scenario.PID, 5_000_000_000L);
+      p.close();
+
+      ExportPipeline.Summary s = p.summary();
+      assertThat(s.goroutines()).isEqualTo(3);
+      assertThat(s.partialRecords()).isEqualTo(1);
+      assertThat(s.contexts()).isEqualTo(1);
+      assertThat(s.deadlineOverruns()).isEqualTo(1);
+      assertThat(s.eventsLost()).isEqualTo(3);
+      assertThat(s.spans()).isEqualTo(4);
+      assertThat(s.spansExported()).isEqualTo(4);
+      assertThat(s.spansDropped()).isZero();
+      assertThat(s.jsonLines()).isEqualTo(8);
+
+      List<Span> spans = receiver.spans();
+      assertThat(spans.stream().map(sp -> sp.getTraceId()).distinct().count()).isEqualTo(2);
+      String text = console.toString(StandardCharsets.UTF_8);
+      assertThat(text).contains("trace " + SequentialIds.traceId(2) + "  demo pid 4242");
+      assertThat(text).contains("main.main  g1  4.900s  running  still running");
+      assertThat(jsonl.toString(StandardCharsets.UTF_8).lines().collect(Collectors.toList()))
+          .hasSize(8);
+      await().atMost(Duration.ofSeconds(10)).until(() -> !receiver.metricRequests().isEmpty());
+      assertThat(receiver.metricRequests().toString())
+          .contains(GoroutineMetricsSink.CREATED).contains("demo");
+    }
+  }
+
+  @Test
+  void rejectsNoOutputAndMetricsWithoutOtlp() {
+    assertThatThrownBy(() -> ExportPipeline.builder().build())
+        .hasMessageContaining("no output enabled");
+    assertThatThrownBy(() -> ExportPipeline.builder().enableJsonLines(System.out, false)
+        .enableMetrics(Duration.ofSeconds(1)).build())
+        .hasMessageContaining("metrics need the otlp output");
+  }
+}
