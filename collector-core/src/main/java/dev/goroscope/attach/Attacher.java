@@ -184,6 +184,7 @@ public final class Attacher {
         nextLiveness = now + LIVENESS_CHECK_NS;
       }
       if (now >= nextStatus) {
+        sink.flush(); // lets waiting child spans out and ages the console's traces
         double rate = eventsSinceStatus * 1e9 / Math.max(1, now - lastStatus);
         status.show(rate, correlator.stats().liveGoroutines(), spansExported.getAsLong(),
             exportDrops.getAsLong());

@@ -7,7 +7,6 @@ import dev.goroscope.otel.span.TraceRootPolicy;
 import dev.goroscope.record.ProcessInfo;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -36,7 +35,7 @@ final class OutputOptions {
   String otlpEndpoint;
 
   @Option(names = "--otlp-protocol", paramLabel = "PROTOCOL",
-      description = "grpc or http/protobuf (default: OTEL_EXPORTER_OTLP_PROTOCOL, else grpc).")
+      description = "grpc or http/protobuf (default: OTEL_EXPORTER_OTLP_PROTOCOL, else http/protobuf).")
   String otlpProtocol;
 
   @Option(names = "--otlp-header", paramLabel = "KEY=VALUE",
@@ -65,8 +64,8 @@ final class OutputOptions {
       throw new GoroscopeException("--output otlp needs an endpoint: set --otlp-endpoint or"
           + " OTEL_EXPORTER_OTLP_ENDPOINT");
     }
-    return Outputs.create(kinds, otlp, serviceName, target, traceRoots(), jsonlFile,
-        new PrintStream(new FileOutputStream(FileDescriptor.out), true), System.err);
+    return Outputs.create(kinds, otlp, serviceName, target.executablePath(), traceRoots(),
+        jsonlFile, new FileOutputStream(FileDescriptor.out), System.err);
   }
 
   private OtlpConfig otlpConfig() {

@@ -1,35 +1,25 @@
 package dev.goroscope.cli;
 
-import dev.goroscope.otel.console.ConsoleTreeSink;
-import dev.goroscope.otel.export.BatchConfig;
-import dev.goroscope.otel.export.BatchingSpanSink;
-import dev.goroscope.otel.export.OtlpConfig;
-import dev.goroscope.otel.export.OtlpExporters;
-import dev.goroscope.otel.jsonl.JsonLinesSink;
-import dev.goroscope.otel.metrics.MetricsPipeline;
-import dev.goroscope.otel.resource.ProcessResources;
-import dev.goroscope.otel.sink.CompositeRecordSink;
-import dev.goroscope.otel.span.SpanMappingConfig;
-import dev.goroscope.otel.span.SpanRecordSink;
-import dev.goroscope.otel.span.SpanSink;
-import dev.goroscope.otel.span.TraceRootPolicy;
-import dev.goroscope.otel.time.ClockOffset;
-import dev.goroscope.record.ProcessInfo;
-import dev.goroscope.record.RecordSink;
 import dev.goroscope.GoroscopeException;
+import dev.goroscope.otel.export.BatchConfig;
+import dev.goroscope.otel.export.OtlpConfig;
+import dev.goroscope.otel.metrics.MetricsPipeline;
+import dev.goroscope.otel.sink.ExportPipeline;
+import dev.goroscope.record.RecordSink;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
 /**
- * The exporters one attach run writes to, composed into one {@link RecordSink}: the console
- * tree, JSON lines and OTLP (spans and metrics), any combination.
+ * The exporters one run writes to — console tree, JSON lines, OTLP spans and metrics, any
+ * combination — behind one {@link RecordSink} ({@link ExportPipeline}), with the counters the
+ * status line and the summary show.
  */
 final class Outputs {
 
@@ -40,92 +30,71 @@ final class Outputs {
     OTLP
   }
 
-  private final RecordSink sink;
-  private final SpanRecordSink spans;
-  private final BatchingSpanSink otlp;
-  private final JsonLinesSink jsonl;
+  private final ExportPipeline pipeline;
 
-  private Outputs(RecordSink sink, SpanRecordSink spans, BatchingSpanSink otlp,
-      JsonLinesSink jsonl) {
-    this.sink = sink;
-    this.spans = spans;
-    this.otlp = otlp;
-    this.jsonl = jsonl;
+  private Outputs(ExportPipeline pipeline) {
+    this.pipeline = pipeline;
   }
 
   /**
    * @param kinds which outputs
-   * @param otlpConfig OTLP settings (environment plus flags); used when {@code kinds} has OTLP
+   * @param otlp OTLP settings (environment plus flags); used when {@code kinds} has OTLP
    * @param serviceName {@code --service-name}, or null for OTEL_SERVICE_NAME / the executable
-   * @param target what the metrics resource describes
+   * @param targetExecutable the watched executable's path, naming the metrics' service
    * @param traceRoots functions whose goroutines start their own trace
    * @param jsonlFile where JSON lines go, or null for standard output
    */
   static Outputs create(
-      Set<Kind> kinds, OtlpConfig otlpConfig, String serviceName, ProcessInfo target,
-      List<String> traceRoots, Path jsonlFile, PrintStream stdout, PrintStream stderr) {
-    ClockOffset clock = ClockOffset.measure();
-    ProcessResources resources = ProcessResources.fromEnvironment(serviceName);
-    List<RecordSink> sinks = new ArrayList<>();
-    List<SpanSink> spanSinks = new ArrayList<>();
-    BatchingSpanSink otlp = null;
-    JsonLinesSink jsonl = null;
+      Set<Kind> kinds, OtlpConfig otlp, String serviceName, String targetExecutable,
+      List<String> traceRoots, Path jsonlFile, OutputStream stdout, OutputStream stderr) {
+    ExportPipeline.Builder b =
+        ExportPipeline.builder()
+            .setServiceName(serviceName)
+            .setRootFunctions(traceRoots)
+            .setTargetExecutable(targetExecutable);
     boolean jsonlOnStdout = kinds.contains(Kind.JSONL) && jsonlFile == null;
     if (kinds.contains(Kind.JSONL)) {
-      jsonl = new JsonLinesSink(jsonlStream(jsonlFile, stdout), clock, jsonlFile != null);
-      sinks.add(jsonl);
+      b.enableJsonLines(jsonlFile == null ? stdout : open(jsonlFile), jsonlFile != null);
     }
     if (kinds.contains(Kind.CONSOLE)) {
       // Keep standard output clean for JSON lines when both are asked for.
-      spanSinks.add(new ConsoleTreeSink(jsonlOnStdout ? stderr : stdout));
+      b.enableConsole(new PrintStream(jsonlOnStdout ? stderr : stdout, true,
+          StandardCharsets.UTF_8));
     }
     if (kinds.contains(Kind.OTLP)) {
-      OtlpExporters.quietSdkLogging();
-      otlp = new BatchingSpanSink(OtlpExporters.spanExporter(otlpConfig), BatchConfig.defaults());
-      spanSinks.add(otlp);
-      MetricsPipeline metrics =
-          MetricsPipeline.otlp(otlpConfig, resources.forProcess(target),
-              MetricsPipeline.DEFAULT_INTERVAL);
-      sinks.add(metrics.sink());
+      b.enableOtlp(otlp).enableMetrics(MetricsPipeline.DEFAULT_INTERVAL);
     }
-    SpanRecordSink spans = null;
-    if (!spanSinks.isEmpty()) {
-      SpanMappingConfig mapping =
-          SpanMappingConfig.builder()
-              .setRootPolicy(TraceRootPolicy.of(traceRoots))
-              .setClock(clock)
-              .build();
-      spans = new SpanRecordSink(mapping, resources, spanSinks);
-      sinks.add(0, spans);
+    try {
+      return new Outputs(b.build());
+    } catch (IllegalArgumentException e) {
+      throw new GoroscopeException("outputs: " + e.getMessage());
     }
-    return new Outputs(new CompositeRecordSink(sinks), spans, otlp, jsonl);
   }
 
   RecordSink sink() {
-    return sink;
+    return pipeline;
   }
 
-  /** Spans exported over OTLP, or, without OTLP, spans (or JSON records) written. */
+  /** Spans acknowledged by the OTLP backend, or, without OTLP, spans or JSON lines written. */
   long exported() {
-    if (otlp != null) {
-      return otlp.stats().exported();
+    ExportPipeline.Summary s = pipeline.summary();
+    if (s.spansExported() > 0 || s.spansDropped() > 0 || s.spansQueued() > 0) {
+      return s.spansExported();
     }
-    if (spans != null) {
-      return spans.stats().spans();
-    }
-    return jsonl != null ? jsonl.linesWritten() : 0;
+    return s.spans() > 0 ? s.spans() : s.jsonLines();
   }
 
   /** Spans the OTLP exporter dropped (queue full, retries exhausted, shutdown). */
   long dropped() {
-    return otlp != null ? otlp.stats().dropped() : 0;
+    return pipeline.summary().spansDropped();
   }
 
   /** A one-line problem report for the summary, or empty. */
   String problems() {
-    if (otlp != null && otlp.stats().dropped() > 0) {
-      return "OTLP export dropped " + otlp.stats().dropped() + " spans (last error: "
-          + otlp.stats().lastError() + ")";
+    ExportPipeline.Summary s = pipeline.summary();
+    if (s.spansDropped() > 0) {
+      return "OTLP export dropped " + s.spansDropped() + " spans (last error: "
+          + s.lastExportError() + ")";
     }
     return "";
   }
@@ -134,10 +103,7 @@ final class Outputs {
     return BatchConfig.DEFAULT_SHUTDOWN_TIMEOUT;
   }
 
-  private static OutputStream jsonlStream(Path file, PrintStream stdout) {
-    if (file == null) {
-      return stdout;
-    }
+  private static OutputStream open(Path file) {
     try {
       return new FileOutputStream(file.toFile());
     } catch (IOException e) {
