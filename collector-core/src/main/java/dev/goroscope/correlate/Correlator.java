@@ -311,11 +311,25 @@ public final class Correlator implements AutoCloseable {
       reorderOverflows++;
       process(buffer.poll());
     }
-    buffer.add(ts, item);
+    buffer.add(ts, rank(item), item);
     if (ts > newestSeenNs) {
       newestSeenNs = ts;
     }
     releaseUpTo(newestSeenNs - window);
+  }
+
+  /** At equal timestamps: a process starts, goroutines are born, live, die, the process ends. */
+  private static int rank(Object item) {
+    if (item instanceof GoroutineCreated) {
+      return 1;
+    } else if (item instanceof GoroutineExited) {
+      return 3;
+    } else if (item instanceof ProcessStart) {
+      return 0;
+    } else if (item instanceof ProcessEnd) {
+      return 4;
+    }
+    return 2;
   }
 
   private void releaseUpTo(long limit) {
@@ -384,8 +398,9 @@ public final class Correlator implements AutoCloseable {
     // A goroutine cannot create itself; treat such a corrupt parent as the runtime.
     long parentGoid = e.parentGoid() == goid ? 0 : e.parentGoid();
     LiveGoroutine parent = parentGoid == 0 ? null : liveOrAdopted(p, parentGoid, e.timestampNs());
+    // Traced: the parent's own creation was seen, before this one (a late event can say else).
     int flags = parent != null && !parent.has(LiveGoroutine.ADOPTED)
-        ? LiveGoroutine.PARENT_TRACED : 0;
+        && parent.startNs <= e.timestampNs() ? LiveGoroutine.PARENT_TRACED : 0;
     LiveGoroutine g = new LiveGoroutine(
         p, goid, parentGoid, e.startPc(), e.creationPc(), e.timestampNs(), flags);
     track(g);

@@ -3,8 +3,9 @@ package dev.goroscope.correlate;
 import java.util.Arrays;
 
 /**
- * A bounded min-heap of items ordered by timestamp, ties broken by arrival, in flat arrays. The
- * arrays grow on demand up to the capacity, so an idle correlator holds almost nothing.
+ * A bounded min-heap of items ordered by timestamp, then by a small rank (so that at one
+ * nanosecond a creation goes before what the new goroutine does), then by arrival; in flat
+ * arrays that grow on demand up to the capacity, so an idle correlator holds almost nothing.
  */
 final class ReorderBuffer {
 
@@ -27,15 +28,18 @@ final class ReorderBuffer {
     return size >= capacity;
   }
 
-  /** Adds an item; the caller makes room first when {@link #isFull()}. */
-  void add(long timestampNs, Object item) {
+  /**
+   * Adds an item; the caller makes room first when {@link #isFull()}. {@code rank} (0-255)
+   * orders items with equal timestamps, lower first.
+   */
+  void add(long timestampNs, int rank, Object item) {
     if (size == timestamps.length) {
       int grown = Math.min(capacity, size * 2);
       timestamps = Arrays.copyOf(timestamps, grown);
       sequence = Arrays.copyOf(sequence, grown);
       items = Arrays.copyOf(items, grown);
     }
-    long seq = nextSequence++;
+    long seq = ((long) rank << 55) | (nextSequence++ & ((1L << 55) - 1));
     int i = size++;
     while (i > 0) {
       int parent = (i - 1) >>> 1;
