@@ -23,7 +23,7 @@ import net.jqwik.api.constraints.IntRange;
  * ends goroutines and makes and cancels contexts; its events are then delivered the way the
  * kernel would (out of order across CPUs, some twice, some lost) and the records checked.
  */
-class CorrelatorProperties {
+class CorrelatorPropertiesTest {
 
   static final int PID = 77;
   static final long WINDOW_NS = Duration.ofMillis(2).toNanos();
