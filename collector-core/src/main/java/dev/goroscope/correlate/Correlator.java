@@ -88,6 +88,8 @@ public final class Correlator implements AutoCloseable {
   private long newestSeenNs = UNSET;
   private long streamNs = UNSET;
   private long nextPartialFlushNs = UNSET;
+  /** The item being processed arrived after younger ones were processed. */
+  private boolean late;
   private boolean closed;
 
   private long eventsIn;
@@ -350,6 +352,9 @@ public final class Correlator implements AutoCloseable {
   private void process(Object item) {
     long ts = item instanceof Event e ? e.timestampNs() : ((Control) item).timestampNs;
     runTimers(ts);
+    // Older than what was already processed: the state it lands on may be off, so whatever
+    // goroutine it touches is marked incomplete.
+    late = streamNs != UNSET && ts < streamNs;
     if (streamNs == UNSET || ts > streamNs) {
       streamNs = ts;
     }
@@ -400,7 +405,8 @@ public final class Correlator implements AutoCloseable {
       staleEvents++;
       return;
     }
-    if (p.goroutines.get(goid) != null || p.exitedRecently(goid)) {
+    LiveGoroutine known = p.goroutines.get(goid);
+    if ((known != null && !(late && known.has(LiveGoroutine.ADOPTED))) || p.exitedRecently(goid)) {
       duplicatesDropped++;
       return;
     }
@@ -410,8 +416,17 @@ public final class Correlator implements AutoCloseable {
     // Traced: the parent's own creation was seen, before this one (a late event can say else).
     int flags = parent != null && !parent.has(LiveGoroutine.ADOPTED)
         && parent.startNs <= e.timestampNs() ? LiveGoroutine.PARENT_TRACED : 0;
-    LiveGoroutine g = new LiveGoroutine(
-        p, goid, parentGoid, e.startPc(), e.creationPc(), e.timestampNs(), flags);
+    if (known != null) {
+      // The creation arrived after later events of the goroutine had adopted it: complete it.
+      known.parentGoid = parentGoid;
+      known.startPc = e.startPc();
+      known.creationPc = e.creationPc();
+      known.startNs = e.timestampNs();
+      known.flags = (known.flags & ~LiveGoroutine.ADOPTED) | flags | LiveGoroutine.INCOMPLETE;
+      return;
+    }
+    LiveGoroutine g = new LiveGoroutine(p, goid, parentGoid, e.startPc(), e.creationPc(),
+        e.timestampNs(), late ? flags | LiveGoroutine.INCOMPLETE : flags);
     track(g);
     if (parent != null) {
       ScopeNode scope = liveScope(parent);
@@ -441,6 +456,9 @@ public final class Correlator implements AutoCloseable {
       untrack(g);
     }
     p.rememberExit(g.goid);
+    if (late) {
+      g.flags |= LiveGoroutine.INCOMPLETE;
+    }
     if (g.isParked()) {
       closePark(g, e.timestampNs(), -1);
     }
@@ -614,6 +632,9 @@ public final class Correlator implements AutoCloseable {
     LiveGoroutine g = p.goroutines.get(goid);
     if (g != null) {
       touch(g);
+      if (late) {
+        g.flags |= LiveGoroutine.INCOMPLETE;
+      }
       return g;
     }
     if (goid == 0 || p.exitedRecently(goid)) {

@@ -119,6 +119,25 @@ class CorrelatorTest {
   }
 
   @Test
+  void creationLaterThanTheWindowCompletesTheAdoptedGoroutineMarkedIncomplete() {
+    // The park of 7 is processed before its creation arrives, 20 ms late.
+    feed(ev.created(1000, 6, 1), ev.parked(1001, 7, CHAN_RECEIVE), ev.created(1020, 8, 1));
+    feed(ev.created(1000.5, 7, 6));
+    feed(ev.exited(1030, 7), ev.exited(1031, 8), ev.exited(1040, 6));
+    correlator.close();
+
+    GoroutineRecord seven = sink.finished(7);
+    assertThat(seven.startNs()).isEqualTo(ns(1000.5));
+    assertThat(seven.parentGoid()).isEqualTo(6);
+    assertThat(seven.parentTraced()).isTrue();
+    assertThat(seven.startPc()).isEqualTo(START_PC);
+    assertThat(seven.incomplete()).as("its events were not processed in order").isTrue();
+    assertThat(sink.finished(8).incomplete()).isFalse();
+    assertThat(correlator.stats().lateEvents()).isEqualTo(1);
+    assertThat(correlator.stats().duplicatesDropped()).isZero();
+  }
+
+  @Test
   void duplicateCreationFromARerunPrologueIsIgnored() {
     feed(ev.created(1000, 7, 1), ev.created(1000, 7, 1), ev.created(1000.001, 7, 1),
         ev.exited(1004, 7), ev.exited(1004, 7));
