@@ -49,7 +49,7 @@ import java.util.function.LongSupplier;
  * path throws: unusable events are dropped and counted in {@link #stats()}.
  *
  * <p><b>Threads.</b> Single-threaded by design: one thread (the one draining the ring buffer)
- * calls every method. There is no locking; the only thing safe to call from elsewhere is nothing.
+ * calls every method. There is no locking and no method may be called concurrently.
  */
 public final class Correlator implements AutoCloseable {
 
@@ -550,18 +550,27 @@ public final class Correlator implements AutoCloseable {
   }
 
   private void onLost(EventsLost e) {
-    ProcessTable p = table(e.pid(), e.timestampNs());
     lostMarkers++;
     eventsLost += e.count();
-    if (p != null) {
-      p.lastLossNs = e.timestampNs();
-      p.degraded = true;
+    if (e.pid() <= 0) {
+      // The kernel's drop counters are per CPU, not per process: everyone may have lost some.
+      processes.forEachValue(p -> markLoss(p, e.timestampNs()));
+    } else {
+      ProcessTable p = table(e.pid(), e.timestampNs());
+      if (p != null) {
+        markLoss(p, e.timestampNs());
+      }
     }
     try {
       sink.eventsLost(e.pid(), e.count());
     } catch (RuntimeException ex) {
       sinkFailures++;
     }
+  }
+
+  private static void markLoss(ProcessTable p, long ts) {
+    p.lastLossNs = Math.max(p.lastLossNs, ts);
+    p.degraded = true;
   }
 
   private void onProcessStart(ProcessStart s) {

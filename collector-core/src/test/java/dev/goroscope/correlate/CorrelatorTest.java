@@ -184,6 +184,21 @@ class CorrelatorTest {
   }
 
   @Test
+  void lossNotAttributedToAProcessMarksEveryProcess() {
+    Events other = new Events(PID + 1);
+    feed(ev.created(1000, 10, 1), other.created(1000, 10, 1),
+        new dev.goroscope.event.EventsLost(Events.ns(1001), 0, 0, -1, 3),
+        ev.exited(1002, 10), other.exited(1002, 10), ev.created(1003, 11, 1), ev.exited(1004, 11));
+    correlator.close();
+
+    assertThat(sink.finished()).filteredOn(r -> r.goid() == 10).hasSize(2)
+        .allMatch(GoroutineRecord::incomplete);
+    assertThat(sink.finished(11).incomplete()).isFalse();
+    assertThat(sink.lost).hasSize(1);
+    assertThat(sink.lost.get(0)).containsExactly(0, 3);
+  }
+
+  @Test
   void parentFromBeforeAttachKeepsItsGoidAndIsMarkedUntraced() {
     feed(ev.created(1000, 50, 42), ev.created(1001, 51, 50), ev.created(1002, 52, 0));
     feed(ev.exited(1003, 50), ev.exited(1004, 51), ev.exited(1005, 52));
