@@ -13,7 +13,7 @@ public final class CorrelatorConfig {
    * How far behind the newest event the correlator waits before acting on an event, so that
    * events from other CPUs with earlier timestamps can still be put in order. Measured (see
    * docs/benchmarks.md, "Reorder window"): publishing timestamped events into one shared buffer
-   * from several threads leaves 99.99% of them less than 1 µs out of order; the tail is a
+   * from several threads leaves 99.99% of them less than 15 µs out of order; the tail is a
    * publisher losing its CPU between taking the timestamp and publishing, which lasts as long
    * as the scheduler keeps it off (milliseconds, hundreds under heavy overload). 50 ms covers
    * several scheduler slices, costs ~3.5 MB of buffer at a million events per second (the
