@@ -470,6 +470,35 @@ class CorrelatorTest {
     }
 
     @Test
+    void anIdleStreamIsReleasedByTheClock() {
+      feed(ev.created(1000, 10, 1), ev.exited(1001, 10));
+      assertThat(sink.goroutines).as("still inside the reorder window").isEmpty();
+      assertThat(correlator.stats().bufferedEvents()).isEqualTo(2);
+      clock[0] = ns(1005.5); // window 5 ms: releases events up to 1000.5
+      correlator.advance();
+      assertThat(correlator.stats().bufferedEvents()).isEqualTo(1);
+      clock[0] = ns(1006);
+      correlator.advance();
+      assertThat(sink.finished(10).endNs()).isEqualTo(ns(1001));
+      assertThat(correlator.streamTimeNs()).isEqualTo(ns(1001));
+    }
+
+    @Test
+    void flushPartialAlsoReportsLiveContexts() {
+      feed(ev.created(1000, 10, 1), ev.deadlineSet(1001, 0xc0ffee, 10, 42));
+      correlator.advanceTo(ns(1100));
+      correlator.flushPartial();
+
+      ContextRecord live = sink.context(0xc0ffee);
+      assertThat(live.isLive()).isTrue();
+      assertThat(live.reason()).isNull();
+      assertThat(live.creatorGoid()).isEqualTo(10);
+      assertThat(live.deadlineUnixNs()).isEqualTo(42);
+      assertThat(sink.lastPartial(10).contextEvents()).hasSize(1);
+      assertThat(sink.flushes).isEqualTo(1);
+    }
+
+    @Test
     void eventsAfterCloseAreCountedAndDropped() {
       correlator.close();
       correlator.close();
@@ -535,6 +564,18 @@ class CorrelatorTest {
 
       assertThat(sink.finished(7).startNs()).isEqualTo(ns(998));
       assertThat(sink.started).containsExactly(info);
+    }
+
+    @Test
+    void announcedProcessUsesItsOwnSymbolizer() {
+      FakeSymbolizer own = new FakeSymbolizer();
+      correlator.processStarted(info, own, ns(999));
+      feed(ev.created(1000, 7, 1), ev.exited(1001, 7), new Events(PID + 1).created(1000, 7, 1));
+      correlator.close();
+
+      assertThat(own.startFunctionCalls).isEqualTo(1);
+      assertThat(symbolizer.startFunctionCalls).as("the default, for the other process")
+          .isEqualTo(1);
     }
 
     @Test
