@@ -26,7 +26,10 @@ public final class CorrelatorConfig {
   public static final int DEFAULT_MAX_REORDER_EVENTS = 65_536;
   /** How long after a deadline fired a goroutine in its scope may still run without blame. */
   public static final Duration DEFAULT_DEADLINE_GRACE = Duration.ofMillis(100);
-  /** Age after which a live (and in deep mode, continuously parked) goroutine is a leak candidate. */
+  /**
+   * Age after which a live goroutine is a leak candidate; in deep mode it must also have been
+   * parked, without a wakeup, for at least as long.
+   */
   public static final Duration DEFAULT_LEAK_THRESHOLD = Duration.ofSeconds(60);
   /** Cap on goroutines tracked at once over all processes (~130 bytes of heap each). */
   public static final int DEFAULT_MAX_GOROUTINES = 1_000_000;

@@ -37,7 +37,7 @@ class CorrelatorPropertiesTest {
       @ForAll long seed, @ForAll @IntRange(min = 1, max = 400) int steps) {
     Simulation sim = Simulation.run(new Random(seed), steps);
     List<Event> delivered = sim.deliver(new Random(seed ^ 1), 0.0, 0.0);
-    RecordingSink sink = correlate(delivered, 100_000);
+    RecordingSink sink = correlate(delivered, 100_000, 100_000);
 
     // Ground truth: every goroutine created is reported once as finished if it exited and with
     // its real parent; nothing is incomplete.
@@ -62,6 +62,51 @@ class CorrelatorPropertiesTest {
       assertThat(r.incomplete()).isFalse();
     }
     assertInvariants(sink);
+    assertOverruns(sim, sink);
+  }
+
+  /**
+   * Independent oracle for deadline overruns: a context's scope is every goroutine created,
+   * while it was live, by its creator or by a goroutine already in the scope; the overruns are
+   * those still alive when the grace period after the deadline firing ends.
+   */
+  static void assertOverruns(Simulation sim, RecordingSink sink) {
+    if (sim.events.isEmpty()) {
+      return;
+    }
+    long grace = CorrelatorConfig.DEFAULT_DEADLINE_GRACE.toNanos();
+    long lastTs = sim.events.get(sim.events.size() - 1).timestampNs();
+    Map<Long, Set<Long>> expected = new HashMap<>(); // context created at -> overruns
+    for (long[] c : sim.contexts) { // {ctx, creator, createdNs, endedNs, deadlineFired}
+      if (c[3] < 0) {
+        continue;
+      }
+      Set<Long> overruns = new HashSet<>();
+      if (c[4] == 1 && c[3] + grace <= lastTs) {
+        Set<Long> scope = new HashSet<>();
+        for (Event e : sim.events) {
+          if (e instanceof dev.goroscope.event.GoroutineCreated g
+              && g.timestampNs() >= c[2] && g.timestampNs() <= c[3]
+              && (g.parentGoid() == c[1] || scope.contains(g.parentGoid()))) {
+            scope.add(g.goid());
+          }
+        }
+        for (long goid : scope) {
+          Long exit = sim.exits.get(goid);
+          if (exit == null || exit >= c[3] + grace) {
+            overruns.add(goid);
+          }
+        }
+      }
+      expected.put(c[2], overruns);
+    }
+    Map<Long, Set<Long>> actual = new HashMap<>();
+    for (dev.goroscope.record.ContextRecord r : sink.contexts) {
+      if (!r.isLive()) {
+        actual.put(r.createdNs(), new HashSet<>(r.overrunGoids()));
+      }
+    }
+    assertThat(actual).isEqualTo(expected);
   }
 
   @Property(tries = 300)
@@ -69,7 +114,7 @@ class CorrelatorPropertiesTest {
       @ForAll long seed, @ForAll @IntRange(min = 1, max = 400) int steps) {
     Simulation sim = Simulation.run(new Random(seed), steps);
     List<Event> delivered = sim.deliver(new Random(seed ^ 2), 0.1, 0.05);
-    RecordingSink sink = correlate(delivered, 50);
+    RecordingSink sink = correlate(delivered, 50, 10);
     assertInvariants(sink);
   }
 
@@ -108,17 +153,17 @@ class CorrelatorPropertiesTest {
           events.add(ev.lost(ms, 1 + random.nextInt(5)));
       }
     }
-    RecordingSink sink = correlate(events, 20);
+    RecordingSink sink = correlate(events, 20, 10);
     assertInvariants(sink);
   }
 
-  static RecordingSink correlate(List<Event> events, int maxGoroutines) {
+  static RecordingSink correlate(List<Event> events, int maxGoroutines, int maxContexts) {
     RecordingSink sink = new RecordingSink();
     Correlator correlator = Correlator.builder(sink)
         .setConfig(CorrelatorConfig.builder()
             .setReorderWindow(Duration.ofNanos(WINDOW_NS))
             .setMaxGoroutines(maxGoroutines)
-            .setMaxContexts(10)
+            .setMaxContexts(maxContexts)
             .build())
         .setDefaultSymbolizer(new FakeSymbolizer())
         .setClock(() -> 0)
@@ -179,6 +224,8 @@ class CorrelatorPropertiesTest {
     /** goid -> {parent, start ns}. */
     final Map<Long, long[]> created = new HashMap<>();
     final Map<Long, Long> exits = new HashMap<>();
+    /** {ctx, creator, created ns, ended ns or -1, 1 if the deadline fired}. */
+    final List<long[]> contexts = new ArrayList<>();
 
     static Simulation run(Random random, int steps) {
       Simulation sim = new Simulation();
@@ -221,14 +268,19 @@ class CorrelatorPropertiesTest {
           long ctx = random.nextBoolean() || contexts.isEmpty() ? nextCtx++ : 0xc000000000L;
           boolean inUse = contexts.stream().anyMatch(c -> c[0] == ctx);
           if (!inUse) {
-            contexts.add(new long[] {ctx, g});
+            long[] record = {ctx, g, Events.ns(ms), -1, 0};
+            contexts.add(record);
+            sim.contexts.add(record);
             sim.events.add(ev.deadlineSet(ms, ctx, g, 1_700_000_000_000_000_000L));
           }
         } else if (!contexts.isEmpty()) {
           long[] c = contexts.remove(random.nextInt(contexts.size()));
           CancelReason reason = random.nextBoolean()
               ? CancelReason.DEADLINE_EXCEEDED : CancelReason.CANCELED;
-          sim.events.add(ev.cancelled(ms, c[0], random.nextBoolean() ? c[1] : TIMER_GOID, reason));
+          long canceller = random.nextBoolean() ? c[1] : TIMER_GOID;
+          sim.events.add(ev.cancelled(ms, c[0], canceller, reason));
+          c[3] = Events.ns(ms);
+          c[4] = reason == CancelReason.DEADLINE_EXCEEDED ? 1 : 0;
         }
       }
       return sim;
