@@ -20,6 +20,7 @@ import dev.goroscope.record.ProcessInfo;
 import dev.goroscope.record.RecordSink;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -43,11 +44,12 @@ import java.util.function.LongSupplier;
  * stream time, so a replayed stream gives the same records as a live one.
  *
  * <p><b>Bounds.</b> Goroutines and contexts are tracked up to the configured caps; past a cap the
- * oldest is evicted (emitted as a partial, incomplete record) and counted. Nothing on the event
+ * least recently active goroutine (the oldest context) is evicted, emitted as a partial record
+ * (the goroutine's marked incomplete), and counted. Nothing on the event
  * path throws: unusable events are dropped and counted in {@link #stats()}.
  *
  * <p><b>Threads.</b> Single-threaded by design: one thread (the one draining the ring buffer)
- * calls every method. There is no locking; the only thing safe to call from elsewhere is nothing.
+ * calls every method. There is no locking and no method may be called concurrently.
  */
 public final class Correlator implements AutoCloseable {
 
@@ -72,6 +74,7 @@ public final class Correlator implements AutoCloseable {
       };
   private ProcessTable lastProcess;
 
+  /** Tracked goroutines from least to most recently active: the eviction order. */
   private LiveGoroutine oldestGoroutine;
   private LiveGoroutine newestGoroutine;
   private int liveGoroutines;
@@ -85,6 +88,8 @@ public final class Correlator implements AutoCloseable {
   private long newestSeenNs = UNSET;
   private long streamNs = UNSET;
   private long nextPartialFlushNs = UNSET;
+  /** The item being processed arrived after younger ones were processed. */
+  private boolean late;
   private boolean closed;
 
   private long eventsIn;
@@ -253,34 +258,40 @@ public final class Correlator implements AutoCloseable {
   /** Current leak candidates grouped by process, creation site, start function and wait reason. */
   public LeakReport leakReport() {
     long now = streamNs;
+    Map<List<Object>, List<LiveGoroutine>> examples = new LinkedHashMap<>();
     Map<List<Object>, long[]> counts = new HashMap<>();
-    Map<List<Object>, List<Long>> examples = new HashMap<>();
-    Map<List<Object>, LeakReport.Group> firstSeen = new LinkedHashMap<>();
+    Comparator<LiveGoroutine> byAge =
+        Comparator.<LiveGoroutine>comparingLong(g -> g.startNs).thenComparingLong(g -> g.goid);
     for (LiveGoroutine g = oldestGoroutine; g != null; g = g.newer) {
       if (now == UNSET || !isLeak(g, now)) {
         continue;
       }
       SymbolCache s = g.process.symbols;
-      CodeLocation site = s.creationSite(g.creationPc);
-      String function = s.startFunction(g.startPc);
-      String reason = g.isParked() ? s.waitReason(g.waitCode) : "";
-      List<Object> key = List.of(g.process.pid, site, function, reason);
-      long[] acc = counts.computeIfAbsent(key, k -> new long[] {0, Long.MAX_VALUE});
-      acc[0]++;
-      acc[1] = Math.min(acc[1], g.startNs);
-      List<Long> ex = examples.computeIfAbsent(key, k -> new ArrayList<>());
+      List<Object> key = List.of(g.process.pid, s.creationSite(g.creationPc),
+          s.startFunction(g.startPc), g.isParked() ? s.waitReason(g.waitCode) : "");
+      counts.computeIfAbsent(key, k -> new long[1])[0]++;
+      List<LiveGoroutine> ex = examples.computeIfAbsent(key, k -> new ArrayList<>());
       if (ex.size() < LeakReport.MAX_EXAMPLES) {
-        ex.add(g.goid);
+        ex.add(g);
+      } else {
+        LiveGoroutine youngest = Collections.max(ex, byAge);
+        if (byAge.compare(g, youngest) < 0) {
+          ex.set(ex.indexOf(youngest), g);
+        }
       }
-      firstSeen.putIfAbsent(
-          key, new LeakReport.Group(g.process.pid, site, function, reason, 0, 0, List.of()));
     }
     List<LeakReport.Group> groups = new ArrayList<>();
-    for (Map.Entry<List<Object>, LeakReport.Group> e : firstSeen.entrySet()) {
-      LeakReport.Group g = e.getValue();
-      long[] acc = counts.get(e.getKey());
-      groups.add(new LeakReport.Group(g.pid(), g.creationSite(), g.startFunction(),
-          g.waitReason(), acc[0], acc[1], examples.get(e.getKey())));
+    for (Map.Entry<List<Object>, List<LiveGoroutine>> e : examples.entrySet()) {
+      List<Object> key = e.getKey();
+      List<LiveGoroutine> ex = e.getValue();
+      ex.sort(byAge);
+      List<Long> goids = new ArrayList<>(ex.size());
+      for (LiveGoroutine g : ex) {
+        goids.add(g.goid);
+      }
+      groups.add(new LeakReport.Group((Integer) key.get(0), (CodeLocation) key.get(1),
+          (String) key.get(2), (String) key.get(3), counts.get(key)[0], ex.get(0).startNs,
+          goids));
     }
     groups.sort(Comparator.comparingLong(LeakReport.Group::count).reversed());
     return new LeakReport(now, groups);
@@ -311,11 +322,25 @@ public final class Correlator implements AutoCloseable {
       reorderOverflows++;
       process(buffer.poll());
     }
-    buffer.add(ts, item);
+    buffer.add(ts, rank(item), item);
     if (ts > newestSeenNs) {
       newestSeenNs = ts;
     }
     releaseUpTo(newestSeenNs - window);
+  }
+
+  /** At equal timestamps: a process starts, goroutines are born, live, die, the process ends. */
+  private static int rank(Object item) {
+    if (item instanceof GoroutineCreated) {
+      return 1;
+    } else if (item instanceof GoroutineExited) {
+      return 3;
+    } else if (item instanceof ProcessStart) {
+      return 0;
+    } else if (item instanceof ProcessEnd) {
+      return 4;
+    }
+    return 2;
   }
 
   private void releaseUpTo(long limit) {
@@ -327,6 +352,9 @@ public final class Correlator implements AutoCloseable {
   private void process(Object item) {
     long ts = item instanceof Event e ? e.timestampNs() : ((Control) item).timestampNs;
     runTimers(ts);
+    // Older than what was already processed: the state it lands on may be off, so whatever
+    // goroutine it touches is marked incomplete.
+    late = streamNs != UNSET && ts < streamNs;
     if (streamNs == UNSET || ts > streamNs) {
       streamNs = ts;
     }
@@ -377,17 +405,28 @@ public final class Correlator implements AutoCloseable {
       staleEvents++;
       return;
     }
-    if (p.goroutines.get(goid) != null || p.exitedRecently(goid)) {
+    LiveGoroutine known = p.goroutines.get(goid);
+    if ((known != null && !(late && known.has(LiveGoroutine.ADOPTED))) || p.exitedRecently(goid)) {
       duplicatesDropped++;
       return;
     }
     // A goroutine cannot create itself; treat such a corrupt parent as the runtime.
     long parentGoid = e.parentGoid() == goid ? 0 : e.parentGoid();
     LiveGoroutine parent = parentGoid == 0 ? null : liveOrAdopted(p, parentGoid, e.timestampNs());
+    // Traced: the parent's own creation was seen, before this one (a late event can say else).
     int flags = parent != null && !parent.has(LiveGoroutine.ADOPTED)
-        ? LiveGoroutine.PARENT_TRACED : 0;
-    LiveGoroutine g = new LiveGoroutine(
-        p, goid, parentGoid, e.startPc(), e.creationPc(), e.timestampNs(), flags);
+        && parent.startNs <= e.timestampNs() ? LiveGoroutine.PARENT_TRACED : 0;
+    if (known != null) {
+      // The creation arrived after later events of the goroutine had adopted it: complete it.
+      known.parentGoid = parentGoid;
+      known.startPc = e.startPc();
+      known.creationPc = e.creationPc();
+      known.startNs = e.timestampNs();
+      known.flags = (known.flags & ~LiveGoroutine.ADOPTED) | flags | LiveGoroutine.INCOMPLETE;
+      return;
+    }
+    LiveGoroutine g = new LiveGoroutine(p, goid, parentGoid, e.startPc(), e.creationPc(),
+        e.timestampNs(), late ? flags | LiveGoroutine.INCOMPLETE : flags);
     track(g);
     if (parent != null) {
       ScopeNode scope = liveScope(parent);
@@ -417,6 +456,9 @@ public final class Correlator implements AutoCloseable {
       untrack(g);
     }
     p.rememberExit(g.goid);
+    if (late) {
+      g.flags |= LiveGoroutine.INCOMPLETE;
+    }
     if (g.isParked()) {
       closePark(g, e.timestampNs(), -1);
     }
@@ -508,18 +550,27 @@ public final class Correlator implements AutoCloseable {
   }
 
   private void onLost(EventsLost e) {
-    ProcessTable p = table(e.pid(), e.timestampNs());
     lostMarkers++;
     eventsLost += e.count();
-    if (p != null) {
-      p.lastLossNs = e.timestampNs();
-      p.degraded = true;
+    if (e.pid() <= 0) {
+      // The kernel's drop counters are per CPU, not per process: everyone may have lost some.
+      processes.forEachValue(p -> markLoss(p, e.timestampNs()));
+    } else {
+      ProcessTable p = table(e.pid(), e.timestampNs());
+      if (p != null) {
+        markLoss(p, e.timestampNs());
+      }
     }
     try {
       sink.eventsLost(e.pid(), e.count());
     } catch (RuntimeException ex) {
       sinkFailures++;
     }
+  }
+
+  private static void markLoss(ProcessTable p, long ts) {
+    p.lastLossNs = Math.max(p.lastLossNs, ts);
+    p.degraded = true;
   }
 
   private void onProcessStart(ProcessStart s) {
@@ -585,9 +636,14 @@ public final class Correlator implements AutoCloseable {
     return p;
   }
 
+  /** The tracked goroutine (marked as just active), or a newly adopted one; null if it exited. */
   private LiveGoroutine liveOrAdopted(ProcessTable p, long goid, long ts) {
     LiveGoroutine g = p.goroutines.get(goid);
     if (g != null) {
+      touch(g);
+      if (late) {
+        g.flags |= LiveGoroutine.INCOMPLETE;
+      }
       return g;
     }
     if (goid == 0 || p.exitedRecently(goid)) {
@@ -619,6 +675,26 @@ public final class Correlator implements AutoCloseable {
     }
     newestGoroutine = g;
     liveGoroutines++;
+  }
+
+  /**
+   * Moves {@code g} to the young end of the eviction order: at the cap the goroutine evicted is
+   * the one least recently active, so a parent that keeps spawning is never churned out.
+   */
+  private void touch(LiveGoroutine g) {
+    if (g == newestGoroutine) {
+      return;
+    }
+    if (g.older != null) {
+      g.older.newer = g.newer;
+    } else {
+      oldestGoroutine = g.newer;
+    }
+    g.newer.older = g.older;
+    g.older = newestGoroutine;
+    g.newer = null;
+    newestGoroutine.newer = g;
+    newestGoroutine = g;
   }
 
   private void untrack(LiveGoroutine g) {

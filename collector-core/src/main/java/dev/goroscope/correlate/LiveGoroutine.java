@@ -17,10 +17,11 @@ final class LiveGoroutine {
 
   final ProcessTable process;
   final long goid;
-  final long parentGoid;
-  final long startPc;
-  final long creationPc;
-  final long startNs;
+  /** Creation details; not final only so a late creation event can complete an adopted one. */
+  long parentGoid;
+  long startPc;
+  long creationPc;
+  long startNs;
   /** Start of the open park, or -1 while running. */
   long parkedSinceNs = -1;
   int flags;

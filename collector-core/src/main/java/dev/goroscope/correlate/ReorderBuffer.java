@@ -1,19 +1,24 @@
 package dev.goroscope.correlate;
 
-import java.util.Arrays;
-
 /**
- * A bounded min-heap of items ordered by timestamp, ties broken by arrival, in flat arrays. The
+ * A bounded buffer of items kept sorted by timestamp, then by a small rank (so that at one
+ * nanosecond a creation goes before what the new goroutine does), then by arrival.
+ *
+ * <p>A ring of flat arrays, sorted by insertion from the young end: events arrive almost in
+ * order (disorder is a few events across CPUs), so an insertion moves past a handful of
+ * entries and taking the oldest is O(1), cheaper than a heap's two log-n sifts per event. The
  * arrays grow on demand up to the capacity, so an idle correlator holds almost nothing.
  */
 final class ReorderBuffer {
 
   private final int capacity;
   private long[] timestamps = new long[64];
-  private long[] sequence = new long[64];
+  private long[] order = new long[64];
   private Object[] items = new Object[64];
+  private int mask = 63;
+  private int head;
   private int size;
-  private long nextSequence;
+  private long nextArrival;
 
   ReorderBuffer(int capacity) {
     this.capacity = capacity;
@@ -27,74 +32,65 @@ final class ReorderBuffer {
     return size >= capacity;
   }
 
-  /** Adds an item; the caller makes room first when {@link #isFull()}. */
-  void add(long timestampNs, Object item) {
+  /**
+   * Adds an item; the caller makes room first when {@link #isFull()}. {@code rank} (0-255)
+   * orders items with equal timestamps, lower first.
+   */
+  void add(long timestampNs, int rank, Object item) {
     if (size == timestamps.length) {
-      int grown = Math.min(capacity, size * 2);
-      timestamps = Arrays.copyOf(timestamps, grown);
-      sequence = Arrays.copyOf(sequence, grown);
-      items = Arrays.copyOf(items, grown);
+      grow();
     }
-    long seq = nextSequence++;
-    int i = size++;
-    while (i > 0) {
-      int parent = (i - 1) >>> 1;
-      if (!less(timestampNs, seq, timestamps[parent], sequence[parent])) {
+    long key = ((long) rank << 55) | (nextArrival++ & ((1L << 55) - 1));
+    int m = mask;
+    int hole = (head + size) & m;
+    // Shift younger entries one slot towards the tail until the item fits.
+    for (int n = size; n > 0; n--) {
+      int prev = (hole - 1) & m;
+      long ts = timestamps[prev];
+      if (ts < timestampNs || (ts == timestampNs && order[prev] < key)) {
         break;
       }
-      move(parent, i);
-      i = parent;
+      timestamps[hole] = ts;
+      order[hole] = order[prev];
+      items[hole] = items[prev];
+      hole = prev;
     }
-    timestamps[i] = timestampNs;
-    sequence[i] = seq;
-    items[i] = item;
+    timestamps[hole] = timestampNs;
+    order[hole] = key;
+    items[hole] = item;
+    size++;
   }
 
   /** Timestamp of the oldest item; only valid when not empty. */
   long peekTimestamp() {
-    return timestamps[0];
+    return timestamps[head];
   }
 
   /** Removes and returns the oldest item; only valid when not empty. */
   Object poll() {
-    Object top = items[0];
-    int last = --size;
-    long ts = timestamps[last];
-    long seq = sequence[last];
-    Object item = items[last];
-    items[last] = null;
-    if (last > 0) {
-      int i = 0;
-      while (true) {
-        int child = 2 * i + 1;
-        if (child >= last) {
-          break;
-        }
-        int right = child + 1;
-        if (right < last && less(timestamps[right], sequence[right], timestamps[child],
-            sequence[child])) {
-          child = right;
-        }
-        if (!less(timestamps[child], sequence[child], ts, seq)) {
-          break;
-        }
-        move(child, i);
-        i = child;
-      }
-      timestamps[i] = ts;
-      sequence[i] = seq;
-      items[i] = item;
+    Object item = items[head];
+    items[head] = null;
+    head = (head + 1) & mask;
+    size--;
+    return item;
+  }
+
+  private void grow() {
+    // Powers of two for the ring mask; isFull() keeps the count within the capacity.
+    int grown = timestamps.length * 2;
+    long[] t = new long[grown];
+    long[] o = new long[grown];
+    Object[] it = new Object[grown];
+    for (int i = 0; i < size; i++) {
+      int from = (head + i) & mask;
+      t[i] = timestamps[from];
+      o[i] = order[from];
+      it[i] = items[from];
     }
-    return top;
-  }
-
-  private void move(int from, int to) {
-    timestamps[to] = timestamps[from];
-    sequence[to] = sequence[from];
-    items[to] = items[from];
-  }
-
-  private static boolean less(long ts1, long seq1, long ts2, long seq2) {
-    return ts1 < ts2 || (ts1 == ts2 && seq1 < seq2);
+    timestamps = t;
+    order = o;
+    items = it;
+    mask = grown - 1;
+    head = 0;
   }
 }

@@ -119,6 +119,25 @@ class CorrelatorTest {
   }
 
   @Test
+  void creationLaterThanTheWindowCompletesTheAdoptedGoroutineMarkedIncomplete() {
+    // The park of 7 is processed before its creation arrives, 20 ms late.
+    feed(ev.created(1000, 6, 1), ev.parked(1001, 7, CHAN_RECEIVE), ev.created(1020, 8, 1));
+    feed(ev.created(1000.5, 7, 6));
+    feed(ev.exited(1030, 7), ev.exited(1031, 8), ev.exited(1040, 6));
+    correlator.close();
+
+    GoroutineRecord seven = sink.finished(7);
+    assertThat(seven.startNs()).isEqualTo(ns(1000.5));
+    assertThat(seven.parentGoid()).isEqualTo(6);
+    assertThat(seven.parentTraced()).isTrue();
+    assertThat(seven.startPc()).isEqualTo(START_PC);
+    assertThat(seven.incomplete()).as("its events were not processed in order").isTrue();
+    assertThat(sink.finished(8).incomplete()).isFalse();
+    assertThat(correlator.stats().lateEvents()).isEqualTo(1);
+    assertThat(correlator.stats().duplicatesDropped()).isZero();
+  }
+
+  @Test
   void duplicateCreationFromARerunPrologueIsIgnored() {
     feed(ev.created(1000, 7, 1), ev.created(1000, 7, 1), ev.created(1000.001, 7, 1),
         ev.exited(1004, 7), ev.exited(1004, 7));
@@ -162,6 +181,21 @@ class CorrelatorTest {
     assertThat(sink.lost.get(0)).containsExactly(PID, 57);
     assertThat(correlator.stats().eventsLost()).isEqualTo(57);
     assertThat(correlator.stats().lostMarkers()).isEqualTo(1);
+  }
+
+  @Test
+  void lossNotAttributedToAProcessMarksEveryProcess() {
+    Events other = new Events(PID + 1);
+    feed(ev.created(1000, 10, 1), other.created(1000, 10, 1),
+        new dev.goroscope.event.EventsLost(Events.ns(1001), 0, 0, -1, 3),
+        ev.exited(1002, 10), other.exited(1002, 10), ev.created(1003, 11, 1), ev.exited(1004, 11));
+    correlator.close();
+
+    assertThat(sink.finished()).filteredOn(r -> r.goid() == 10).hasSize(2)
+        .allMatch(GoroutineRecord::incomplete);
+    assertThat(sink.finished(11).incomplete()).isFalse();
+    assertThat(sink.lost).hasSize(1);
+    assertThat(sink.lost.get(0)).containsExactly(0, 3);
   }
 
   @Test
@@ -436,6 +470,35 @@ class CorrelatorTest {
     }
 
     @Test
+    void anIdleStreamIsReleasedByTheClock() {
+      feed(ev.created(1000, 10, 1), ev.exited(1001, 10));
+      assertThat(sink.goroutines).as("still inside the reorder window").isEmpty();
+      assertThat(correlator.stats().bufferedEvents()).isEqualTo(2);
+      clock[0] = ns(1005.5); // window 5 ms: releases events up to 1000.5
+      correlator.advance();
+      assertThat(correlator.stats().bufferedEvents()).isEqualTo(1);
+      clock[0] = ns(1006);
+      correlator.advance();
+      assertThat(sink.finished(10).endNs()).isEqualTo(ns(1001));
+      assertThat(correlator.streamTimeNs()).isEqualTo(ns(1001));
+    }
+
+    @Test
+    void flushPartialAlsoReportsLiveContexts() {
+      feed(ev.created(1000, 10, 1), ev.deadlineSet(1001, 0xc0ffee, 10, 42));
+      correlator.advanceTo(ns(1100));
+      correlator.flushPartial();
+
+      ContextRecord live = sink.context(0xc0ffee);
+      assertThat(live.isLive()).isTrue();
+      assertThat(live.reason()).isNull();
+      assertThat(live.creatorGoid()).isEqualTo(10);
+      assertThat(live.deadlineUnixNs()).isEqualTo(42);
+      assertThat(sink.lastPartial(10).contextEvents()).hasSize(1);
+      assertThat(sink.flushes).isEqualTo(1);
+    }
+
+    @Test
     void eventsAfterCloseAreCountedAndDropped() {
       correlator.close();
       correlator.close();
@@ -501,6 +564,18 @@ class CorrelatorTest {
 
       assertThat(sink.finished(7).startNs()).isEqualTo(ns(998));
       assertThat(sink.started).containsExactly(info);
+    }
+
+    @Test
+    void announcedProcessUsesItsOwnSymbolizer() {
+      FakeSymbolizer own = new FakeSymbolizer();
+      correlator.processStarted(info, own, ns(999));
+      feed(ev.created(1000, 7, 1), ev.exited(1001, 7), new Events(PID + 1).created(1000, 7, 1));
+      correlator.close();
+
+      assertThat(own.startFunctionCalls).isEqualTo(1);
+      assertThat(symbolizer.startFunctionCalls).as("the default, for the other process")
+          .isEqualTo(1);
     }
 
     @Test
