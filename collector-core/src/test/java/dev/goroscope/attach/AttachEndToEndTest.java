@@ -6,8 +6,8 @@ import dev.goroscope.record.ContextRecord;
 import dev.goroscope.record.GoroutineRecord;
 import dev.goroscope.record.GoroutineState;
 import dev.goroscope.record.ProcessInfo;
-import dev.goroscope.record.RecordSink;
 import dev.goroscope.testing.GoToolchains;
+import dev.goroscope.testing.RecordingSink;
 import dev.goroscope.testing.GoToolchains.Mode;
 import dev.goroscope.testing.GoToolchains.Toolchain;
 import java.io.BufferedReader;
@@ -19,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,12 +57,12 @@ class AttachEndToEndTest {
       throws Exception {
     Path binary = GoToolchains.build(Path.of("src/test/go/spawntree"), toolchain, mode);
     Process target = new ProcessBuilder(binary.toString()).start();
-    Recording sink = new Recording();
+    RecordingSink sink = new RecordingSink();
     StringWriter log = new StringWriter();
     Attacher attacher =
         new Attacher(
             AttachConfig.builder().setPid((int) target.pid()).build(), new GoTargetPlanner(),
-            sink, sink::count, () -> 0, new PrintWriter(log, true), false);
+            sink, () -> sink.goroutines.size(), () -> 0, new PrintWriter(log, true), false);
     try {
       CompletableFuture<AttachSummary> run = CompletableFuture.supplyAsync(attacher::run);
       awaitAttached(log, run);
@@ -132,32 +131,6 @@ class AttachEndToEndTest {
       }
       assertThat(System.nanoTime()).as("attached in time: %s", log).isLessThan(deadline);
       Thread.sleep(20);
-    }
-  }
-
-  /** Keeps every record; written by the attacher's thread, read after it ends. */
-  static final class Recording implements RecordSink {
-    final List<GoroutineRecord> goroutines = Collections.synchronizedList(new ArrayList<>());
-    final List<ContextRecord> contexts = Collections.synchronizedList(new ArrayList<>());
-    final List<ProcessInfo> started = Collections.synchronizedList(new ArrayList<>());
-
-    long count() {
-      return goroutines.size();
-    }
-
-    @Override
-    public void processStarted(ProcessInfo process) {
-      started.add(process);
-    }
-
-    @Override
-    public void goroutine(GoroutineRecord record) {
-      goroutines.add(record);
-    }
-
-    @Override
-    public void context(ContextRecord record) {
-      contexts.add(record);
     }
   }
 }

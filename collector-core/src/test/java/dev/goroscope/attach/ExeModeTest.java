@@ -7,6 +7,7 @@ import dev.goroscope.record.ProcessInfo;
 import dev.goroscope.testing.GoToolchains;
 import dev.goroscope.testing.GoToolchains.Mode;
 import dev.goroscope.testing.GoToolchains.Toolchain;
+import dev.goroscope.testing.RecordingSink;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -28,13 +29,13 @@ class ExeModeTest {
     Path binary = GoToolchains.build(Path.of("src/test/go/spawntree"), Toolchain.GO_1_26,
         Mode.NORMAL);
     Process early = new ProcessBuilder(binary.toString()).start();
-    AttachEndToEndTest.Recording sink = new AttachEndToEndTest.Recording();
+    RecordingSink sink = new RecordingSink();
     StringWriter log = new StringWriter();
     Attacher attacher =
         new Attacher(
             AttachConfig.builder().setExecutable(binary).setExeScanInterval(Duration.ofMillis(50))
                 .build(),
-            new GoTargetPlanner(), sink, sink::count, () -> 0, new PrintWriter(log, true), false);
+            new GoTargetPlanner(), sink, () -> sink.goroutines.size(), () -> 0, new PrintWriter(log, true), false);
     Process late = null;
     try {
       CompletableFuture<AttachSummary> run = CompletableFuture.supplyAsync(attacher::run);

@@ -17,6 +17,7 @@ import java.util.Set;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
+import dev.goroscope.testing.RecordingSink;
 
 /**
  * Properties over random but plausible programs: a simulated Go process spawns, parks, wakes and

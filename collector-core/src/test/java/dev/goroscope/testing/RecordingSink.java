@@ -1,21 +1,25 @@
-package dev.goroscope.correlate;
+package dev.goroscope.testing;
 
 import dev.goroscope.record.ContextRecord;
 import dev.goroscope.record.GoroutineRecord;
 import dev.goroscope.record.ProcessInfo;
 import dev.goroscope.record.RecordSink;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** A sink that keeps everything it is given, in order, for assertions. */
-final class RecordingSink implements RecordSink {
-  final List<GoroutineRecord> goroutines = new ArrayList<>();
-  final List<ContextRecord> contexts = new ArrayList<>();
-  final List<ProcessInfo> started = new ArrayList<>();
-  final List<long[]> ended = new ArrayList<>();
-  final List<long[]> lost = new ArrayList<>();
-  int flushes;
+/**
+ * A sink that keeps everything it is given, in order, for assertions. Thread-safe to write (an
+ * attacher writes from its own thread); read it after the writer is done.
+ */
+public final class RecordingSink implements RecordSink {
+  public final List<GoroutineRecord> goroutines = Collections.synchronizedList(new ArrayList<>());
+  public final List<ContextRecord> contexts = Collections.synchronizedList(new ArrayList<>());
+  public final List<ProcessInfo> started = Collections.synchronizedList(new ArrayList<>());
+  public final List<long[]> ended = Collections.synchronizedList(new ArrayList<>());
+  public final List<long[]> lost = Collections.synchronizedList(new ArrayList<>());
+  public volatile int flushes;
 
   @Override
   public void processStarted(ProcessInfo process) {
@@ -43,20 +47,20 @@ final class RecordingSink implements RecordSink {
   }
 
   @Override
-  public void flush() {
+  public synchronized void flush() {
     flushes++;
   }
 
-  List<GoroutineRecord> finished() {
+  public List<GoroutineRecord> finished() {
     return goroutines.stream().filter(r -> !r.isPartial()).collect(Collectors.toList());
   }
 
-  List<GoroutineRecord> partials() {
+  public List<GoroutineRecord> partials() {
     return goroutines.stream().filter(GoroutineRecord::isPartial).collect(Collectors.toList());
   }
 
   /** The only finished record of {@code goid}; fails if there is none or more than one. */
-  GoroutineRecord finished(long goid) {
+  public GoroutineRecord finished(long goid) {
     List<GoroutineRecord> found = finished().stream().filter(r -> r.goid() == goid)
         .collect(Collectors.toList());
     if (found.size() != 1) {
@@ -67,7 +71,7 @@ final class RecordingSink implements RecordSink {
   }
 
   /** The latest partial record of {@code goid}. */
-  GoroutineRecord lastPartial(long goid) {
+  public GoroutineRecord lastPartial(long goid) {
     GoroutineRecord last = null;
     for (GoroutineRecord r : goroutines) {
       if (r.goid() == goid && r.isPartial()) {
@@ -80,7 +84,7 @@ final class RecordingSink implements RecordSink {
     return last;
   }
 
-  ContextRecord context(long ctx) {
+  public ContextRecord context(long ctx) {
     List<ContextRecord> found = contexts.stream().filter(c -> c.ctx() == ctx)
         .collect(Collectors.toList());
     if (found.size() != 1) {
