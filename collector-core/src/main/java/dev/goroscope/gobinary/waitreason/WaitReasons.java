@@ -6,7 +6,6 @@ import dev.goroscope.gobinary.elf.ElfSymbol;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
@@ -161,7 +160,9 @@ public final class WaitReasons {
     @SafeVarargs
     private static List<String> concat(List<String>... parts) {
       List<String> out = new ArrayList<>();
-      Arrays.stream(parts).forEach(out::addAll);
+      for (List<String> part : parts) {
+        out.addAll(part);
+      }
       return List.copyOf(out);
     }
   }

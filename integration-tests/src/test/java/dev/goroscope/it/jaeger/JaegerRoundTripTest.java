@@ -70,13 +70,16 @@ class JaegerRoundTripTest {
       Span parent =
           tracer.spanBuilder("main.main").setAttribute(GOROUTINE_ID, 1L)
               .setAttribute(START_FUNCTION, "main.main").startSpan();
-      try (Scope ignored = parent.makeCurrent()) {
+      Scope scope = parent.makeCurrent();
+      try {
         Span child =
             tracer.spanBuilder("main.worker").setAttribute(GOROUTINE_ID, 42L)
                 .setAttribute(START_FUNCTION, "main.worker").startSpan();
         child.setStatus(StatusCode.ERROR, "deadline overrun");
         child.end();
         childSpanId = child.getSpanContext().getSpanId();
+      } finally {
+        scope.close();
       }
       parent.end();
       parentSpanId = parent.getSpanContext().getSpanId();
