@@ -1,5 +1,6 @@
 package dev.goroscope.attach;
 
+import dev.goroscope.correlate.LeakReport;
 import java.util.Locale;
 
 /**
@@ -11,6 +12,7 @@ import java.util.Locale;
  * @param deadlineOverruns goroutines that overran a context deadline
  * @param eventsLost events the kernel dropped because the ring buffer was full
  * @param spansExported spans (or records, for non-OTLP outputs) handed to the exporters
+ * @param leaks leak candidates still alive when the run stopped, grouped
  */
 public record AttachSummary(
     int processes,
@@ -18,7 +20,29 @@ public record AttachSummary(
     long contexts,
     long deadlineOverruns,
     long eventsLost,
-    long spansExported) {
+    long spansExported,
+    LeakReport leaks) {
+
+  /** The leak groups as lines for the user, largest first; empty when there are none. */
+  public String leakLines(int maxGroups) {
+    StringBuilder out = new StringBuilder();
+    if (leaks == null || leaks.groups().isEmpty()) {
+      return "";
+    }
+    out.append(String.format(Locale.ROOT, "goroscope: %d leak candidate%s in %d group%s:%n",
+        leaks.totalCandidates(), leaks.totalCandidates() == 1 ? "" : "s",
+        leaks.groups().size(), leaks.groups().size() == 1 ? "" : "s"));
+    leaks.groups().stream().limit(maxGroups).forEach(g -> out.append(String.format(Locale.ROOT,
+        "  %d × %s  created at %s%s  (pid %d, e.g. goroutines %s)%n",
+        g.count(), g.startFunction().isEmpty() ? "?" : g.startFunction(), g.creationSite(),
+        g.waitReason().isEmpty() ? "" : ", waiting: " + g.waitReason(), g.pid(),
+        g.exampleGoids())));
+    if (leaks.groups().size() > maxGroups) {
+      out.append("  … ").append(leaks.groups().size() - maxGroups).append(" more groups")
+          .append(System.lineSeparator());
+    }
+    return out.toString();
+  }
 
   @Override
   public String toString() {

@@ -2,6 +2,7 @@ package dev.goroscope.attach;
 
 import dev.goroscope.GoroscopeException;
 import dev.goroscope.correlate.Correlator;
+import dev.goroscope.correlate.LeakReport;
 import dev.goroscope.event.ContextDeadlineSet;
 import dev.goroscope.event.Event;
 import dev.goroscope.event.EventDecoder;
@@ -57,6 +58,7 @@ public final class Attacher {
   private long contexts;
   private long eventsLost;
   private long eventsSinceStatus;
+  private LeakReport leaks;
 
   /**
    * @param spansExported how many spans/records the sink has exported so far (status, summary)
@@ -197,6 +199,8 @@ public final class Attacher {
     for (Watched w : watched) {
       w.probes.poll(this::onRecord, Duration.ZERO);
     }
+    correlator.advanceTo(System.nanoTime());
+    leaks = correlator.leakReport();
   }
 
   private void onRecord(ByteBuffer record) {
@@ -275,7 +279,7 @@ public final class Attacher {
   private AttachSummary summary() {
     return new AttachSummary(
         processesSeen, goroutinesSeen, contexts, correlator.stats().deadlineOverruns(),
-        eventsLost, spansExported.getAsLong());
+        eventsLost, spansExported.getAsLong(), leaks);
   }
 
   private void closeAll() {

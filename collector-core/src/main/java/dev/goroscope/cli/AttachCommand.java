@@ -110,6 +110,7 @@ public final class AttachCommand implements Callable<Integer> {
     }, "goroscope-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     AttachSummary summary = attacher.run();
+    err.print(summary.leakLines(10));
     err.println(summary);
     String problems = outputs.problems();
     if (!problems.isEmpty()) {

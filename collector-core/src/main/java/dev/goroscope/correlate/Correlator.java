@@ -868,6 +868,10 @@ public final class Correlator implements AutoCloseable {
     if (now - g.startNs < threshold) {
       return false;
     }
+    // The runtime's own helpers (and main, goid 1) live as long as the process by design.
+    if (g.goid == 1 || g.process.symbols.startFunction(g.startPc).startsWith("runtime.")) {
+      return false;
+    }
     if (!g.process.deep) {
       return true;
     }
