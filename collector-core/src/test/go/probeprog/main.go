@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"sync"
 	"time"
@@ -58,4 +59,8 @@ func main() {
 	}
 	<-ctx.Done()
 	fmt.Fprintln(os.Stdout, "sum", sum, "hits", s.hits, ctx.Err())
+	if len(os.Args) > 1 && os.Args[1] == "-wait" {
+		// Stay alive until stdin closes, for tests that look at a running process.
+		_, _ = io.Copy(io.Discard, os.Stdin)
+	}
 }

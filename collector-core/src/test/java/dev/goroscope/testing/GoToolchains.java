@@ -55,16 +55,22 @@ public final class GoToolchains {
   /** How to build. */
   public enum Mode {
     /** Default {@code go build}: .symtab and DWARF. */
-    NORMAL(List.of()),
+    NORMAL(List.of(), "amd64"),
     /** {@code -ldflags='-s -w'}: no .symtab, no DWARF. */
-    STRIPPED(List.of("-ldflags=-s -w")),
+    STRIPPED(List.of("-ldflags=-s -w"), "amd64"),
     /** {@code -buildmode=pie}. */
-    PIE(List.of("-buildmode=pie"));
+    PIE(List.of("-buildmode=pie"), "amd64"),
+    /** Cross-compiled for linux/arm64 (for tests of what is not supported). */
+    ARM64(List.of(), "arm64"),
+    /** Cross-compiled for linux/386, a 32-bit ELF. */
+    I386(List.of(), "386");
 
     private final List<String> flags;
+    private final String goarch;
 
-    Mode(List<String> flags) {
+    Mode(List<String> flags, String goarch) {
       this.flags = flags;
+      this.goarch = goarch;
     }
   }
 
@@ -123,7 +129,7 @@ public final class GoToolchains {
       List<String> args = new ArrayList<>(List.of("build", "-buildvcs=false", "-o", out.toString()));
       args.addAll(mode.flags);
       args.add(".");
-      go(toolchain, src, null, args.toArray(String[]::new));
+      go(toolchain, src, null, Map.of("GOARCH", mode.goarch), args.toArray(String[]::new));
       return out;
     });
   }
@@ -133,6 +139,12 @@ public final class GoToolchains {
    * {@code version -m}) with {@code stdin} fed in, and returns stdout; fails on a non-zero exit.
    */
   public static String go(Toolchain toolchain, Path dir, String stdin, String... args) {
+    return go(toolchain, dir, stdin, Map.of(), args);
+  }
+
+  /** {@link #go(Toolchain, Path, String, String...)} with extra environment variables. */
+  public static String go(Toolchain toolchain, Path dir, String stdin,
+      Map<String, String> extraEnv, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(toolchain.goCommand);
     cmd.addAll(List.of(args));
@@ -142,6 +154,7 @@ public final class GoToolchains {
     env.put("CGO_ENABLED", "0");
     env.put("GOFLAGS", "-mod=mod");
     env.remove("GOROOT");
+    env.putAll(extraEnv);
     try {
       Path err = Files.createTempFile("go-stderr", ".txt");
       try {
