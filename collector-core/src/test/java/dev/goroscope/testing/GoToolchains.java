@@ -60,6 +60,8 @@ public final class GoToolchains {
     STRIPPED(List.of("-ldflags=-s -w"), "amd64"),
     /** {@code -buildmode=pie}. */
     PIE(List.of("-buildmode=pie"), "amd64"),
+    /** {@code -ldflags=-compressdwarf=false}: plain DWARF sections, e.g. to corrupt them. */
+    UNCOMPRESSED_DWARF(List.of("-ldflags=-compressdwarf=false"), "amd64"),
     /** Cross-compiled for linux/arm64 (for tests of what is not supported). */
     ARM64(List.of(), "arm64"),
     /** Cross-compiled for linux/386, a 32-bit ELF. */

@@ -315,11 +315,12 @@ public final class PcLnTable {
     }
     long f = funcOffsets[i];
     long entry = textStart + entryOffsets[i];
+    long end = textStart + entryOffsets[i + 1];
     long pcfile = pcln.u32(f + 20);
     long pclnOff = pcln.u32(f + 24);
     long cuOffset = pcln.u32(f + 32);
-    int fileno = pcValue(pcfile, entry, pc);
-    int line = pcValue(pclnOff, entry, pc);
+    int fileno = pcValue(pcfile, entry, end, pc);
+    int line = pcValue(pclnOff, entry, end, pc);
     String file = "";
     if (fileno >= 0) {
       long fileOff = cutab.u32(4L * (cuOffset + fileno));
@@ -452,15 +453,17 @@ public final class PcLnTable {
    * delta and a PC delta (× quantum), starting from −1 at the entry. −1 when there is no table
    * or it does not cover {@code target}.
    */
-  private int pcValue(long off, long entry, long target) {
+  private int pcValue(long off, long entry, long end, long target) {
     if (off == 0) {
       return -1;
     }
     long p = off;
     int val = -1;
     long pc = entry;
-    // Each step consumes at least two bytes, so the table's end bounds the loop.
-    while (true) {
+    // A valid table advances the PC by at least one quantum per step, so it has no more steps
+    // than the function has quanta; a corrupted one stops there (or at the table's end).
+    long maxSteps = (end - entry) / minLc + 1;
+    for (long step = 0; step <= maxSteps; step++) {
       long uvdelta = 0;
       int shift = 0;
       int b;
@@ -486,5 +489,6 @@ public final class PcLnTable {
         return val;
       }
     }
+    return -1;
   }
 }
