@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -37,6 +38,19 @@ public final class GoBinaries {
     return CACHE.computeIfAbsent(key, k -> {
       try {
         return toolchain.build(source(program), dir().resolve(k), stripped);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+  }
+
+  /** A PIE build ({@code -buildmode=pie}), optionally stripped. */
+  public static Path pie(String program, GoToolchain toolchain, boolean stripped) {
+    String key = program + "-" + toolchain.minor() + "-pie" + (stripped ? "-stripped" : "");
+    return CACHE.computeIfAbsent(key, k -> {
+      try {
+        return toolchain.build(source(program), dir().resolve(k), stripped
+            ? List.of("-buildmode=pie", "-ldflags=-s -w") : List.of("-buildmode=pie"));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

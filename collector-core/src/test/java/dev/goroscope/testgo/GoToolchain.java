@@ -47,10 +47,13 @@ public enum GoToolchain {
    * into {@code output}; {@code stripped} links with {@code -s -w} (no .symtab, no DWARF).
    */
   public Path build(Path sourceDir, Path output, boolean stripped) throws IOException {
+    return build(sourceDir, output, stripped ? List.of("-ldflags=-s -w") : List.of());
+  }
+
+  /** Builds with extra {@code go build} flags, e.g. {@code -buildmode=pie}. */
+  public Path build(Path sourceDir, Path output, List<String> flags) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(command, "build", "-o", output.toString()));
-    if (stripped) {
-      cmd.add("-ldflags=-s -w");
-    }
+    cmd.addAll(flags);
     cmd.add(".");
     run(cmd, sourceDir);
     if (!Files.isRegularFile(output)) {

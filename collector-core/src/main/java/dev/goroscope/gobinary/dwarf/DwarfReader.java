@@ -58,6 +58,7 @@ public final class DwarfReader {
   private final Map<Long, Map<Long, Abbrev>> abbrevTables = new HashMap<>();
   private final List<Unit> units = new ArrayList<>();
   private long workBudget;
+  private long lastScannedUnitEnd;
 
   private DwarfReader(String file, ByteBuffer info, ByteBuffer abbrev, ByteBuffer str,
       ByteBuffer lineStr, ByteBuffer strOffsets) {
@@ -115,6 +116,11 @@ public final class DwarfReader {
     return guarded(() -> scan(new LinkedHashSet<>(names)));
   }
 
+  /** Where the last {@link #findStructs} stopped walking DIEs; for tests. */
+  long lastUnitEnd() {
+    return lastScannedUnitEnd;
+  }
+
   private interface Body<T> {
     T run();
   }
@@ -146,6 +152,7 @@ public final class DwarfReader {
       units.add(unit);
       scanUnit(c, unit, wanted, found, attr);
       offset = unit.end;
+      lastScannedUnitEnd = offset;
     }
     // Index the remaining unit headers so type references into later units resolve.
     while (offset < c.limit()) {

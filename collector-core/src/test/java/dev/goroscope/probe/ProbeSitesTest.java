@@ -1,0 +1,209 @@
+package dev.goroscope.probe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.goroscope.disasm.Instruction;
+import dev.goroscope.disasm.X86Disassembler;
+import dev.goroscope.gobinary.BinaryFormatException;
+import dev.goroscope.gobinary.elf.ElfFile;
+import dev.goroscope.testgo.GoBinaries;
+import dev.goroscope.testgo.GoToolchain;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Probe sites of real binaries of every toolchain here, checked against objdump. */
+class ProbeSitesTest {
+
+  private static X86Disassembler disasm;
+
+  @BeforeAll
+  static void open() {
+    disasm = X86Disassembler.open();
+  }
+
+  @AfterAll
+  static void close() {
+    disasm.close();
+  }
+
+  @ParameterizedTest
+  @EnumSource(GoToolchain.class)
+  void everyOffsetIsAnInstructionBoundaryAndEveryRetIsARet(GoToolchain t) throws Exception {
+    checkAllSitesAgainstObjdump(t, GoBinaries.binary("offsetprobe", t, false));
+  }
+
+  @ParameterizedTest
+  @EnumSource(GoToolchain.class)
+  void pieBinariesToo(GoToolchain t) throws Exception {
+    Path bin = GoBinaries.pie("offsetprobe", t, false);
+    assertThat(ElfFile.open(bin).type()).isEqualTo(3); // ET_DYN
+    checkAllSitesAgainstObjdump(t, bin);
+  }
+
+  private static void checkAllSitesAgainstObjdump(GoToolchain t, Path bin) throws Exception {
+    ElfFile elf = ElfFile.open(bin);
+    FunctionLocator symbols = FunctionLocator.fromSymbols(elf);
+    ProbePlan plan = ProbePlan.forGoVersion(t.version());
+    List<ResolvedProbe> resolved = plan.resolve(elf, symbols, disasm);
+    assertThat(resolved).hasSize(plan.specs().size());
+    int checkedOffsets = 0;
+    for (ResolvedProbe r : resolved) {
+      assertThat(r.isMissing()).as("%s on go%s: %s", r.spec().role(), t.minor(), r.missingReason())
+          .isFalse();
+      ProbeSite site = r.site();
+      FunctionBounds fn = symbols.find(site.function()).orElseThrow();
+      assertThat(site.address()).isEqualTo(fn.address());
+      assertThat(site.fileOffset()).isEqualTo(elf.fileOffset(fn.address()));
+      TreeMap<Long, String> oracle = ObjdumpOracle.instructions(bin, fn.address(), fn.end());
+      long delta = fn.address() - site.fileOffset();
+      assertThat(oracle).as(site.function()).containsKey(site.entryOffset() + delta);
+      long oracleRets = oracle.values().stream().filter(m -> m.startsWith("ret")).count();
+      assertThat(site.returnOffsets()).as("RETs of %s on go%s", site.function(), t.minor())
+          .hasSize((int) oracleRets);
+      for (long ret : site.returnOffsets()) {
+        assertThat(oracle.get(ret + delta)).as("instruction at RET offset 0x%x of %s", ret,
+            site.function()).isIn("ret", "retq");
+      }
+      checkedOffsets += 1 + site.returnOffsets().size();
+    }
+    assertThat(checkedOffsets).isGreaterThan(plan.specs().size());
+    Map<ProbeRole, ProbeSite> byRole = new java.util.EnumMap<>(ProbeRole.class);
+    resolved.forEach(r -> byRole.put(r.spec().role(), r.site()));
+    assertThat(byRole.get(ProbeRole.GOROUTINE_CREATE).returnOffsets()).isNotEmpty();
+    assertThat(byRole.get(ProbeRole.CONTEXT_DEADLINE_SET).returnOffsets()).isNotEmpty();
+    assertThat(symbols.find("context.WithDeadline")).as("WithDeadline inlined from 1.21")
+        .matches(o -> o.isPresent() == (t == GoToolchain.GO_1_19));
+    assertThat(byRole.get(ProbeRole.CONTEXT_DEADLINE_SET).function()).isEqualTo(
+        t == GoToolchain.GO_1_19 ? "context.WithDeadline" : "context.WithDeadlineCause");
+    for (ProbeRole withPrologue : List.of(ProbeRole.GOROUTINE_EXIT, ProbeRole.CONTEXT_CANCEL,
+        ProbeRole.GOROUTINE_PARK, ProbeRole.GOROUTINE_READY)) {
+      assertThat(byRole.get(withPrologue).afterPrologue()).as("%s", withPrologue).isTrue();
+      assertThat(byRole.get(withPrologue).note()).contains("after the");
+    }
+    ProbeSite casg = byRole.get(ProbeRole.GOROUTINE_STATUS);
+    assertThat(casg.afterPrologue()).isFalse();
+    assertThat(casg.note()).contains("NOSPLIT");
+    assertThat(byRole.get(ProbeRole.DEADLINE_EXCEEDED_ERROR).function())
+        .isEqualTo("context.(*deadlineExceededError).Error");
+  }
+
+  @ParameterizedTest
+  @EnumSource(GoToolchain.class)
+  void entryAfterPrologueIsTheInstructionAfterJbe(GoToolchain t) throws Exception {
+    Path bin = GoBinaries.binary("offsetprobe", t, false);
+    ElfFile elf = ElfFile.open(bin);
+    FunctionLocator symbols = FunctionLocator.fromSymbols(elf);
+    for (String name : List.of("runtime.newproc1", "runtime.gopark",
+        "context.(*cancelCtx).cancel")) {
+      FunctionBounds fn = symbols.find(name).orElseThrow();
+      ProbeSite site = ProbeSites.locate(elf, fn, disasm);
+      TreeMap<Long, String> oracle = ObjdumpOracle.instructions(bin, fn.address(), fn.end());
+      long entryVaddr = site.entryOffset() - site.fileOffset() + fn.address();
+      assertThat(oracle.lowerEntry(entryVaddr).getValue()).as(name).isEqualTo("jbe");
+      assertThat(oracle.headMap(entryVaddr).values()).as(name).contains("cmp");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(GoToolchain.class)
+  void hugeFramePrologueIsRecognised(GoToolchain t) throws Exception {
+    // A frame above 4 KiB: mov r12, rsp; sub r12, N; jb M; cmp r12, [r14+0x10]; jbe M.
+    String name = t == GoToolchain.GO_1_19 ? "runtime.getproccount" : "runtime.getCPUCount";
+    Path bin = GoBinaries.binary("offsetprobe", t, false);
+    ElfFile elf = ElfFile.open(bin);
+    FunctionBounds fn = FunctionLocator.fromSymbols(elf).find(name).orElseThrow();
+    ProbeSite site = ProbeSites.locate(elf, fn, disasm);
+    TreeMap<Long, String> oracle = ObjdumpOracle.instructions(bin, fn.address(), fn.end());
+    long entryVaddr = site.entryOffset() - site.fileOffset() + fn.address();
+    assertThat(oracle.headMap(entryVaddr).values()).containsExactly("mov", "sub", "jb", "cmp",
+        "jbe");
+    assertThat(site.note()).contains("5-instruction stack-check prologue");
+  }
+
+  @ParameterizedTest
+  @EnumSource(GoToolchain.class)
+  void strippedTwinHasTheSameSitesGivenTheSameBounds(GoToolchain t) throws Exception {
+    ElfFile normal = ElfFile.open(GoBinaries.binary("offsetprobe", t, false));
+    ElfFile stripped = ElfFile.open(GoBinaries.binary("offsetprobe", t, true));
+    assertThat(stripped.symbols()).isEmpty();
+    FunctionLocator symbols = FunctionLocator.fromSymbols(normal);
+    ProbePlan plan = ProbePlan.forGoVersion(t.version());
+    List<ResolvedProbe> a = plan.resolve(normal, symbols, disasm);
+    List<ResolvedProbe> b = plan.resolve(stripped, symbols, disasm);
+    assertThat(b).isEqualTo(a);
+  }
+
+  @Test
+  void missingFunctionsAreReportedWithTheGoVersion() {
+    ElfFile elf = ElfFile.open(GoBinaries.binary("offsetprobe", GoToolchain.GO_1_26, false));
+    List<ResolvedProbe> resolved = ProbePlan.forGoVersion("go1.26.8")
+        .resolve(elf, name -> java.util.Optional.empty(), disasm);
+    assertThat(resolved).allMatch(ResolvedProbe::isMissing);
+    assertThat(resolved.get(2).missingReason()).isEqualTo(
+        "no symbol for context.WithDeadlineCause or context.WithDeadline in this go1.26 binary"
+            + " (inlined or not linked)");
+  }
+
+  @Test
+  void undecodableCodeIsAFormatError() throws Exception {
+    Path bin = GoBinaries.binary("offsetprobe", GoToolchain.GO_1_26, false);
+    ElfFile elf = ElfFile.open(bin);
+    FunctionBounds fn = FunctionLocator.fromSymbols(elf).find("runtime.newproc1").orElseThrow();
+    byte[] image = Files.readAllBytes(bin);
+    int at = (int) elf.fileOffset(fn.address()) + 40;
+    for (int i = 0; i < 16; i++) {
+      image[at + i] = 0x06; // invalid in 64-bit mode
+    }
+    ElfFile broken = ElfFile.parse(bin, ByteBuffer.wrap(image));
+    assertThatThrownBy(() -> ProbeSites.locate(broken, fn, disasm))
+        .isInstanceOf(BinaryFormatException.class)
+        .hasMessageContaining("runtime.newproc1: no valid instruction");
+  }
+
+  @Test
+  void aCmpJbeWithoutMorestackTrampolineIsNotAPrologue() {
+    FunctionBounds fn = new FunctionBounds("f", 0x1000, 0x20);
+    List<Instruction> insns = List.of(
+        new Instruction(0x1000, 4, "cmp", "rsp, qword ptr [r14 + 0x10]"),
+        new Instruction(0x1004, 2, "jbe", "0x1010"),
+        new Instruction(0x1006, 1, "push", "rbp"),
+        new Instruction(0x1007, 1, "ret", ""),
+        new Instruction(0x1010, 5, "call", "0x2000"),
+        new Instruction(0x1015, 5, "jmp", "0x1006"));
+    assertThat(ProbeSites.prologueLength(insns, fn)).isZero();
+    List<Instruction> real = new java.util.ArrayList<>(insns);
+    real.set(5, new Instruction(0x1015, 5, "jmp", "0x1000"));
+    assertThat(ProbeSites.prologueLength(real, fn)).isEqualTo(2);
+  }
+
+  @Test
+  void planNotesFollowTheVersion() {
+    ProbePlan p119 = ProbePlan.forGoMinor(19);
+    ProbePlan p121 = ProbePlan.forGoMinor(21);
+    assertThat(p119.spec(ProbeRole.GOROUTINE_CREATE).orElseThrow().offsetKeys())
+        .doesNotContain("runtime.g.parentGoid");
+    assertThat(p121.spec(ProbeRole.GOROUTINE_CREATE).orElseThrow().offsetKeys())
+        .contains("runtime.g.parentGoid");
+    assertThat(p119.spec(ProbeRole.CONTEXT_DEADLINE_SET).orElseThrow().candidates())
+        .containsExactly("context.WithDeadline");
+    assertThat(p121.spec(ProbeRole.CONTEXT_DEADLINE_SET).orElseThrow().candidates())
+        .containsExactly("context.WithDeadlineCause", "context.WithDeadline");
+    assertThat(ProbePlan.forGoMinor(20).spec(ProbeRole.CONTEXT_DEADLINE_SET).orElseThrow()
+        .note()).contains("*cancelCtx pointer");
+    assertThat(p121.functions()).contains("runtime.newproc1", "runtime.goexit1",
+        "runtime.gopark", "runtime.ready", "runtime.casgstatus", "context.(*cancelCtx).cancel");
+    assertThat(p121.offsetKeys(java.util.Set.of(ProbeSet.DEFAULT)))
+        .contains("runtime.g.goid", "context.timerCtx.deadline")
+        .doesNotContain("runtime.g.atomicstatus");
+  }
+}
