@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.goroscope.gobinary.GoBinary;
+import dev.goroscope.gobinary.GoFunction;
 import dev.goroscope.gobinary.TestBinaries;
 import dev.goroscope.gobinary.TestBinaries.Built;
 import dev.goroscope.testing.GoToolchains;
@@ -69,9 +71,36 @@ class InspectCommandTest {
     assertThat(offsets.get("runtime.g.goid").asLong()).isEqualTo(152);
     assertThat(j.get("missing").isArray()).isTrue();
     assertThat(j.get("missing")).isEmpty();
+
+    GoBinary bin = GoBinary.open(b.path());
+    JsonNode probes = j.get("probes");
+    List<String> functions = new java.util.ArrayList<>();
+    for (JsonNode p : probes) {
+      String name = p.get("function").asText();
+      functions.add(name);
+      GoFunction f = bin.function(name).orElseThrow();
+      assertThat(p.get("address").asLong()).as(name).isEqualTo(f.entry());
+      long fileOffset = bin.fileOffset(f.entry());
+      assertThat(p.get("fileOffset").asLong()).as(name).isEqualTo(fileOffset);
+      assertThat(p.get("entryOffset").asLong()).as(name)
+          .isBetween(fileOffset, fileOffset + f.size() - 1);
+      assertThat(p.get("entryNote").asText()).as(name).isNotEmpty();
+      JsonNode rets = p.get("returnOffsets");
+      assertThat(rets.isArray()).isTrue();
+      for (JsonNode r : rets) {
+        assertThat(r.asLong()).as(name).isBetween(fileOffset, fileOffset + f.size() - 1);
+      }
+      if (p.get("attach").asText().equals("returns")) {
+        assertThat(rets).as(name).isNotEmpty();
+      }
+    }
+    assertThat(functions).contains("runtime.newproc1", "runtime.goexit1",
+        "context.(*cancelCtx).cancel", "runtime.gopark", "runtime.ready");
+    assertThat(functions).contains(b.toolchain() == Toolchain.GO_1_19
+        ? "context.WithDeadline" : "context.WithDeadlineCause");
   }
 
-  /** The stripped twin (offsets from the table) prints what the DWARF of the normal build says. */
+  /** The stripped twin (table offsets, pclntab symbols) prints what the normal build does. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("binaries")
   void strippedTwinGivesSameOffsets(Built b) throws IOException {
@@ -81,6 +110,10 @@ class InspectCommandTest {
     JsonNode stripped = json(b.path());
     JsonNode normal = json(b.twin());
     assertThat(stripped.get("offsets")).isEqualTo(normal.get("offsets"));
+    // Same code, so the same probe sites (function bounds from .gopclntab vs .symtab differ
+    // only by the INT3 padding after a function, which holds no RET).
+    assertThat(stripped.get("probes")).isEqualTo(normal.get("probes"));
+    assertThat(stripped.get("missing")).isEqualTo(normal.get("missing"));
     assertThat(stripped.get("goVersion")).isEqualTo(normal.get("goVersion"));
   }
 
@@ -99,7 +132,7 @@ class InspectCommandTest {
   void resolvePrintsFunctionFileLineAsAddr2line() {
     Path bin = GoToolchains.build(GoToolchains.probeProgram(), Toolchain.GO_1_26, Mode.STRIPPED);
     Path normal = GoToolchains.build(GoToolchains.probeProgram(), Toolchain.GO_1_26, Mode.NORMAL);
-    long worker = dev.goroscope.gobinary.GoBinary.open(normal).function("main.worker")
+    long worker = GoBinary.open(normal).function("main.worker")
         .orElseThrow().entry();
     String addr = "0x" + Long.toHexString(worker + 4);
     String[] expected = GoToolchains.go(Toolchain.GO_1_26, bin.getParent(), addr + "\n",

@@ -45,13 +45,13 @@ class InspectMutationTest {
     List<Target> targets = new ArrayList<>();
     // Stripped binaries are quick to read: most mutations go there.
     for (Toolchain tc : Toolchain.values()) {
-      targets.add(target(tc, Mode.STRIPPED, 800));
+      targets.add(target(tc, Mode.STRIPPED, 700));
     }
     // Uncompressed DWARF exposes the DWARF parser itself (DWARF 4 from 1.19, 5 from 1.26);
     // the normal build covers zlib-compressed sections.
-    targets.add(target(Toolchain.GO_1_19, Mode.UNCOMPRESSED_DWARF, 400));
-    targets.add(target(Toolchain.GO_1_26, Mode.UNCOMPRESSED_DWARF, 400));
-    targets.add(target(Toolchain.GO_1_26, Mode.NORMAL, 200));
+    targets.add(target(Toolchain.GO_1_19, Mode.UNCOMPRESSED_DWARF, 300));
+    targets.add(target(Toolchain.GO_1_26, Mode.UNCOMPRESSED_DWARF, 300));
+    targets.add(target(Toolchain.GO_1_26, Mode.NORMAL, 150));
     targets.add(target(Toolchain.GO_1_26, Mode.PIE, 150));
 
     Random random = new Random(SEED);
@@ -100,7 +100,7 @@ class InspectMutationTest {
     assertThat(rejected).isGreaterThan(cases / 4);
   }
 
-  /** Everything inspect and attach read: facade, offsets, report, look-ups. */
+  /** Everything inspect and attach read: facade, offsets, probe sites, report, look-ups. */
   private static void inspect(String name, ByteBuffer image) {
     GoBinary bin = GoBinary.of(ElfFile.parse(Path.of(name), image));
     InspectReport report = InspectReport.create(bin);
