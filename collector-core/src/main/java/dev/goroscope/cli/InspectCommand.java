@@ -25,12 +25,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "inspect",
-    mixinStandardHelpOptions = true,
-    description = {
-        "Read a Go executable without running it and print what goroscope needs to probe it:",
-        "Go version, module, symbols, struct offsets and uprobe sites.",
-        "Binaries of Go releases goroscope cannot attach to are still shown, marked unsupported."
-    })
+    description = "Read a Go executable without running it and print what goroscope needs to"
+        + " probe it: Go version, module, symbols, struct offsets and uprobe sites. Binaries of"
+        + " Go releases goroscope cannot attach to are still shown, marked unsupported.")
 final class InspectCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -46,6 +43,9 @@ final class InspectCommand implements Callable<Integer> {
         description = "read the executable of running process N (/proc/N/exe)")
     Integer pid;
   }
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
+  boolean help;
 
   @Option(names = "--json", description = "print JSON for machines")
   boolean json;
