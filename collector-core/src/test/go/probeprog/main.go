@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"sync"
 	"time"
 )
@@ -36,6 +37,11 @@ func (s *server) handle(ctx context.Context, n int) {
 }
 
 func main() {
+	wait := len(os.Args) > 1 && os.Args[1] == "-wait"
+	if wait {
+		// The run-time entry PC of main.worker: tests resolve it through the PIE load bias.
+		fmt.Printf("worker %#x\n", reflect.ValueOf(worker).Pointer())
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 
@@ -59,7 +65,7 @@ func main() {
 	}
 	<-ctx.Done()
 	fmt.Fprintln(os.Stdout, "sum", sum, "hits", s.hits, ctx.Err())
-	if len(os.Args) > 1 && os.Args[1] == "-wait" {
+	if wait {
 		// Stay alive until stdin closes, for tests that look at a running process.
 		_, _ = io.Copy(io.Discard, os.Stdin)
 	}

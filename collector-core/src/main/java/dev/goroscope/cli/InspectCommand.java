@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.goroscope.GoroscopeException;
 import dev.goroscope.gobinary.GoBinary;
+import dev.goroscope.gobinary.LoadBias;
 import dev.goroscope.record.CodeLocation;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -51,7 +52,8 @@ final class InspectCommand implements Callable<Integer> {
   boolean json;
 
   @Option(names = "--resolve", paramLabel = "0xADDR",
-      description = "print 'function file:line' for this program counter and exit")
+      description = "print 'function file:line' for this program counter and exit (with --pid,"
+          + " a run-time PC: the PIE load bias is taken from /proc/N/maps)")
   String resolve;
 
   @Option(names = "--debug", hidden = true, description = "print stack traces of errors")
@@ -64,7 +66,9 @@ final class InspectCommand implements Callable<Integer> {
     GoBinary binary = GoBinary.open(path);
     if (resolve != null) {
       long pc = parseAddress(resolve);
-      CodeLocation loc = binary.resolve(pc);
+      // A running PIE process is relocated (ASLR): its PCs are file addresses + the load bias.
+      long bias = target.pid != null ? LoadBias.forProcess(target.pid, binary.elf()) : 0;
+      CodeLocation loc = binary.resolve(pc - bias);
       if (!loc.isKnown()) {
         throw new GoroscopeException(String.format(Locale.ROOT,
             "0x%x is not in any Go function of %s", pc, path));
@@ -72,6 +76,7 @@ final class InspectCommand implements Callable<Integer> {
       if (json) {
         ObjectNode node = new ObjectMapper().createObjectNode();
         node.put("address", pc);
+        node.put("loadBias", bias);
         node.put("function", loc.function());
         node.put("file", loc.file());
         node.put("line", loc.line());
