@@ -85,9 +85,12 @@ public final class ElfFile {
     }
   }
 
-  /** Parses an in-memory image (for tests and for files already read). */
+  /**
+   * Parses an in-memory image (for tests and for files already read): the bytes from the
+   * buffer's position to its limit, so a buffer limited to a prefix is a truncated file.
+   */
   public static ElfFile parse(Path nameForMessages, ByteBuffer image) {
-    return new ElfFile(nameForMessages, image.duplicate());
+    return new ElfFile(nameForMessages, image.slice());
   }
 
   public Path path() {

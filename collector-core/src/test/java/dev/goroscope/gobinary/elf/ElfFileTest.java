@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Compressed sections and string tables of {@link ElfFile}, on a real Go binary. */
-class ElfFileInflateTest {
+/** {@link ElfFile} on a real Go binary: compressed sections, strings, in-memory images. */
+class ElfFileTest {
 
   @Test
   void inflatesLikeObjcopy(@TempDir Path dir) throws Exception {
@@ -72,6 +72,22 @@ class ElfFileInflateTest {
     // Up to the end of the table without a NUL is still a string (the table ends it).
     assertThat(elf.cString(buf, 20)).hasSize(noNul.length - 20);
     assertThatThrownBy(() -> elf.cString(buf, -1)).isInstanceOf(BinaryFormatException.class);
+  }
+
+  /** parse() reads position to limit: a limited buffer is a truncated file, not the array. */
+  @Test
+  void parseHonoursTheBufferLimit() throws IOException {
+    Path bin = GoToolchains.build(GoToolchains.probeProgram(), Toolchain.GO_1_26, Mode.STRIPPED);
+    byte[] bytes = Files.readAllBytes(bin);
+    assertThat(ElfFile.parse(bin, ByteBuffer.wrap(bytes)).size()).isEqualTo(bytes.length);
+    ByteBuffer prefix = ByteBuffer.wrap(bytes, 0, 4096);
+    assertThatThrownBy(() -> ElfFile.parse(bin, prefix))
+        .isInstanceOf(BinaryFormatException.class).hasMessageContaining("truncated or corrupted");
+    byte[] shifted = new byte[bytes.length + 16];
+    System.arraycopy(bytes, 0, shifted, 16, bytes.length);
+    ElfFile atOffset = ElfFile.parse(bin, ByteBuffer.wrap(shifted, 16, bytes.length));
+    assertThat(atOffset.size()).isEqualTo(bytes.length);
+    assertThat(atOffset.sections()).isEqualTo(ElfFile.open(bin).sections());
   }
 
   private static byte[] bytes(ByteBuffer b) {
