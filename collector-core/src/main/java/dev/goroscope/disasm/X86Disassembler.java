@@ -66,27 +66,37 @@ public final class X86Disassembler implements AutoCloseable {
     if (unavailable != null) {
       throw new GoroscopeException(unavailable);
     }
+    try {
+      library = load(LIBRARY_NAMES);
+      return library;
+    } catch (GoroscopeException e) {
+      unavailable = e.getMessage();
+      throw e;
+    }
+  }
+
+  /** Loads the first of {@code names} that is Capstone 4; the error names the apt package. */
+  static CapstoneLibrary load(String... names) {
     UnsatisfiedLinkError last = null;
-    for (String name : LIBRARY_NAMES) {
+    for (String name : names) {
+      CapstoneLibrary cs;
       try {
-        CapstoneLibrary cs = Native.load(name, CapstoneLibrary.class);
-        IntByReference major = new IntByReference();
-        IntByReference minor = new IntByReference();
-        cs.cs_version(major, minor);
-        if (major.getValue() != 4) {
-          unavailable = "capstone " + major.getValue() + "." + minor.getValue()
-              + " found but goroscope needs capstone 4: " + INSTALL_HINT;
-          throw new GoroscopeException(unavailable);
-        }
-        library = cs;
-        return cs;
+        cs = Native.load(name, CapstoneLibrary.class);
       } catch (UnsatisfiedLinkError e) {
         last = e;
+        continue;
       }
+      IntByReference major = new IntByReference();
+      IntByReference minor = new IntByReference();
+      cs.cs_version(major, minor);
+      if (major.getValue() != 4) {
+        throw new GoroscopeException("capstone " + major.getValue() + "." + minor.getValue()
+            + " found but goroscope needs capstone 4: " + INSTALL_HINT);
+      }
+      return cs;
     }
-    unavailable = "disassembler library libcapstone.so.4 not found (" + firstLine(last) + "): "
-        + INSTALL_HINT;
-    throw new GoroscopeException(unavailable);
+    throw new GoroscopeException("disassembler library libcapstone.so.4 not found ("
+        + firstLine(last) + "): " + INSTALL_HINT);
   }
 
   private static String firstLine(Throwable t) {

@@ -19,6 +19,7 @@ import static dev.goroscope.gobinary.offsets.OffsetKeys.TIME_WALL;
 import dev.goroscope.disasm.X86Disassembler;
 import dev.goroscope.gobinary.elf.ElfFile;
 import dev.goroscope.gobinary.offsets.GoVersions;
+import dev.goroscope.gobinary.offsets.StructOffsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -157,6 +158,22 @@ public final class ProbePlan {
       }
     }
     return List.copyOf(out);
+  }
+
+  /**
+   * The struct offsets that the located probes of {@code sets} read and {@code offsets} lacks:
+   * attach must refuse (naming them) when this is not empty. Probes whose function is missing
+   * need no offsets, so a program that never links {@code context} needs no context layouts.
+   */
+  public static List<String> missingOffsets(List<ResolvedProbe> resolved, StructOffsets offsets,
+      Set<ProbeSet> sets) {
+    Set<String> needed = new LinkedHashSet<>();
+    for (ResolvedProbe r : resolved) {
+      if (!r.isMissing() && sets.contains(r.spec().set())) {
+        needed.addAll(r.spec().offsetKeys());
+      }
+    }
+    return offsets.missing(needed);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.goroscope.probe;
 
 import dev.goroscope.disasm.Instruction;
 import dev.goroscope.disasm.X86Disassembler;
+import dev.goroscope.gobinary.BinaryFormatException;
 import dev.goroscope.gobinary.elf.ElfFile;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -31,6 +32,10 @@ public final class ProbeSites {
 
   /** Disassembles {@code fn} in {@code elf} and returns its probe site. */
   public static ProbeSite locate(ElfFile elf, FunctionBounds fn, X86Disassembler disasm) {
+    if (elf.machine() != ElfFile.EM_X86_64) {
+      throw new BinaryFormatException(elf.path() + " is a linux/" + elf.goArch()
+          + " binary: probe sites are not yet supported there (only amd64)");
+    }
     long fileOffset = elf.fileOffset(fn.address());
     if (fn.size() > elf.size()) {
       throw elf.corrupt(fn.name() + " claims " + fn.size() + " bytes of code");
@@ -46,9 +51,15 @@ public final class ProbeSites {
           fn.name(), covered, fn.address(), fn.end()));
     }
     List<Long> rets = new ArrayList<>();
+    int tailJumps = 0;
     for (Instruction i : insns) {
       if (i.isReturn()) {
         rets.add(i.address() - fn.address() + fileOffset);
+      } else if (i.mnemonic().equals("jmp")) {
+        long target = parseTarget(i.operands());
+        if (target >= 0 && (target < fn.address() || target >= fn.end())) {
+          tailJumps++;
+        }
       }
     }
     int body = prologueLength(insns, fn);
@@ -64,6 +75,10 @@ public final class ProbeSites {
       entry = fileOffset;
       note = "no stack-check prologue (NOSPLIT or frameless): entry probe on the first"
           + " instruction, which morestack never re-runs";
+    }
+    if (tailJumps > 0) {
+      note += "; " + tailJumps + " direct jump(s) leave the function (tail calls): RET probes"
+          + " miss those exits";
     }
     return new ProbeSite(fn.name(), fn.address(), fileOffset, entry, rets, note);
   }

@@ -3,6 +3,7 @@ package dev.goroscope.disasm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.goroscope.GoroscopeException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -60,6 +61,12 @@ class X86DisassemblerTest {
 
   @Test
   void missingLibraryMessageNamesTheAptPackage() {
-    assertThat(X86Disassembler.INSTALL_HINT).contains("libcapstone4");
+    assertThatThrownBy(() -> X86Disassembler.load("libcapstone-not-here.so.4"))
+        .isInstanceOf(GoroscopeException.class)
+        .hasMessageStartingWith("disassembler library libcapstone.so.4 not found (")
+        .hasMessageEndingWith("install the Debian package libcapstone4"
+            + " (apt-get install libcapstone4)")
+        .hasMessageNotContaining("\n");
+    assertThat(X86Disassembler.load("libcapstone.so.4")).isNotNull();
   }
 }

@@ -7,11 +7,15 @@ import dev.goroscope.disasm.Instruction;
 import dev.goroscope.disasm.X86Disassembler;
 import dev.goroscope.gobinary.BinaryFormatException;
 import dev.goroscope.gobinary.elf.ElfFile;
+import dev.goroscope.gobinary.offsets.OffsetResolver;
+import dev.goroscope.gobinary.offsets.OffsetSource;
+import dev.goroscope.gobinary.offsets.StructOffsets;
 import dev.goroscope.testgo.GoBinaries;
 import dev.goroscope.testgo.GoToolchain;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -80,6 +84,10 @@ class ProbeSitesTest {
     Map<ProbeRole, ProbeSite> byRole = new java.util.EnumMap<>(ProbeRole.class);
     resolved.forEach(r -> byRole.put(r.spec().role(), r.site()));
     assertThat(byRole.get(ProbeRole.GOROUTINE_CREATE).returnOffsets()).isNotEmpty();
+    for (ProbeRole returns : List.of(ProbeRole.GOROUTINE_CREATE,
+        ProbeRole.CONTEXT_DEADLINE_SET)) {
+      assertThat(byRole.get(returns).note()).as("every exit is a RET").doesNotContain("tail");
+    }
     assertThat(byRole.get(ProbeRole.CONTEXT_DEADLINE_SET).returnOffsets()).isNotEmpty();
     assertThat(symbols.find("context.WithDeadline")).as("WithDeadline inlined from 1.21")
         .matches(o -> o.isPresent() == (t == GoToolchain.GO_1_19));
@@ -155,6 +163,45 @@ class ProbeSitesTest {
   }
 
   @Test
+  void missingOffsetsCountOnlyLocatedProbes() {
+    ElfFile elf = ElfFile.open(GoBinaries.binary("offsetprobe", GoToolchain.GO_1_26, false));
+    ProbePlan plan = ProbePlan.forGoVersion("go1.26.8");
+    List<ResolvedProbe> all = plan.resolve(elf, FunctionLocator.fromSymbols(elf), disasm);
+    StructOffsets full = OffsetResolver.resolve(elf, "go1.26.8");
+    assertThat(ProbePlan.missingOffsets(all, full, EnumSet.allOf(ProbeSet.class))).isEmpty();
+    StructOffsets runtimeOnly = StructOffsets.builder(OffsetSource.TABLE, 26)
+        .put("runtime.g.goid", 152).put("runtime.g.gopc", 288).put("runtime.g.startpc", 304)
+        .put("runtime.g.m", 48).put("runtime.m.curg", 184).build();
+    assertThat(ProbePlan.missingOffsets(all, runtimeOnly, EnumSet.of(ProbeSet.DEFAULT)))
+        .containsExactly("runtime.g.parentGoid", "context.timerCtx.deadline",
+            "context.timerCtx.cancelCtx", "context.cancelCtx.Context", "time.Time.wall",
+            "time.Time.ext", "time.Time.loc", "context.cancelCtx.err");
+    // Without context functions in the binary, no context layout is needed.
+    FunctionLocator noContext = name -> name.startsWith("context.") ? java.util.Optional.empty()
+        : FunctionLocator.fromSymbols(elf).find(name);
+    List<ResolvedProbe> runtime = plan.resolve(elf, noContext, disasm);
+    assertThat(ProbePlan.missingOffsets(runtime, runtimeOnly, EnumSet.of(ProbeSet.DEFAULT)))
+        .containsExactly("runtime.g.parentGoid");
+  }
+
+  @Test
+  void arm64IsRecognisedAndRefused() {
+    ElfFile arm = ElfFile.open(GoBinaries.arm64("offsetprobe", GoToolchain.GO_1_26));
+    assertThat(arm.goArch()).isEqualTo("arm64");
+    FunctionBounds fn = FunctionLocator.fromSymbols(arm).find("runtime.newproc1").orElseThrow();
+    assertThatThrownBy(() -> ProbeSites.locate(arm, fn, disasm))
+        .isInstanceOf(BinaryFormatException.class)
+        .hasMessageEndingWith("is a linux/arm64 binary: probe sites are not yet supported"
+            + " there (only amd64)");
+    // Struct layouts are the same on arm64 (go-runtime.md) and its DWARF reads the same.
+    StructOffsets armOffsets = OffsetResolver.resolve(arm, "go1.26.8");
+    assertThat(armOffsets.source()).isEqualTo(OffsetSource.DWARF);
+    assertThat(armOffsets.asMap()).isEqualTo(OffsetResolver.resolve(
+        ElfFile.open(GoBinaries.binary("offsetprobe", GoToolchain.GO_1_26, false)), "go1.26.8")
+        .asMap());
+  }
+
+  @Test
   void undecodableCodeIsAFormatError() throws Exception {
     Path bin = GoBinaries.binary("offsetprobe", GoToolchain.GO_1_26, false);
     ElfFile elf = ElfFile.open(bin);
@@ -184,6 +231,24 @@ class ProbeSitesTest {
     List<Instruction> real = new java.util.ArrayList<>(insns);
     real.set(5, new Instruction(0x1015, 5, "jmp", "0x1000"));
     assertThat(ProbeSites.prologueLength(real, fn)).isEqualTo(2);
+  }
+
+  @Test
+  void tailJumpsOutOfTheFunctionAreNoted() throws Exception {
+    // mov eax, 1; jmp rel32 far outside; padded with int3 to 16 bytes.
+    byte[] code = {(byte) 0xb8, 1, 0, 0, 0, (byte) 0xe9, 0, 0x10, 0, 0,
+        (byte) 0xcc, (byte) 0xcc, (byte) 0xcc, (byte) 0xcc, (byte) 0xcc, (byte) 0xcc};
+    Path bin = GoBinaries.binary("offsetprobe", GoToolchain.GO_1_26, false);
+    ElfFile elf = ElfFile.open(bin);
+    FunctionBounds fn = FunctionLocator.fromSymbols(elf).find("runtime.newproc1").orElseThrow();
+    byte[] image = Files.readAllBytes(bin);
+    System.arraycopy(code, 0, image, (int) elf.fileOffset(fn.address()), code.length);
+    ElfFile patched = ElfFile.parse(bin, ByteBuffer.wrap(image));
+    ProbeSite site = ProbeSites.locate(patched, new FunctionBounds("f", fn.address(), 16), disasm);
+    assertThat(site.returnOffsets()).isEmpty();
+    assertThat(site.afterPrologue()).isFalse();
+    assertThat(site.note()).endsWith("1 direct jump(s) leave the function (tail calls): RET probes"
+        + " miss those exits");
   }
 
   @Test

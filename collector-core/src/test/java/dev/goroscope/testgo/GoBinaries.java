@@ -57,6 +57,19 @@ public final class GoBinaries {
     });
   }
 
+  /** A linux/arm64 build (for "not yet supported" paths). */
+  public static Path arm64(String program, GoToolchain toolchain) {
+    String key = program + "-" + toolchain.minor() + "-arm64";
+    return CACHE.computeIfAbsent(key, k -> {
+      try {
+        return toolchain.build(source(program), dir().resolve(k), List.of(),
+            Map.of("GOARCH", "arm64"));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+  }
+
   private static synchronized Path dir() throws IOException {
     if (root == null) {
       root = Files.createTempDirectory("goroscope-gobin-");

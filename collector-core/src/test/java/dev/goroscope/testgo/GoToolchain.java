@@ -35,7 +35,7 @@ public enum GoToolchain {
 
   /** The full version this toolchain reports, e.g. {@code go1.26.8}. */
   public String version() throws IOException {
-    String out = run(List.of(command, "env", "GOVERSION"), null).strip();
+    String out = run(List.of(command, "env", "GOVERSION"), null, Map.of()).strip();
     if (!out.startsWith("go" + minor)) {
       throw new IOException(this + " reports " + out + ", expected go" + minor + ".x");
     }
@@ -52,17 +52,24 @@ public enum GoToolchain {
 
   /** Builds with extra {@code go build} flags, e.g. {@code -buildmode=pie}. */
   public Path build(Path sourceDir, Path output, List<String> flags) throws IOException {
+    return build(sourceDir, output, flags, Map.of());
+  }
+
+  /** Builds with extra flags and environment, e.g. {@code GOARCH=arm64}. */
+  public Path build(Path sourceDir, Path output, List<String> flags, Map<String, String> env)
+      throws IOException {
     List<String> cmd = new ArrayList<>(List.of(command, "build", "-o", output.toString()));
     cmd.addAll(flags);
     cmd.add(".");
-    run(cmd, sourceDir);
+    run(cmd, sourceDir, env);
     if (!Files.isRegularFile(output)) {
       throw new IOException(String.join(" ", cmd) + " produced no binary");
     }
     return output;
   }
 
-  private String run(List<String> cmd, Path dir) throws IOException {
+  private String run(List<String> cmd, Path dir, Map<String, String> extraEnv)
+      throws IOException {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     if (dir != null) {
       pb.directory(dir.toFile());
@@ -76,6 +83,7 @@ public enum GoToolchain {
     } else {
       env.remove("GOTOOLCHAIN");
     }
+    env.putAll(extraEnv);
     Process p = pb.start();
     byte[] out;
     try {

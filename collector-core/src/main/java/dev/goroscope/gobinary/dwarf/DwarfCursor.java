@@ -63,7 +63,8 @@ final class DwarfCursor {
 
   long u24() {
     need(3);
-    long v = (buf.get(pos) & 0xffL) | (buf.get(pos + 1) & 0xffL) << 8 | (buf.get(pos + 2) & 0xffL) << 16;
+    long v = (buf.get(pos) & 0xffL) | (buf.get(pos + 1) & 0xffL) << 8
+        | (buf.get(pos + 2) & 0xffL) << 16;
     pos += 3;
     return v;
   }

@@ -25,7 +25,8 @@ import java.util.Set;
  * reference forms are supported so that binaries post-processed by other tools still read.
  *
  * <p>Hardened against corrupted input: every read is bounds-checked, and counts, nesting depth
- * and total work are capped, so the only failure is {@link BinaryFormatException}.
+ * and total work are capped, so the only failure is {@link BinaryFormatException}. Not
+ * thread-safe: use one reader per thread.
  */
 public final class DwarfReader {
 

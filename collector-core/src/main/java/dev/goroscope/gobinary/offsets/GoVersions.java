@@ -3,7 +3,9 @@ package dev.goroscope.gobinary.offsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses Go version strings such as {@code go1.26.8}, {@code go1.21rc2}, {@code devel go1.27-x}. */
+/**
+ * Parses Go version strings such as {@code go1.26.8}, {@code go1.21rc2}, {@code devel go1.27-x}.
+ */
 public final class GoVersions {
 
   private static final Pattern VERSION = Pattern.compile("go1\\.(\\d{1,3})(?![0-9])");

@@ -62,7 +62,8 @@ class DwarfMutationTest {
       long millis = (System.nanoTime() - start) / 1_000_000;
       assertThat(millis).as("round %d took too long", round).isLessThan(MAX_MILLIS_PER_ROUND);
     }
-    System.out.println("dwarf mutation go" + t.minor() + ": prefix " + prefix + " of " + info.length + ", format errors " + formatErrors + "/" + ROUNDS);
+    System.out.println("dwarf mutation go" + t.minor() + ": prefix " + prefix + " of "
+        + info.length + ", format errors " + formatErrors + "/" + ROUNDS);
     assertThat(formatErrors).as("most mutants are detected").isGreaterThan(ROUNDS / 4);
   }
 

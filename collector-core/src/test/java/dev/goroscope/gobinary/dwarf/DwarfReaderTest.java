@@ -54,6 +54,10 @@ class DwarfReaderTest {
         .isEqualTo(t == GoToolchain.GO_1_19 ? "int64" : "uint64");
     assertThat(found.get("runtime.g").member("m").orElseThrow().typeName())
         .isEqualTo("*runtime.m");
+    // go-runtime.md: cancelCtx.err is an error up to 1.24 and an atomic.Value (an eface, not an
+    // iface) from 1.25.
+    assertThat(found.get("context.cancelCtx").member("err").orElseThrow().typeName())
+        .isEqualTo(t == GoToolchain.GO_1_19 ? "error" : "sync/atomic.Value");
     assertThat(dwarf.findStructs(List.of("no.such.Type"))).isEmpty();
   }
 

@@ -29,6 +29,8 @@ class OffsetTableTest {
     // The whole file, documented rows and header included, is exactly the generator's output.
     String committed = Files.readString(OffsetTableGenerator.TABLE_SOURCE, StandardCharsets.UTF_8);
     assertThat(committed)
+        .as("committed %s (rerun scripts/generate-offset-table.sh)",
+            OffsetTableGenerator.TABLE_SOURCE)
         .isEqualTo(OffsetTableGenerator.table(rows).format(OffsetTableGenerator.header()));
   }
 
