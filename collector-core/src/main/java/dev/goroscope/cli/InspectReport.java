@@ -10,12 +10,16 @@ import dev.goroscope.gobinary.offsets.OffsetResolver;
 import dev.goroscope.gobinary.offsets.OffsetSource;
 import dev.goroscope.gobinary.offsets.StructOffsets;
 import dev.goroscope.probe.ProbePlan;
+import dev.goroscope.probe.ProbeSet;
 import dev.goroscope.probe.ProbeSite;
 import dev.goroscope.probe.ResolvedProbe;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -53,11 +57,6 @@ final class InspectReport {
     String version = binary.goVersionString();
     StructOffsets offsets = OffsetResolver.resolve(binary.elf(), version);
     List<Missing> missing = new ArrayList<>();
-    for (String key : offsets.missing()) {
-      missing.add(new Missing("offset", key, version, true,
-          offsets.source() == OffsetSource.NONE ? offsets.origin()
-              : "not in the " + offsets.source().label() + " offsets of " + version, ""));
-    }
     ProbePlan plan = ProbePlan.forGoVersion(version);
     List<ResolvedProbe> probes = List.of();
     if (X86Disassembler.isAvailable()) {
@@ -67,6 +66,14 @@ final class InspectReport {
     } else {
       missing.add(new Missing("disassembler", "capstone", version, true,
           X86Disassembler.unavailabilityCause(), ""));
+    }
+    // Offsets: those the version requires and those the located probes read, if absent.
+    Set<String> absent = new LinkedHashSet<>(offsets.missing());
+    absent.addAll(ProbePlan.missingOffsets(probes, offsets, EnumSet.allOf(ProbeSet.class)));
+    for (String key : absent) {
+      missing.add(new Missing("offset", key, version, true,
+          offsets.source() == OffsetSource.NONE ? offsets.origin()
+              : "not in the " + offsets.source().label() + " offsets of " + version, ""));
     }
     for (ResolvedProbe p : probes) {
       List<String> candidates = p.spec().candidates();
