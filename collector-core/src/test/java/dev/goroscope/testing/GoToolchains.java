@@ -55,24 +55,30 @@ public final class GoToolchains {
   /** How to build. */
   public enum Mode {
     /** Default {@code go build}: .symtab and DWARF. */
-    NORMAL(List.of(), "amd64"),
+    NORMAL(List.of(), "amd64", false),
     /** {@code -ldflags='-s -w'}: no .symtab, no DWARF. */
-    STRIPPED(List.of("-ldflags=-s -w"), "amd64"),
+    STRIPPED(List.of("-ldflags=-s -w"), "amd64", false),
     /** {@code -buildmode=pie}. */
-    PIE(List.of("-buildmode=pie"), "amd64"),
+    PIE(List.of("-buildmode=pie"), "amd64", false),
     /** {@code -ldflags=-compressdwarf=false}: plain DWARF sections, e.g. to corrupt them. */
-    UNCOMPRESSED_DWARF(List.of("-ldflags=-compressdwarf=false"), "amd64"),
+    UNCOMPRESSED_DWARF(List.of("-ldflags=-compressdwarf=false"), "amd64", false),
     /** Cross-compiled for linux/arm64 (for tests of what is not supported). */
-    ARM64(List.of(), "arm64"),
+    ARM64(List.of(), "arm64", false),
     /** Cross-compiled for linux/386, a 32-bit ELF. */
-    I386(List.of(), "386");
+    I386(List.of(), "386", false),
+    /** {@code CGO_ENABLED=1} (needs a C compiler): C code linked in by the external linker. */
+    CGO(List.of(), "amd64", true),
+    /** {@code CGO_ENABLED=1} and {@code -ldflags='-s -w'}. */
+    CGO_STRIPPED(List.of("-ldflags=-s -w"), "amd64", true);
 
     private final List<String> flags;
     private final String goarch;
+    private final boolean cgo;
 
-    Mode(List<String> flags, String goarch) {
+    Mode(List<String> flags, String goarch, boolean cgo) {
       this.flags = flags;
       this.goarch = goarch;
+      this.cgo = cgo;
     }
   }
 
@@ -82,6 +88,11 @@ public final class GoToolchains {
   private static volatile Path workDir;
 
   private GoToolchains() {}
+
+  /** A small program that links C code ({@code collector-core/src/test/go/cgoprog}). */
+  public static Path cgoProgram() {
+    return probeProgram().resolveSibling("cgoprog");
+  }
 
   /**
    * The probe program every inspector test builds ({@code collector-core/src/test/go/probeprog}),
@@ -131,7 +142,9 @@ public final class GoToolchains {
       List<String> args = new ArrayList<>(List.of("build", "-buildvcs=false", "-o", out.toString()));
       args.addAll(mode.flags);
       args.add(".");
-      go(toolchain, src, null, Map.of("GOARCH", mode.goarch), args.toArray(String[]::new));
+      Map<String, String> env =
+          Map.of("GOARCH", mode.goarch, "CGO_ENABLED", mode.cgo ? "1" : "0");
+      go(toolchain, src, null, env, args.toArray(String[]::new));
       return out;
     });
   }
