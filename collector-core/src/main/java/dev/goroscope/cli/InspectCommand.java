@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.goroscope.GoroscopeException;
+import dev.goroscope.gobinary.BinaryFormatException;
 import dev.goroscope.gobinary.GoBinary;
 import dev.goroscope.gobinary.LoadBias;
 import dev.goroscope.record.CodeLocation;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +65,7 @@ final class InspectCommand implements Callable<Integer> {
   public Integer call() {
     Path path = target.pid != null ? processExecutable(target.pid) : target.binary;
     PrintWriter out = spec.commandLine().getOut();
-    GoBinary binary = GoBinary.open(path);
+    GoBinary binary = open(path);
     if (resolve != null) {
       long pc = parseAddress(resolve);
       // A running PIE process is relocated (ASLR): its PCs are file addresses + the load bias.
@@ -90,6 +92,24 @@ final class InspectCommand implements Callable<Integer> {
     out.print(json ? toJson(report.toJson()) + "\n" : report.toText());
     out.flush();
     return 0;
+  }
+
+  private GoBinary open(Path path) {
+    if (target.pid == null) {
+      return GoBinary.open(path);
+    }
+    try {
+      return GoBinary.open(path);
+    } catch (BinaryFormatException e) {
+      String exe;
+      try {
+        exe = Files.readSymbolicLink(path).toString();
+      } catch (IOException | UnsupportedOperationException e2) {
+        exe = "?";
+      }
+      throw new BinaryFormatException("process " + target.pid + " runs " + exe + ": "
+          + e.getMessage(), e);
+    }
   }
 
   /** /proc/N/exe of a live process, with a clear message when there is none or it is hidden. */

@@ -197,6 +197,21 @@ class InspectCommandTest {
   }
 
   @Test
+  void pidOfAProcessThatIsNotGo() throws Exception {
+    Process p = new ProcessBuilder("/bin/cat").start(); // waits on its stdin
+    try {
+      Path exe = Files.readSymbolicLink(Path.of("/proc", Long.toString(p.pid()), "exe"));
+      assertThat(exe.getFileName().toString()).isEqualTo("cat");
+      assertBadInput(run("inspect", "--pid", Long.toString(p.pid())),
+          "process " + p.pid() + " runs " + exe + ": /proc/" + p.pid()
+              + "/exe is not a Go executable");
+    } finally {
+      p.getOutputStream().close();
+      p.waitFor();
+    }
+  }
+
+  @Test
   void badPid() {
     assertBadInput(run("inspect", "--pid", "999999999"), "no process with pid 999999999");
     assertBadInput(run("inspect", "--pid", "0"), "is not a process id");
