@@ -53,6 +53,8 @@ class InspectMutationTest {
     targets.add(target(Toolchain.GO_1_26, Mode.UNCOMPRESSED_DWARF, 300));
     targets.add(target(Toolchain.GO_1_26, Mode.NORMAL, 150));
     targets.add(target(Toolchain.GO_1_26, Mode.PIE, 150));
+    // No section table: build information, .gopclntab and moduledata are found by scanning.
+    targets.add(headless(target(Toolchain.GO_1_27, Mode.STRIPPED, 200)));
 
     // Unmutated, every target reads cleanly; this also warms up the JIT and loads Capstone so
     // the per-case time bound measures the readers, not start-up.
@@ -162,6 +164,18 @@ class InspectMutationTest {
     }
     return new Target(tc.release() + "-" + mode.name().toLowerCase(), bytes, regions,
         mutations);
+  }
+
+  /** The same binary with its section table dropped (e_shoff, e_shnum, e_shstrndx = 0). */
+  private static Target headless(Target t) {
+    byte[] bytes = t.bytes().clone();
+    ByteBuffer h = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    h.putLong(40, 0);
+    h.putShort(60, (short) 0);
+    h.putShort(62, (short) 0);
+    List<Region> regions = new ArrayList<>(t.regions());
+    regions.removeIf(r -> r.name().equals("section headers"));
+    return new Target(t.name() + "-headless", bytes, regions, t.mutations());
   }
 
   /** Applies one random mutation to {@code b}; returns its description (with the length). */
