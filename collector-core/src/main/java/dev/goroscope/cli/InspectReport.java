@@ -67,13 +67,18 @@ final class InspectReport {
       missing.add(new Missing("disassembler", "capstone", version, true,
           X86Disassembler.unavailabilityCause(), ""));
     }
-    // Offsets: those the version requires and those the located probes read, if absent.
-    Set<String> absent = new LinkedHashSet<>(offsets.missing());
-    absent.addAll(ProbePlan.missingOffsets(probes, offsets, EnumSet.allOf(ProbeSet.class)));
+    // Offsets a located probe reads are required: attach cannot use that probe without them.
+    // Others the version lists but no probe here reads (e.g. context's, when the program does
+    // not link package context) are reported as not required.
+    List<String> needed = ProbePlan.missingOffsets(probes, offsets, EnumSet.allOf(ProbeSet.class));
+    Set<String> absent = new LinkedHashSet<>(needed);
+    absent.addAll(offsets.missing());
+    String why = offsets.source() == OffsetSource.NONE ? offsets.origin()
+        : "not in the " + offsets.source().label() + " offsets of " + version;
     for (String key : absent) {
-      missing.add(new Missing("offset", key, version, true,
-          offsets.source() == OffsetSource.NONE ? offsets.origin()
-              : "not in the " + offsets.source().label() + " offsets of " + version, ""));
+      boolean required = needed.contains(key);
+      missing.add(new Missing("offset", key, version, required,
+          required ? why : why + " (no probe located in this binary reads it)", ""));
     }
     for (ResolvedProbe p : probes) {
       List<String> candidates = p.spec().candidates();

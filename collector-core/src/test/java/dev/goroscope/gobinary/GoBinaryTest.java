@@ -72,6 +72,11 @@ class GoBinaryTest {
     assertThat(bin.hasDwarf()).isEqualTo(b.mode() != Mode.STRIPPED);
     assertThat(bin.pie()).isEqualTo(b.mode() == Mode.PIE);
     assertThat(bin.functionSource()).isEqualTo(b.mode() == Mode.STRIPPED ? "pclntab" : "symtab");
+    // -s -w keeps the table's section entry on linux, for every toolchain here.
+    String section = b.toolchain() == GoToolchains.Toolchain.GO_1_19 && b.mode() == Mode.PIE
+        ? ".data.rel.ro.gopclntab" : ".gopclntab";
+    assertThat(bin.elf().section(section)).isPresent();
+    assertThat(bin.pcLnTable().address()).isEqualTo(bin.elf().section(section).get().address());
     assertThat(bin.pcLnTable().format()).isEqualTo(
         b.toolchain() == GoToolchains.Toolchain.GO_1_19
             ? dev.goroscope.gobinary.pclntab.PcLnFormat.GO118
