@@ -87,13 +87,13 @@ final class InspectReport {
             p.missingReason(), ""));
         continue;
       }
-      // Candidates before the one used have no symbol: inlined in this version (or not linked).
+      // Other candidates without a symbol (inlined in this version, e.g. context.WithDeadline
+      // from 1.21, or not linked): not needed, since the probe uses the one found.
       for (String name : candidates) {
-        if (name.equals(p.site().function())) {
-          break;
+        if (!name.equals(p.site().function()) && binary.function(name).isEmpty()) {
+          missing.add(new Missing("function", name, version, false, "no symbol in this "
+              + version + " binary (inlined or not linked)", p.site().function()));
         }
-        missing.add(new Missing("function", name, version, false, "no symbol in this "
-            + version + " binary (inlined or not linked)", p.site().function()));
       }
     }
     return new InspectReport(binary, offsets, probes, missing);
