@@ -1,6 +1,7 @@
 // Command probeprog is the Go program the inspector tests build with every toolchain: it uses
 // the runtime and context functions goroscope probes, and starts goroutines through closures and
-// plain calls so the tests can check start-function unwrapping (main.main.func1, main.main.gowrap1).
+// plain calls so the tests can check start-function unwrapping (main.main.func1,
+// main.main.gowrap1).
 package main
 
 import (
@@ -49,7 +50,8 @@ func main() {
 	var wg sync.WaitGroup
 	for i := 0; i < 4; i++ {
 		wg.Add(1)
-		go worker(i, results, &wg) // runs through a wrapper: main.main.gowrap1 (Go 1.22+), main.main.func2 before
+		// Runs through a wrapper: main.main.gowrap1 (Go 1.22+), main.main.func2 before.
+		go worker(i, results, &wg)
 	}
 	s := &server{}
 	wg.Add(1)

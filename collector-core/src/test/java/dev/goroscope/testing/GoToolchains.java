@@ -139,7 +139,8 @@ public final class GoToolchains {
           + mode.name().toLowerCase();
       Path src = source(sourceDir);
       Path out = base.resolve(name);
-      List<String> args = new ArrayList<>(List.of("build", "-buildvcs=false", "-o", out.toString()));
+      List<String> args =
+          new ArrayList<>(List.of("build", "-buildvcs=false", "-o", out.toString()));
       args.addAll(mode.flags);
       args.add(".");
       Map<String, String> env =

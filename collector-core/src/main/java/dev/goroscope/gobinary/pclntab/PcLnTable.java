@@ -56,7 +56,8 @@ public final class PcLnTable {
   private final long goFunc;
   private Map<String, Integer> byName;
 
-  private PcLnTable(ElfFile elf, ByteBuffer data, long address, Function<String, OptionalLong> symbol) {
+  private PcLnTable(ElfFile elf, ByteBuffer data, long address,
+      Function<String, OptionalLong> symbol) {
     this.elf = elf;
     this.address = address;
     this.table = new TableBytes(elf, data, ".gopclntab");

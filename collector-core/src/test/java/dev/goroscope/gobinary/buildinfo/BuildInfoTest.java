@@ -81,7 +81,8 @@ class BuildInfoTest {
 
     b.putLong(o + 40, 1L << 40); // a string longer than anything real
     assertThatThrownBy(() -> BuildInfo.read(ElfFile.parse(bin, ByteBuffer.wrap(bytes))))
-        .isInstanceOf(BinaryFormatException.class).hasMessageContaining("is truncated or corrupted");
+        .isInstanceOf(BinaryFormatException.class)
+        .hasMessageContaining("is truncated or corrupted");
   }
 
   @Test
