@@ -1,12 +1,15 @@
 // Command probeprog is the Go program the inspector tests build with every toolchain: it uses
 // the runtime and context functions goroscope probes, and starts goroutines through closures and
-// plain calls so the tests can check start-function unwrapping (main.main.func1, main.main.gowrap1).
+// plain calls so the tests can check start-function unwrapping (main.main.func1,
+// main.main.gowrap1).
 package main
 
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
+	"reflect"
 	"sync"
 	"time"
 )
@@ -35,6 +38,11 @@ func (s *server) handle(ctx context.Context, n int) {
 }
 
 func main() {
+	wait := len(os.Args) > 1 && os.Args[1] == "-wait"
+	if wait {
+		// The run-time entry PC of main.worker: tests resolve it through the PIE load bias.
+		fmt.Printf("worker %#x\n", reflect.ValueOf(worker).Pointer())
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 
@@ -42,7 +50,8 @@ func main() {
 	var wg sync.WaitGroup
 	for i := 0; i < 4; i++ {
 		wg.Add(1)
-		go worker(i, results, &wg) // runs through a wrapper: main.main.gowrap1 (Go 1.22+), main.main.func2 before
+		// Runs through a wrapper: main.main.gowrap1 (Go 1.22+), main.main.func2 before.
+		go worker(i, results, &wg)
 	}
 	s := &server{}
 	wg.Add(1)
@@ -58,4 +67,8 @@ func main() {
 	}
 	<-ctx.Done()
 	fmt.Fprintln(os.Stdout, "sum", sum, "hits", s.hits, ctx.Err())
+	if wait {
+		// Stay alive until stdin closes, for tests that look at a running process.
+		_, _ = io.Copy(io.Discard, os.Stdin)
+	}
 }

@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.goroscope.GoroscopeException;
+import dev.goroscope.gobinary.BinaryFormatException;
 import dev.goroscope.gobinary.GoBinary;
+import dev.goroscope.gobinary.LoadBias;
 import dev.goroscope.record.CodeLocation;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,12 +28,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "inspect",
-    mixinStandardHelpOptions = true,
-    description = {
-        "Read a Go executable without running it and print what goroscope needs to probe it:",
-        "Go version, module, symbols, struct offsets and uprobe sites.",
-        "Binaries of Go releases goroscope cannot attach to are still shown, marked unsupported."
-    })
+    description = "Read a Go executable without running it and print what goroscope needs to"
+        + " probe it: Go version, module, symbols, struct offsets and uprobe sites. Binaries of"
+        + " Go releases goroscope cannot attach to are still shown, marked unsupported.")
 final class InspectCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -47,11 +47,15 @@ final class InspectCommand implements Callable<Integer> {
     Integer pid;
   }
 
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
+  boolean help;
+
   @Option(names = "--json", description = "print JSON for machines")
   boolean json;
 
   @Option(names = "--resolve", paramLabel = "0xADDR",
-      description = "print 'function file:line' for this program counter and exit")
+      description = "print 'function file:line' for this program counter and exit (with --pid,"
+          + " a run-time PC: the PIE load bias is taken from /proc/N/maps)")
   String resolve;
 
   @Option(names = "--debug", hidden = true, description = "print stack traces of errors")
@@ -61,10 +65,12 @@ final class InspectCommand implements Callable<Integer> {
   public Integer call() {
     Path path = target.pid != null ? processExecutable(target.pid) : target.binary;
     PrintWriter out = spec.commandLine().getOut();
-    GoBinary binary = GoBinary.open(path);
+    GoBinary binary = open(path);
     if (resolve != null) {
       long pc = parseAddress(resolve);
-      CodeLocation loc = binary.resolve(pc);
+      // A running PIE process is relocated (ASLR): its PCs are file addresses + the load bias.
+      long bias = target.pid != null ? LoadBias.forProcess(target.pid, binary.elf()) : 0;
+      CodeLocation loc = binary.resolve(pc - bias);
       if (!loc.isKnown()) {
         throw new GoroscopeException(String.format(Locale.ROOT,
             "0x%x is not in any Go function of %s", pc, path));
@@ -72,6 +78,7 @@ final class InspectCommand implements Callable<Integer> {
       if (json) {
         ObjectNode node = new ObjectMapper().createObjectNode();
         node.put("address", pc);
+        node.put("loadBias", bias);
         node.put("function", loc.function());
         node.put("file", loc.file());
         node.put("line", loc.line());
@@ -85,6 +92,24 @@ final class InspectCommand implements Callable<Integer> {
     out.print(json ? toJson(report.toJson()) + "\n" : report.toText());
     out.flush();
     return 0;
+  }
+
+  private GoBinary open(Path path) {
+    if (target.pid == null) {
+      return GoBinary.open(path);
+    }
+    try {
+      return GoBinary.open(path);
+    } catch (BinaryFormatException e) {
+      String exe;
+      try {
+        exe = Files.readSymbolicLink(path).toString();
+      } catch (IOException | UnsupportedOperationException e2) {
+        exe = "?";
+      }
+      throw new BinaryFormatException("process " + target.pid + " runs " + exe + ": "
+          + e.getMessage(), e);
+    }
   }
 
   /** /proc/N/exe of a live process, with a clear message when there is none or it is hidden. */

@@ -6,6 +6,8 @@ import dev.goroscope.gobinary.elf.ElfFile;
 import dev.goroscope.gobinary.elf.ElfSection;
 import dev.goroscope.gobinary.elf.ElfSymbol;
 import dev.goroscope.gobinary.pclntab.PcLnTable;
+import dev.goroscope.probe.FunctionBounds;
+import dev.goroscope.probe.FunctionLocator;
 import dev.goroscope.record.CodeLocation;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -205,6 +207,19 @@ public final class GoBinary {
    */
   public Optional<GoFunction> startFunction(long startPc) {
     return pclntab.startFunction(startPc);
+  }
+
+  /**
+   * {@link #function(String)} as a probe planner's {@link FunctionLocator}: bounds checked
+   * here, so a corrupted symbol size is a {@link BinaryFormatException}.
+   */
+  public FunctionLocator functionLocator() {
+    return name -> function(name).map(f -> {
+      if (f.size() <= 0 || f.size() > FunctionBounds.MAX_SIZE) {
+        throw elf.corrupt("function " + name + " has size " + f.size());
+      }
+      return new FunctionBounds(f.name(), f.entry(), f.size());
+    });
   }
 
   /** File offset of a virtual address, what a uprobe attaches at. */

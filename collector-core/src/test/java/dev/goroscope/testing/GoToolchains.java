@@ -55,16 +55,30 @@ public final class GoToolchains {
   /** How to build. */
   public enum Mode {
     /** Default {@code go build}: .symtab and DWARF. */
-    NORMAL(List.of()),
+    NORMAL(List.of(), "amd64", false),
     /** {@code -ldflags='-s -w'}: no .symtab, no DWARF. */
-    STRIPPED(List.of("-ldflags=-s -w")),
+    STRIPPED(List.of("-ldflags=-s -w"), "amd64", false),
     /** {@code -buildmode=pie}. */
-    PIE(List.of("-buildmode=pie"));
+    PIE(List.of("-buildmode=pie"), "amd64", false),
+    /** {@code -ldflags=-compressdwarf=false}: plain DWARF sections, e.g. to corrupt them. */
+    UNCOMPRESSED_DWARF(List.of("-ldflags=-compressdwarf=false"), "amd64", false),
+    /** Cross-compiled for linux/arm64 (for tests of what is not supported). */
+    ARM64(List.of(), "arm64", false),
+    /** Cross-compiled for linux/386, a 32-bit ELF. */
+    I386(List.of(), "386", false),
+    /** {@code CGO_ENABLED=1} (needs a C compiler): C code linked in by the external linker. */
+    CGO(List.of(), "amd64", true),
+    /** {@code CGO_ENABLED=1} and {@code -ldflags='-s -w'}. */
+    CGO_STRIPPED(List.of("-ldflags=-s -w"), "amd64", true);
 
     private final List<String> flags;
+    private final String goarch;
+    private final boolean cgo;
 
-    Mode(List<String> flags) {
+    Mode(List<String> flags, String goarch, boolean cgo) {
       this.flags = flags;
+      this.goarch = goarch;
+      this.cgo = cgo;
     }
   }
 
@@ -74,6 +88,11 @@ public final class GoToolchains {
   private static volatile Path workDir;
 
   private GoToolchains() {}
+
+  /** A small program that links C code ({@code collector-core/src/test/go/cgoprog}). */
+  public static Path cgoProgram() {
+    return probeProgram().resolveSibling("cgoprog");
+  }
 
   /**
    * The probe program every inspector test builds ({@code collector-core/src/test/go/probeprog}),
@@ -120,10 +139,13 @@ public final class GoToolchains {
           + mode.name().toLowerCase();
       Path src = source(sourceDir);
       Path out = base.resolve(name);
-      List<String> args = new ArrayList<>(List.of("build", "-buildvcs=false", "-o", out.toString()));
+      List<String> args =
+          new ArrayList<>(List.of("build", "-buildvcs=false", "-o", out.toString()));
       args.addAll(mode.flags);
       args.add(".");
-      go(toolchain, src, null, args.toArray(String[]::new));
+      Map<String, String> env =
+          Map.of("GOARCH", mode.goarch, "CGO_ENABLED", mode.cgo ? "1" : "0");
+      go(toolchain, src, null, env, args.toArray(String[]::new));
       return out;
     });
   }
@@ -133,6 +155,12 @@ public final class GoToolchains {
    * {@code version -m}) with {@code stdin} fed in, and returns stdout; fails on a non-zero exit.
    */
   public static String go(Toolchain toolchain, Path dir, String stdin, String... args) {
+    return go(toolchain, dir, stdin, Map.of(), args);
+  }
+
+  /** {@link #go(Toolchain, Path, String, String...)} with extra environment variables. */
+  public static String go(Toolchain toolchain, Path dir, String stdin,
+      Map<String, String> extraEnv, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(toolchain.goCommand);
     cmd.addAll(List.of(args));
@@ -142,6 +170,7 @@ public final class GoToolchains {
     env.put("CGO_ENABLED", "0");
     env.put("GOFLAGS", "-mod=mod");
     env.remove("GOROOT");
+    env.putAll(extraEnv);
     try {
       Path err = Files.createTempFile("go-stderr", ".txt");
       try {

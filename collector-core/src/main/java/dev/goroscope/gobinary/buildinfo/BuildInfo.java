@@ -6,7 +6,9 @@ import dev.goroscope.gobinary.elf.ElfSection;
 import dev.goroscope.gobinary.elf.ElfSegment;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -54,9 +56,16 @@ public record BuildInfo(
    * @throws BinaryFormatException when the file is not a Go executable or the blob is corrupted
    */
   public static BuildInfo read(ElfFile elf) {
-    ByteBuffer region = dataRegion(elf);
-    int at = findMagic(region);
-    if (at < 0) {
+    ByteBuffer region = null;
+    int at = -1;
+    for (ByteBuffer candidate : dataRegions(elf)) {
+      at = findMagic(candidate);
+      if (at >= 0) {
+        region = candidate;
+        break;
+      }
+    }
+    if (region == null) {
       throw new BinaryFormatException(elf.path()
           + " is not a Go executable (no Go build information); goroscope needs a binary built"
           + " by the Go toolchain");
@@ -151,18 +160,29 @@ public record BuildInfo(
     return Optional.ofNullable(settings.get(key));
   }
 
-  private static ByteBuffer dataRegion(ElfFile elf) {
+  /**
+   * Where the blob may be: its section, else (no section table) the start of each writable
+   * data segment; the linker puts it first in the data segment, after .data.rel.ro in PIE.
+   */
+  private static List<ByteBuffer> dataRegions(ElfFile elf) {
     Optional<ElfSection> section = elf.section(".go.buildinfo");
     if (section.isPresent()) {
-      return elf.sectionData(section.get());
+      return List.of(elf.sectionData(section.get()));
     }
-    // Without a section table entry the blob starts the first writable, non-executable segment.
+    List<ByteBuffer> out = new ArrayList<>();
+    long budget = MAX_SEARCH;
     for (ElfSegment seg : elf.segments()) {
-      if (isDataSegment(seg)) {
-        return elf.readAddress(seg.virtualAddress(), Math.min(seg.fileSize(), MAX_SEARCH));
+      if (isDataSegment(seg) && budget > 0) {
+        long len = Math.min(seg.fileSize(), budget);
+        budget -= len;
+        try {
+          out.add(elf.readAddress(seg.virtualAddress(), len));
+        } catch (BinaryFormatException e) {
+          // a segment cut by truncation: look in the others
+        }
       }
     }
-    return ByteBuffer.allocate(0);
+    return out;
   }
 
   private static boolean isDataSegment(ElfSegment seg) {

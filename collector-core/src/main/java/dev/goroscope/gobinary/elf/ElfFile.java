@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
@@ -31,6 +32,9 @@ public final class ElfFile {
   public static final int EM_X86_64 = 62;
   /** e_machine of AArch64. */
   public static final int EM_AARCH64 = 183;
+
+  /** Longest string read from a string table; symbol names and paths are far shorter. */
+  public static final int MAX_STRING = 64 << 10;
 
   /** Cap on an inflated section, so a corrupted ch_size cannot exhaust the heap. */
   static final long MAX_INFLATED_SECTION = 512L << 20;
@@ -81,9 +85,12 @@ public final class ElfFile {
     }
   }
 
-  /** Parses an in-memory image (for tests and for files already read). */
+  /**
+   * Parses an in-memory image (for tests and for files already read): the bytes from the
+   * buffer's position to its limit, so a buffer limited to a prefix is a truncated file.
+   */
   public static ElfFile parse(Path nameForMessages, ByteBuffer image) {
-    return new ElfFile(nameForMessages, image.duplicate());
+    return new ElfFile(nameForMessages, image.slice());
   }
 
   public Path path() {
@@ -192,14 +199,21 @@ public final class ElfFile {
     return out;
   }
 
-  /** A NUL-terminated string at {@code offset} in {@code buf}; bounds-checked. */
+  /**
+   * A NUL-terminated string at {@code offset} in {@code buf}; bounds-checked, and at most {@link
+   * #MAX_STRING} bytes long, so corrupted offsets cannot make every look-up scan a whole section.
+   */
   public String cString(ByteBuffer buf, int offset) {
     if (offset < 0 || offset >= buf.capacity()) {
       throw corrupt("string offset " + offset + " out of range");
     }
+    int limit = (int) Math.min(buf.capacity(), (long) offset + MAX_STRING);
     int end = offset;
-    while (end < buf.capacity() && buf.get(end) != 0) {
+    while (end < limit && buf.get(end) != 0) {
       end++;
+    }
+    if (end == limit && limit < buf.capacity()) {
+      throw corrupt("string at offset " + offset + " is longer than " + MAX_STRING + " bytes");
     }
     byte[] bytes = new byte[end - offset];
     buf.get(offset, bytes);
@@ -298,19 +312,25 @@ public final class ElfFile {
     }
     byte[] in = new byte[raw.capacity() - 24];
     raw.get(24, in);
-    byte[] out = new byte[(int) chSize];
+    // Grow the output as data really inflates instead of trusting ch_size for the allocation:
+    // a corrupted size then costs no more memory than the stream truly holds.
+    byte[] out = new byte[(int) Math.min(chSize, Math.max(4096, 4L * in.length))];
     Inflater inflater = new Inflater();
+    int n = 0;
     try {
       inflater.setInput(in);
-      int n = 0;
-      while (n < out.length) {
+      while (n < chSize) {
+        if (n == out.length) {
+          out = Arrays.copyOf(out, (int) Math.min(chSize, 2L * out.length));
+        }
         int got = inflater.inflate(out, n, out.length - n);
-        if (got == 0 && (inflater.finished() || inflater.needsInput() || inflater.needsDictionary())) {
+        if (got == 0 && (inflater.finished() || inflater.needsInput()
+            || inflater.needsDictionary())) {
           break;
         }
         n += got;
       }
-      if (n != out.length) {
+      if (n != chSize) {
         throw corrupt("compressed section " + name + " inflates to " + n + " of " + chSize
             + " bytes");
       }

@@ -11,8 +11,8 @@ import java.nio.charset.StandardCharsets;
  */
 final class TableBytes {
 
-  /** Go symbol names, generic instantiations included, stay far below this. */
-  static final int MAX_STRING = 1 << 16;
+  /** Go symbol names (generic instantiations included) and file paths stay far below this. */
+  static final int MAX_STRING = 16 << 10;
 
   private final ElfFile elf;
   private final ByteBuffer buf;
