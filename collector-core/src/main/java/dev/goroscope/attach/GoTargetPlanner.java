@@ -5,19 +5,16 @@ import dev.goroscope.bpf.GoroscopeBpf;
 import dev.goroscope.disasm.X86Disassembler;
 import dev.goroscope.gobinary.GoBinary;
 import dev.goroscope.gobinary.GoFunction;
-import dev.goroscope.gobinary.elf.ElfSegment;
+import dev.goroscope.gobinary.LoadBias;
 import dev.goroscope.gobinary.elf.ElfSymbol;
 import dev.goroscope.gobinary.offsets.OffsetKeys;
 import dev.goroscope.gobinary.offsets.OffsetResolver;
 import dev.goroscope.gobinary.offsets.StructOffsets;
 import dev.goroscope.gobinary.waitreason.WaitReasons;
-import dev.goroscope.probe.FunctionBounds;
-import dev.goroscope.probe.FunctionLocator;
 import dev.goroscope.probe.ProbePlan;
 import dev.goroscope.probe.ProbeRole;
 import dev.goroscope.probe.ProbeSet;
 import dev.goroscope.probe.ResolvedProbe;
-import dev.goroscope.process.LoadBias;
 import dev.goroscope.process.TargetProcess;
 import dev.goroscope.record.ProcessInfo;
 import java.util.ArrayList;
@@ -57,11 +54,9 @@ public final class GoTargetPlanner implements TargetPlanner {
     binary.requireSupportedVersion();
     StructOffsets offsets = OffsetResolver.resolve(binary.elf(), version);
     ProbePlan catalog = ProbePlan.forGoVersion(version);
-    FunctionLocator functions =
-        name -> binary.function(name).map(f -> new FunctionBounds(f.name(), f.entry(), f.size()));
     List<ResolvedProbe> probes;
     try (X86Disassembler disasm = X86Disassembler.open()) {
-      probes = catalog.resolve(binary.elf(), functions, disasm);
+      probes = catalog.resolve(binary.elf(), binary.functionLocator(), disasm);
     }
     Set<ProbeSet> sets = deep ? Set.of(ProbeSet.DEFAULT, ProbeSet.DEEP) : Set.of(ProbeSet.DEFAULT);
     List<String> notes = new ArrayList<>();
@@ -127,7 +122,7 @@ public final class GoTargetPlanner implements TargetPlanner {
           || s.program().equals(GoroscopeBpf.PROG_CANCEL_ENTRY));
     }
 
-    long bias = LoadBias.of(target, binary.pie(), firstLoadAddress(binary));
+    long bias = binary.pie() ? LoadBias.forProcess(target.pid(), binary.elf()) : 0;
     Map<String, Long> symbols = symbolAddresses(binary);
     Map<String, Long> constants = new HashMap<>();
     putOffset(constants, GoroscopeBpf.OFF_G_M, offsets, OffsetKeys.G_M);
@@ -214,13 +209,5 @@ public final class GoTargetPlanner implements TargetPlanner {
       }
     }
     return out;
-  }
-
-  private static long firstLoadAddress(GoBinary binary) {
-    return binary.elf().segments().stream()
-        .filter(ElfSegment::isLoad)
-        .mapToLong(ElfSegment::virtualAddress)
-        .min()
-        .orElse(0);
   }
 }
