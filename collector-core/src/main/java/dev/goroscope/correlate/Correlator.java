@@ -85,6 +85,8 @@ public final class Correlator implements AutoCloseable {
   private final ArrayDeque<LiveContext> overrunChecks = new ArrayDeque<>();
 
   private static final long UNSET = Long.MIN_VALUE;
+  /** How far a cancel may precede its context's deadline-set event (same WithDeadline call). */
+  private static final long EARLY_CANCEL_NS = 10_000_000L;
   private long newestSeenNs = UNSET;
   private long streamNs = UNSET;
   private long nextPartialFlushNs = UNSET;
@@ -516,6 +518,11 @@ public final class Correlator implements AutoCloseable {
       addContextEvent(creator, new ContextEvent(
           ContextEvent.Kind.DEADLINE_SET, e.timestampNs(), e.ctx(), e.deadlineUnixNs()));
     }
+    ContextCancelled early = p.takeUnknownCancel(e.ctx());
+    if (early != null && e.timestampNs() - early.timestampNs() <= EARLY_CANCEL_NS) {
+      // Created with a deadline already past: WithDeadline cancelled it before returning.
+      onCancelled(early);
+    }
   }
 
   private void onCancelled(ContextCancelled e) {
@@ -525,8 +532,10 @@ public final class Correlator implements AutoCloseable {
     }
     LiveContext c = p.contexts.get(e.ctx());
     if (c == null) {
-      // A plain WithCancel context, a child cancelled by propagation, or one made before attach.
+      // A plain WithCancel context, a child cancelled by propagation, one made before attach,
+      // or one whose deadline had passed at creation (its deadline-set event comes next).
       unknownContextCancels++;
+      p.rememberUnknownCancel(e);
       return;
     }
     untrack(c);

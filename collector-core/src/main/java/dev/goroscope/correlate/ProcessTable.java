@@ -1,5 +1,6 @@
 package dev.goroscope.correlate;
 
+import dev.goroscope.event.ContextCancelled;
 import dev.goroscope.record.ProcessInfo;
 
 /**
@@ -11,6 +12,8 @@ final class ProcessTable {
 
   /** Goroutine ids remembered after exit, to drop duplicate exits and stragglers. */
   private static final int RECENT_EXITS = 4096;
+  /** Cancels of contexts not (yet) known, remembered in case their creation follows. */
+  private static final int RECENT_UNKNOWN_CANCELS = 1024;
 
   final int pid;
   /** Null until the process is announced (it may first be seen through its events). */
@@ -30,6 +33,9 @@ final class ProcessTable {
   private final LongObjectMap<Boolean> recentExits = new LongObjectMap<>();
   private final long[] recentRing = new long[RECENT_EXITS];
   private int recentNext;
+  private final LongObjectMap<ContextCancelled> unknownCancels = new LongObjectMap<>();
+  private final ContextCancelled[] unknownRing = new ContextCancelled[RECENT_UNKNOWN_CANCELS];
+  private int unknownNext;
 
   ProcessTable(int pid, ProcessInfo info, SymbolCache symbols, long attachNs) {
     this.pid = pid;
@@ -50,6 +56,30 @@ final class ProcessTable {
 
   boolean exitedRecently(long goid) {
     return recentExits.get(goid) != null;
+  }
+
+  /**
+   * Remembers the cancel of a context not known yet. WithDeadline cancels a context whose
+   * deadline has already passed before it returns, so that cancel precedes the deadline-set
+   * event read at the RET.
+   */
+  void rememberUnknownCancel(ContextCancelled e) {
+    ContextCancelled evicted = unknownRing[unknownNext];
+    if (evicted != null && unknownCancels.get(evicted.ctx()) == evicted) {
+      unknownCancels.remove(evicted.ctx());
+    }
+    unknownRing[unknownNext] = e;
+    unknownNext = (unknownNext + 1) % RECENT_UNKNOWN_CANCELS;
+    unknownCancels.put(e.ctx(), e);
+  }
+
+  /** The remembered cancel of {@code ctx}, removed; null if none. */
+  ContextCancelled takeUnknownCancel(long ctx) {
+    ContextCancelled e = unknownCancels.get(ctx);
+    if (e != null) {
+      unknownCancels.remove(ctx);
+    }
+    return e;
   }
 
   @Override

@@ -313,6 +313,22 @@ class CorrelatorTest {
     }
 
     @Test
+    void deadlineAlreadyPastIsCancelledBeforeTheDeadlineSetEventAndStillEnds() {
+      // WithDeadline(past) cancels the context inside the call; its RET probe fires after.
+      feed(ev.created(1000, 10, 1),
+          ev.cancelled(1001, CTX, 10, CancelReason.DEADLINE_EXCEEDED),
+          ev.deadlineSet(1001.01, CTX, 10, DEADLINE_UNIX));
+      correlator.close();
+
+      ContextRecord ctx = sink.context(CTX);
+      assertThat(ctx.isLive()).isFalse();
+      assertThat(ctx.reason()).isEqualTo(ContextRecord.EndReason.DEADLINE_EXCEEDED);
+      assertThat(ctx.endedNs()).isEqualTo(ns(1001));
+      assertThat(ctx.cancellerGoid()).isEqualTo(10);
+      assertThat(ctx.overrunGoids()).isEmpty();
+    }
+
+    @Test
     void reusedContextPointerIsANewContext() {
       feed(ev.created(1000, 10, 1), ev.created(1000.5, 20, 1),
           ev.deadlineSet(1001, CTX, 10, DEADLINE_UNIX),
