@@ -57,6 +57,8 @@ public final class Attacher {
   private long contexts;
   private long eventsLost;
   private long eventsSinceStatus;
+  /** When the last events were read (monotonic ns), or MIN_VALUE while still watching. */
+  private long watchedUntil = Long.MIN_VALUE;
 
   /**
    * @param spansExported how many spans/records the sink has exported so far (status, summary)
@@ -104,10 +106,15 @@ public final class Attacher {
    * skipped.
    */
   public AttachSummary run() {
-    correlator = Correlator.builder(sink).setConfig(config.correlator()).build();
+    // Once the rings are drained, the correlator's clock stops there: detaching takes a while
+    // (~100 ms a probe), and nothing seen after the last read must not age goroutines (leak
+    // candidates) or let deadline checks run on time that was not watched.
+    correlator = Correlator.builder(sink).setConfig(config.correlator())
+        .setClock(this::watchClock).build();
     try {
       loop();
     } finally {
+      watchedUntil = System.nanoTime();
       closeAll();
       correlator.close();
       sink.close();
@@ -196,6 +203,10 @@ public final class Attacher {
     for (Watched w : watched) {
       w.probes.poll(this::onRecord, Duration.ZERO);
     }
+  }
+
+  private long watchClock() {
+    return watchedUntil != Long.MIN_VALUE ? watchedUntil : System.nanoTime();
   }
 
   private void onRecord(ByteBuffer record) {
