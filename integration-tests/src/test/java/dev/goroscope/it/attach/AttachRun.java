@@ -37,9 +37,14 @@ final class AttachRun implements AutoCloseable {
 
   /** Starts {@code goroscope args...} and waits until it says its probes are attached. */
   static AttachRun start(Map<String, String> env, String... args) {
-    AttachRun run = new AttachRun(Goroscope.start(env, args));
+    return wrap(Goroscope.start(env, args), l -> l.startsWith("goroscope: attached to pid "));
+  }
+
+  /** Wraps a started goroscope and waits for the stderr line that says it is ready. */
+  static AttachRun wrap(ExampleProcess goroscope, Predicate<String> ready) {
+    AttachRun run = new AttachRun(goroscope);
     try {
-      run.awaitStderr(l -> l.startsWith("goroscope: attached to pid "), ATTACH_TIMEOUT);
+      run.awaitStderr(ready, ATTACH_TIMEOUT);
     } catch (RuntimeException | Error e) {
       run.close();
       throw e;
