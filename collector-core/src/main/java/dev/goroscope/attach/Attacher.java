@@ -59,6 +59,8 @@ public final class Attacher {
   private long eventsLost;
   private long eventsSinceStatus;
   private LeakReport leaks;
+  /** When the last events were read (monotonic ns), or MIN_VALUE while still watching. */
+  private long watchedUntil = Long.MIN_VALUE;
 
   /**
    * @param spansExported how many spans/records the sink has exported so far (status, summary)
@@ -106,10 +108,15 @@ public final class Attacher {
    * skipped.
    */
   public AttachSummary run() {
-    correlator = Correlator.builder(sink).setConfig(config.correlator()).build();
+    // Once the rings are drained, the correlator's clock stops there: detaching takes a while
+    // (~100 ms a probe), and nothing seen after the last read must not age goroutines (leak
+    // candidates) or let deadline checks run on time that was not watched.
+    correlator = Correlator.builder(sink).setConfig(config.correlator())
+        .setClock(this::watchClock).build();
     try {
       loop();
     } finally {
+      watchedUntil = System.nanoTime();
       closeAll();
       correlator.close();
       sink.close();
@@ -201,6 +208,10 @@ public final class Attacher {
     }
     correlator.advanceTo(System.nanoTime());
     leaks = correlator.leakReport();
+  }
+
+  private long watchClock() {
+    return watchedUntil != Long.MIN_VALUE ? watchedUntil : System.nanoTime();
   }
 
   private void onRecord(ByteBuffer record) {

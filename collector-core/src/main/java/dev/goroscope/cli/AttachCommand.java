@@ -14,6 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -98,18 +102,36 @@ public final class AttachCommand implements Callable<Integer> {
     return runUntilStopped(attacher, outputs, err);
   }
 
-  /** Runs the attacher; SIGINT/SIGTERM stop it and wait for its flush. Prints the summary. */
+  /**
+   * Runs the attacher; SIGINT/SIGTERM stop it and wait for its flush. Prints the summary.
+   *
+   * <p>A signal makes the JVM exit with 128+signal as soon as the shutdown hooks return, while
+   * the main thread's own exit blocks: so the hook waits until the summary is printed and then
+   * ends the JVM with 0 itself. If the run failed, the hook lets the JVM end as it would.
+   */
   static int runUntilStopped(Attacher attacher, Outputs outputs, PrintWriter err) {
+    CompletableFuture<Boolean> reported = new CompletableFuture<>();
     Thread hook = new Thread(() -> {
       attacher.requestStop();
       try {
-        attacher.awaitFinished(Outputs.shutdownTimeout().plusSeconds(5));
+        if (reported.get(Outputs.shutdownTimeout().plusSeconds(5).toMillis(),
+            TimeUnit.MILLISECONDS)) {
+          Runtime.getRuntime().halt(0);
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      } catch (ExecutionException | TimeoutException e) {
+        // no summary to wait for: end as the JVM would
       }
     }, "goroscope-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    AttachSummary summary = attacher.run();
+    AttachSummary summary;
+    try {
+      summary = attacher.run();
+    } catch (RuntimeException | Error e) {
+      reported.complete(false);
+      throw e;
+    }
     err.print(summary.leakLines(10));
     err.println(summary);
     String problems = outputs.problems();
@@ -117,6 +139,8 @@ public final class AttachCommand implements Callable<Integer> {
       err.println("goroscope: " + problems);
     }
     err.flush();
+    System.out.flush();
+    reported.complete(true);
     return 0;
   }
 

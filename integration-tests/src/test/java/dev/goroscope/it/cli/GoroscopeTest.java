@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The packaged command line runs as users run it. (attach is tested once it exists.) */
+/** The packaged command line runs as users run it; attach and demo: dev.goroscope.it.attach. */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class GoroscopeTest {
 
@@ -21,11 +21,13 @@ class GoroscopeTest {
   }
 
   @Test
-  void unknownSubcommandExitsNonZeroWithUsageOnStderr() {
+  void unknownSubcommandExitsNonZeroWithHelpOnStderr() {
     try (ExampleProcess p = Goroscope.start("no-such-command")) {
       assertThat(p.awaitExit(Duration.ofSeconds(60))).as(p.transcript()).isEqualTo(2);
+      // picocli prints the usage, or instead a suggestion when one is close enough.
       assertThat(String.join("\n", p.stderr()))
           .contains("Unmatched argument at index 0: 'no-such-command'")
+          .containsAnyOf("Usage: goroscope", "Did you mean: goroscope")
           .doesNotContain("Exception");
     }
   }
