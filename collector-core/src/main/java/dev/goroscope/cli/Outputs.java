@@ -93,8 +93,9 @@ final class Outputs {
   String problems() {
     ExportPipeline.Summary s = pipeline.summary();
     if (s.spansDropped() > 0) {
-      return "OTLP export dropped " + s.spansDropped() + " spans (last error: "
-          + s.lastExportError() + ")";
+      // "java.net.ConnectException: Failed to connect …" → "Failed to connect …"
+      String cause = s.lastExportError().replaceFirst("^([a-z_$][\\w$]*\\.)+[\\w$]+: ", "");
+      return "OTLP export dropped " + s.spansDropped() + " spans (last error: " + cause + ")";
     }
     return "";
   }
