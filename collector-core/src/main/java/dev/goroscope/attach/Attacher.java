@@ -2,6 +2,7 @@ package dev.goroscope.attach;
 
 import dev.goroscope.GoroscopeException;
 import dev.goroscope.correlate.Correlator;
+import dev.goroscope.correlate.CorrelatorStats;
 import dev.goroscope.correlate.LeakReport;
 import dev.goroscope.event.ContextDeadlineSet;
 import dev.goroscope.event.Event;
@@ -84,6 +85,11 @@ public final class Attacher {
     return StatusLine.stderrIsTerminal();
   }
 
+  /** The correlator's counters (ordering, duplicates, losses, evictions); after {@link #run()}. */
+  public CorrelatorStats correlatorStats() {
+    return correlator.stats();
+  }
+
   /** Asks {@link #run()} to stop soon; safe from any thread. */
   public void requestStop() {
     stop.set(true);
@@ -125,9 +131,6 @@ public final class Attacher {
       attached.countDown();
     }
     // After the final flush, so overruns found at close and the last batch count.
-    if (System.getenv("GOROSCOPE_DEBUG_STATS") != null) {
-      err.println("goroscope: correlator " + correlator.stats());
-    }
     return summary();
   }
 

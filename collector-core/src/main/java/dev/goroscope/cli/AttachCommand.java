@@ -87,7 +87,8 @@ public final class AttachCommand implements Callable<Integer> {
       description = "Kernel ring buffer per process, a power of two (default: 4194304).")
   int ringBytes = AttachConfig.DEFAULT_RING_BYTES;
 
-  @Option(names = "--debug", description = "Print stack traces of internal errors.")
+  @Option(names = "--debug",
+      description = "Print stack traces of internal errors and the correlator's counters.")
   boolean debug;
 
   @Override
@@ -99,7 +100,7 @@ public final class AttachCommand implements Callable<Integer> {
     Attacher attacher =
         new Attacher(config, new GoTargetPlanner(), outputs.sink(), outputs::exported,
             outputs::dropped, err, Attacher.stderrIsTerminal());
-    return runUntilStopped(attacher, outputs, err);
+    return runUntilStopped(attacher, outputs, err, debug);
   }
 
   /**
@@ -109,7 +110,8 @@ public final class AttachCommand implements Callable<Integer> {
    * the main thread's own exit blocks: so the hook waits until the summary is printed and then
    * ends the JVM with 0 itself. If the run failed, the hook lets the JVM end as it would.
    */
-  static int runUntilStopped(Attacher attacher, Outputs outputs, PrintWriter err) {
+  static int runUntilStopped(
+      Attacher attacher, Outputs outputs, PrintWriter err, boolean debug) {
     CompletableFuture<Boolean> reported = new CompletableFuture<>();
     Thread hook = new Thread(() -> {
       attacher.requestStop();
@@ -133,6 +135,9 @@ public final class AttachCommand implements Callable<Integer> {
       throw e;
     }
     err.print(summary.leakLines(10));
+    if (debug) {
+      err.println("goroscope: " + attacher.correlatorStats());
+    }
     err.println(summary);
     String problems = outputs.problems();
     if (!problems.isEmpty()) {

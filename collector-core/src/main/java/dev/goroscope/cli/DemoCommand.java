@@ -58,7 +58,7 @@ public final class DemoCommand implements Callable<Integer> {
       Thread driver = new Thread(() -> drive(attacher, workload, err), "goroscope-demo-load");
       driver.setDaemon(true);
       driver.start();
-      return AttachCommand.runUntilStopped(attacher, outputs, err);
+      return AttachCommand.runUntilStopped(attacher, outputs, err, false);
     }
   }
 
