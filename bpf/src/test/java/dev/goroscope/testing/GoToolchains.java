@@ -122,7 +122,7 @@ public final class GoToolchains {
     return program("cgoprog");
   }
 
-  /** The probe program every inspector test builds ({@code collector-core/src/test/go/probeprog}). */
+  /** The program every inspector test builds ({@code collector-core/src/test/go/probeprog}). */
   public static Path probeProgram() {
     return program("probeprog");
   }
@@ -153,6 +153,11 @@ public final class GoToolchains {
     } catch (RuntimeException e) {
       return Optional.of(toolchain + " not usable: " + e.getMessage());
     }
+  }
+
+  /** Builds the committed Go program {@code name} (see {@link #program(String)}). */
+  public static Path build(String program, Toolchain toolchain, Mode mode) {
+    return build(program(program), toolchain, mode);
   }
 
   /**
