@@ -9,5 +9,5 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 mvn -B -q -pl collector-core -am test-compile -DskipTests
 cd collector-core
-java -cp target/classes:target/test-classes \
+java -cp target/classes:target/test-classes:../bpf/target/test-classes \
   dev.goroscope.gobinary.offsets.OffsetTableGenerator "$@"

@@ -3,11 +3,11 @@ package dev.goroscope.bpf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static dev.goroscope.bpf.testing.Requirements.assumeReady;
 
-import dev.goroscope.bpf.testing.GoToolchain;
 import dev.goroscope.bpf.testing.ProbeSites;
 import dev.goroscope.bpf.testing.Probes;
 import dev.goroscope.bpf.testing.Target;
 import dev.goroscope.bpf.testing.TestEvent;
+import dev.goroscope.testing.GoToolchains.Toolchain;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +24,7 @@ class GoroutineProbesTest {
   @ParameterizedTest(name = "{0} stripped={1}")
   @CsvSource({"GO_1_26,false", "GO_1_26,true", "GO_1_19,false", "GO_1_19,true", "GO_1_27,false",
       "GO_1_27,true"})
-  void everyGoroutineAndContextIsSeenExactlyOnce(GoToolchain go, boolean stripped) throws Exception {
+  void everyGoroutineAndContextIsSeenExactlyOnce(Toolchain go, boolean stripped) throws Exception {
     assumeReady(go);
     ProbeSites sites = ProbeSites.of(go, stripped);
     String[] args = {"-fanout", "6", "-depth", "3", "-fired", "8", "-cancelled", "8", "-nested", "3",
@@ -127,7 +127,7 @@ class GoroutineProbesTest {
    */
   @org.junit.jupiter.api.Test
   void entryProbesSitAfterThePrologueBecauseStackGrowthReRunsIt() throws Exception {
-    GoToolchain go = GoToolchain.GO_1_26;
+    Toolchain go = Toolchain.GO_1_26;
     assumeReady(go);
     ProbeSites sites = ProbeSites.of(go, false);
     String[] args = {"-fanout", "0", "-depth", "0", "-fired", "0", "-cancelled", "0", "-recurse", "300"};

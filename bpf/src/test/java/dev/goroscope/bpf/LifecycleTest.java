@@ -3,12 +3,12 @@ package dev.goroscope.bpf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.goroscope.bpf.link.UprobeLink;
-import dev.goroscope.bpf.testing.GoToolchain;
 import dev.goroscope.bpf.testing.ProbeSites;
-import dev.goroscope.bpf.testing.Requirements;
 import dev.goroscope.bpf.testing.Probes;
+import dev.goroscope.bpf.testing.Requirements;
 import dev.goroscope.bpf.testing.Target;
 import dev.goroscope.bpf.testing.TestEvent;
+import dev.goroscope.testing.GoToolchains.Toolchain;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /** Pid filtering, detach on close, cleanup after kill -9, losses with a tiny ring, deep mode. */
 class LifecycleTest {
-  static final GoToolchain GO = GoToolchain.GO_1_26;
+  static final Toolchain GO = Toolchain.GO_1_26;
   static final Path BPF_STATS = Path.of("/proc/sys/kernel/bpf_stats_enabled");
   static ProbeSites sites;
 

@@ -3,9 +3,11 @@ package dev.goroscope.bpf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.goroscope.bpf.testing.GoToolchain;
 import dev.goroscope.bpf.testing.ProbeSites;
+import dev.goroscope.testing.GoToolchains;
+import dev.goroscope.testing.GoToolchains.Toolchain;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -16,8 +18,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class ReferenceOffsetsTest {
 
-  static Map<String, Long> reference(GoToolchain go) {
-    if (go == GoToolchain.GO_1_19) {
+  static Map<String, Long> reference(Toolchain go) {
+    if (go == Toolchain.GO_1_19) {
       return Map.of("runtime.g.m", 48L, "runtime.g.goid", 152L, "runtime.g.parentGoid", -1L,
           "runtime.g.gopc", 296L, "runtime.g.startpc", 312L, "runtime.m.curg", 192L,
           "context.timerCtx.deadline", 72L, "context.cancelCtx.err", 48L,
@@ -31,10 +33,10 @@ class ReferenceOffsetsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(GoToolchain.class)
-  void dwarfAgreesWithTheReferenceTable(GoToolchain go) throws Exception {
-    String why = go.unavailability();
-    assumeTrue(why == null, () -> "toolchain " + go + " unavailable: " + why);
+  @EnumSource(Toolchain.class)
+  void dwarfAgreesWithTheReferenceTable(Toolchain go) throws Exception {
+    Optional<String> why = GoToolchains.unavailability(go);
+    assumeTrue(why.isEmpty(), () -> "toolchain " + go + " unavailable: " + why.orElseThrow());
     ProbeSites sites = ProbeSites.of(go, false);
     assertThat(sites.fields).containsExactlyInAnyOrderEntriesOf(reference(go));
   }

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.goroscope.disasm.X86Disassembler;
 import dev.goroscope.gobinary.elf.ElfFile;
-import dev.goroscope.testgo.GoBinaries;
-import dev.goroscope.testgo.GoToolchain;
+import dev.goroscope.testing.GoToolchains;
+import dev.goroscope.testing.GoToolchains.Mode;
+import dev.goroscope.testing.GoToolchains.Toolchain;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,14 +34,14 @@ class EntryProbeOnceTest {
   private static final long CALLS = 1 + 1001 + 2001 + 3001;
 
   @ParameterizedTest
-  @EnumSource(GoToolchain.class)
+  @EnumSource(Toolchain.class)
   void entryOffsetFiresOncePerCallWhileTheFirstInstructionFiresOnEveryStackGrowth(
-      GoToolchain t) throws Exception {
+      Toolchain t) throws Exception {
     Path events = TRACEFS.resolve("uprobe_events");
     Assumptions.assumeTrue(Files.isWritable(events), "SKIPPED LOUDLY: " + events
         + " is not writable (not root, or tracefs not mounted: mount -t tracefs nodev "
         + TRACEFS + ")");
-    Path bin = GoBinaries.binary("offsetprobe", t, false);
+    Path bin = GoToolchains.build("offsetprobe", t, Mode.NORMAL);
     ElfFile elf = ElfFile.open(bin);
     FunctionBounds depth = FunctionLocator.fromSymbols(elf).find("main.depth").orElseThrow();
     ProbeSite site;

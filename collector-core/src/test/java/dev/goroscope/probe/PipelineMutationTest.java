@@ -8,8 +8,9 @@ import dev.goroscope.gobinary.BinaryFormatException;
 import dev.goroscope.gobinary.elf.ElfFile;
 import dev.goroscope.gobinary.elf.ElfSection;
 import dev.goroscope.gobinary.offsets.OffsetResolver;
-import dev.goroscope.testgo.GoBinaries;
-import dev.goroscope.testgo.GoToolchain;
+import dev.goroscope.testing.GoToolchains;
+import dev.goroscope.testing.GoToolchains.Mode;
+import dev.goroscope.testing.GoToolchains.Toolchain;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ class PipelineMutationTest {
 
   @Test
   void mutatedBinariesFailOnlyWithFormatErrors() throws Exception {
-    Path bin = GoBinaries.binary("offsetprobe", GoToolchain.GO_1_26, false);
+    Path bin = GoToolchains.build("offsetprobe", Toolchain.GO_1_26, Mode.NORMAL);
     byte[] original = Files.readAllBytes(bin);
     ElfFile clean = ElfFile.open(bin);
     List<long[]> regions = new ArrayList<>(); // {offset, length}

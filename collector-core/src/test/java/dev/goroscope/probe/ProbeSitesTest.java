@@ -10,8 +10,9 @@ import dev.goroscope.gobinary.elf.ElfFile;
 import dev.goroscope.gobinary.offsets.OffsetResolver;
 import dev.goroscope.gobinary.offsets.OffsetSource;
 import dev.goroscope.gobinary.offsets.StructOffsets;
-import dev.goroscope.testgo.GoBinaries;
-import dev.goroscope.testgo.GoToolchain;
+import dev.goroscope.testing.GoToolchains;
+import dev.goroscope.testing.GoToolchains.Mode;
+import dev.goroscope.testing.GoToolchains.Toolchain;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,23 +42,23 @@ class ProbeSitesTest {
   }
 
   @ParameterizedTest
-  @EnumSource(GoToolchain.class)
-  void everyOffsetIsAnInstructionBoundaryAndEveryRetIsARet(GoToolchain t) throws Exception {
-    checkAllSitesAgainstObjdump(t, GoBinaries.binary("offsetprobe", t, false));
+  @EnumSource(Toolchain.class)
+  void everyOffsetIsAnInstructionBoundaryAndEveryRetIsARet(Toolchain t) throws Exception {
+    checkAllSitesAgainstObjdump(t, GoToolchains.build("offsetprobe", t, Mode.NORMAL));
   }
 
   @ParameterizedTest
-  @EnumSource(GoToolchain.class)
-  void pieBinariesToo(GoToolchain t) throws Exception {
-    Path bin = GoBinaries.pie("offsetprobe", t, false);
+  @EnumSource(Toolchain.class)
+  void pieBinariesToo(Toolchain t) throws Exception {
+    Path bin = GoToolchains.build("offsetprobe", t, Mode.PIE);
     assertThat(ElfFile.open(bin).type()).isEqualTo(3); // ET_DYN
     checkAllSitesAgainstObjdump(t, bin);
   }
 
-  private static void checkAllSitesAgainstObjdump(GoToolchain t, Path bin) throws Exception {
+  private static void checkAllSitesAgainstObjdump(Toolchain t, Path bin) throws Exception {
     ElfFile elf = ElfFile.open(bin);
     FunctionLocator symbols = FunctionLocator.fromSymbols(elf);
-    ProbePlan plan = ProbePlan.forGoVersion(t.version());
+    ProbePlan plan = ProbePlan.forGoVersion(GoToolchains.version(t));
     List<ResolvedProbe> resolved = plan.resolve(elf, symbols, disasm);
     assertThat(resolved).hasSize(plan.specs().size());
     int checkedOffsets = 0;
@@ -90,9 +91,9 @@ class ProbeSitesTest {
     }
     assertThat(byRole.get(ProbeRole.CONTEXT_DEADLINE_SET).returnOffsets()).isNotEmpty();
     assertThat(symbols.find("context.WithDeadline")).as("WithDeadline inlined from 1.21")
-        .matches(o -> o.isPresent() == (t == GoToolchain.GO_1_19));
+        .matches(o -> o.isPresent() == (t == Toolchain.GO_1_19));
     assertThat(byRole.get(ProbeRole.CONTEXT_DEADLINE_SET).function()).isEqualTo(
-        t == GoToolchain.GO_1_19 ? "context.WithDeadline" : "context.WithDeadlineCause");
+        t == Toolchain.GO_1_19 ? "context.WithDeadline" : "context.WithDeadlineCause");
     for (ProbeRole withPrologue : List.of(ProbeRole.GOROUTINE_EXIT, ProbeRole.CONTEXT_CANCEL,
         ProbeRole.GOROUTINE_PARK, ProbeRole.GOROUTINE_READY)) {
       assertThat(byRole.get(withPrologue).afterPrologue()).as("%s", withPrologue).isTrue();
@@ -106,9 +107,9 @@ class ProbeSitesTest {
   }
 
   @ParameterizedTest
-  @EnumSource(GoToolchain.class)
-  void entryAfterPrologueIsTheInstructionAfterJbe(GoToolchain t) throws Exception {
-    Path bin = GoBinaries.binary("offsetprobe", t, false);
+  @EnumSource(Toolchain.class)
+  void entryAfterPrologueIsTheInstructionAfterJbe(Toolchain t) throws Exception {
+    Path bin = GoToolchains.build("offsetprobe", t, Mode.NORMAL);
     ElfFile elf = ElfFile.open(bin);
     FunctionLocator symbols = FunctionLocator.fromSymbols(elf);
     for (String name : List.of("runtime.newproc1", "runtime.gopark",
@@ -123,11 +124,11 @@ class ProbeSitesTest {
   }
 
   @ParameterizedTest
-  @EnumSource(GoToolchain.class)
-  void hugeFramePrologueIsRecognised(GoToolchain t) throws Exception {
+  @EnumSource(Toolchain.class)
+  void hugeFramePrologueIsRecognised(Toolchain t) throws Exception {
     // A frame above 4 KiB: mov r12, rsp; sub r12, N; jb M; cmp r12, [r14+0x10]; jbe M.
-    String name = t == GoToolchain.GO_1_19 ? "runtime.getproccount" : "runtime.getCPUCount";
-    Path bin = GoBinaries.binary("offsetprobe", t, false);
+    String name = t == Toolchain.GO_1_19 ? "runtime.getproccount" : "runtime.getCPUCount";
+    Path bin = GoToolchains.build("offsetprobe", t, Mode.NORMAL);
     ElfFile elf = ElfFile.open(bin);
     FunctionBounds fn = FunctionLocator.fromSymbols(elf).find(name).orElseThrow();
     ProbeSite site = ProbeSites.locate(elf, fn, disasm);
@@ -139,13 +140,13 @@ class ProbeSitesTest {
   }
 
   @ParameterizedTest
-  @EnumSource(GoToolchain.class)
-  void strippedTwinHasTheSameSitesGivenTheSameBounds(GoToolchain t) throws Exception {
-    ElfFile normal = ElfFile.open(GoBinaries.binary("offsetprobe", t, false));
-    ElfFile stripped = ElfFile.open(GoBinaries.binary("offsetprobe", t, true));
+  @EnumSource(Toolchain.class)
+  void strippedTwinHasTheSameSitesGivenTheSameBounds(Toolchain t) throws Exception {
+    ElfFile normal = ElfFile.open(GoToolchains.build("offsetprobe", t, Mode.NORMAL));
+    ElfFile stripped = ElfFile.open(GoToolchains.build("offsetprobe", t, Mode.STRIPPED));
     assertThat(stripped.symbols()).isEmpty();
     FunctionLocator symbols = FunctionLocator.fromSymbols(normal);
-    ProbePlan plan = ProbePlan.forGoVersion(t.version());
+    ProbePlan plan = ProbePlan.forGoVersion(GoToolchains.version(t));
     List<ResolvedProbe> a = plan.resolve(normal, symbols, disasm);
     List<ResolvedProbe> b = plan.resolve(stripped, symbols, disasm);
     assertThat(b).isEqualTo(a);
@@ -153,7 +154,7 @@ class ProbeSitesTest {
 
   @Test
   void missingFunctionsAreReportedWithTheGoVersion() {
-    ElfFile elf = ElfFile.open(GoBinaries.binary("offsetprobe", GoToolchain.GO_1_26, false));
+    ElfFile elf = ElfFile.open(GoToolchains.build("offsetprobe", Toolchain.GO_1_26, Mode.NORMAL));
     List<ResolvedProbe> resolved = ProbePlan.forGoVersion("go1.26.8")
         .resolve(elf, name -> java.util.Optional.empty(), disasm);
     assertThat(resolved).allMatch(ResolvedProbe::isMissing);
@@ -164,7 +165,7 @@ class ProbeSitesTest {
 
   @Test
   void missingOffsetsCountOnlyLocatedProbes() {
-    ElfFile elf = ElfFile.open(GoBinaries.binary("offsetprobe", GoToolchain.GO_1_26, false));
+    ElfFile elf = ElfFile.open(GoToolchains.build("offsetprobe", Toolchain.GO_1_26, Mode.NORMAL));
     ProbePlan plan = ProbePlan.forGoVersion("go1.26.8");
     List<ResolvedProbe> all = plan.resolve(elf, FunctionLocator.fromSymbols(elf), disasm);
     StructOffsets full = OffsetResolver.resolve(elf, "go1.26.8");
@@ -186,7 +187,7 @@ class ProbeSitesTest {
 
   @Test
   void arm64IsRecognisedAndRefused() {
-    ElfFile arm = ElfFile.open(GoBinaries.arm64("offsetprobe", GoToolchain.GO_1_26));
+    ElfFile arm = ElfFile.open(GoToolchains.build("offsetprobe", Toolchain.GO_1_26, Mode.ARM64));
     assertThat(arm.goArch()).isEqualTo("arm64");
     FunctionBounds fn = FunctionLocator.fromSymbols(arm).find("runtime.newproc1").orElseThrow();
     assertThatThrownBy(() -> ProbeSites.locate(arm, fn, disasm))
@@ -197,13 +198,13 @@ class ProbeSitesTest {
     StructOffsets armOffsets = OffsetResolver.resolve(arm, "go1.26.8");
     assertThat(armOffsets.source()).isEqualTo(OffsetSource.DWARF);
     assertThat(armOffsets.asMap()).isEqualTo(OffsetResolver.resolve(
-        ElfFile.open(GoBinaries.binary("offsetprobe", GoToolchain.GO_1_26, false)), "go1.26.8")
+        ElfFile.open(GoToolchains.build("offsetprobe", Toolchain.GO_1_26, Mode.NORMAL)), "go1.26.8")
         .asMap());
   }
 
   @Test
   void undecodableCodeIsAFormatError() throws Exception {
-    Path bin = GoBinaries.binary("offsetprobe", GoToolchain.GO_1_26, false);
+    Path bin = GoToolchains.build("offsetprobe", Toolchain.GO_1_26, Mode.NORMAL);
     ElfFile elf = ElfFile.open(bin);
     FunctionBounds fn = FunctionLocator.fromSymbols(elf).find("runtime.newproc1").orElseThrow();
     byte[] image = Files.readAllBytes(bin);
@@ -238,7 +239,7 @@ class ProbeSitesTest {
     // mov eax, 1; jmp rel32 far outside; padded with int3 to 16 bytes.
     byte[] code = {(byte) 0xb8, 1, 0, 0, 0, (byte) 0xe9, 0, 0x10, 0, 0,
         (byte) 0xcc, (byte) 0xcc, (byte) 0xcc, (byte) 0xcc, (byte) 0xcc, (byte) 0xcc};
-    Path bin = GoBinaries.binary("offsetprobe", GoToolchain.GO_1_26, false);
+    Path bin = GoToolchains.build("offsetprobe", Toolchain.GO_1_26, Mode.NORMAL);
     ElfFile elf = ElfFile.open(bin);
     FunctionBounds fn = FunctionLocator.fromSymbols(elf).find("runtime.newproc1").orElseThrow();
     byte[] image = Files.readAllBytes(bin);

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.goroscope.gobinary.elf.ElfFile;
 import dev.goroscope.gobinary.elf.ElfSymbol;
 import dev.goroscope.process.ProcessMemory;
+import dev.goroscope.testing.GoToolchains;
+import dev.goroscope.testing.GoToolchains.Mode;
+import dev.goroscope.testing.GoToolchains.Toolchain;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class GoroutineSnapshotTest {
 
@@ -31,15 +33,8 @@ class GoroutineSnapshotTest {
           "runtime.g.startpc", 304L);
 
   @Test
-  void readsEveryBlockedGoroutineWithItsParent(@TempDir Path dir) throws Exception {
-    Path binary = dir.resolve("snapshotprog");
-    Process build =
-        new ProcessBuilder("go", "build", "-o", binary.toString(), ".")
-            .directory(Path.of("src/test/go/snapshotprog").toFile())
-            .redirectErrorStream(true)
-            .start();
-    String buildOutput = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(build.waitFor()).as(buildOutput).isZero();
+  void readsEveryBlockedGoroutineWithItsParent() throws Exception {
+    Path binary = GoToolchains.build("snapshotprog", Toolchain.GO_1_26, Mode.NORMAL);
 
     Process target = new ProcessBuilder(binary.toString(), "25").start();
     try {

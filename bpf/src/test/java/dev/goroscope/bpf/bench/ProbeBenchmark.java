@@ -2,11 +2,11 @@ package dev.goroscope.bpf.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.goroscope.bpf.testing.GoToolchain;
 import dev.goroscope.bpf.testing.ProbeSites;
 import dev.goroscope.bpf.testing.Probes;
 import dev.goroscope.bpf.testing.Requirements;
 import dev.goroscope.bpf.testing.Target;
+import dev.goroscope.testing.GoToolchains.Toolchain;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * Run: {@code mvn -B -q -pl bpf test -Dtest=ProbeBenchmark -Dsurefire.failIfNoSpecifiedTests=false}
  */
 class ProbeBenchmark {
-  static final GoToolchain GO = GoToolchain.GO_1_26;
+  static final Toolchain GO = Toolchain.GO_1_26;
 
   /** Same shape as EventDecoder's output: all fields read, one object per record. */
   record Decoded(long ts, int pid, int tid, int cpu, int type, long a, long b, long c, long d) {}

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.goroscope.bpf.BpfObject;
 import dev.goroscope.bpf.GoroscopeBpf;
-import dev.goroscope.bpf.testing.GoToolchain;
 import dev.goroscope.bpf.testing.ProbeSites;
-import dev.goroscope.bpf.testing.Requirements;
 import dev.goroscope.bpf.testing.Probes;
+import dev.goroscope.bpf.testing.Requirements;
 import dev.goroscope.bpf.testing.Target;
 import dev.goroscope.bpf.testing.TestEvent;
+import dev.goroscope.testing.GoToolchains.Toolchain;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -21,7 +21,7 @@ class RingBufferReaderTest {
 
   @Test
   void closeUnblocksAPollWaitingForeverAndLaterPollsFail() throws Exception {
-    Requirements.assumeReady(GoToolchain.GO_1_26);
+    Requirements.assumeReady(Toolchain.GO_1_26);
     try (BpfObject o = BpfObject.openResource(GoroscopeBpf.RESOURCE)) {
       o.load();
       RingBufferReader r = RingBufferReader.open(o.map(GoroscopeBpf.MAP_EVENTS));
@@ -42,7 +42,7 @@ class RingBufferReaderTest {
 
   @Test
   void rejectsMapsThatAreNotRingBuffers() {
-    Requirements.assumeReady(GoToolchain.GO_1_26);
+    Requirements.assumeReady(Toolchain.GO_1_26);
     try (BpfObject o = BpfObject.openResource(GoroscopeBpf.RESOURCE)) {
       o.load();
       assertThatThrownBy(() -> RingBufferReader.open(o.map(GoroscopeBpf.MAP_LOST)))
@@ -52,7 +52,7 @@ class RingBufferReaderTest {
 
   @Test
   void recordsStayIntactWhileASmallRingWrapsManyTimes() throws Exception {
-    GoToolchain go = GoToolchain.GO_1_26;
+    Toolchain go = Toolchain.GO_1_26;
     Requirements.assumeReady(go);
     ProbeSites sites = ProbeSites.of(go, false);
     try (Target t = Target.start(sites.binary, "-spawn", "5000")) {

@@ -1,5 +1,7 @@
 package dev.goroscope.bpf.testing;
 
+import dev.goroscope.testing.GoToolchains.Toolchain;
+
 /**
  * Child JVM for the "killed sidecar leaves no probe" test: attaches every probe to the given
  * pid, prints "attached N" and waits to be killed.
@@ -8,7 +10,7 @@ public final class AttachMain {
   private AttachMain() {}
 
   public static void main(String[] args) throws Exception {
-    GoToolchain go = GoToolchain.valueOf(args[0]);
+    Toolchain go = Toolchain.valueOf(args[0]);
     int pid = Integer.parseInt(args[1]);
     Probes probes = new Probes(ProbeSites.of(go, false), pid, new Probes.Options());
     System.out.println("attached " + probes.links.size());

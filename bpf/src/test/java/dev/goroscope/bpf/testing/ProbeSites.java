@@ -1,5 +1,8 @@
 package dev.goroscope.bpf.testing;
 
+import dev.goroscope.testing.GoToolchains;
+import dev.goroscope.testing.GoToolchains.Mode;
+import dev.goroscope.testing.GoToolchains.Toolchain;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -51,12 +54,12 @@ public final class ProbeSites {
   }
 
   /** Sites of {@code src/test/go/goroutines} built with {@code go}. */
-  public static ProbeSites of(GoToolchain go, boolean stripped) throws IOException {
-    Path full = go.build("goroutines", false);
-    Path target = stripped ? go.build("goroutines", true) : full;
+  public static ProbeSites of(Toolchain go, boolean stripped) throws IOException {
+    Path full = GoToolchains.build("goroutines", go, Mode.NORMAL);
+    Path target = stripped ? GoToolchains.build("goroutines", go, Mode.STRIPPED) : full;
     ProbeSites s = new ProbeSites(target, stripped);
-    Path probeinfo = GoToolchain.GO_1_26.build("probeinfo", false);
-    String itab = go == GoToolchain.GO_1_19 ? "go.itab." : "go:itab.";
+    Path probeinfo = GoToolchains.build("probeinfo", Toolchain.GO_1_26, Mode.NORMAL);
+    String itab = go == Toolchain.GO_1_19 ? "go.itab." : "go:itab.";
     List<String> req = new ArrayList<>(List.of(full.toString()));
     for (String f : List.of("runtime.g.goid", "runtime.g.parentGoid", "runtime.g.gopc",
         "runtime.g.startpc", "runtime.g.m", "runtime.m.curg", "context.timerCtx.deadline",
@@ -179,14 +182,15 @@ public final class ProbeSites {
   }
 
   /** name → instructions {addr, length, kind (1 RET, 2 JBE/JLS, 0 other)}. */
-  private static Map<String, List<long[]>> objdump(GoToolchain go, Path bin, List<String> names)
+  private static Map<String, List<long[]>> objdump(Toolchain go, Path bin, List<String> names)
       throws IOException {
     StringBuilder re = new StringBuilder("^(");
     for (int i = 0; i < names.size(); i++) {
       re.append(i == 0 ? "" : "|").append(names.get(i).replaceAll("([().*])", "\\\\$1"));
     }
     re.append(")$");
-    String out = go.run(null, List.of("tool", "objdump", "-s", re.toString(), bin.toString()));
+    String out = GoToolchains.go(go, null, null, "tool", "objdump", "-s", re.toString(),
+        bin.toString());
     Map<String, List<long[]>> funcs = new HashMap<>();
     List<long[]> cur = null;
     for (String line : out.split("\n")) {

@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.fail;
 
 import dev.goroscope.gobinary.BinaryFormatException;
 import dev.goroscope.gobinary.elf.ElfFile;
-import dev.goroscope.testgo.GoBinaries;
-import dev.goroscope.testgo.GoToolchain;
+import dev.goroscope.testing.GoToolchains;
+import dev.goroscope.testing.GoToolchains.Mode;
+import dev.goroscope.testing.GoToolchains.Toolchain;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Random;
@@ -23,9 +24,9 @@ class DwarfMutationTest {
   private static final long MAX_MILLIS_PER_ROUND = 2_000;
 
   @ParameterizedTest
-  @EnumSource(value = GoToolchain.class, names = {"GO_1_19", "GO_1_26"})
-  void corruptedSectionsFailOnlyWithFormatErrors(GoToolchain t) {
-    ElfFile elf = ElfFile.open(GoBinaries.binary("offsetprobe", t, false));
+  @EnumSource(value = Toolchain.class, names = {"GO_1_19", "GO_1_26"})
+  void corruptedSectionsFailOnlyWithFormatErrors(Toolchain t) {
+    ElfFile elf = ElfFile.open(GoToolchains.build("offsetprobe", t, Mode.NORMAL));
     byte[] info = bytes(elf.sectionData(elf.section(".debug_info").orElseThrow()));
     byte[] abbrev = bytes(elf.sectionData(elf.section(".debug_abbrev").orElseThrow()));
     // Mutations are aimed at the prefix the reader walks before it finds runtime.g.

@@ -3,8 +3,9 @@ package dev.goroscope.gobinary.dwarf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.goroscope.gobinary.elf.ElfFile;
-import dev.goroscope.testgo.GoBinaries;
-import dev.goroscope.testgo.GoToolchain;
+import dev.goroscope.testing.GoToolchains;
+import dev.goroscope.testing.GoToolchains.Mode;
+import dev.goroscope.testing.GoToolchains.Toolchain;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -24,11 +25,11 @@ class DwarfReaderTest {
       List.of("runtime.g", "runtime.m", "context.timerCtx", "context.cancelCtx", "time.Time");
 
   @ParameterizedTest
-  @EnumSource(GoToolchain.class)
-  void structsMatchLlvmDwarfdump(GoToolchain t) throws Exception {
-    Path bin = GoBinaries.binary("offsetprobe", t, false);
+  @EnumSource(Toolchain.class)
+  void structsMatchLlvmDwarfdump(Toolchain t) throws Exception {
+    Path bin = GoToolchains.build("offsetprobe", t, Mode.NORMAL);
     DwarfReader dwarf = DwarfReader.open(ElfFile.open(bin)).orElseThrow();
-    assertThat(dwarf.version()).isEqualTo(t == GoToolchain.GO_1_19 ? 4 : 5);
+    assertThat(dwarf.version()).isEqualTo(t == Toolchain.GO_1_19 ? 4 : 5);
     Map<String, DwarfStruct> found = dwarf.findStructs(STRUCTS);
     assertThat(found.keySet()).containsExactlyInAnyOrderElementsOf(STRUCTS);
     for (String name : STRUCTS) {
@@ -51,13 +52,13 @@ class DwarfReaderTest {
       }
     }
     assertThat(found.get("runtime.g").member("goid").orElseThrow().typeName())
-        .isEqualTo(t == GoToolchain.GO_1_19 ? "int64" : "uint64");
+        .isEqualTo(t == Toolchain.GO_1_19 ? "int64" : "uint64");
     assertThat(found.get("runtime.g").member("m").orElseThrow().typeName())
         .isEqualTo("*runtime.m");
     // go-runtime.md: cancelCtx.err is an error up to 1.24 and an atomic.Value (an eface, not an
     // iface) from 1.25.
     assertThat(found.get("context.cancelCtx").member("err").orElseThrow().typeName())
-        .isEqualTo(t == GoToolchain.GO_1_19 ? "error" : "sync/atomic.Value");
+        .isEqualTo(t == Toolchain.GO_1_19 ? "error" : "sync/atomic.Value");
     assertThat(dwarf.findStructs(List.of("no.such.Type"))).isEmpty();
   }
 

@@ -5,14 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.goroscope.GoroscopeException;
 import dev.goroscope.gobinary.elf.ElfFile;
-import dev.goroscope.testgo.GoBinaries;
-import dev.goroscope.testgo.GoToolchain;
+import dev.goroscope.testing.GoToolchains;
+import dev.goroscope.testing.GoToolchains.Mode;
+import dev.goroscope.testing.GoToolchains.Toolchain;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Offsets from the DWARF of real binaries of every toolchain here, checked against the values
@@ -21,9 +22,9 @@ import org.junit.jupiter.api.Test;
 class DwarfOffsetsTest {
 
   /** go-runtime.md's numbers for the versions built here; DWARF must agree. */
-  static Map<String, Long> documented(GoToolchain t) {
+  static Map<String, Long> documented(Toolchain t) {
     Map<String, Long> m = new LinkedHashMap<>();
-    boolean old = t == GoToolchain.GO_1_19;
+    boolean old = t == Toolchain.GO_1_19;
     m.put(OffsetKeys.G_M, 48L);
     m.put(OffsetKeys.G_ATOMICSTATUS, 144L);
     m.put(OffsetKeys.G_GOID, 152L);
@@ -51,32 +52,32 @@ class DwarfOffsetsTest {
   }
 
   @ParameterizedTest
-  @EnumSource(GoToolchain.class)
-  void dwarfMatchesTheReferenceNotes(GoToolchain t) throws IOException {
-    ElfFile elf = ElfFile.open(GoBinaries.binary("offsetprobe", t, false));
-    StructOffsets offsets = OffsetResolver.resolve(elf, t.version());
+  @EnumSource(Toolchain.class)
+  void dwarfMatchesTheReferenceNotes(Toolchain t) throws IOException {
+    ElfFile elf = ElfFile.open(GoToolchains.build("offsetprobe", t, Mode.NORMAL));
+    StructOffsets offsets = OffsetResolver.resolve(elf, GoToolchains.version(t));
     assertThat(offsets.source()).isEqualTo(OffsetSource.DWARF);
     assertThat(offsets.goMinor()).isEqualTo(Integer.parseInt(t.minor().substring(2)));
     assertThat(offsets.asMap()).isEqualTo(documented(t));
     assertThat(offsets.missing()).isEmpty();
     assertThat(offsets.isPointer(OffsetKeys.M_CURG)).isTrue();
     assertThat(offsets.isPointer(OffsetKeys.TIMERCTX_CANCELCTX)).isFalse();
-    if (t == GoToolchain.GO_1_19) {
+    if (t == Toolchain.GO_1_19) {
       assertThat(offsets.get(OffsetKeys.G_PARENT_GOID)).isEmpty();
     }
   }
 
   @ParameterizedTest
-  @EnumSource(GoToolchain.class)
-  void strippedTwinGetsTheSameOffsetsFromTheTable(GoToolchain t) throws IOException {
-    ElfFile normal = ElfFile.open(GoBinaries.binary("offsetprobe", t, false));
-    ElfFile stripped = ElfFile.open(GoBinaries.binary("offsetprobe", t, true));
+  @EnumSource(Toolchain.class)
+  void strippedTwinGetsTheSameOffsetsFromTheTable(Toolchain t) throws IOException {
+    ElfFile normal = ElfFile.open(GoToolchains.build("offsetprobe", t, Mode.NORMAL));
+    ElfFile stripped = ElfFile.open(GoToolchains.build("offsetprobe", t, Mode.STRIPPED));
     assertThat(stripped.section(".debug_info")).isEmpty();
-    StructOffsets fromDwarf = OffsetResolver.resolve(normal, t.version());
-    StructOffsets fromTable = OffsetResolver.resolve(stripped, t.version());
+    StructOffsets fromDwarf = OffsetResolver.resolve(normal, GoToolchains.version(t));
+    StructOffsets fromTable = OffsetResolver.resolve(stripped, GoToolchains.version(t));
     assertThat(fromTable.source()).isEqualTo(OffsetSource.TABLE);
     assertThat(fromTable.regenerated()).isTrue();
-    assertThat(fromTable.origin()).isEqualTo(t.version());
+    assertThat(fromTable.origin()).isEqualTo(GoToolchains.version(t));
     assertThat(fromTable.asMap()).isEqualTo(fromDwarf.asMap());
     assertThat(fromTable.pointerFields()).isEqualTo(fromDwarf.pointerFields());
     assertThat(fromTable.missing()).isEmpty();
@@ -84,7 +85,8 @@ class DwarfOffsetsTest {
 
   @Test
   void unknownVersionWithoutDwarfListsEveryRequiredFieldAsMissing() {
-    ElfFile stripped = ElfFile.open(GoBinaries.binary("offsetprobe", GoToolchain.GO_1_26, true));
+    ElfFile stripped =
+        ElfFile.open(GoToolchains.build("offsetprobe", Toolchain.GO_1_26, Mode.STRIPPED));
     StructOffsets none = OffsetResolver.resolve(stripped, "go1.99.1");
     assertThat(none.source()).isEqualTo(OffsetSource.NONE);
     assertThat(none.asMap()).isEmpty();

@@ -1,7 +1,9 @@
 package dev.goroscope.gobinary.offsets;
 
 import dev.goroscope.gobinary.elf.ElfFile;
-import dev.goroscope.testgo.GoToolchain;
+import dev.goroscope.testing.GoToolchains;
+import dev.goroscope.testing.GoToolchains.Mode;
+import dev.goroscope.testing.GoToolchains.Toolchain;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -81,8 +83,8 @@ public final class OffsetTableGenerator {
   private OffsetTableGenerator() {}
 
   /** The row of one toolchain: its probe program's DWARF, as a table row. */
-  static StructOffsets regenerate(GoToolchain toolchain, Path probeBinary) throws IOException {
-    String version = toolchain.version();
+  static StructOffsets regenerate(Toolchain toolchain, Path probeBinary) throws IOException {
+    String version = GoToolchains.version(toolchain);
     int minor = GoVersions.minor(version);
     StructOffsets dwarf = DwarfOffsets.read(ElfFile.open(probeBinary), minor)
         .orElseThrow(() -> new IOException(probeBinary + " has no usable DWARF"));
@@ -118,22 +120,20 @@ public final class OffsetTableGenerator {
   /** Usage: {@code OffsetTableGenerator [output-file]} (default: the resource in the tree). */
   public static void main(String[] args) throws IOException {
     Path out = args.length > 0 ? Paths.get(args[0]) : TABLE_SOURCE;
-    Path dir = Files.createTempDirectory("goroscope-offsetgen-");
     List<StructOffsets> rows = new ArrayList<>();
-    for (GoToolchain t : GoToolchain.values()) {
-      Path bin = t.build(offsetProbeSource(), dir.resolve("offsetprobe-" + t.minor()), false);
+    for (Toolchain t : Toolchain.values()) {
+      // GoToolchains deletes its binaries when the JVM exits
+      Path bin = GoToolchains.build(offsetProbeSource(), t, Mode.NORMAL);
       StructOffsets row = regenerate(t, bin);
       System.out.println("go" + t.minor() + ": " + row.asMap());
       rows.add(row);
-      Files.delete(bin);
     }
-    Files.delete(dir);
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, table(rows).format(header()), StandardCharsets.UTF_8);
     System.out.println("wrote " + out.toAbsolutePath());
   }
 
   static Path offsetProbeSource() {
-    return dev.goroscope.testgo.GoBinaries.source("offsetprobe");
+    return GoToolchains.program("offsetprobe");
   }
 }

@@ -3,8 +3,9 @@ package dev.goroscope.gobinary.offsets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.goroscope.testgo.GoBinaries;
-import dev.goroscope.testgo.GoToolchain;
+import dev.goroscope.testing.GoToolchains;
+import dev.goroscope.testing.GoToolchains.Mode;
+import dev.goroscope.testing.GoToolchains.Toolchain;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,9 +19,9 @@ class OffsetTableTest {
   @Test
   void regeneratedRowsEqualTheCommittedTable() throws IOException {
     List<StructOffsets> rows = new ArrayList<>();
-    for (GoToolchain t : GoToolchain.values()) {
+    for (Toolchain t : Toolchain.values()) {
       StructOffsets row = OffsetTableGenerator.regenerate(
-          t, GoBinaries.binary("offsetprobe", t, false));
+          t, GoToolchains.build("offsetprobe", t, Mode.NORMAL));
       rows.add(row);
       assertThat(OffsetTable.builtIn().row(row.goMinor()))
           .as("committed row for go%s (rerun scripts/generate-offset-table.sh)", t.minor())

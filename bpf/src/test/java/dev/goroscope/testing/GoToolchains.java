@@ -9,7 +9,9 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -22,7 +24,13 @@ import java.util.stream.Stream;
  * <p>The toolchains are those the README's test command installs: Go 1.26 ({@code go} on the
  * PATH), Go 1.27 ({@code go} with {@code GOTOOLCHAIN=go1.27.3}, fetched through the module
  * proxy) and Go 1.19 ({@code /usr/lib/go-1.19/bin/go}, Debian's golang-1.19-go). A missing one
- * fails the test with the fix in the message: these tests are the point of the suite.
+ * fails the test with the fix in the message: these tests are the point of the suite; tests that
+ * need BPF as well skip loudly instead, through {@link #unavailability(Toolchain)}.
+ *
+ * <p>Every build runs with {@code CGO_ENABLED=0} (unless the mode says cgo),
+ * {@code GOFLAGS=-mod=mod} and {@code -buildvcs=false}, from a copy of the source so that the
+ * committed tree is never written to. This class lives in goroscope-bpf's test-jar so that every
+ * module's tests share it.
  */
 public final class GoToolchains {
 
@@ -49,6 +57,11 @@ public final class GoToolchains {
     /** The release line, e.g. {@code go1.26}; {@code go version} prints it with a patch. */
     public String release() {
       return release;
+    }
+
+    /** The release without the {@code go} prefix, e.g. {@code 1.26}. */
+    public String minor() {
+      return release.substring(2);
     }
   }
 
@@ -89,25 +102,29 @@ public final class GoToolchains {
 
   private GoToolchains() {}
 
-  /** A small program that links C code ({@code collector-core/src/test/go/cgoprog}). */
-  public static Path cgoProgram() {
-    return probeProgram().resolveSibling("cgoprog");
-  }
-
   /**
-   * The probe program every inspector test builds ({@code collector-core/src/test/go/probeprog}),
-   * found from the working directory of collector-core or of a sibling module.
+   * The committed Go program {@code src/test/go/<name>} of this module, of goroscope-bpf or of
+   * collector-core, found from the working directory of any module or of the repository root.
    */
-  public static Path probeProgram() {
-    for (Path p : List.of(Path.of("src/test/go/probeprog"),
-        Path.of("../collector-core/src/test/go/probeprog"),
-        Path.of("collector-core/src/test/go/probeprog"))) {
+  public static Path program(String name) {
+    for (String base : List.of("", "../bpf/", "../collector-core/", "bpf/", "collector-core/")) {
+      Path p = Path.of(base + "src/test/go", name);
       if (Files.isRegularFile(p.resolve("go.mod"))) {
         return p.toAbsolutePath().normalize();
       }
     }
-    throw new IllegalStateException("cannot find collector-core/src/test/go/probeprog from "
-        + Path.of("").toAbsolutePath());
+    throw new IllegalStateException("cannot find the Go test program " + name
+        + " under src/test/go of bpf or collector-core from " + Path.of("").toAbsolutePath());
+  }
+
+  /** A small program that links C code ({@code collector-core/src/test/go/cgoprog}). */
+  public static Path cgoProgram() {
+    return program("cgoprog");
+  }
+
+  /** The program every inspector test builds ({@code collector-core/src/test/go/probeprog}). */
+  public static Path probeProgram() {
+    return program("probeprog");
   }
 
   /**
@@ -116,8 +133,7 @@ public final class GoToolchains {
    */
   public static String version(Toolchain toolchain) {
     return VERSIONS.computeIfAbsent(toolchain, tc -> {
-      String out = go(tc, Path.of(System.getProperty("java.io.tmpdir")), null, "env", "GOVERSION")
-          .strip();
+      String out = go(tc, null, null, "env", "GOVERSION").strip();
       if (!out.startsWith(tc.release)) {
         throw new IllegalStateException(tc + ": 'go env GOVERSION' printed '" + out
             + "', expected " + tc.release + ".x (" + tc.installHint + ")");
@@ -127,32 +143,67 @@ public final class GoToolchains {
   }
 
   /**
+   * Empty when {@code toolchain} runs and is the expected release, else why not: for tests that
+   * skip loudly (JUnit assumptions) on a machine without it rather than fail.
+   */
+  public static Optional<String> unavailability(Toolchain toolchain) {
+    try {
+      version(toolchain);
+      return Optional.empty();
+    } catch (RuntimeException e) {
+      return Optional.of(toolchain + " not usable: " + e.getMessage());
+    }
+  }
+
+  /** Builds the committed Go program {@code name} (see {@link #program(String)}). */
+  public static Path build(String program, Toolchain toolchain, Mode mode) {
+    return build(program(program), toolchain, mode);
+  }
+
+  /**
    * Builds the Go main package in {@code sourceDir} (copied to a temporary directory first)
    * with {@code toolchain} in {@code mode}, once per JVM, and returns the binary.
    */
   public static Path build(Path sourceDir, Toolchain toolchain, Mode mode) {
-    String key = sourceDir.toAbsolutePath().normalize() + "|" + toolchain + "|" + mode;
+    return build(sourceDir, ".", toolchain, mode);
+  }
+
+  /**
+   * Builds the main package {@code pkg} (e.g. {@code ./leak}) of the Go module in
+   * {@code moduleDir} (copied to a temporary directory first) with {@code toolchain} in
+   * {@code mode}, once per JVM, and returns the binary, named
+   * {@code <last element of pkg>-<release>-<mode>}.
+   */
+  public static Path build(Path moduleDir, String pkg, Toolchain toolchain, Mode mode) {
+    Path module = moduleDir.toAbsolutePath().normalize();
+    String key = module + "|" + pkg + "|" + toolchain + "|" + mode;
     return BUILT.computeIfAbsent(key, k -> {
       version(toolchain);
-      Path base = workDir();
-      String name = sourceDir.getFileName() + "-" + toolchain.release + "-"
-          + mode.name().toLowerCase();
-      Path src = source(sourceDir);
-      Path out = base.resolve(name);
+      Path src = source(module);
+      String base = pkg.equals(".") ? module.getFileName().toString()
+          : Path.of(pkg).getFileName().toString();
+      // next to this source's copy: two sources of the same name never share a binary
+      Path out = src.getParent().resolve(base + "-" + toolchain.release + "-"
+          + mode.name().toLowerCase(Locale.ROOT));
       List<String> args =
           new ArrayList<>(List.of("build", "-buildvcs=false", "-o", out.toString()));
       args.addAll(mode.flags);
-      args.add(".");
+      args.add(pkg);
       Map<String, String> env =
           Map.of("GOARCH", mode.goarch, "CGO_ENABLED", mode.cgo ? "1" : "0");
       go(toolchain, src, null, env, args.toArray(String[]::new));
+      if (!Files.isRegularFile(out)) {
+        throw new IllegalStateException("go build " + pkg + " in " + module + " with "
+            + toolchain.release + " produced no binary");
+      }
       return out;
     });
   }
 
   /**
    * Runs {@code go args...} of {@code toolchain} in {@code dir} (e.g. {@code tool addr2line},
-   * {@code version -m}) with {@code stdin} fed in, and returns stdout; fails on a non-zero exit.
+   * {@code version -m}; null: the temporary directory) with {@code stdin} fed in (may be null),
+   * and returns stdout; fails on a non-zero exit with stderr in the message.
    */
   public static String go(Toolchain toolchain, Path dir, String stdin, String... args) {
     return go(toolchain, dir, stdin, Map.of(), args);
@@ -164,12 +215,15 @@ public final class GoToolchains {
     List<String> cmd = new ArrayList<>();
     cmd.add(toolchain.goCommand);
     cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+    Path workingDir = dir != null ? dir : Path.of(System.getProperty("java.io.tmpdir"));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(workingDir.toFile());
     Map<String, String> env = pb.environment();
     env.put("GOTOOLCHAIN", toolchain.goToolchainEnv);
     env.put("CGO_ENABLED", "0");
     env.put("GOFLAGS", "-mod=mod");
     env.remove("GOROOT");
+    // go needs a GOPATH (module cache) and derives it from HOME, which CI may leave unset
+    env.putIfAbsent("GOPATH", System.getProperty("user.home") + "/go");
     env.putAll(extraEnv);
     try {
       Path err = Files.createTempFile("go-stderr", ".txt");
@@ -192,7 +246,7 @@ public final class GoToolchains {
           throw new IllegalStateException(cmd + " timed out");
         }
         if (p.exitValue() != 0) {
-          throw new IllegalStateException(cmd + " in " + dir + " failed with exit "
+          throw new IllegalStateException(cmd + " in " + workingDir + " failed with exit "
               + p.exitValue() + " (" + toolchain.installHint + "):\n" + Files.readString(err));
         }
         return out;
