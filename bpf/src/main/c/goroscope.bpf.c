@@ -27,6 +27,13 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 /* Target process (tgid); events from any other process are dropped. */
 volatile const __u32 target_tgid = 0;
 
+/*
+ * The pid namespace target_tgid is given in (st_dev and st_ino of /proc/self/ns/pid of the
+ * loader). 0 = the host's: compare host tgids directly.
+ */
+volatile const __u64 pidns_dev = 0;
+volatile const __u64 pidns_ino = 0;
+
 /* runtime.g / runtime.m field offsets. 0 means "field not present in this Go version". */
 volatile const __u32 off_g_m = 48;
 volatile const __u32 off_g_goid = 152;
@@ -81,6 +88,14 @@ struct {
 
 static __always_inline int is_target(void)
 {
+	if (pidns_ino) {
+		/* The sidecar's pid namespace (a pod's, with shareProcessNamespace): compare the
+		 * target's pid as the sidecar sees it, not the host's. */
+		struct bpf_pidns_info ns = {};
+		if (bpf_get_ns_current_pid_tgid(pidns_dev, pidns_ino, &ns, sizeof(ns)))
+			return 0;
+		return ns.tgid == target_tgid;
+	}
 	return (bpf_get_current_pid_tgid() >> 32) == target_tgid;
 }
 
@@ -122,7 +137,7 @@ static __always_inline void fill_header(struct goroscope_event_header *h, __u32 
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	h->ts_ns = bpf_ktime_get_ns();
-	h->pid = id >> 32;
+	h->pid = target_tgid; /* only the target gets here: its pid as user space knows it */
 	h->tid = (__u32)id;
 	h->cpu = bpf_get_smp_processor_id();
 	h->type = type;

@@ -31,7 +31,7 @@ enum goroscope_cancel_reason {
 /* Common header of every record (24 bytes). */
 struct goroscope_event_header {
 	__u64 ts_ns; /* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
-	__u32 pid;   /* tgid */
+	__u32 pid;   /* the target tgid as user space knows it (its pid namespace) */
 	__u32 tid;
 	__u32 cpu;
 	__u32 type;  /* enum goroscope_event_type */

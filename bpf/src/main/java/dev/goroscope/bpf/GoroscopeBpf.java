@@ -46,6 +46,10 @@ public final class GoroscopeBpf {
   // constants (volatile const), set before load
   /** u32 tgid of the target; events of every other process are dropped. */
   public static final String TARGET_TGID = "target_tgid";
+  /** u64 st_dev of the pid namespace TARGET_TGID is in; 0 with PIDNS_INO 0 = the host's. */
+  public static final String PIDNS_DEV = "pidns_dev";
+  /** u64 inode of that pid namespace ({@link PidNamespace}); 0 = the host's. */
+  public static final String PIDNS_INO = "pidns_ino";
   /** u32 offset of runtime.g.m. */
   public static final String OFF_G_M = "off_g_m";
   /** u32 offset of runtime.g.goid. */

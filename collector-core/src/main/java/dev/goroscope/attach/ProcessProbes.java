@@ -2,6 +2,7 @@ package dev.goroscope.attach;
 
 import dev.goroscope.bpf.BpfObject;
 import dev.goroscope.bpf.GoroscopeBpf;
+import dev.goroscope.bpf.PidNamespace;
 import dev.goroscope.bpf.link.UprobeLink;
 import dev.goroscope.bpf.ringbuf.LossCounter;
 import dev.goroscope.bpf.ringbuf.RecordHandler;
@@ -50,6 +51,12 @@ final class ProcessProbes implements AutoCloseable {
         object.setConstant(c.getKey(), c.getValue());
       }
       object.setConstant(GoroscopeBpf.TARGET_TGID, target.pid());
+      PidNamespace pidns = PidNamespace.current();
+      if (!pidns.isInitial()) {
+        // Our pids are not the host's (a pod sharing its process namespace): filter by ours.
+        object.setConstant(GoroscopeBpf.PIDNS_DEV, pidns.device());
+        object.setConstant(GoroscopeBpf.PIDNS_INO, pidns.inode());
+      }
       object.map(GoroscopeBpf.MAP_EVENTS).setMaxEntries(ringBytes);
       object.load();
       for (BpfPlan.Site site : plan.sites()) {
