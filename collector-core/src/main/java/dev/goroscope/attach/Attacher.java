@@ -233,11 +233,19 @@ public final class Attacher {
 
   private void startWatching(TargetProcess target) {
     ProcessPlan plan = planner.plan(target, config.deep());
-    ProcessProbes probes = ProcessProbes.open(target, plan.bpf(), config.ringBytes());
+    // Announced before the first probe is live, so its very first events (ordered by time in
+    // the correlator) already belong to a known process with its resource and symbols.
+    correlator.processStarted(plan.process(), plan.symbolizer(), System.nanoTime());
+    ProcessProbes probes;
+    try {
+      probes = ProcessProbes.open(target, plan.bpf(), config.ringBytes());
+    } catch (RuntimeException e) {
+      correlator.processEnded(target.pid(), System.nanoTime());
+      throw e;
+    }
     long attachedAt = System.nanoTime();
     processesSeen++;
     watched.add(new Watched(probes, plan));
-    correlator.processStarted(plan.process(), plan.symbolizer(), attachedAt);
     status.clear();
     for (String note : plan.notes()) {
       err.println("goroscope: pid " + target.pid() + ": " + note);
