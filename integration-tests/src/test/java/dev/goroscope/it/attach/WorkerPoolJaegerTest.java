@@ -1,16 +1,16 @@
 package dev.goroscope.it.attach;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.goroscope.it.go.ExampleProcess;
 import dev.goroscope.it.go.Examples;
-import dev.goroscope.it.go.GoToolchain;
 import dev.goroscope.it.jaeger.JaegerExtension;
 import dev.goroscope.it.jaeger.JaegerQuery;
 import dev.goroscope.it.jaeger.JaegerServer;
 import dev.goroscope.it.jaeger.JaegerSpan;
 import dev.goroscope.it.jaeger.JaegerTrace;
+import dev.goroscope.testing.GoToolchains;
+import dev.goroscope.testing.GoToolchains.Toolchain;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,9 +40,8 @@ class WorkerPoolJaegerTest {
     "GO_1_26, true, http/protobuf, it-worker-pool-stripped",
   })
   void spawnTreeOfEveryRound(
-      GoToolchain toolchain, boolean stripped, String protocol, String serviceName,
+      Toolchain toolchain, boolean stripped, String protocol, String serviceName,
       JaegerServer jaeger) {
-    assumeTrue(toolchain.isAvailable(), toolchain.release() + " is not installed (scripts/setup.sh)");
     Path binary = Examples.binary(Examples.WORKER_POOL, toolchain, stripped);
     String service = serviceName != null ? serviceName : binary.getFileName().toString();
     String endpoint =
@@ -85,7 +84,7 @@ class WorkerPoolJaegerTest {
     Spans.assertResource(spans, service, pid, binary);
     Spans.assertTimesSane(spans, before, after);
     assertThat(spans.get(0).processTags())
-        .containsEntry("process.runtime.version", toolchain.version());
+        .containsEntry("process.runtime.version", GoToolchains.version(toolchain));
     Spans.assertSpawnTree(traces);
 
     List<JaegerSpan> producers = Spans.startedIn(spans, "main.produce");

@@ -1,16 +1,15 @@
 package dev.goroscope.it.go;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.goroscope.testing.GoToolchains;
+import dev.goroscope.testing.GoToolchains.Mode;
+import dev.goroscope.testing.GoToolchains.Toolchain;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The Go programs under {@code examples/} and their builds. Each (package, toolchain, stripped)
- * is built once per test JVM into one temporary directory, deleted when the JVM exits.
+ * The Go programs under {@code examples/} and their builds (by the shared {@link GoToolchains}:
+ * each package, toolchain and mode once per test JVM).
  */
 public final class Examples {
   public static final String WORKER_POOL = "./worker-pool";
@@ -24,9 +23,6 @@ public final class Examples {
   /** Set by the integration-tests pom; defaults to running from the module directory. */
   private static final String DIR_PROPERTY = "goroscope.examples.dir";
 
-  private static final Map<String, Path> BUILDS = new ConcurrentHashMap<>();
-  private static volatile Path outDir;
-
   private Examples() {}
 
   /** The examples module directory (holds go.mod). */
@@ -39,43 +35,13 @@ public final class Examples {
     return dir;
   }
 
-  /** The executable of {@code pkg} built with {@code toolchain}, building it on first use. */
-  public static Path binary(String pkg, GoToolchain toolchain, boolean stripped) {
-    String key = pkg + "|" + toolchain + "|" + stripped;
-    return BUILDS.computeIfAbsent(
-        key, k -> toolchain.build(moduleDir(), pkg, outDir(), stripped));
+  /** The executable of {@code pkg} built with {@code toolchain}, once per test JVM. */
+  public static Path binary(String pkg, Toolchain toolchain, boolean stripped) {
+    return GoToolchains.build(moduleDir(), pkg, toolchain, stripped ? Mode.STRIPPED : Mode.NORMAL);
   }
 
   /** The executable of {@code pkg} built with the default toolchain (Go 1.26), not stripped. */
   public static Path binary(String pkg) {
-    return binary(pkg, GoToolchain.GO_1_26, false);
-  }
-
-  private static Path outDir() {
-    Path dir = outDir;
-    if (dir == null) {
-      synchronized (Examples.class) {
-        dir = outDir;
-        if (dir == null) {
-          try {
-            dir = Files.createTempDirectory("goroscope-examples-");
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-          Path toDelete = dir;
-          Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(toDelete)));
-          outDir = dir;
-        }
-      }
-    }
-    return dir;
-  }
-
-  private static void deleteTree(Path dir) {
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // best effort at JVM exit
-    }
+    return binary(pkg, Toolchain.GO_1_26, false);
   }
 }

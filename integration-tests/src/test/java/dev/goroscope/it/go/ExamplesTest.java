@@ -2,10 +2,11 @@ package dev.goroscope.it.go;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.goroscope.testing.GoToolchains;
+import dev.goroscope.testing.GoToolchains.Toolchain;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -22,20 +23,19 @@ class ExamplesTest {
   private static final Duration EXIT = Duration.ofSeconds(30);
 
   @ParameterizedTest
-  @EnumSource(GoToolchain.class)
-  void eachExampleIsBuiltByTheToolchainAsked(GoToolchain toolchain) {
+  @EnumSource(Toolchain.class)
+  void eachExampleIsBuiltByTheToolchainAsked(Toolchain toolchain) {
     for (String pkg : Examples.ALL) {
       Path binary = Examples.binary(pkg, toolchain, false);
-      Commands.Result version =
-          Commands.run(toolchain.command("version", binary.toString()), binary.getParent(),
-              toolchain.environment(), Duration.ofMinutes(1));
-      assertThat(version.output()).as(pkg).contains(": " + toolchain.version());
+      String version = GoToolchains.go(toolchain, binary.getParent(), null, "version",
+          binary.toString());
+      assertThat(version).as(pkg).contains(": " + GoToolchains.version(toolchain));
     }
   }
 
   @ParameterizedTest
-  @EnumSource(GoToolchain.class)
-  void workerPoolRunsItsRoundsAndExits(GoToolchain toolchain) {
+  @EnumSource(Toolchain.class)
+  void workerPoolRunsItsRoundsAndExits(Toolchain toolchain) {
     Path binary = Examples.binary(Examples.WORKER_POOL, toolchain, false);
     try (ExampleProcess p =
         ExampleProcess.start(binary, "-rounds", "3", "-jobs", "8", "-workers", "3", "-pause", "10ms")) {
@@ -51,8 +51,8 @@ class ExamplesTest {
   }
 
   @ParameterizedTest
-  @EnumSource(GoToolchain.class)
-  void leakStartsItsLeaksAndExits(GoToolchain toolchain) {
+  @EnumSource(Toolchain.class)
+  void leakStartsItsLeaksAndExits(Toolchain toolchain) {
     Path binary = Examples.binary(Examples.LEAK, toolchain, false);
     try (ExampleProcess p =
         ExampleProcess.start(binary, "-leaks", "5", "-every", "10ms", "-linger", "50ms")) {
@@ -63,8 +63,8 @@ class ExamplesTest {
   }
 
   @ParameterizedTest
-  @EnumSource(GoToolchain.class)
-  void httpDeadlineServesTheLoadAndStopsOnSigterm(GoToolchain toolchain) {
+  @EnumSource(Toolchain.class)
+  void httpDeadlineServesTheLoadAndStopsOnSigterm(Toolchain toolchain) {
     Path server = Examples.binary(Examples.HTTP_DEADLINE, toolchain, false);
     Path loadgen = Examples.binary(Examples.LOADGEN, toolchain, false);
     try (ExampleProcess p =
@@ -105,8 +105,8 @@ class ExamplesTest {
 
   @Test
   void strippedBuildRunsAndIsSmaller() throws Exception {
-    Path normal = Examples.binary(Examples.WORKER_POOL, GoToolchain.GO_1_26, false);
-    Path stripped = Examples.binary(Examples.WORKER_POOL, GoToolchain.GO_1_26, true);
+    Path normal = Examples.binary(Examples.WORKER_POOL, Toolchain.GO_1_26, false);
+    Path stripped = Examples.binary(Examples.WORKER_POOL, Toolchain.GO_1_26, true);
     assertThat(Files.size(stripped)).isLessThan(Files.size(normal));
     try (ExampleProcess p = ExampleProcess.start(stripped, "-rounds", "1")) {
       assertThat(p.awaitExit(EXIT)).as(p.transcript()).isZero();
@@ -114,12 +114,4 @@ class ExamplesTest {
     }
   }
 
-  @Test
-  void toolchainsAreFoundByRelease() {
-    assertThat(GoToolchains.all()).containsExactly(GoToolchain.GO_1_19, GoToolchain.GO_1_26, GoToolchain.GO_1_27);
-    assertThat(GoToolchains.byRelease("1.27")).isSameAs(GoToolchain.GO_1_27);
-    assertThat(GoToolchains.byRelease("go1.19")).isSameAs(GoToolchain.GO_1_19);
-    assertThat(GoToolchain.GO_1_27.environment()).containsEntry("GOTOOLCHAIN", "go1.27.3");
-    assertThat(Map.copyOf(GoToolchain.GO_1_19.environment())).doesNotContainKey("GOTOOLCHAIN");
-  }
 }
