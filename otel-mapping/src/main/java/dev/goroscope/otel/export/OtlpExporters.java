@@ -16,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Builds the SDK's OTLP exporters from an {@link OtlpConfig}. Their own retry is switched off:
@@ -69,14 +71,7 @@ public final class OtlpExporters {
               .setTimeout(c.timeout(s))
               .setCompression(c.compression(s))
               .setRetryPolicy(null);
-      c.headers(s).forEach(b::addHeader);
-      if (c.certificate(s) != null) {
-        b.setTrustedCertificates(read(c.certificate(s), "certificate"));
-      }
-      if (c.clientKey(s) != null && c.clientCertificate(s) != null) {
-        b.setClientTls(read(c.clientKey(s), "client key"),
-            read(c.clientCertificate(s), "client certificate"));
-      }
+      applyHeadersAndTls(c, s, b::addHeader, b::setTrustedCertificates, b::setClientTls);
       return b.build();
     }
     OtlpHttpSpanExporterBuilder b =
@@ -86,14 +81,7 @@ public final class OtlpExporters {
             .setTimeout(c.timeout(s))
             .setCompression(c.compression(s))
             .setRetryPolicy(null);
-    c.headers(s).forEach(b::addHeader);
-    if (c.certificate(s) != null) {
-      b.setTrustedCertificates(read(c.certificate(s), "certificate"));
-    }
-    if (c.clientKey(s) != null && c.clientCertificate(s) != null) {
-      b.setClientTls(read(c.clientKey(s), "client key"),
-          read(c.clientCertificate(s), "client certificate"));
-    }
+    applyHeadersAndTls(c, s, b::addHeader, b::setTrustedCertificates, b::setClientTls);
     return b.build();
   }
 
@@ -106,14 +94,7 @@ public final class OtlpExporters {
               .setEndpoint(c.endpoint(s))
               .setTimeout(c.timeout(s))
               .setCompression(c.compression(s));
-      c.headers(s).forEach(b::addHeader);
-      if (c.certificate(s) != null) {
-        b.setTrustedCertificates(read(c.certificate(s), "certificate"));
-      }
-      if (c.clientKey(s) != null && c.clientCertificate(s) != null) {
-        b.setClientTls(read(c.clientKey(s), "client key"),
-            read(c.clientCertificate(s), "client certificate"));
-      }
+      applyHeadersAndTls(c, s, b::addHeader, b::setTrustedCertificates, b::setClientTls);
       return b.build();
     }
     OtlpHttpMetricExporterBuilder b =
@@ -121,15 +102,22 @@ public final class OtlpExporters {
             .setEndpoint(c.endpoint(s))
             .setTimeout(c.timeout(s))
             .setCompression(c.compression(s));
-    c.headers(s).forEach(b::addHeader);
+    applyHeadersAndTls(c, s, b::addHeader, b::setTrustedCertificates, b::setClientTls);
+    return b.build();
+  }
+
+  /** Headers and TLS, set alike on every exporter builder (they share no interface). */
+  private static void applyHeadersAndTls(OtlpConfig c, Signal s,
+      BiConsumer<String, String> header, Consumer<byte[]> trustedCertificates,
+      BiConsumer<byte[], byte[]> clientTls) {
+    c.headers(s).forEach(header);
     if (c.certificate(s) != null) {
-      b.setTrustedCertificates(read(c.certificate(s), "certificate"));
+      trustedCertificates.accept(read(c.certificate(s), "certificate"));
     }
     if (c.clientKey(s) != null && c.clientCertificate(s) != null) {
-      b.setClientTls(read(c.clientKey(s), "client key"),
+      clientTls.accept(read(c.clientKey(s), "client key"),
           read(c.clientCertificate(s), "client certificate"));
     }
-    return b.build();
   }
 
   private static byte[] read(Path p, String what) {
