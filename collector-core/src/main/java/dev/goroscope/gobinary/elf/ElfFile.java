@@ -45,6 +45,8 @@ public final class ElfFile {
   private final int type;
   private final List<ElfSection> sections;
   private final List<ElfSegment> segments;
+  /** Parsed on first use: pclntab, the planner and the wait reasons all need them. */
+  private volatile List<ElfSymbol> symbols;
 
   private ElfFile(Path path, ByteBuffer data) {
     this.path = path;
@@ -173,8 +175,17 @@ public final class ElfFile {
         String.format("%s: address 0x%x is not in any loaded segment", path, vaddr));
   }
 
-  /** Symbols of .symtab; empty for stripped binaries. */
+  /** Symbols of .symtab; empty for stripped binaries. Read once, then shared. */
   public List<ElfSymbol> symbols() {
+    List<ElfSymbol> read = symbols;
+    if (read == null) {
+      read = Collections.unmodifiableList(readSymbols());
+      symbols = read;
+    }
+    return read;
+  }
+
+  private List<ElfSymbol> readSymbols() {
     Optional<ElfSection> symtab = section(".symtab");
     if (symtab.isEmpty()) {
       return List.of();
