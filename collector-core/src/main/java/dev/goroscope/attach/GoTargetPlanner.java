@@ -17,11 +17,13 @@ import dev.goroscope.probe.ProbeSet;
 import dev.goroscope.probe.ResolvedProbe;
 import dev.goroscope.process.TargetProcess;
 import dev.goroscope.record.ProcessInfo;
+import dev.goroscope.snapshot.AllgsLocator;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -55,8 +57,10 @@ public final class GoTargetPlanner implements TargetPlanner {
     StructOffsets offsets = OffsetResolver.resolve(binary.elf(), version);
     ProbePlan catalog = ProbePlan.forGoVersion(version);
     List<ResolvedProbe> probes;
+    OptionalLong allgs;
     try (X86Disassembler disasm = X86Disassembler.open()) {
       probes = catalog.resolve(binary.elf(), binary.functionLocator(), disasm);
+      allgs = AllgsLocator.locate(binary, disasm);
     }
     Set<ProbeSet> sets = deep ? Set.of(ProbeSet.DEFAULT, ProbeSet.DEEP) : Set.of(ProbeSet.DEFAULT);
     List<String> notes = new ArrayList<>();
@@ -164,10 +168,9 @@ public final class GoTargetPlanner implements TargetPlanner {
       notes.add("struct offsets from the built-in table (" + offsets.origin() + "): the binary"
           + " has no DWARF");
     }
-    Long allgs = symbols.get("runtime.allgs");
-    if (allgs == null) {
-      notes.add("goroutines that existed before attach are not listed: runtime.allgs has no"
-          + " symbol in a stripped binary");
+    if (allgs.isEmpty()) {
+      notes.add("goroutines that existed before attach are not listed: runtime.allgs is neither"
+          + " a symbol nor found in runtime.forEachG's code");
     }
 
     WaitReasons waitReasons = WaitReasons.of(binary.elf(), version);
@@ -178,7 +181,7 @@ public final class GoTargetPlanner implements TargetPlanner {
         info,
         new BpfPlan(constants, sites),
         new GoBinarySymbolizer(binary, waitReasons, bias),
-        allgs == null ? 0 : allgs + bias,
+        allgs.isPresent() ? allgs.getAsLong() + bias : 0,
         offsets.asMap(),
         notes);
   }
@@ -203,8 +206,7 @@ public final class GoTargetPlanner implements TargetPlanner {
   private static Map<String, Long> symbolAddresses(GoBinary binary) {
     Map<String, Long> out = new HashMap<>();
     for (ElfSymbol s : binary.elf().symbols()) {
-      if (s.name().startsWith("go:itab.") || s.name().startsWith("go.itab.")
-          || s.name().equals("runtime.allgs")) {
+      if (s.name().startsWith("go:itab.") || s.name().startsWith("go.itab.")) {
         out.putIfAbsent(s.name(), s.value());
       }
     }
