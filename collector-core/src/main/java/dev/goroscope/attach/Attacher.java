@@ -123,12 +123,19 @@ public final class Attacher {
       loop();
     } finally {
       watchedUntil = System.nanoTime();
-      closeAll();
-      correlator.close();
-      sink.close();
-      status.clear();
-      finished.countDown();
-      attached.countDown();
+      // Detach (slow: the kernel waits for each probe to be unused) while the records are
+      // flushed, so spans of goroutines still alive end when watching ended, not after it.
+      Thread detach = new Thread(this::closeAll, "goroscope-detach");
+      detach.start();
+      try {
+        correlator.close();
+        sink.close();
+      } finally {
+        joinQuietly(detach);
+        status.clear();
+        finished.countDown();
+        attached.countDown();
+      }
     }
     // After the final flush, so overruns found at close and the last batch count.
     return summary();
@@ -309,6 +316,20 @@ public final class Attacher {
       watched.get(i).probes.close();
     }
     watched.clear();
+  }
+
+  private static void joinQuietly(Thread thread) {
+    boolean interrupted = false;
+    while (thread.isAlive()) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        interrupted = true; // finish detaching first: probes must not outlive the run
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void sleep(long millis) {
