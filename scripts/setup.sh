@@ -18,7 +18,7 @@ readonly GO_PREFIX="${GOROSCOPE_GO_PREFIX:-/usr/local}"  # where install_go puts
 readonly CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/goroscope"
 readonly JAEGER_BIN="$CACHE/jaeger-$JAEGER_VERSION"
 readonly APT_PACKAGES=(clang llvm libbpf-dev libbpf1 bpftool libcapstone-dev libcapstone4
-  golang-1.19-go binutils maven openjdk-17-jdk-headless curl)
+  golang-1.19-go binutils maven openjdk-17-jdk-headless curl openssl)
 
 say() { echo "setup: $*" >&2; }
 die() { echo "setup: $*" >&2; exit 1; }
@@ -32,6 +32,7 @@ install_apt_packages() {
       maven) command -v mvn >/dev/null && continue ;;
       openjdk-17-jdk-headless) command -v javac >/dev/null && continue ;;
       curl) command -v curl >/dev/null && continue ;;
+      openssl) command -v openssl >/dev/null && continue ;; # the OTLP TLS test makes certificates
     esac
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
