@@ -150,16 +150,18 @@ public final class AttachCommand implements Callable<Integer> {
   }
 
   AttachConfig attachConfig() {
-    CorrelatorConfig correlator =
-        CorrelatorConfig.builder()
-            .setDeadlineGrace(overrunGrace)
-            .setLeakThreshold(leakThreshold)
-            .setPartialFlushInterval(partialInterval)
-            .setMaxGoroutines(maxGoroutines)
-            .build();
-    AttachConfig.Builder b = AttachConfig.builder().setDeep(deep).setCorrelator(correlator);
+    AttachConfig.Builder b = AttachConfig.builder().setDeep(deep);
     try {
-      b.setRingBytes(ringBytes).setDuration(duration);
+      // The builders check every value; their messages name it.
+      b.setCorrelator(
+              CorrelatorConfig.builder()
+                  .setDeadlineGrace(overrunGrace)
+                  .setLeakThreshold(leakThreshold)
+                  .setPartialFlushInterval(partialInterval)
+                  .setMaxGoroutines(maxGoroutines)
+                  .build())
+          .setRingBytes(ringBytes)
+          .setDuration(duration);
     } catch (IllegalArgumentException e) {
       throw new GoroscopeException(e.getMessage());
     }
