@@ -408,7 +408,10 @@ public final class Correlator implements AutoCloseable {
       return;
     }
     LiveGoroutine known = p.goroutines.get(goid);
-    if ((known != null && !(late && known.has(LiveGoroutine.ADOPTED))) || p.exitedRecently(goid)) {
+    // tid 0 / cpu -1: read from memory at attach, not trapped (the goroutine's start is unknown).
+    boolean snapshot = e.cpu() < 0;
+    if ((known != null && !((late || snapshot) && known.has(LiveGoroutine.ADOPTED)))
+        || p.exitedRecently(goid)) {
       duplicatesDropped++;
       return;
     }
@@ -419,12 +422,14 @@ public final class Correlator implements AutoCloseable {
     int flags = parent != null && !parent.has(LiveGoroutine.ADOPTED)
         && parent.startNs <= e.timestampNs() ? LiveGoroutine.PARENT_TRACED : 0;
     if (known != null) {
-      // The creation arrived after later events of the goroutine had adopted it: complete it.
+      // Other events of the goroutine adopted it first: a late creation event, or the
+      // attach-time snapshot arriving after the goroutine's first parks. Complete it.
       known.parentGoid = parentGoid;
       known.startPc = e.startPc();
       known.creationPc = e.creationPc();
-      known.startNs = e.timestampNs();
-      known.flags = (known.flags & ~LiveGoroutine.ADOPTED) | flags | LiveGoroutine.INCOMPLETE;
+      known.startNs = snapshot ? Math.min(known.startNs, e.timestampNs()) : e.timestampNs();
+      known.flags = (known.flags & ~LiveGoroutine.ADOPTED) | flags
+          | (late ? LiveGoroutine.INCOMPLETE : 0);
       return;
     }
     LiveGoroutine g = new LiveGoroutine(p, goid, parentGoid, e.startPc(), e.creationPc(),

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.goroscope.event.CancelReason;
+import dev.goroscope.event.GoroutineCreated;
 import dev.goroscope.record.CodeLocation;
 import dev.goroscope.record.ContextEvent;
 import dev.goroscope.record.ContextRecord;
@@ -135,6 +136,22 @@ class CorrelatorTest {
     assertThat(seven.incomplete()).as("its events were not processed in order").isTrue();
     assertThat(sink.finished(8).incomplete()).isFalse();
     assertThat(correlator.stats().lateEvents()).isEqualTo(1);
+    assertThat(correlator.stats().duplicatesDropped()).isZero();
+  }
+
+  @Test
+  void attachSnapshotCompletesAGoroutineAdoptedByItsEarlierParks() {
+    // Deep mode: main parks (probe live) just before the attach-time snapshot lists it.
+    feed(ev.parked(1000, 1, CHAN_RECEIVE), ev.readied(1000.2, 1, 0),
+        new GoroutineCreated(ns(1000.5), ev.pid, 0, -1, 1, 0, CREATION_PC, START_PC));
+    feed(ev.exited(1100, 1));
+    correlator.close();
+
+    GoroutineRecord main = sink.finished(1);
+    assertThat(main.startPc()).as("from the snapshot").isEqualTo(START_PC);
+    assertThat(main.startNs()).as("kept before its first event").isEqualTo(ns(1000));
+    assertThat(main.incomplete()).isFalse();
+    assertThat(main.parks()).hasSize(1);
     assertThat(correlator.stats().duplicatesDropped()).isZero();
   }
 
