@@ -242,7 +242,8 @@ public final class Attacher {
     ProcessPlan plan = planner.plan(target, config.deep());
     // Announced before the first probe is live, so its very first events (ordered by time in
     // the correlator) already belong to a known process with its resource and symbols.
-    correlator.processStarted(plan.process(), plan.symbolizer(), System.nanoTime());
+    long announcedAt = System.nanoTime();
+    correlator.processStarted(plan.process(), plan.symbolizer(), announcedAt);
     ProcessProbes probes;
     try {
       probes = ProcessProbes.open(target, plan.bpf(), config.ringBytes());
@@ -250,7 +251,6 @@ public final class Attacher {
       correlator.processEnded(target.pid(), System.nanoTime());
       throw e;
     }
-    long attachedAt = System.nanoTime();
     processesSeen++;
     watched.add(new Watched(probes, plan));
     status.clear();
@@ -261,12 +261,14 @@ public final class Attacher {
         "goroscope: attached to pid " + target.pid() + " (" + plan.process().executableName()
             + ", " + plan.process().goVersion() + "): " + probes.linkCount() + " uprobes"
             + (config.deep() ? ", deep mode" : ""));
-    snapshot(target, plan, attachedAt);
+    // Read after the probes are live (nothing falls between), but dated before them: the
+    // goroutines it lists then come first, so creations trapped meanwhile find their parents.
+    snapshot(target, plan, announcedAt + 1);
     attached.countDown();
   }
 
   /** Goroutines alive before the probes: read once from runtime.allgs, fed as creations. */
-  private void snapshot(TargetProcess target, ProcessPlan plan, long attachedAt) {
+  private void snapshot(TargetProcess target, ProcessPlan plan, long datedAt) {
     if (plan.allgsAddress() == 0) {
       return;
     }
@@ -278,16 +280,19 @@ public final class Attacher {
           + e.getMessage());
       return;
     }
-    for (LiveGoroutine g : live) {
+    // Parents first, 1 ns apart: the correlator orders by time, and a child seen before its
+    // parent would start a trace of its own.
+    long ts = datedAt;
+    for (LiveGoroutine g : GoroutineSnapshot.parentsFirst(live)) {
       goroutinesSeen++;
       correlator.accept(
           new GoroutineCreated(
-              attachedAt, target.pid(), 0, -1, g.goid(), g.parentGoid(), g.creationPc(),
-              g.startPc()));
+              ts, target.pid(), 0, -1, g.goid(), g.parentGoid(), g.creationPc(), g.startPc()));
       if (config.deep() && g.isWaiting()) {
         correlator.accept(
-            new GoroutineParked(attachedAt, target.pid(), 0, -1, g.goid(), g.waitReason()));
+            new GoroutineParked(ts, target.pid(), 0, -1, g.goid(), g.waitReason()));
       }
+      ts++;
     }
   }
 

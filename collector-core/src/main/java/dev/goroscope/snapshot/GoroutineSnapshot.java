@@ -3,9 +3,13 @@ package dev.goroscope.snapshot;
 import dev.goroscope.process.ProcessMemory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Lists the goroutines alive in a process by reading {@code runtime.allgs} through {@code
@@ -81,6 +85,33 @@ public final class GoroutineSnapshot {
               reasonOff >= 0 ? g.get((int) reasonOff) & 0xff : 0,
               g.getLong((int) gopcOff),
               startPc));
+    }
+    return out;
+  }
+
+  /**
+   * The same goroutines ordered so that every parent in the list comes before its children
+   * (allgs is in no such order: dead g structs are reused for new goroutines). A parent/child
+   * loop, which only a torn read could produce, is broken arbitrarily.
+   */
+  public static List<LiveGoroutine> parentsFirst(List<LiveGoroutine> goroutines) {
+    Map<Long, LiveGoroutine> byGoid = new HashMap<>();
+    goroutines.forEach(g -> byGoid.put(g.goid(), g));
+    Set<Long> emitted = new HashSet<>();
+    List<LiveGoroutine> out = new ArrayList<>(goroutines.size());
+    ArrayDeque<LiveGoroutine> chain = new ArrayDeque<>();
+    for (LiveGoroutine g : goroutines) {
+      // Walk up to the oldest ancestor not yet emitted, then emit downwards.
+      Set<Long> onChain = new HashSet<>();
+      for (LiveGoroutine at = g; at != null && !emitted.contains(at.goid())
+          && onChain.add(at.goid()); at = byGoid.get(at.parentGoid())) {
+        chain.push(at);
+      }
+      while (!chain.isEmpty()) {
+        LiveGoroutine next = chain.pop();
+        emitted.add(next.goid());
+        out.add(next);
+      }
     }
     return out;
   }

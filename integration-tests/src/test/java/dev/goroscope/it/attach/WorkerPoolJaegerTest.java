@@ -99,6 +99,17 @@ class WorkerPoolJaegerTest {
     assertThat(mains).as("main's goroutine (alive at attach)").singleElement();
     JaegerSpan main = mains.get(0);
     assertThat(main.tag("goroutine.id")).contains("1");
+    // A round in flight at attach: its goroutines are read from memory, and before Go 1.21 a g
+    // does not record its creator, so they start traces of their own (parent unknown).
+    List<JaegerSpan> creatorUnknown =
+        roundSpans.stream().filter(s -> s.tag("goroutine.parent.id").isEmpty()).toList();
+    if (toolchain == Toolchain.GO_1_19) {
+      assertThat(creatorUnknown).hasSizeLessThanOrEqualTo(WORKERS + 2)
+          .allSatisfy(s -> assertThat(s.tag("goroutine.trace_root")).contains("parent_untraced"));
+      roundSpans.removeAll(creatorUnknown);
+    } else {
+      assertThat(creatorUnknown).as("g.parentGoid names every creator from Go 1.21").isEmpty();
+    }
     for (JaegerSpan s : roundSpans) {
       assertThat(s.tag("goroutine.parent.id")).contains("1");
       assertThat(s.traceId()).isEqualTo(main.traceId());
