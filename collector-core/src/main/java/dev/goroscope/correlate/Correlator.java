@@ -75,12 +75,10 @@ public final class Correlator implements AutoCloseable {
   private ProcessTable lastProcess;
 
   /** Tracked goroutines from least to most recently active: the eviction order. */
-  private LiveGoroutine oldestGoroutine;
-  private LiveGoroutine newestGoroutine;
-  private int liveGoroutines;
-  private LiveContext oldestContext;
-  private LiveContext newestContext;
-  private int liveContexts;
+  /** Live goroutines in eviction order (least recently active first). */
+  private final AgeList<LiveGoroutine> goroutineAges = new AgeList<>();
+  /** Live contexts in creation order. */
+  private final AgeList<LiveContext> contextAges = new AgeList<>();
   /** Contexts whose deadline fired, waiting for the grace period; in order of firing. */
   private final ArrayDeque<LiveContext> overrunChecks = new ArrayDeque<>();
 
@@ -264,7 +262,7 @@ public final class Correlator implements AutoCloseable {
     Map<List<Object>, long[]> counts = new HashMap<>();
     Comparator<LiveGoroutine> byAge =
         Comparator.<LiveGoroutine>comparingLong(g -> g.startNs).thenComparingLong(g -> g.goid);
-    for (LiveGoroutine g = oldestGoroutine; g != null; g = g.newer) {
+    for (LiveGoroutine g = goroutineAges.oldest(); g != null; g = g.newer) {
       if (now == UNSET || !isLeak(g, now)) {
         continue;
       }
@@ -313,7 +311,7 @@ public final class Correlator implements AutoCloseable {
         unknownContextCancels, eventsAfterProcessEnd, eventsAfterClose, parksTruncated,
         contextEventsTruncated, scopeGoroutinesDropped, finishedRecords, partialRecords,
         contextRecords, deadlineOverruns, symbolizer[0], symbolizer[1], sinkFailures,
-        liveGoroutines, liveContexts, buffer.size());
+        goroutineAges.size(), contextAges.size(), buffer.size());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -677,18 +675,11 @@ public final class Correlator implements AutoCloseable {
   }
 
   private void track(LiveGoroutine g) {
-    if (liveGoroutines >= config.maxGoroutines()) {
-      evict(oldestGoroutine);
+    if (goroutineAges.size() >= config.maxGoroutines()) {
+      evict(goroutineAges.oldest());
     }
     g.process.goroutines.put(g.goid, g);
-    g.older = newestGoroutine;
-    if (newestGoroutine != null) {
-      newestGoroutine.newer = g;
-    } else {
-      oldestGoroutine = g;
-    }
-    newestGoroutine = g;
-    liveGoroutines++;
+    goroutineAges.append(g);
   }
 
   /**
@@ -696,36 +687,12 @@ public final class Correlator implements AutoCloseable {
    * the one least recently active, so a parent that keeps spawning is never churned out.
    */
   private void touch(LiveGoroutine g) {
-    if (g == newestGoroutine) {
-      return;
-    }
-    if (g.older != null) {
-      g.older.newer = g.newer;
-    } else {
-      oldestGoroutine = g.newer;
-    }
-    g.newer.older = g.older;
-    g.older = newestGoroutine;
-    g.newer = null;
-    newestGoroutine.newer = g;
-    newestGoroutine = g;
+    goroutineAges.moveToNewest(g);
   }
 
   private void untrack(LiveGoroutine g) {
     g.process.goroutines.remove(g.goid);
-    if (g.older != null) {
-      g.older.newer = g.newer;
-    } else {
-      oldestGoroutine = g.newer;
-    }
-    if (g.newer != null) {
-      g.newer.older = g.older;
-    } else {
-      newestGoroutine = g.older;
-    }
-    g.older = null;
-    g.newer = null;
-    liveGoroutines--;
+    goroutineAges.remove(g);
   }
 
   private void evict(LiveGoroutine g) {
@@ -738,41 +705,22 @@ public final class Correlator implements AutoCloseable {
   }
 
   private void track(LiveContext c) {
-    if (liveContexts >= config.maxContexts()) {
-      LiveContext oldest = oldestContext;
+    if (contextAges.size() >= config.maxContexts()) {
+      LiveContext oldest = contextAges.oldest();
       untrack(oldest);
       contextsEvicted++;
       emitContext(oldest, List.of());
       oldest.releaseScope();
     }
     c.process.contexts.put(c.ctx, c);
-    c.older = newestContext;
-    if (newestContext != null) {
-      newestContext.newer = c;
-    } else {
-      oldestContext = c;
-    }
-    newestContext = c;
-    liveContexts++;
+    contextAges.append(c);
   }
 
   /** Removes a context from tracking; it is no longer live, so scopes stop growing. */
   private void untrack(LiveContext c) {
     c.dead = true;
     c.process.contexts.remove(c.ctx);
-    if (c.older != null) {
-      c.older.newer = c.newer;
-    } else {
-      oldestContext = c.newer;
-    }
-    if (c.newer != null) {
-      c.newer.older = c.older;
-    } else {
-      newestContext = c.older;
-    }
-    c.older = null;
-    c.newer = null;
-    liveContexts--;
+    contextAges.remove(c);
   }
 
   /** {@code g}'s scope list without contexts that ended, rebuilt (and stored) only if needed. */
@@ -897,13 +845,13 @@ public final class Correlator implements AutoCloseable {
 
   /** Partial records of goroutines and contexts alive at least {@code minAgeNs}. */
   private void emitPartials(long now, long minAgeNs) {
-    for (LiveGoroutine g = oldestGoroutine; g != null; g = g.newer) {
+    for (LiveGoroutine g = goroutineAges.oldest(); g != null; g = g.newer) {
       if (now - g.startNs >= minAgeNs || minAgeNs == Long.MAX_VALUE) {
         emitGoroutine(g, -1, g.isParked() ? GoroutineState.WAITING : GoroutineState.RUNNING,
             now, false);
       }
     }
-    for (LiveContext c = oldestContext; c != null; c = c.newer) {
+    for (LiveContext c = contextAges.oldest(); c != null; c = c.newer) {
       if (now - c.createdNs >= minAgeNs || minAgeNs == Long.MAX_VALUE) {
         emitContext(c, List.of());
       }

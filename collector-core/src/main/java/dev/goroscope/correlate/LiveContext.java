@@ -8,7 +8,7 @@ import java.util.Arrays;
  * pointer is an identity only while it lives: once it ended it leaves the process's context
  * table, and the same pointer seen again is a new context.
  */
-final class LiveContext {
+final class LiveContext extends AgeList.Node<LiveContext> {
 
   final ProcessTable process;
   final long ctx;
@@ -24,9 +24,6 @@ final class LiveContext {
   /** Goroutines spawned into its scope while it was live. */
   private long[] scope = new long[4];
   private int scopeSize;
-  /** Neighbours in the global creation-order list used for eviction. */
-  LiveContext older;
-  LiveContext newer;
 
   LiveContext(
       ProcessTable process, long ctx, long parentCtx, long creatorGoid, long createdNs,

@@ -9,7 +9,7 @@ import java.util.List;
  * compressed oops): names are not stored but looked up in the process's {@link SymbolCache} when a
  * record is built, and everything deep mode or contexts need hangs off lazily allocated fields.
  */
-final class LiveGoroutine {
+final class LiveGoroutine extends AgeList.Node<LiveGoroutine> {
 
   static final int PARENT_TRACED = 1;
   static final int ADOPTED = 1 << 1;
@@ -27,9 +27,6 @@ final class LiveGoroutine {
   int flags;
   /** Wait reason code of the open park. */
   int waitCode;
-  /** Neighbours in the global creation-order list used for eviction. */
-  LiveGoroutine older;
-  LiveGoroutine newer;
   /** Live deadline contexts whose scope this goroutine's future children join. */
   ScopeNode scope;
   ParkLog parks;
