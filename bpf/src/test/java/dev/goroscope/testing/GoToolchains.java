@@ -103,26 +103,47 @@ public final class GoToolchains {
   private GoToolchains() {}
 
   /**
-   * The committed Go program {@code src/test/go/<name>} of this module, of goroscope-bpf or of
-   * collector-core, found from the working directory of any module or of the repository root.
+   * The committed Go program {@code src/test/go/<name>} of this module or of any module that
+   * keeps Go test programs, found from the working directory of any module or of the
+   * repository root.
    */
   public static Path program(String name) {
-    for (String base : List.of("", "../bpf/", "../collector-core/", "bpf/", "collector-core/")) {
-      Path p = Path.of(base + "src/test/go", name);
+    Path root = repositoryRoot();
+    List<Path> bases = new ArrayList<>(List.of(Path.of("")));
+    for (String module : PROGRAM_MODULES) {
+      bases.add(root.resolve(module));
+    }
+    for (Path base : bases) {
+      Path p = base.resolve("src/test/go").resolve(name);
       if (Files.isRegularFile(p.resolve("go.mod"))) {
         return p.toAbsolutePath().normalize();
       }
     }
     throw new IllegalStateException("cannot find the Go test program " + name
-        + " under src/test/go of bpf or collector-core from " + Path.of("").toAbsolutePath());
+        + " under src/test/go of " + PROGRAM_MODULES + " from " + Path.of("").toAbsolutePath());
   }
 
-  /** A small program that links C code ({@code collector-core/src/test/go/cgoprog}). */
+  /** The modules (relative to the repository root) whose src/test/go holds Go test programs. */
+  private static final List<String> PROGRAM_MODULES =
+      List.of("bpf", "collector-core/core", "collector-core/cli", "otel-mapping");
+
+  /** The directory of the parent pom, found by walking up from the working directory. */
+  private static Path repositoryRoot() {
+    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+      if (Files.isDirectory(p.resolve("bpf")) && Files.isDirectory(p.resolve("collector-core"))
+          && Files.isRegularFile(p.resolve("pom.xml"))) {
+        return p;
+      }
+    }
+    return Path.of("").toAbsolutePath();
+  }
+
+  /** A small program that links C code ({@code collector-core/core/src/test/go/cgoprog}). */
   public static Path cgoProgram() {
     return program("cgoprog");
   }
 
-  /** The program every inspector test builds ({@code collector-core/src/test/go/probeprog}). */
+  /** The program every inspector test builds ({@code collector-core/core/src/test/go/probeprog}). */
   public static Path probeProgram() {
     return program("probeprog");
   }

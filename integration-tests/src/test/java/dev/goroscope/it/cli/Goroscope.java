@@ -13,7 +13,7 @@ import java.util.Map;
  * The reactor packages collector-core before this module's tests run.
  */
 public final class Goroscope {
-  /** Set by the integration-tests pom to collector-core/target/goroscope.jar. */
+  /** Set by the integration-tests pom to collector-core/cli/target/goroscope.jar. */
   public static final String JAR_PROPERTY = "goroscope.jar";
 
   private Goroscope() {}
@@ -21,7 +21,7 @@ public final class Goroscope {
   /** The runnable jar; fails with the build command when it is missing. */
   public static Path jar() {
     Path jar =
-        Path.of(System.getProperty(JAR_PROPERTY, "../collector-core/target/goroscope.jar"))
+        Path.of(System.getProperty(JAR_PROPERTY, "../collector-core/cli/target/goroscope.jar"))
             .toAbsolutePath()
             .normalize();
     if (!Files.isRegularFile(jar)) {
