@@ -4,17 +4,14 @@ import dev.goroscope.GoroscopeException;
 import dev.goroscope.correlate.Correlator;
 import dev.goroscope.correlate.CorrelatorStats;
 import dev.goroscope.correlate.LeakReport;
-import dev.goroscope.event.ContextDeadlineSet;
 import dev.goroscope.event.Event;
 import dev.goroscope.event.EventDecoder;
-import dev.goroscope.event.GoroutineCreated;
-import dev.goroscope.event.GoroutineParked;
 import dev.goroscope.process.ExecutableWatcher;
 import dev.goroscope.process.ProcessMemory;
 import dev.goroscope.process.TargetProcess;
 import dev.goroscope.record.RecordSink;
 import dev.goroscope.snapshot.GoroutineSnapshot;
-import dev.goroscope.snapshot.LiveGoroutine;
+import dev.goroscope.snapshot.SnapshotGoroutine;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
@@ -55,9 +52,6 @@ public final class Attacher {
   private final List<Watched> watched = new ArrayList<>();
   private Correlator correlator;
   private int processesSeen;
-  private long goroutinesSeen;
-  private long contexts;
-  private long eventsLost;
   private long eventsSinceStatus;
   private LeakReport leaks;
   /** When the last events were read (monotonic ns), or MIN_VALUE while still watching. */
@@ -188,7 +182,6 @@ public final class Attacher {
           w.probes.poll(this::onRecord, timeout);
           long lost = w.probes.newLosses();
           if (lost > 0) {
-            eventsLost += lost;
             correlator.accept(EventDecoder.lost(System.nanoTime(), w.probes.target().pid(), lost));
           }
         }
@@ -230,11 +223,6 @@ public final class Attacher {
       return;
     }
     eventsSinceStatus++;
-    if (event instanceof GoroutineCreated) {
-      goroutinesSeen++;
-    } else if (event instanceof ContextDeadlineSet) {
-      contexts++;
-    }
     correlator.accept(event);
   }
 
@@ -243,7 +231,7 @@ public final class Attacher {
     // Announced before the first probe is live, so its very first events (ordered by time in
     // the correlator) already belong to a known process with its resource and symbols.
     long announcedAt = System.nanoTime();
-    correlator.processStarted(plan.process(), plan.symbolizer(), announcedAt);
+    correlator.processStarted(plan.process(), plan.symbolizer(), announcedAt, config.deep());
     ProcessProbes probes;
     try {
       probes = ProcessProbes.open(target, plan.bpf(), config.ringBytes());
@@ -267,12 +255,12 @@ public final class Attacher {
     attached.countDown();
   }
 
-  /** Goroutines alive before the probes: read once from runtime.allgs, fed as creations. */
+  /** Goroutines alive before the probes: read once from runtime.allgs. */
   private void snapshot(TargetProcess target, ProcessPlan plan, long datedAt) {
     if (plan.allgsAddress() == 0) {
       return;
     }
-    List<LiveGoroutine> live;
+    List<SnapshotGoroutine> live;
     try (ProcessMemory memory = ProcessMemory.open(target.pid())) {
       live = GoroutineSnapshot.read(memory, plan.allgsAddress(), plan.offsets());
     } catch (GoroscopeException | IllegalArgumentException e) {
@@ -280,20 +268,7 @@ public final class Attacher {
           + e.getMessage());
       return;
     }
-    // Parents first, 1 ns apart: the correlator orders by time, and a child seen before its
-    // parent would start a trace of its own.
-    long ts = datedAt;
-    for (LiveGoroutine g : GoroutineSnapshot.parentsFirst(live)) {
-      goroutinesSeen++;
-      correlator.accept(
-          new GoroutineCreated(
-              ts, target.pid(), 0, -1, g.goid(), g.parentGoid(), g.creationPc(), g.startPc()));
-      if (config.deep() && g.isWaiting()) {
-        correlator.accept(
-            new GoroutineParked(ts, target.pid(), 0, -1, g.goid(), g.waitReason()));
-      }
-      ts++;
-    }
+    correlator.goroutinesFound(target.pid(), datedAt, live);
   }
 
   private void checkLiveness(long now) {
@@ -311,9 +286,10 @@ public final class Attacher {
   }
 
   private AttachSummary summary() {
+    CorrelatorStats stats = correlator.stats();
     return new AttachSummary(
-        processesSeen, goroutinesSeen, contexts, correlator.stats().deadlineOverruns(),
-        eventsLost, spansExported.getAsLong(), leaks);
+        processesSeen, stats.goroutinesStarted(), stats.contextsCreated(),
+        stats.deadlineOverruns(), stats.eventsLost(), spansExported.getAsLong(), leaks);
   }
 
   private void closeAll() {

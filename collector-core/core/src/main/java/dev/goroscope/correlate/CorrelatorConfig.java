@@ -41,6 +41,8 @@ public final class CorrelatorConfig {
   public static final int DEFAULT_MAX_PARKS_PER_GOROUTINE = 64;
   /** Context events kept per goroutine (the most recent ones). */
   public static final int DEFAULT_MAX_CONTEXT_EVENTS_PER_GOROUTINE = 32;
+  /** Other events (channel operations…) kept per goroutine (the most recent ones). */
+  public static final int DEFAULT_MAX_MARKS_PER_GOROUTINE = 64;
   /** Goroutines remembered as being in one context's deadline scope. */
   public static final int DEFAULT_MAX_SCOPE_GOROUTINES_PER_CONTEXT = 10_000;
   /** Distinct PCs whose symbolisation is cached per process. */
@@ -55,6 +57,7 @@ public final class CorrelatorConfig {
   private final long partialFlushIntervalNs;
   private final int maxParksPerGoroutine;
   private final int maxContextEventsPerGoroutine;
+  private final int maxMarksPerGoroutine;
   private final int maxScopeGoroutinesPerContext;
   private final int maxCachedSymbols;
 
@@ -68,6 +71,7 @@ public final class CorrelatorConfig {
     this.partialFlushIntervalNs = b.partialFlushIntervalNs;
     this.maxParksPerGoroutine = b.maxParksPerGoroutine;
     this.maxContextEventsPerGoroutine = b.maxContextEventsPerGoroutine;
+    this.maxMarksPerGoroutine = b.maxMarksPerGoroutine;
     this.maxScopeGoroutinesPerContext = b.maxScopeGoroutinesPerContext;
     this.maxCachedSymbols = b.maxCachedSymbols;
   }
@@ -92,6 +96,7 @@ public final class CorrelatorConfig {
     b.partialFlushIntervalNs = partialFlushIntervalNs;
     b.maxParksPerGoroutine = maxParksPerGoroutine;
     b.maxContextEventsPerGoroutine = maxContextEventsPerGoroutine;
+    b.maxMarksPerGoroutine = maxMarksPerGoroutine;
     b.maxScopeGoroutinesPerContext = maxScopeGoroutinesPerContext;
     b.maxCachedSymbols = maxCachedSymbols;
     return b;
@@ -133,6 +138,10 @@ public final class CorrelatorConfig {
     return maxContextEventsPerGoroutine;
   }
 
+  public int maxMarksPerGoroutine() {
+    return maxMarksPerGoroutine;
+  }
+
   public int maxScopeGoroutinesPerContext() {
     return maxScopeGoroutinesPerContext;
   }
@@ -152,6 +161,7 @@ public final class CorrelatorConfig {
         + ", partialFlushIntervalNs=" + partialFlushIntervalNs
         + ", maxParksPerGoroutine=" + maxParksPerGoroutine
         + ", maxContextEventsPerGoroutine=" + maxContextEventsPerGoroutine
+        + ", maxMarksPerGoroutine=" + maxMarksPerGoroutine
         + ", maxScopeGoroutinesPerContext=" + maxScopeGoroutinesPerContext
         + ", maxCachedSymbols=" + maxCachedSymbols + "}";
   }
@@ -167,6 +177,7 @@ public final class CorrelatorConfig {
     private long partialFlushIntervalNs = DEFAULT_PARTIAL_FLUSH_INTERVAL.toNanos();
     private int maxParksPerGoroutine = DEFAULT_MAX_PARKS_PER_GOROUTINE;
     private int maxContextEventsPerGoroutine = DEFAULT_MAX_CONTEXT_EVENTS_PER_GOROUTINE;
+    private int maxMarksPerGoroutine = DEFAULT_MAX_MARKS_PER_GOROUTINE;
     private int maxScopeGoroutinesPerContext = DEFAULT_MAX_SCOPE_GOROUTINES_PER_CONTEXT;
     private int maxCachedSymbols = DEFAULT_MAX_CACHED_SYMBOLS;
 
@@ -215,6 +226,11 @@ public final class CorrelatorConfig {
 
     public Builder setMaxContextEventsPerGoroutine(int max) {
       this.maxContextEventsPerGoroutine = positive(max, "max context events per goroutine");
+      return this;
+    }
+
+    public Builder setMaxMarksPerGoroutine(int max) {
+      this.maxMarksPerGoroutine = positive(max, "max marks per goroutine");
       return this;
     }
 

@@ -1,19 +1,33 @@
 package dev.goroscope.correlate;
 
+import dev.goroscope.record.AttachmentKey;
 import dev.goroscope.record.ContextEvent;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * What the correlator holds for one live goroutine. Kept deliberately small (about 96 bytes with
- * compressed oops): names are not stored but looked up in the process's {@link SymbolCache} when a
- * record is built, and everything deep mode or contexts need hangs off lazily allocated fields.
+ * What the correlator holds for one tracked goroutine: the one goroutine table's entry (sinks'
+ * per-goroutine state lives here too, in {@link #attachments}). Kept small (about 96 bytes with
+ * compressed oops): names are not stored but looked up in the process's {@link SymbolCache} when
+ * a record is read, and what only some goroutines have (parks, context events, marks, an
+ * overrun) hangs off a lazily allocated {@link Extras}.
  */
 final class LiveGoroutine extends AgeList.Node<LiveGoroutine> {
 
   static final int PARENT_TRACED = 1;
   static final int ADOPTED = 1 << 1;
   static final int INCOMPLETE = 1 << 2;
+  static final int FOUND = 1 << 3;
+
+  /** The rarer parts of a goroutine's state. */
+  static final class Extras {
+    ParkLog parks;
+    List<ContextEvent> contextEvents;
+    MarkLog marks;
+    /** The first context whose deadline this goroutine overran, or null. */
+    LiveContext overrunOf;
+  }
 
   final ProcessTable process;
   final long goid;
@@ -29,10 +43,9 @@ final class LiveGoroutine extends AgeList.Node<LiveGoroutine> {
   int waitCode;
   /** Live deadline contexts whose scope this goroutine's future children join. */
   ScopeNode scope;
-  ParkLog parks;
-  List<ContextEvent> contextEvents;
-  /** The first context whose deadline this goroutine overran, or null. */
-  LiveContext overrunOf;
+  private Extras extras;
+  /** Values of {@link AttachmentKey}s, indexed by key; null until a sink attaches something. */
+  private Object[] attachments;
 
   LiveGoroutine(
       ProcessTable process, long goid, long parentGoid, long startPc, long creationPc,
@@ -54,18 +67,62 @@ final class LiveGoroutine extends AgeList.Node<LiveGoroutine> {
     return parkedSinceNs >= 0;
   }
 
+  /** The extras, or null when the goroutine has none. */
+  Extras extras() {
+    return extras;
+  }
+
+  Extras extrasForUpdate() {
+    if (extras == null) {
+      extras = new Extras();
+    }
+    return extras;
+  }
+
+  LiveContext overrunOf() {
+    return extras == null ? null : extras.overrunOf;
+  }
+
   /** Adds a context event, keeping the most recent {@code max}; false when one was dropped. */
   boolean addContextEvent(ContextEvent event, int max) {
-    if (contextEvents == null) {
-      contextEvents = new ArrayList<>(2);
+    Extras x = extrasForUpdate();
+    if (x.contextEvents == null) {
+      x.contextEvents = new ArrayList<>(2);
     }
     boolean kept = true;
-    if (contextEvents.size() >= max) {
-      contextEvents.remove(0);
+    if (x.contextEvents.size() >= max) {
+      x.contextEvents.remove(0);
       kept = false;
     }
-    contextEvents.add(event);
+    x.contextEvents.add(event);
     return kept;
+  }
+
+  <T> T attachment(AttachmentKey<T> key) {
+    return attachment(attachments, key);
+  }
+
+  /** The attachments array itself (kept by the process table for a while after the end). */
+  Object[] attachments() {
+    return attachments;
+  }
+
+  @SuppressWarnings("unchecked")
+  static <T> T attachment(Object[] attachments, AttachmentKey<T> key) {
+    int i = key.index();
+    return attachments == null || i >= attachments.length ? null : (T) attachments[i];
+  }
+
+  <T> void setAttachment(AttachmentKey<T> key, T value) {
+    int i = key.index();
+    if (attachments == null || i >= attachments.length) {
+      if (value == null) {
+        return;
+      }
+      int size = Math.max(i + 1, AttachmentKey.count());
+      attachments = attachments == null ? new Object[size] : Arrays.copyOf(attachments, size);
+    }
+    attachments[i] = value;
   }
 
   @Override

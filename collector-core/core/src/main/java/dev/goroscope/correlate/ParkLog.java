@@ -1,11 +1,11 @@
 package dev.goroscope.correlate;
 
+import dev.goroscope.record.GoroutineEvent;
 import dev.goroscope.record.ParkInterval;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Deep mode: the most recent park intervals of one goroutine, three longs each in a ring that
+ * Deep mode: the most recent (closed) park intervals of one goroutine, three longs each in a ring that
  * grows on demand up to a cap. Only goroutines that park pay for one.
  */
 final class ParkLog {
@@ -44,20 +44,16 @@ final class ParkLog {
     return count;
   }
 
-  void appendTo(List<ParkInterval> out, SymbolCache symbols) {
+  /** Appends each interval as its park and ready events, oldest first. */
+  void appendTo(List<GoroutineEvent> out, SymbolCache symbols) {
     int capacity = data.length / SLOTS;
     for (int i = 0; i < count; i++) {
       int at = ((first + i) % capacity) * SLOTS;
       int code = (int) (data[at + 2] & 0xff);
       long waker = data[at + 2] >> 8;
-      out.add(new ParkInterval(data[at], data[at + 1], code, symbols.waitReason(code), waker));
+      new ParkInterval(data[at], data[at + 1], code, symbols.waitReason(code), waker)
+          .addEvents(out);
     }
-  }
-
-  List<ParkInterval> toList(SymbolCache symbols) {
-    List<ParkInterval> out = new ArrayList<>(count + 1);
-    appendTo(out, symbols);
-    return out;
   }
 
   private void grow(int parks) {

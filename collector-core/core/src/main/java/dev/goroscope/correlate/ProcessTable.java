@@ -1,7 +1,7 @@
 package dev.goroscope.correlate;
 
 import dev.goroscope.event.ContextCancelled;
-import dev.goroscope.record.ProcessInfo;
+import dev.goroscope.record.AttachmentKey;
 
 /**
  * The state of one incarnation of one target process: a restarted target (new pid, or the same
@@ -10,14 +10,17 @@ import dev.goroscope.record.ProcessInfo;
  */
 final class ProcessTable {
 
-  /** Goroutine ids remembered after exit, to drop duplicate exits and stragglers. */
+  /**
+   * Goroutine ids remembered after exit, to drop duplicate exits and stragglers; with them the
+   * sinks' attachments, so a goroutine woken or created by one that just exited still finds it.
+   */
   private static final int RECENT_EXITS = 4096;
   /** Cancels of contexts not (yet) known, remembered in case their creation follows. */
   private static final int RECENT_UNKNOWN_CANCELS = 1024;
 
   final int pid;
-  /** Null until the process is announced (it may first be seen through its events). */
-  ProcessInfo info;
+  /** False until the process is announced (it may first be seen through its events). */
+  boolean announced;
   SymbolCache symbols;
   final LongObjectMap<LiveGoroutine> goroutines = new LongObjectMap<>();
   final LongObjectMap<LiveContext> contexts = new LongObjectMap<>();
@@ -25,37 +28,44 @@ final class ProcessTable {
   final long attachNs;
   /** Timestamp of the latest lost-events marker; goroutines alive then are incomplete. */
   long lastLossNs = Long.MIN_VALUE;
-  /** Set by the first park or ready event: this process is traced in deep mode. */
+  /** Traced in deep mode: announced so, or switched on by its first park or ready event. */
   boolean deep;
   /** Events were lost or goroutines evicted: adopted goroutines may be lost creations. */
   boolean degraded;
 
-  private final LongObjectMap<Boolean> recentExits = new LongObjectMap<>();
+  private static final Object[] NO_ATTACHMENTS = new Object[0];
+  private final LongObjectMap<Object[]> recentExits = new LongObjectMap<>();
   private final long[] recentRing = new long[RECENT_EXITS];
   private int recentNext;
   private final LongObjectMap<ContextCancelled> unknownCancels = new LongObjectMap<>();
   private final ContextCancelled[] unknownRing = new ContextCancelled[RECENT_UNKNOWN_CANCELS];
   private int unknownNext;
 
-  ProcessTable(int pid, ProcessInfo info, SymbolCache symbols, long attachNs) {
+  ProcessTable(int pid, boolean announced, SymbolCache symbols, long attachNs) {
     this.pid = pid;
-    this.info = info;
+    this.announced = announced;
     this.symbols = symbols;
     this.attachNs = attachNs;
   }
 
-  void rememberExit(long goid) {
+  void rememberExit(LiveGoroutine g) {
     long evicted = recentRing[recentNext];
     if (evicted != 0) {
       recentExits.remove(evicted);
     }
-    recentRing[recentNext] = goid;
+    recentRing[recentNext] = g.goid;
     recentNext = (recentNext + 1) % RECENT_EXITS;
-    recentExits.put(goid, Boolean.TRUE);
+    Object[] a = g.attachments();
+    recentExits.put(g.goid, a == null ? NO_ATTACHMENTS : a);
   }
 
   boolean exitedRecently(long goid) {
     return recentExits.get(goid) != null;
+  }
+
+  /** A sink's attachment of a goroutine that exited recently, or null. */
+  <T> T recentAttachment(long goid, AttachmentKey<T> key) {
+    return LiveGoroutine.attachment(recentExits.get(goid), key);
   }
 
   /**

@@ -1,8 +1,8 @@
 package dev.goroscope.correlate;
 
 /**
- * A bounded buffer of items kept sorted by timestamp, then by a small rank (so that at one
- * nanosecond a creation goes before what the new goroutine does), then by arrival.
+ * A bounded buffer of {@link Input}s kept sorted by timestamp, then by {@link Input#rank()} (so
+ * that at one nanosecond a creation goes before what the new goroutine does), then by arrival.
  *
  * <p>A ring of flat arrays, sorted by insertion from the young end: events arrive almost in
  * order (disorder is a few events across CPUs), so an insertion moves past a handful of
@@ -14,7 +14,7 @@ final class ReorderBuffer {
   private final int capacity;
   private long[] timestamps = new long[64];
   private long[] order = new long[64];
-  private Object[] items = new Object[64];
+  private Input[] items = new Input[64];
   private int mask = 63;
   private int head;
   private int size;
@@ -32,15 +32,13 @@ final class ReorderBuffer {
     return size >= capacity;
   }
 
-  /**
-   * Adds an item; the caller makes room first when {@link #isFull()}. {@code rank} (0-255)
-   * orders items with equal timestamps, lower first.
-   */
-  void add(long timestampNs, int rank, Object item) {
+  /** Adds an item; the caller makes room first when {@link #isFull()}. */
+  void add(Input item) {
     if (size == timestamps.length) {
       grow();
     }
-    long key = ((long) rank << 55) | (nextArrival++ & ((1L << 55) - 1));
+    long timestampNs = item.timestampNs;
+    long key = ((long) item.rank() << 55) | (nextArrival++ & ((1L << 55) - 1));
     int m = mask;
     int hole = (head + size) & m;
     // Shift younger entries one slot towards the tail until the item fits.
@@ -67,8 +65,8 @@ final class ReorderBuffer {
   }
 
   /** Removes and returns the oldest item; only valid when not empty. */
-  Object poll() {
-    Object item = items[head];
+  Input poll() {
+    Input item = items[head];
     items[head] = null;
     head = (head + 1) & mask;
     size--;
@@ -80,7 +78,7 @@ final class ReorderBuffer {
     int grown = timestamps.length * 2;
     long[] t = new long[grown];
     long[] o = new long[grown];
-    Object[] it = new Object[grown];
+    Input[] it = new Input[grown];
     for (int i = 0; i < size; i++) {
       int from = (head + i) & mask;
       t[i] = timestamps[from];

@@ -1,5 +1,6 @@
 package dev.goroscope.correlate;
 
+import dev.goroscope.event.MarkSymbols;
 import dev.goroscope.record.CodeLocation;
 
 /**
@@ -7,7 +8,7 @@ import dev.goroscope.record.CodeLocation;
  * number of distinct PCs is bounded by the binary's code, but a corrupt stream could invent
  * PCs, so past {@code maxEntries} answers are computed without being remembered.
  */
-final class SymbolCache {
+final class SymbolCache implements MarkSymbols {
 
   private final Symbolizer symbolizer;
   private final int maxEntries;
@@ -44,6 +45,11 @@ final class SymbolCache {
     return site;
   }
 
+  @Override
+  public CodeLocation location(long pc) {
+    return creationSite(pc);
+  }
+
   String startFunction(long startPc) {
     if (startPc == 0) {
       return "";
@@ -66,7 +72,8 @@ final class SymbolCache {
     return name;
   }
 
-  String waitReason(int code) {
+  @Override
+  public String waitReason(int code) {
     int index = code & 0xff;
     String reason = waitReasons[index];
     if (reason == null) {

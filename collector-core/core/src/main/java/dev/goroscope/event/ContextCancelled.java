@@ -10,4 +10,10 @@ package dev.goroscope.event;
  */
 public record ContextCancelled(
     long timestampNs, int pid, int tid, int cpu, long ctx, long goid, CancelReason reason)
-    implements Event {}
+    implements Event {
+
+  @Override
+  public void accept(EventVisitor v) {
+    v.cancelled(this);
+  }
+}

@@ -12,4 +12,10 @@ package dev.goroscope.event;
 public record ContextDeadlineSet(
     long timestampNs, int pid, int tid, int cpu, long ctx, long parentCtx, long deadlineUnixNs,
     long goid)
-    implements Event {}
+    implements Event {
+
+  @Override
+  public void accept(EventVisitor v) {
+    v.deadlineSet(this);
+  }
+}

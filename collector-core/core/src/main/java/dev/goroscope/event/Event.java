@@ -14,6 +14,7 @@ public sealed interface Event
         GoroutineReadied,
         ContextDeadlineSet,
         ContextCancelled,
+        GoroutineMark,
         EventsLost {
 
   /** CLOCK_MONOTONIC nanoseconds when the probe fired. */
@@ -27,4 +28,7 @@ public sealed interface Event
 
   /** CPU that observed the event; -1 where the event is synthesised in user space. */
   int cpu();
+
+  /** Calls the visitor's method for this kind of event. */
+  void accept(EventVisitor v);
 }

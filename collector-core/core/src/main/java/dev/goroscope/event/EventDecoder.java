@@ -68,6 +68,12 @@ public final class EventDecoder {
   static final int READIED_WAKER_GOID = 32;
   static final int READIED_SIZE = 40;
 
+  // struct goroscope_goroutine_mark (every MarkKind's type code)
+  static final int MARK_GOID = 24;
+  static final int MARK_A = 32;
+  static final int MARK_B = 40;
+  static final int MARK_SIZE = 48;
+
   private long malformed;
 
   /**
@@ -141,7 +147,12 @@ public final class EventDecoder {
         return new GoroutineReadied(ts, pid, tid, cpu, b.getLong(at + READIED_GOID),
             b.getLong(at + READIED_WAKER_GOID));
       default:
-        break;
+        MarkKind kind = MarkKind.forCode(type);
+        if (kind == null || len < MARK_SIZE) {
+          break;
+        }
+        return new GoroutineMark(ts, pid, tid, cpu, b.getLong(at + MARK_GOID), kind,
+            b.getLong(at + MARK_A), b.getLong(at + MARK_B));
     }
     malformed++;
     return null;

@@ -5,4 +5,10 @@ package dev.goroscope.event;
  * stages must treat state in this window as incomplete, not wrong.
  */
 public record EventsLost(long timestampNs, int pid, int tid, int cpu, long count)
-    implements Event {}
+    implements Event {
+
+  @Override
+  public void accept(EventVisitor v) {
+    v.lost(this);
+  }
+}

@@ -11,4 +11,10 @@ package dev.goroscope.event;
 public record GoroutineCreated(
     long timestampNs, int pid, int tid, int cpu, long goid, long parentGoid, long creationPc,
     long startPc)
-    implements Event {}
+    implements Event {
+
+  @Override
+  public void accept(EventVisitor v) {
+    v.created(this);
+  }
+}

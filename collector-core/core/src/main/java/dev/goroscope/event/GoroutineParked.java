@@ -8,4 +8,10 @@ package dev.goroscope.event;
  */
 public record GoroutineParked(
     long timestampNs, int pid, int tid, int cpu, long goid, int waitReason)
-    implements Event {}
+    implements Event {
+
+  @Override
+  public void accept(EventVisitor v) {
+    v.parked(this);
+  }
+}

@@ -9,4 +9,10 @@ package dev.goroscope.event;
  */
 public record GoroutineReadied(
     long timestampNs, int pid, int tid, int cpu, long goid, long wakerGoid)
-    implements Event {}
+    implements Event {
+
+  @Override
+  public void accept(EventVisitor v) {
+    v.readied(this);
+  }
+}

@@ -3,13 +3,9 @@ package dev.goroscope.snapshot;
 import dev.goroscope.process.ProcessMemory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Lists the goroutines alive in a process by reading {@code runtime.allgs} through {@code
@@ -42,7 +38,7 @@ public final class GoroutineSnapshot {
    *     {@code runtime.g.atomicstatus}, {@code runtime.g.gopc} and {@code runtime.g.startpc} are
    *     required, {@code runtime.g.parentGoid} and {@code runtime.g.waitreason} optional
    */
-  public static List<LiveGoroutine> read(
+  public static List<SnapshotGoroutine> read(
       ProcessMemory memory, long allgsAddress, Map<String, Long> offsets) {
     long goidOff = required(offsets, "runtime.g.goid");
     long statusOff = required(offsets, "runtime.g.atomicstatus");
@@ -63,7 +59,7 @@ public final class GoroutineSnapshot {
       return List.of();
     }
     ByteBuffer g = ByteBuffer.allocate((int) span).order(ByteOrder.LITTLE_ENDIAN);
-    List<LiveGoroutine> out = new ArrayList<>();
+    List<SnapshotGoroutine> out = new ArrayList<>();
     for (int i = 0; i < length; i++) {
       long gp = pointers.getLong(i * 8);
       g.clear();
@@ -78,7 +74,7 @@ public final class GoroutineSnapshot {
         continue;
       }
       out.add(
-          new LiveGoroutine(
+          new SnapshotGoroutine(
               goid,
               parentOff >= 0 ? g.getLong((int) parentOff) : 0,
               status,
@@ -89,32 +85,6 @@ public final class GoroutineSnapshot {
     return out;
   }
 
-  /**
-   * The same goroutines ordered so that every parent in the list comes before its children
-   * (allgs is in no such order: dead g structs are reused for new goroutines). A parent/child
-   * loop, which only a torn read could produce, is broken arbitrarily.
-   */
-  public static List<LiveGoroutine> parentsFirst(List<LiveGoroutine> goroutines) {
-    Map<Long, LiveGoroutine> byGoid = new HashMap<>();
-    goroutines.forEach(g -> byGoid.put(g.goid(), g));
-    Set<Long> emitted = new HashSet<>();
-    List<LiveGoroutine> out = new ArrayList<>(goroutines.size());
-    ArrayDeque<LiveGoroutine> chain = new ArrayDeque<>();
-    for (LiveGoroutine g : goroutines) {
-      // Walk up to the oldest ancestor not yet emitted, then emit downwards.
-      Set<Long> onChain = new HashSet<>();
-      for (LiveGoroutine at = g; at != null && !emitted.contains(at.goid())
-          && onChain.add(at.goid()); at = byGoid.get(at.parentGoid())) {
-        chain.push(at);
-      }
-      while (!chain.isEmpty()) {
-        LiveGoroutine next = chain.pop();
-        emitted.add(next.goid());
-        out.add(next);
-      }
-    }
-    return out;
-  }
 
   private static long required(Map<String, Long> offsets, String key) {
     Long value = offsets.get(key);

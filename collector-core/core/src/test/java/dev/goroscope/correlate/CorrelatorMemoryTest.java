@@ -3,8 +3,7 @@ package dev.goroscope.correlate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.goroscope.event.GoroutineCreated;
-import dev.goroscope.record.ContextRecord;
-import dev.goroscope.record.GoroutineRecord;
+import dev.goroscope.record.Goroutine;
 import dev.goroscope.record.RecordSink;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -22,16 +21,18 @@ class CorrelatorMemoryTest {
     long finished;
 
     @Override
-    public void goroutine(GoroutineRecord record) {
-      if (record.isPartial()) {
+    public void goroutineUpdated(Goroutine g) {
+      partial++;
+    }
+
+    @Override
+    public void goroutineEnded(Goroutine g) {
+      if (g.isPartial()) {
         partial++;
       } else {
         finished++;
       }
     }
-
-    @Override
-    public void context(ContextRecord record) {}
   }
 
   @Test

@@ -9,10 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.goroscope.event.CancelReason;
-import dev.goroscope.event.GoroutineCreated;
 import dev.goroscope.record.CodeLocation;
 import dev.goroscope.record.ContextEvent;
 import dev.goroscope.record.ContextRecord;
+import dev.goroscope.record.Goroutine;
 import dev.goroscope.record.GoroutineRecord;
 import dev.goroscope.record.GoroutineState;
 import dev.goroscope.record.ParkInterval;
@@ -142,8 +142,9 @@ class CorrelatorTest {
   @Test
   void attachSnapshotCompletesAGoroutineAdoptedByItsEarlierParks() {
     // Deep mode: main parks (probe live) just before the attach-time snapshot lists it.
-    feed(ev.parked(1000, 1, CHAN_RECEIVE), ev.readied(1000.2, 1, 0),
-        new GoroutineCreated(ns(1000.5), ev.pid, 0, -1, 1, 0, CREATION_PC, START_PC));
+    feed(ev.parked(1000, 1, CHAN_RECEIVE), ev.readied(1000.2, 1, 0));
+    correlator.goroutinesFound(ev.pid, ns(1000.5),
+        List.of(new FoundOrderTest.Found(1, 0, CREATION_PC, START_PC)));
     feed(ev.exited(1100, 1));
     correlator.close();
 
@@ -725,17 +726,17 @@ class CorrelatorTest {
       int[] calls = {0};
       RecordSink failing = new RecordSink() {
         @Override
-        public void goroutine(GoroutineRecord record) {
+        public void goroutineEnded(Goroutine g) {
           calls[0]++;
           if (calls[0] == 1) {
             throw new IllegalStateException("backend down");
           }
-          sink.goroutine(record);
+          sink.goroutineEnded(g);
         }
 
         @Override
-        public void context(ContextRecord record) {
-          sink.context(record);
+        public void contextEnded(ContextRecord record) {
+          sink.contextEnded(record);
         }
       };
       correlator = Correlator.builder(failing).setConfig(testConfig().build())

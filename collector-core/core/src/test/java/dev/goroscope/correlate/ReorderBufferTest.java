@@ -12,6 +12,26 @@ import net.jqwik.api.constraints.Size;
 
 class ReorderBufferTest {
 
+  /** An input carrying {timestamp, rank, arrival}. */
+  static final class Item extends Input {
+    final long[] item;
+
+    Item(long[] item) {
+      super(item[0]);
+      this.item = item;
+    }
+
+    @Override
+    int rank() {
+      return (int) item[1];
+    }
+
+    @Override
+    void dispatch(Handler h) {
+      throw new UnsupportedOperationException("not dispatched in this test");
+    }
+  }
+
   /** {timestamp, rank, arrival}. */
   @Property(tries = 300)
   void pollsInTimestampThenRankThenArrivalOrder(
@@ -24,15 +44,15 @@ class ReorderBufferTest {
     for (int i = 0; i < timestamps.size(); i++) {
       long[] item = {timestamps.get(i), i < ranks.size() ? ranks.get(i) : 2, i};
       if (buffer.isFull()) {
-        polled.add((long[]) buffer.poll());
+        polled.add(((Item) buffer.poll()).item);
       }
-      buffer.add(item[0], (int) item[1], item);
+      buffer.add(new Item(item));
       added.add(item);
       assertThat(buffer.size()).isLessThanOrEqualTo(capacity);
     }
     while (buffer.size() > 0) {
       long peek = buffer.peekTimestamp();
-      long[] item = (long[]) buffer.poll();
+      long[] item = ((Item) buffer.poll()).item;
       assertThat(item[0]).isEqualTo(peek);
       polled.add(item);
     }

@@ -44,7 +44,7 @@ class AllgsLocatorTest {
   /** Stripped: no symbol to compare with, so read the live goroutines through what it found. */
   @ParameterizedTest
   @EnumSource(Toolchain.class)
-  void strippedBinaryStillListsItsLiveGoroutines(Toolchain toolchain) throws Exception {
+  void strippedBinaryStillListsItsSnapshotGoroutines(Toolchain toolchain) throws Exception {
     Path stripped = GoToolchains.build("snapshotprog", toolchain, Mode.STRIPPED);
     GoBinary binary = GoBinary.open(stripped);
     assertThat(binary.stripped()).isTrue();
@@ -65,11 +65,11 @@ class AllgsLocatorTest {
         printed.add(Long.parseLong(l.split(" ")[1]));
       }
       assertThat(printed).hasSize(7);
-      List<LiveGoroutine> live;
+      List<SnapshotGoroutine> live;
       try (ProcessMemory memory = ProcessMemory.open((int) target.pid())) {
         live = GoroutineSnapshot.read(memory, allgs.getAsLong(), offsets);
       }
-      assertThat(live.stream().map(LiveGoroutine::goid).collect(Collectors.toSet()))
+      assertThat(live.stream().map(SnapshotGoroutine::goid).collect(Collectors.toSet()))
           .contains(1L)
           .containsAll(printed);
     } finally {

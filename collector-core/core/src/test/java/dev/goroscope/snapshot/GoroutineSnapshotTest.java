@@ -56,16 +56,16 @@ class GoroutineSnapshotTest {
               .mapToLong(ElfSymbol::value)
               .findFirst()
               .orElseThrow();
-      List<LiveGoroutine> live;
+      List<SnapshotGoroutine> live;
       try (ProcessMemory memory = ProcessMemory.open((int) target.pid())) {
         live = GoroutineSnapshot.read(memory, allgs, GO_1_26);
       }
 
-      Map<Long, LiveGoroutine> byGoid = new HashMap<>();
+      Map<Long, SnapshotGoroutine> byGoid = new HashMap<>();
       live.forEach(g -> byGoid.put(g.goid(), g));
       assertThat(byGoid).containsKey(1L);
       for (Map.Entry<Long, Long> e : printed.entrySet()) {
-        LiveGoroutine g = byGoid.get(e.getKey());
+        SnapshotGoroutine g = byGoid.get(e.getKey());
         assertThat(g).as("goroutine %d", e.getKey()).isNotNull();
         assertThat(g.parentGoid()).isEqualTo(e.getValue());
         assertThat(g.isWaiting()).isTrue();

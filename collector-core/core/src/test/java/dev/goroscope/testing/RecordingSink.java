@@ -1,6 +1,7 @@
 package dev.goroscope.testing;
 
 import dev.goroscope.record.ContextRecord;
+import dev.goroscope.record.Goroutine;
 import dev.goroscope.record.GoroutineRecord;
 import dev.goroscope.record.ProcessInfo;
 import dev.goroscope.record.RecordSink;
@@ -10,12 +11,18 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * A sink that keeps everything it is given, in order, for assertions. Thread-safe to write (an
- * attacher writes from its own thread); read it after the writer is done.
+ * A sink that keeps everything it is given, in order, for assertions: copies of goroutines as
+ * updated and ended ({@link #goroutines}), as started ({@link #startedGoroutines}), and
+ * contexts as updated and ended ({@link #contexts}). Thread-safe to write (an attacher writes
+ * from its own thread); read it after the writer is done.
  */
 public final class RecordingSink implements RecordSink {
   public final List<GoroutineRecord> goroutines = Collections.synchronizedList(new ArrayList<>());
+  public final List<GoroutineRecord> startedGoroutines =
+      Collections.synchronizedList(new ArrayList<>());
   public final List<ContextRecord> contexts = Collections.synchronizedList(new ArrayList<>());
+  public final List<ContextRecord> createdContexts =
+      Collections.synchronizedList(new ArrayList<>());
   public final List<ProcessInfo> started = Collections.synchronizedList(new ArrayList<>());
   public final List<long[]> ended = Collections.synchronizedList(new ArrayList<>());
   public final List<long[]> lost = Collections.synchronizedList(new ArrayList<>());
@@ -27,12 +34,32 @@ public final class RecordingSink implements RecordSink {
   }
 
   @Override
-  public void goroutine(GoroutineRecord record) {
-    goroutines.add(record);
+  public void goroutineStarted(Goroutine g) {
+    startedGoroutines.add(g.toRecord());
   }
 
   @Override
-  public void context(ContextRecord record) {
+  public void goroutineUpdated(Goroutine g) {
+    goroutines.add(g.toRecord());
+  }
+
+  @Override
+  public void goroutineEnded(Goroutine g) {
+    goroutines.add(g.toRecord());
+  }
+
+  @Override
+  public void contextCreated(ContextRecord record) {
+    createdContexts.add(record);
+  }
+
+  @Override
+  public void contextUpdated(ContextRecord record) {
+    contexts.add(record);
+  }
+
+  @Override
+  public void contextEnded(ContextRecord record) {
     contexts.add(record);
   }
 

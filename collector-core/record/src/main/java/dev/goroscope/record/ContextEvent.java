@@ -1,22 +1,26 @@
 package dev.goroscope.record;
 
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * Something that happened to a context, attached to the goroutine that did it.
+ * A context event of a goroutine ({@code context.*} {@link GoroutineEvent}s) in typed form: the
+ * view {@link Goroutine#contextEvents()} gives and JSON lines' {@code contextEvents} array.
  *
  * @param kind what happened
  * @param timestampNs when (monotonic ns)
- * @param ctx the context's address, as hex-able long
+ * @param ctx the context's address
  * @param deadlineUnixNs the context's deadline (Unix epoch ns), or 0 if unknown
  */
 public record ContextEvent(Kind kind, long timestampNs, long ctx, long deadlineUnixNs) {
 
-  /** The kinds of context event; {@link #eventName()} is the span event name. */
+  /** The kinds of context event; {@link #eventName()} is the event name. */
   public enum Kind {
-    DEADLINE_SET("context.deadline_set"),
-    CANCELED("context.canceled"),
-    DEADLINE_EXCEEDED("context.deadline_exceeded");
+    DEADLINE_SET(GoroutineEvents.CONTEXT_DEADLINE_SET),
+    CANCELED(GoroutineEvents.CONTEXT_CANCELED),
+    DEADLINE_EXCEEDED(GoroutineEvents.CONTEXT_DEADLINE_EXCEEDED);
 
     private final String eventName;
 
@@ -27,9 +31,49 @@ public record ContextEvent(Kind kind, long timestampNs, long ctx, long deadlineU
     public String eventName() {
       return eventName;
     }
+
+    static Kind of(String eventName) {
+      for (Kind k : values()) {
+        if (k.eventName.equals(eventName)) {
+          return k;
+        }
+      }
+      return null;
+    }
   }
 
   public ContextEvent {
     Objects.requireNonNull(kind, "kind");
+  }
+
+  /** As a generic event (the form records carry). */
+  public GoroutineEvent toEvent() {
+    Attrs.Builder a = Attrs.builder().put(GoroutineEvents.CONTEXT_ADDRESS,
+        GoroutineEvents.hex(ctx));
+    if (deadlineUnixNs > 0) {
+      a.put(GoroutineEvents.CONTEXT_DEADLINE_UNIX_NS, deadlineUnixNs);
+      a.put(GoroutineEvents.CONTEXT_DEADLINE, Instant.ofEpochSecond(0, deadlineUnixNs).toString());
+    }
+    return new GoroutineEvent(kind.eventName(), timestampNs, a.build());
+  }
+
+  /** The context events among {@code events}, in order. */
+  public static List<ContextEvent> of(List<GoroutineEvent> events) {
+    List<ContextEvent> out = null;
+    for (GoroutineEvent e : events) {
+      Kind kind = Kind.of(e.name());
+      if (kind == null) {
+        continue;
+      }
+      String address = e.attributes().get(GoroutineEvents.CONTEXT_ADDRESS);
+      Long deadline = e.attributes().get(GoroutineEvents.CONTEXT_DEADLINE_UNIX_NS);
+      if (out == null) {
+        out = new ArrayList<>(2);
+      }
+      out.add(new ContextEvent(kind, e.timestampNs(),
+          address == null ? 0 : Long.parseUnsignedLong(address.substring(2), 16),
+          deadline == null ? 0 : deadline));
+    }
+    return out == null ? List.of() : out;
   }
 }

@@ -1,77 +1,89 @@
 package dev.goroscope.record;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * Everything the correlator knows about one goroutine of one process. Emitted once as finished
- * (exited or the process ended) and, for long-lived goroutines, possibly several times before
- * that as partial records ({@link #isPartial()}) with {@code endNs} unset.
- *
- * @param pid the process
- * @param goid the goroutine id (unique for the life of a process)
- * @param parentGoid the creating goroutine's id; 0 when created by the runtime
- * @param parentTraced whether the parent goroutine itself was observed being created (false for
- *     goroutines whose parent existed before the sidecar attached, or runtime-created ones)
- * @param startFunction the real start function (compiler wrappers unwrapped where possible)
- * @param startPc the raw start PC
- * @param creationSite where the {@code go} statement is
- * @param startNs creation time (monotonic ns); for goroutines found already running at attach,
- *     the attach time
- * @param endNs exit time, or -1 while the goroutine is alive (partial record)
- * @param state the state at {@code endNs} or at flush
- * @param waitReason the wait reason at the end where known (deep mode), else empty
- * @param parks deep mode: park intervals, oldest first
- * @param contextEvents context events this goroutine caused, oldest first
- * @param deadlineOverrun set when this goroutine overran a context deadline
- * @param leakCandidate alive longer than the leak threshold (and, in deep mode, parked the whole
- *     time)
- * @param incomplete events for this goroutine may have been lost (ring buffer overflow or
- *     eviction); what is here is true but some of it may be missing
+ * An immutable {@link Goroutine}: a copy of a tracked goroutine's values at one moment
+ * ({@link Goroutine#toRecord()}), or one built with {@link #builder} (tests, replays). Records
+ * derived from one another ({@link #toBuilder()}) share one {@link Attachments} store, as the
+ * correlator's one object per goroutine does; attachments are not part of equality.
  */
-public record GoroutineRecord(
-    int pid,
-    long goid,
-    long parentGoid,
-    boolean parentTraced,
-    String startFunction,
-    long startPc,
-    CodeLocation creationSite,
-    long startNs,
-    long endNs,
-    GoroutineState state,
-    String waitReason,
-    List<ParkInterval> parks,
-    List<ContextEvent> contextEvents,
-    DeadlineOverrun deadlineOverrun,
-    boolean leakCandidate,
-    boolean incomplete) {
+public final class GoroutineRecord implements Goroutine {
 
-  public GoroutineRecord {
-    Objects.requireNonNull(startFunction, "startFunction");
-    Objects.requireNonNull(creationSite, "creationSite");
-    Objects.requireNonNull(state, "state");
-    Objects.requireNonNull(waitReason, "waitReason");
-    parks = List.copyOf(parks);
-    contextEvents = List.copyOf(contextEvents);
-  }
+  private final int pid;
+  private final long goid;
+  private final long parentGoid;
+  private final boolean parentTraced;
+  private final String startFunction;
+  private final long startPc;
+  private final CodeLocation creationSite;
+  private final long startNs;
+  private final long endNs;
+  private final long asOfNs;
+  private final GoroutineState state;
+  private final String waitReason;
+  private final List<GoroutineEvent> events;
+  private final Attrs attributes;
+  private final DeadlineOverrun deadlineOverrun;
+  private final boolean leakCandidate;
+  private final boolean incomplete;
+  private final Attachments attachments;
 
-  /** True while the goroutine is alive: no end time yet. */
-  public boolean isPartial() {
-    return endNs < 0;
-  }
-
-  public boolean hasDeadlineOverrun() {
-    return deadlineOverrun != null;
+  private GoroutineRecord(Builder b, List<GoroutineEvent> events) {
+    this.pid = b.pid;
+    this.goid = b.goid;
+    this.parentGoid = b.parentGoid;
+    this.parentTraced = b.parentTraced;
+    this.startFunction = b.startFunction;
+    this.startPc = b.startPc;
+    this.creationSite = b.creationSite;
+    this.startNs = b.startNs;
+    this.endNs = b.endNs;
+    this.asOfNs = b.asOfNs != Long.MIN_VALUE ? b.asOfNs : b.endNs >= 0 ? b.endNs : b.startNs;
+    this.state = b.state;
+    this.waitReason = b.waitReason;
+    this.events = events;
+    this.attributes = b.attributes;
+    this.deadlineOverrun = b.deadlineOverrun;
+    this.leakCandidate = b.leakCandidate;
+    this.incomplete = b.incomplete;
+    this.attachments = b.attachments;
   }
 
   public static Builder builder(int pid, long goid) {
-    return new Builder(pid, goid);
+    return new Builder(pid, goid, new Attachments());
   }
 
-  /** Copies this record into a builder, e.g. to emit an updated partial record. */
+  /** A copy of {@code g}'s current values, sharing its attachments when it is a record. */
+  public static GoroutineRecord copyOf(Goroutine g) {
+    if (g instanceof GoroutineRecord r) {
+      return r;
+    }
+    return new Builder(g.pid(), g.goid(), new Attachments())
+        .setParentGoid(g.parentGoid())
+        .setParentTraced(g.parentTraced())
+        .setStartFunction(g.startFunction())
+        .setStartPc(g.startPc())
+        .setCreationSite(g.creationSite())
+        .setStartNs(g.startNs())
+        .setEndNs(g.endNs())
+        .setAsOfNs(g.asOfNs())
+        .setState(g.state())
+        .setWaitReason(g.waitReason())
+        .setEvents(g.events())
+        .setAttributes(g.attributes())
+        .setDeadlineOverrun(g.deadlineOverrun())
+        .setLeakCandidate(g.leakCandidate())
+        .setIncomplete(g.incomplete())
+        .build();
+  }
+
+  /** A builder holding this record's values and sharing its attachments. */
   public Builder toBuilder() {
-    return new Builder(pid, goid)
+    return new Builder(pid, goid, attachments)
         .setParentGoid(parentGoid)
         .setParentTraced(parentTraced)
         .setStartFunction(startFunction)
@@ -79,19 +91,150 @@ public record GoroutineRecord(
         .setCreationSite(creationSite)
         .setStartNs(startNs)
         .setEndNs(endNs)
+        .setAsOfNs(asOfNs)
         .setState(state)
         .setWaitReason(waitReason)
-        .setParks(parks)
-        .setContextEvents(contextEvents)
+        .setEvents(events)
+        .setAttributes(attributes)
         .setDeadlineOverrun(deadlineOverrun)
         .setLeakCandidate(leakCandidate)
         .setIncomplete(incomplete);
+  }
+
+  @Override
+  public int pid() {
+    return pid;
+  }
+
+  @Override
+  public long goid() {
+    return goid;
+  }
+
+  @Override
+  public long parentGoid() {
+    return parentGoid;
+  }
+
+  @Override
+  public boolean parentTraced() {
+    return parentTraced;
+  }
+
+  @Override
+  public String startFunction() {
+    return startFunction;
+  }
+
+  @Override
+  public long startPc() {
+    return startPc;
+  }
+
+  @Override
+  public CodeLocation creationSite() {
+    return creationSite;
+  }
+
+  @Override
+  public long startNs() {
+    return startNs;
+  }
+
+  @Override
+  public long endNs() {
+    return endNs;
+  }
+
+  @Override
+  public long asOfNs() {
+    return asOfNs;
+  }
+
+  @Override
+  public GoroutineState state() {
+    return state;
+  }
+
+  @Override
+  public String waitReason() {
+    return waitReason;
+  }
+
+  @Override
+  public List<GoroutineEvent> events() {
+    return events;
+  }
+
+  @Override
+  public Attrs attributes() {
+    return attributes;
+  }
+
+  @Override
+  public DeadlineOverrun deadlineOverrun() {
+    return deadlineOverrun;
+  }
+
+  @Override
+  public boolean leakCandidate() {
+    return leakCandidate;
+  }
+
+  @Override
+  public boolean incomplete() {
+    return incomplete;
+  }
+
+  @Override
+  public <T> T attachment(AttachmentKey<T> key) {
+    return attachments.get(key);
+  }
+
+  @Override
+  public <T> void setAttachment(AttachmentKey<T> key, T value) {
+    attachments.set(key, value);
+  }
+
+  /** Always null: a standalone record sees no other goroutine. */
+  @Override
+  public <T> T attachmentOf(long goid, AttachmentKey<T> key) {
+    return null;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof GoroutineRecord r)) {
+      return false;
+    }
+    return pid == r.pid && goid == r.goid && parentGoid == r.parentGoid
+        && parentTraced == r.parentTraced && startPc == r.startPc && startNs == r.startNs
+        && endNs == r.endNs && asOfNs == r.asOfNs && leakCandidate == r.leakCandidate && incomplete == r.incomplete
+        && startFunction.equals(r.startFunction) && creationSite.equals(r.creationSite)
+        && state == r.state && waitReason.equals(r.waitReason) && events.equals(r.events)
+        && attributes.equals(r.attributes)
+        && Objects.equals(deadlineOverrun, r.deadlineOverrun);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(pid, goid, startNs, endNs, state);
+  }
+
+  @Override
+  public String toString() {
+    return "GoroutineRecord[pid=" + pid + ", goid=" + goid + ", parentGoid=" + parentGoid
+        + ", startFunction=" + startFunction + ", startNs=" + startNs + ", endNs=" + endNs
+        + ", asOfNs=" + asOfNs        + ", state=" + state + ", waitReason=" + waitReason + ", events=" + events
+        + ", attributes=" + attributes + ", deadlineOverrun=" + deadlineOverrun
+        + ", leakCandidate=" + leakCandidate + ", incomplete=" + incomplete + "]";
   }
 
   /** Builder with the defaults of a goroutine about which nothing but its id is known. */
   public static final class Builder {
     private final int pid;
     private final long goid;
+    private final Attachments attachments;
     private long parentGoid;
     private boolean parentTraced;
     private String startFunction = "";
@@ -99,17 +242,21 @@ public record GoroutineRecord(
     private CodeLocation creationSite = CodeLocation.UNKNOWN;
     private long startNs;
     private long endNs = -1;
+    private long asOfNs = Long.MIN_VALUE;
     private GoroutineState state = GoroutineState.RUNNING;
     private String waitReason = "";
+    private List<GoroutineEvent> events = List.of();
     private List<ParkInterval> parks = List.of();
     private List<ContextEvent> contextEvents = List.of();
+    private Attrs attributes = Attrs.empty();
     private DeadlineOverrun deadlineOverrun;
     private boolean leakCandidate;
     private boolean incomplete;
 
-    private Builder(int pid, long goid) {
+    private Builder(int pid, long goid, Attachments attachments) {
       this.pid = pid;
       this.goid = goid;
+      this.attachments = attachments;
     }
 
     public Builder setParentGoid(long parentGoid) {
@@ -147,6 +294,12 @@ public record GoroutineRecord(
       return this;
     }
 
+    /** The moment described; default: the end, else the start. */
+    public Builder setAsOfNs(long asOfNs) {
+      this.asOfNs = asOfNs;
+      return this;
+    }
+
     public Builder setState(GoroutineState state) {
       this.state = Objects.requireNonNull(state, "state");
       return this;
@@ -157,13 +310,26 @@ public record GoroutineRecord(
       return this;
     }
 
+    /** The goroutine's events (any kinds), merged by time with parks and context events. */
+    public Builder setEvents(List<GoroutineEvent> events) {
+      this.events = Objects.requireNonNull(events, "events");
+      return this;
+    }
+
+    /** Park intervals, turned into park/ready events. */
     public Builder setParks(List<ParkInterval> parks) {
       this.parks = Objects.requireNonNull(parks, "parks");
       return this;
     }
 
+    /** Context events, turned into {@code context.*} events. */
     public Builder setContextEvents(List<ContextEvent> contextEvents) {
       this.contextEvents = Objects.requireNonNull(contextEvents, "contextEvents");
+      return this;
+    }
+
+    public Builder setAttributes(Attrs attributes) {
+      this.attributes = Objects.requireNonNull(attributes, "attributes");
       return this;
     }
 
@@ -183,10 +349,17 @@ public record GoroutineRecord(
     }
 
     public GoroutineRecord build() {
-      return new GoroutineRecord(
-          pid, goid, parentGoid, parentTraced, startFunction, startPc, creationSite, startNs,
-          endNs, state, waitReason, parks, contextEvents, deadlineOverrun, leakCandidate,
-          incomplete);
+      List<GoroutineEvent> all;
+      if (parks.isEmpty() && contextEvents.isEmpty()) {
+        all = List.copyOf(events);
+      } else {
+        List<GoroutineEvent> merged = new ArrayList<>(events);
+        contextEvents.forEach(c -> merged.add(c.toEvent()));
+        parks.forEach(p -> p.addEvents(merged));
+        merged.sort(Comparator.comparingLong(GoroutineEvent::timestampNs)); // stable
+        all = List.copyOf(merged);
+      }
+      return new GoroutineRecord(this, all);
     }
   }
 }

@@ -1,7 +1,11 @@
 /**
- * The correlated records that flow from the correlator (collector-core) into the OpenTelemetry
- * mapping. This package is the contract between the two modules: it depends on nothing else in
- * goroscope, so otel-mapping never needs the bpf module.
+ * The record contract: what the correlator (collector-core) hands to every output
+ * (otel-mapping's spans, JSON lines, metrics, report). It depends on nothing at all, so the
+ * correlator compiles without OpenTelemetry and the outputs never need the kernel side.
+ *
+ * <p>{@link dev.goroscope.record.RecordSink} receives lifecycle calls; a
+ * {@link dev.goroscope.record.Goroutine} carries a generic, ordered list of
+ * {@link dev.goroscope.record.GoroutineEvent}s, so a new kind of event needs nothing new here.
  *
  * <p>All {@code *Ns} timestamps are CLOCK_MONOTONIC nanoseconds (the clock of
  * {@code bpf_ktime_get_ns}); converting them to epoch time is the exporter's job, done once per

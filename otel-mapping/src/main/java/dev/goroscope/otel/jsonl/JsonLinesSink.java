@@ -5,17 +5,21 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import dev.goroscope.otel.time.ClockOffset;
+import dev.goroscope.record.Attr;
+import dev.goroscope.record.Attrs;
 import dev.goroscope.record.CodeLocation;
 import dev.goroscope.record.ContextEvent;
 import dev.goroscope.record.ContextRecord;
 import dev.goroscope.record.DeadlineOverrun;
-import dev.goroscope.record.GoroutineRecord;
+import dev.goroscope.record.Goroutine;
+import dev.goroscope.record.GoroutineEvent;
 import dev.goroscope.record.ParkInterval;
 import dev.goroscope.record.ProcessInfo;
 import dev.goroscope.record.RecordSink;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
@@ -27,7 +31,10 @@ import java.util.function.LongSupplier;
  * <ul>
  *   <li>{@code {"type":"goroutine","pid","goid","parentGoid","startFunction",
  *       "createdAt":{"function","file","line"},"startNs","endNs"|null,"state",
- *       "deadlineOverrun", …}}
+ *       "deadlineOverrun", …, "events":[{"event","ns",…}], "attributes":{…}}} — written when a
+ *       goroutine is updated (partial) and when it ends. {@code events} holds every event of
+ *       every kind with its attributes under their JSON names; {@code contextEvents} and
+ *       {@code parks} keep the older typed views of the context and park events.
  *   <li>{@code {"type":"context","ctx":"0x…","goid":<creator>,"cancelledBy"|null,
  *       "deadlineUnixNs","endedNs"|null,"reason"|null, …}}
  *   <li>{@code process}, {@code process_end} and {@code events_lost} lines.
@@ -90,7 +97,27 @@ public final class JsonLinesSink implements RecordSink {
   }
 
   @Override
-  public synchronized void goroutine(GoroutineRecord r) {
+  public synchronized void goroutineUpdated(Goroutine g) {
+    goroutine(g);
+  }
+
+  @Override
+  public synchronized void goroutineEnded(Goroutine g) {
+    goroutine(g);
+  }
+
+  @Override
+  public synchronized void contextUpdated(ContextRecord c) {
+    context(c);
+  }
+
+  @Override
+  public synchronized void contextEnded(ContextRecord c) {
+    context(c);
+  }
+
+  private void goroutine(Goroutine r) {
+    List<GoroutineEvent> events = r.events();
     write(() -> {
       json.writeStartObject();
       json.writeStringField("type", "goroutine");
@@ -124,7 +151,7 @@ public final class JsonLinesSink implements RecordSink {
       json.writeBooleanField("leakCandidate", r.leakCandidate());
       json.writeBooleanField("incomplete", r.incomplete());
       json.writeArrayFieldStart("contextEvents");
-      for (ContextEvent e : r.contextEvents()) {
+      for (ContextEvent e : ContextEvent.of(events)) {
         json.writeStartObject();
         json.writeStringField("event", e.kind().eventName());
         json.writeNumberField("ns", e.timestampNs());
@@ -138,7 +165,7 @@ public final class JsonLinesSink implements RecordSink {
       }
       json.writeEndArray();
       json.writeArrayFieldStart("parks");
-      for (ParkInterval p : r.parks()) {
+      for (ParkInterval p : ParkInterval.of(events)) {
         json.writeStartObject();
         json.writeNumberField("startNs", p.startNs());
         nullableLong("endNs", p.isOpen() ? null : p.endNs());
@@ -148,12 +175,23 @@ public final class JsonLinesSink implements RecordSink {
         json.writeEndObject();
       }
       json.writeEndArray();
+      json.writeArrayFieldStart("events");
+      for (GoroutineEvent e : events) {
+        json.writeStartObject();
+        json.writeStringField("event", e.name());
+        json.writeNumberField("ns", e.timestampNs());
+        attributes(e.attributes());
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+      json.writeObjectFieldStart("attributes");
+      attributes(r.attributes());
+      json.writeEndObject();
       json.writeEndObject();
     });
   }
 
-  @Override
-  public synchronized void context(ContextRecord c) {
+  private void context(ContextRecord c) {
     write(() -> {
       json.writeStartObject();
       json.writeStringField("type", "context");
@@ -268,6 +306,23 @@ public final class JsonLinesSink implements RecordSink {
   private void fail() {
     broken = true;
     writeErrors++;
+  }
+
+  /** Each attribute with a JSON name, as a field of the current object. */
+  private void attributes(Attrs attrs) throws IOException {
+    for (int i = 0; i < attrs.size(); i++) {
+      Attr<?> key = attrs.key(i);
+      if (key.jsonName() == null) {
+        continue;
+      }
+      Object v = attrs.value(i);
+      switch (key.type()) {
+        case STRING -> json.writeStringField(key.jsonName(), (String) v);
+        case LONG -> json.writeNumberField(key.jsonName(), (Long) v);
+        case BOOLEAN -> json.writeBooleanField(key.jsonName(), (Boolean) v);
+        case DOUBLE -> json.writeNumberField(key.jsonName(), (Double) v);
+      }
+    }
   }
 
   private void location(String field, CodeLocation l) throws IOException {

@@ -1,7 +1,8 @@
 package dev.goroscope.otel.metrics;
 
+import dev.goroscope.record.AttachmentKey;
 import dev.goroscope.record.ContextRecord;
-import dev.goroscope.record.GoroutineRecord;
+import dev.goroscope.record.Goroutine;
 import dev.goroscope.record.GoroutineState;
 import dev.goroscope.record.RecordSink;
 import io.opentelemetry.api.common.AttributeKey;
@@ -12,8 +13,6 @@ import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.ObservableLongGauge;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -26,8 +25,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <table>
  *   <caption>instruments</caption>
- *   <tr><td>{@value #LIVE}</td><td>gauge</td><td>goroutines known alive at the last partial
- *   flush, by {@code goroutine.state} and {@code process.pid}</td></tr>
+ *   <tr><td>{@value #LIVE}</td><td>gauge</td><td>goroutines alive, by {@code goroutine.state}
+ *   and {@code process.pid}</td></tr>
  *   <tr><td>{@value #CREATED}</td><td>counter</td><td>goroutines seen, by start function</td></tr>
  *   <tr><td>{@value #EXITED}</td><td>counter</td><td>goroutines that exited, by start
  *   function</td></tr>
@@ -41,8 +40,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * </table>
  *
  * <p>Cardinality is bounded: after {@code maxStartFunctions} distinct start functions, further
- * ones are reported as {@code other}. Live goroutines tracked are bounded by
- * {@code maxLiveGoroutines} (oldest forgotten first).
+ * ones are reported as {@code other}. What it needs per goroutine lives on the goroutine (an
+ * attachment), so it keeps no goroutine table of its own.
  */
 public final class GoroutineMetricsSink implements RecordSink {
 
@@ -61,18 +60,13 @@ public final class GoroutineMetricsSink implements RecordSink {
   static final String OTHER = "other";
 
   public static final int DEFAULT_MAX_START_FUNCTIONS = 500;
-  public static final int DEFAULT_MAX_LIVE_GOROUTINES = 1_000_000;
 
-  private record Key(int pid, long goid) {}
-
-  private static final class Live {
-    GoroutineState state;
-    boolean overrunCounted;
-
-    Live(GoroutineState state) {
-      this.state = state;
-    }
-  }
+  /**
+   * Per goroutine, as an attachment: its counted state's ordinal, plus {@link #OVERRUN_COUNTED}
+   * once its overrun was counted. Small Integers are cached: nothing is allocated per goroutine.
+   */
+  private static final AttachmentKey<Integer> COUNTED = AttachmentKey.create("metrics state");
+  private static final int OVERRUN_COUNTED = 1 << 4;
 
   private record StateKey(int pid, GoroutineState state) {}
 
@@ -85,9 +79,7 @@ public final class GoroutineMetricsSink implements RecordSink {
   private final ObservableLongGauge liveGauge;
   private final AutoCloseable onClose;
   private final int maxStartFunctions;
-  private final int maxLive;
   private final Set<String> startFunctions = new HashSet<>();
-  private final LinkedHashMap<Key, Live> live = new LinkedHashMap<>();
   private final Map<StateKey, Long> liveByState = new HashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -96,15 +88,13 @@ public final class GoroutineMetricsSink implements RecordSink {
    * @param onClose closed by {@link #close()} (the meter provider, to flush), or null
    */
   public GoroutineMetricsSink(Meter meter, AutoCloseable onClose) {
-    this(meter, onClose, DEFAULT_MAX_START_FUNCTIONS, DEFAULT_MAX_LIVE_GOROUTINES);
+    this(meter, onClose, DEFAULT_MAX_START_FUNCTIONS);
   }
 
-  public GoroutineMetricsSink(
-      Meter meter, AutoCloseable onClose, int maxStartFunctions, int maxLiveGoroutines) {
+  public GoroutineMetricsSink(Meter meter, AutoCloseable onClose, int maxStartFunctions) {
     Objects.requireNonNull(meter, "meter");
     this.onClose = onClose;
     this.maxStartFunctions = maxStartFunctions;
-    this.maxLive = maxLiveGoroutines;
     created = meter.counterBuilder(CREATED).setUnit("{goroutine}")
         .setDescription("Goroutines seen by goroscope, by start function").build();
     exited = meter.counterBuilder(EXITED).setUnit("{goroutine}")
@@ -121,7 +111,7 @@ public final class GoroutineMetricsSink implements RecordSink {
     eventsLost = meter.counterBuilder(EVENTS_LOST).setUnit("{event}")
         .setDescription("Kernel events lost (ring buffer full)").build();
     liveGauge = meter.gaugeBuilder(LIVE).ofLongs().setUnit("{goroutine}")
-        .setDescription("Goroutines alive at the last flush, by state")
+        .setDescription("Goroutines alive, by state")
         .buildWithCallback(m -> {
           synchronized (this) {
             liveByState.forEach((k, n) -> m.record(n, Attributes.of(
@@ -131,48 +121,48 @@ public final class GoroutineMetricsSink implements RecordSink {
   }
 
   @Override
-  public synchronized void goroutine(GoroutineRecord r) {
-    Key key = new Key(r.pid(), r.goid());
-    Attributes fn = Attributes.of(PID, (long) r.pid(), START_FUNCTION, fn(r.startFunction()));
-    Live l = live.get(key);
-    if (l == null) {
-      created.add(1, fn);
+  public synchronized void goroutineStarted(Goroutine g) {
+    created.add(1, fn(g));
+    count(g.pid(), g.state(), 1);
+    g.setAttachment(COUNTED, g.state().ordinal());
+  }
+
+  @Override
+  public synchronized void goroutineUpdated(Goroutine g) {
+    Integer counted = g.attachment(COUNTED);
+    if (counted == null) {
+      goroutineStarted(g); // started before this sink saw it
+      counted = g.attachment(COUNTED);
     }
-    if (r.hasDeadlineOverrun() && (l == null || !l.overrunCounted)) {
-      overruns.add(1, fn);
+    GoroutineState was = GoroutineState.values()[counted & (OVERRUN_COUNTED - 1)];
+    int flags = counted & OVERRUN_COUNTED;
+    if (was != g.state()) {
+      count(g.pid(), was, -1);
+      count(g.pid(), g.state(), 1);
     }
-    if (r.isPartial()) {
-      if (l == null) {
-        l = new Live(r.state());
-        live.put(key, l);
-        count(r.pid(), r.state(), 1);
-        while (live.size() > maxLive) {
-          Iterator<Map.Entry<Key, Live>> it = live.entrySet().iterator();
-          Map.Entry<Key, Live> e = it.next();
-          it.remove();
-          count(e.getKey().pid(), e.getValue().state, -1);
-        }
-      } else if (l.state != r.state()) {
-        count(r.pid(), l.state, -1);
-        count(r.pid(), r.state(), 1);
-        l.state = r.state();
-      }
-      l.overrunCounted |= r.hasDeadlineOverrun();
-      return;
+    flags |= countOverrun(g, counted);
+    g.setAttachment(COUNTED, g.state().ordinal() | flags);
+  }
+
+  @Override
+  public synchronized void goroutineEnded(Goroutine g) {
+    Integer counted = g.attachment(COUNTED);
+    if (counted == null) {
+      created.add(1, fn(g));
+    } else {
+      count(g.pid(), GoroutineState.values()[counted & (OVERRUN_COUNTED - 1)], -1);
     }
-    if (l != null) {
-      live.remove(key);
-      count(r.pid(), l.state, -1);
-    }
-    if (r.state() == GoroutineState.EXITED) {
+    countOverrun(g, counted);
+    if (g.state() == GoroutineState.EXITED) {
+      Attributes fn = fn(g);
       exited.add(1, fn);
-      lifetime.record(Math.max(0, r.endNs() - r.startNs()) / 1e9, fn);
+      lifetime.record(Math.max(0, g.endNs() - g.startNs()) / 1e9, fn);
     }
   }
 
   @Override
-  public synchronized void context(ContextRecord c) {
-    if (!c.isLive() && c.reason() == ContextRecord.EndReason.DEADLINE_EXCEEDED) {
+  public synchronized void contextEnded(ContextRecord c) {
+    if (c.reason() == ContextRecord.EndReason.DEADLINE_EXCEEDED) {
       deadlineExceeded.add(1, Attributes.of(PID, (long) c.pid()));
     }
   }
@@ -186,7 +176,6 @@ public final class GoroutineMetricsSink implements RecordSink {
 
   @Override
   public synchronized void processEnded(int pid, long timestampNs) {
-    live.keySet().removeIf(k -> k.pid() == pid);
     liveByState.keySet().removeIf(k -> k.pid() == pid);
   }
 
@@ -203,6 +192,21 @@ public final class GoroutineMetricsSink implements RecordSink {
         // closing a meter provider does not fail in a way the caller could act on
       }
     }
+  }
+
+  /** Counts {@code g}'s overrun once; returns the flag to keep. */
+  private int countOverrun(Goroutine g, Integer counted) {
+    if (!g.hasDeadlineOverrun()) {
+      return 0;
+    }
+    if (counted == null || (counted & OVERRUN_COUNTED) == 0) {
+      overruns.add(1, fn(g));
+    }
+    return OVERRUN_COUNTED;
+  }
+
+  private Attributes fn(Goroutine g) {
+    return Attributes.of(PID, (long) g.pid(), START_FUNCTION, fn(g.startFunction()));
   }
 
   private String fn(String startFunction) {

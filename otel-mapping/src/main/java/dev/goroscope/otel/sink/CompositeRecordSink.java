@@ -1,7 +1,7 @@
 package dev.goroscope.otel.sink;
 
 import dev.goroscope.record.ContextRecord;
-import dev.goroscope.record.GoroutineRecord;
+import dev.goroscope.record.Goroutine;
 import dev.goroscope.record.ProcessInfo;
 import dev.goroscope.record.RecordSink;
 import java.util.List;
@@ -10,9 +10,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * Fans records out to several sinks (e.g. OTLP spans, JSON lines and metrics at once). A sink
- * that throws is isolated: the others still get the record and the failure is counted. Closes
- * in reverse order of the list, once.
+ * Fans lifecycle calls out to several sinks (e.g. OTLP spans, JSON lines and metrics at once).
+ * A sink that throws is isolated: the others still get the call and the failure is counted.
+ * Closes in reverse order of the list, once.
  */
 public final class CompositeRecordSink implements RecordSink {
 
@@ -34,13 +34,33 @@ public final class CompositeRecordSink implements RecordSink {
   }
 
   @Override
-  public void goroutine(GoroutineRecord record) {
-    each(s -> s.goroutine(record));
+  public void goroutineStarted(Goroutine g) {
+    each(s -> s.goroutineStarted(g));
   }
 
   @Override
-  public void context(ContextRecord record) {
-    each(s -> s.context(record));
+  public void goroutineUpdated(Goroutine g) {
+    each(s -> s.goroutineUpdated(g));
+  }
+
+  @Override
+  public void goroutineEnded(Goroutine g) {
+    each(s -> s.goroutineEnded(g));
+  }
+
+  @Override
+  public void contextCreated(ContextRecord c) {
+    each(s -> s.contextCreated(c));
+  }
+
+  @Override
+  public void contextUpdated(ContextRecord c) {
+    each(s -> s.contextUpdated(c));
+  }
+
+  @Override
+  public void contextEnded(ContextRecord c) {
+    each(s -> s.contextEnded(c));
   }
 
   @Override

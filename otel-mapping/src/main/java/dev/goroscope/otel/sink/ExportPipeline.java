@@ -1,8 +1,8 @@
 package dev.goroscope.otel.sink;
 
-import dev.goroscope.otel.console.ConsoleTreeSink;
+import dev.goroscope.otel.console.ConsoleTreeExporter;
 import dev.goroscope.otel.export.BatchConfig;
-import dev.goroscope.otel.export.BatchingSpanSink;
+import dev.goroscope.otel.export.BatchingSpanExporter;
 import dev.goroscope.otel.export.ExportStats;
 import dev.goroscope.otel.export.OtlpConfig;
 import dev.goroscope.otel.export.OtlpExporters;
@@ -12,28 +12,27 @@ import dev.goroscope.otel.metrics.MetricsPipeline;
 import dev.goroscope.otel.resource.ProcessResources;
 import dev.goroscope.otel.span.SpanMappingConfig;
 import dev.goroscope.otel.span.SpanRecordSink;
-import dev.goroscope.otel.span.SpanSink;
 import dev.goroscope.otel.span.TraceRootPolicy;
 import dev.goroscope.otel.time.ClockOffset;
 import dev.goroscope.record.ContextRecord;
-import dev.goroscope.record.GoroutineRecord;
+import dev.goroscope.record.Goroutine;
 import dev.goroscope.record.ProcessInfo;
 import dev.goroscope.record.RecordSink;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Everything the command line needs behind one {@link RecordSink}: any mix of console tree,
  * JSON lines and OTLP (spans, optionally metrics), sharing one clock offset and one span
- * assembly so console and OTLP show the same trace ids, plus the counters of the final summary.
+ * mapping so console and OTLP show the same trace ids, plus the outputs' own counters (what was
+ * exported, dropped, written) for the summary; what was seen is counted by the correlator.
  *
  * <pre>{@code
  * ExportPipeline out = ExportPipeline.builder()
@@ -47,17 +46,11 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ExportPipeline implements RecordSink {
 
   private final RecordSink delegate;
-  private final BatchingSpanSink otlp;
+  private final BatchingSpanExporter otlp;
   private final SpanRecordSink spans;
   private final JsonLinesSink jsonl;
-  private final AtomicLong goroutines = new AtomicLong();
-  private final AtomicLong partialRecords = new AtomicLong();
-  private final AtomicLong contexts = new AtomicLong();
-  private final AtomicLong overruns = new AtomicLong();
-  private final AtomicLong eventsLost = new AtomicLong();
-  private final Map<Long, Boolean> overrunSeen = new HashMap<>();
 
-  private ExportPipeline(RecordSink delegate, BatchingSpanSink otlp, SpanRecordSink spans,
+  private ExportPipeline(RecordSink delegate, BatchingSpanExporter otlp, SpanRecordSink spans,
       JsonLinesSink jsonl) {
     this.delegate = delegate;
     this.otlp = otlp;
@@ -75,38 +68,37 @@ public final class ExportPipeline implements RecordSink {
   }
 
   @Override
-  public void goroutine(GoroutineRecord record) {
-    if (record.isPartial()) {
-      partialRecords.incrementAndGet();
-    } else {
-      goroutines.incrementAndGet();
-    }
-    if (record.hasDeadlineOverrun()) {
-      synchronized (overrunSeen) {
-        long key = ((long) record.pid() << 40) ^ record.goid();
-        if (!record.isPartial()) {
-          if (overrunSeen.remove(key) == null) {
-            overruns.incrementAndGet();
-          }
-        } else if (overrunSeen.putIfAbsent(key, Boolean.TRUE) == null) {
-          overruns.incrementAndGet();
-        }
-      }
-    }
-    delegate.goroutine(record);
+  public void goroutineStarted(Goroutine g) {
+    delegate.goroutineStarted(g);
   }
 
   @Override
-  public void context(ContextRecord record) {
-    if (!record.isLive()) {
-      contexts.incrementAndGet();
-    }
-    delegate.context(record);
+  public void goroutineUpdated(Goroutine g) {
+    delegate.goroutineUpdated(g);
+  }
+
+  @Override
+  public void goroutineEnded(Goroutine g) {
+    delegate.goroutineEnded(g);
+  }
+
+  @Override
+  public void contextCreated(ContextRecord c) {
+    delegate.contextCreated(c);
+  }
+
+  @Override
+  public void contextUpdated(ContextRecord c) {
+    delegate.contextUpdated(c);
+  }
+
+  @Override
+  public void contextEnded(ContextRecord c) {
+    delegate.contextEnded(c);
   }
 
   @Override
   public void eventsLost(int pid, long count) {
-    eventsLost.addAndGet(count);
     delegate.eventsLost(pid, count);
   }
 
@@ -120,7 +112,7 @@ public final class ExportPipeline implements RecordSink {
     delegate.flush();
   }
 
-  /** Flushes everything (live goroutines as partial spans) and closes, bounded in time. */
+  /** Flushes everything and closes, bounded in time. */
   @Override
   public void close() {
     delegate.close();
@@ -131,7 +123,6 @@ public final class ExportPipeline implements RecordSink {
     ExportStats s = otlp != null ? otlp.stats() : null;
     SpanRecordSink.Stats m = spans != null ? spans.stats() : null;
     return new Summary(
-        goroutines.get(), partialRecords.get(), contexts.get(), overruns.get(), eventsLost.get(),
         m == null ? 0 : m.spans(),
         s == null ? 0 : s.exported(),
         s == null ? 0 : s.dropped(),
@@ -141,11 +132,6 @@ public final class ExportPipeline implements RecordSink {
   }
 
   /**
-   * @param goroutines finished goroutine records seen
-   * @param partialRecords partial (still running) goroutine records seen
-   * @param contexts ended contexts seen
-   * @param deadlineOverruns goroutines flagged as deadline overruns (each counted once)
-   * @param eventsLost kernel events reported lost
    * @param spans spans built (console and OTLP share them)
    * @param spansExported spans the OTLP backend acknowledged
    * @param spansDropped spans lost on the way to OTLP (queue full, retries exhausted, shutdown)
@@ -154,11 +140,6 @@ public final class ExportPipeline implements RecordSink {
    * @param jsonLines lines written by the JSON-lines output
    */
   public record Summary(
-      long goroutines,
-      long partialRecords,
-      long contexts,
-      long deadlineOverruns,
-      long eventsLost,
       long spans,
       long spansExported,
       long spansDropped,
@@ -173,7 +154,7 @@ public final class ExportPipeline implements RecordSink {
     private ClockOffset clock;
     private Map<String, String> env = System.getenv();
     private PrintStream console;
-    private Duration consoleQuietPeriod = ConsoleTreeSink.DEFAULT_QUIET_PERIOD;
+    private Duration consoleQuietPeriod = ConsoleTreeExporter.DEFAULT_QUIET_PERIOD;
     private OutputStream jsonlOut;
     private boolean jsonlClose;
     private OtlpConfig otlpConfig;
@@ -272,8 +253,8 @@ public final class ExportPipeline implements RecordSink {
       SpanMappingConfig mappingConfig = mapping.setClock(c).build();
       ProcessResources resources = ProcessResources.create(serviceName, env, null);
       List<RecordSink> sinks = new ArrayList<>();
-      List<SpanSink> spanSinks = new ArrayList<>();
-      BatchingSpanSink batcher = null;
+      List<SpanExporter> spanExporters = new ArrayList<>();
+      BatchingSpanExporter batcher = null;
       GoroutineMetricsSink metricsSink = null;
       if (otlpConfig != null) {
         OtlpExporters.quietSdkLogging();
@@ -283,16 +264,16 @@ public final class ExportPipeline implements RecordSink {
           metricsSink = MetricsPipeline.otlp(
               otlpConfig, resources.forService(targetExecutable), metricsInterval).sink();
         }
-        batcher = new BatchingSpanSink(spanExporter, batchConfig);
-        spanSinks.add(batcher);
+        batcher = new BatchingSpanExporter(spanExporter, batchConfig);
+        spanExporters.add(batcher);
       }
       if (console != null) {
-        spanSinks.add(new ConsoleTreeSink(console, consoleQuietPeriod,
-            ConsoleTreeSink.DEFAULT_MAX_BUFFERED_SPANS, System::nanoTime));
+        spanExporters.add(new ConsoleTreeExporter(console, consoleQuietPeriod,
+            ConsoleTreeExporter.DEFAULT_MAX_BUFFERED_SPANS, System::nanoTime));
       }
       SpanRecordSink spanSink = null;
-      if (!spanSinks.isEmpty()) {
-        spanSink = new SpanRecordSink(mappingConfig, resources, spanSinks);
+      if (!spanExporters.isEmpty()) {
+        spanSink = new SpanRecordSink(mappingConfig, resources, spanExporters);
         sinks.add(spanSink);
       }
       JsonLinesSink jsonl = null;

@@ -1,6 +1,8 @@
 package dev.goroscope.otel.span;
 
+import dev.goroscope.record.GoroutineEvents;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.semconv.CodeAttributes;
 
 /**
  * Every attribute goroscope puts on spans, span events and links. There is no semantic
@@ -20,13 +22,12 @@ public final class GoroutineAttributes {
       AttributeKey.booleanKey("goroutine.parent.untraced");
   public static final AttributeKey<String> START_FUNCTION =
       AttributeKey.stringKey("goroutine.start_function");
-  public static final AttributeKey<String> CODE_FUNCTION =
-      AttributeKey.stringKey("code.function.name");
-  public static final AttributeKey<String> CODE_FILE = AttributeKey.stringKey("code.file.path");
-  public static final AttributeKey<Long> CODE_LINE = AttributeKey.longKey("code.line.number");
+  public static final AttributeKey<String> CODE_FUNCTION = CodeAttributes.CODE_FUNCTION_NAME;
+  public static final AttributeKey<String> CODE_FILE = CodeAttributes.CODE_FILE_PATH;
+  public static final AttributeKey<Long> CODE_LINE = CodeAttributes.CODE_LINE_NUMBER;
   public static final AttributeKey<String> STATE = AttributeKey.stringKey("goroutine.state");
   public static final AttributeKey<String> WAIT_REASON =
-      AttributeKey.stringKey("goroutine.wait_reason");
+      AttributeKey.stringKey(GoroutineEvents.WAIT_REASON.name());
   public static final AttributeKey<String> TRACE_ROOT =
       AttributeKey.stringKey("goroutine.trace_root");
   public static final AttributeKey<Boolean> DEADLINE_OVERRUN =
@@ -45,24 +46,25 @@ public final class GoroutineAttributes {
   public static final AttributeKey<Long> PARK_COUNT = AttributeKey.longKey("goroutine.park.count");
   public static final AttributeKey<Long> PARKED_NS = AttributeKey.longKey("goroutine.parked_ns");
 
-  // Event attributes.
+  // Event attributes: the span names of the record contract's event attributes.
   public static final AttributeKey<String> CONTEXT_ADDRESS =
-      AttributeKey.stringKey("context.address");
+      AttributeKey.stringKey(GoroutineEvents.CONTEXT_ADDRESS.name());
   public static final AttributeKey<Long> CONTEXT_DEADLINE_UNIX_NS =
-      AttributeKey.longKey("context.deadline_unix_ns");
+      AttributeKey.longKey(GoroutineEvents.CONTEXT_DEADLINE_UNIX_NS.name());
   public static final AttributeKey<String> CONTEXT_DEADLINE =
-      AttributeKey.stringKey("context.deadline");
+      AttributeKey.stringKey(GoroutineEvents.CONTEXT_DEADLINE.name());
   public static final AttributeKey<Long> WAIT_REASON_CODE =
-      AttributeKey.longKey("goroutine.wait_reason_code");
-  public static final AttributeKey<Long> WAKER_ID = AttributeKey.longKey("goroutine.waker.id");
+      AttributeKey.longKey(GoroutineEvents.WAIT_REASON_CODE.name());
+  public static final AttributeKey<Long> WAKER_ID =
+      AttributeKey.longKey(GoroutineEvents.WAKER_ID.name());
 
   // Link attributes.
   public static final AttributeKey<String> LINK_TYPE = AttributeKey.stringKey("goroutine.link");
   public static final AttributeKey<Long> WAKE_COUNT = AttributeKey.longKey("goroutine.wake.count");
 
   /** Event names besides the context ones in {@code ContextEvent.Kind}. */
-  public static final String EVENT_PARK = "goroutine.park";
-  public static final String EVENT_READY = "goroutine.ready";
+  public static final String EVENT_PARK = GoroutineEvents.PARK;
+  public static final String EVENT_READY = GoroutineEvents.READY;
 
   /** Values of {@link #TRACE_ROOT}. */
   public static final String ROOT_PARENT_UNTRACED = "parent_untraced";
@@ -75,6 +77,6 @@ public final class GoroutineAttributes {
 
   /** Hex form of an address, as Go prints pointers. */
   public static String hex(long address) {
-    return "0x" + Long.toHexString(address);
+    return GoroutineEvents.hex(address);
   }
 }

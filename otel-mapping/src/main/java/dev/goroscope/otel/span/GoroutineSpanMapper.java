@@ -3,9 +3,9 @@ package dev.goroscope.otel.span;
 import static dev.goroscope.otel.span.GoroutineAttributes.*;
 
 import dev.goroscope.otel.time.ClockOffset;
-import dev.goroscope.record.ContextEvent;
 import dev.goroscope.record.DeadlineOverrun;
-import dev.goroscope.record.GoroutineRecord;
+import dev.goroscope.record.Goroutine;
+import dev.goroscope.record.GoroutineEvent;
 import dev.goroscope.record.ParkInterval;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -15,9 +15,9 @@ import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.StatusData;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -25,31 +25,32 @@ import java.util.Map;
 import java.util.function.LongFunction;
 
 /**
- * Turns one goroutine record plus its decided {@link Lineage} into a span. Stateless: the ids
- * and the parent come from the lineage, so mapping is a pure function of its inputs.
+ * Turns one goroutine plus its decided {@link Lineage} into a span. Stateless: the ids and the
+ * parent come from the lineage, so mapping is a pure function of its inputs. Every
+ * {@link GoroutineEvent} becomes a span event the same way, whatever its kind; when a goroutine
+ * has more events than {@link SpanMappingConfig#maxEventsPerSpan()}, the rarer kinds are kept
+ * first (a deadline is not pushed out by a thousand parks), then the earliest.
  */
 public final class GoroutineSpanMapper {
 
   private final SpanMappingConfig config;
   private final ClockOffset clock;
 
-  GoroutineSpanMapper(SpanMappingConfig config) { // built by GoroutineSpanAssembler
+  GoroutineSpanMapper(SpanMappingConfig config) { // built by SpanRecordSink
     this.config = config;
     this.clock = config.clock();
   }
 
   /**
-   * @param flushNs for a partial record, the monotonic time the span is cut at
    * @param wakerSpans span context of a waker goroutine of the same process, or null if unknown
    */
   GoroutineSpanData map(
-      GoroutineRecord r,
+      Goroutine r,
       Lineage lineage,
       Resource resource,
-      long flushNs,
       LongFunction<SpanContext> wakerSpans) {
     long start = clock.toEpochNanos(r.startNs());
-    long endMono = r.isPartial() ? flushNs : r.endNs();
+    long endMono = r.isPartial() ? r.asOfNs() : r.endNs();
     long end = Math.max(start, clock.toEpochNanos(endMono));
     String name = r.startFunction().isEmpty() ? "goroutine" : r.startFunction();
 
@@ -98,21 +99,20 @@ public final class GoroutineSpanMapper {
     if (r.isPartial()) {
       a.put(PARTIAL, true);
     }
-    if (!r.parks().isEmpty()) {
+    List<GoroutineEvent> all = r.events();
+    List<ParkInterval> parks = r.parks();
+    if (!parks.isEmpty()) {
       long parked = 0;
-      for (ParkInterval p : r.parks()) {
+      for (ParkInterval p : parks) {
         long pEnd = p.isOpen() ? endMono : p.endNs();
         parked += Math.max(0, pEnd - p.startNs());
       }
-      a.put(PARK_COUNT, (long) r.parks().size());
+      a.put(PARK_COUNT, (long) parks.size());
       a.put(PARKED_NS, parked);
     }
+    AttrMapping.putAll(a, r.attributes());
 
-    int totalEvents = r.contextEvents().size();
-    for (ParkInterval p : r.parks()) {
-      totalEvents += p.isOpen() ? 1 : 2;
-    }
-    List<EventData> events = events(r, config.maxEventsPerSpan());
+    List<EventData> events = events(all, config.maxEventsPerSpan());
 
     List<LinkData> links = new ArrayList<>();
     int totalLinks = 0;
@@ -122,7 +122,7 @@ public final class GoroutineSpanMapper {
           Attributes.of(LINK_TYPE, LINK_CREATOR, GOROUTINE_ID, r.parentGoid())));
     }
     Map<Long, Long> wakeCounts = new LinkedHashMap<>();
-    for (ParkInterval p : r.parks()) {
+    for (ParkInterval p : parks) {
       if (p.wakerGoid() > 0 && p.wakerGoid() != r.goid()) {
         wakeCounts.merge(p.wakerGoid(), 1L, Long::sum);
       }
@@ -139,7 +139,7 @@ public final class GoroutineSpanMapper {
 
     return new GoroutineSpanData(
         name, lineage.self(), lineage.parent(), status, start, end, a.build(), events,
-        totalEvents, links, totalLinks, resource);
+        all.size(), links, totalLinks, resource);
   }
 
   private void addLink(List<LinkData> links, LinkData link) {
@@ -148,43 +148,24 @@ public final class GoroutineSpanMapper {
     }
   }
 
-  /** Context events first (they matter more), then parks, capped, then in time order. */
-  private List<EventData> events(GoroutineRecord r, int max) {
-    List<EventData> out = new ArrayList<>();
-    for (ContextEvent e : r.contextEvents()) {
-      if (out.size() >= max) {
-        break;
-      }
-      AttributesBuilder a = Attributes.builder().put(CONTEXT_ADDRESS, hex(e.ctx()));
-      if (e.deadlineUnixNs() > 0) {
-        a.put(CONTEXT_DEADLINE_UNIX_NS, e.deadlineUnixNs());
-        a.put(CONTEXT_DEADLINE, Instant.ofEpochSecond(0, e.deadlineUnixNs()).toString());
-      }
-      out.add(EventData.create(clock.toEpochNanos(e.timestampNs()), e.kind().eventName(),
-          a.build()));
+  /** Every event as a span event; past {@code max}, the rarer kinds first, then the earliest. */
+  private List<EventData> events(List<GoroutineEvent> all, int max) {
+    List<GoroutineEvent> kept = all;
+    if (all.size() > max) {
+      Map<String, Integer> counts = new HashMap<>();
+      all.forEach(e -> counts.merge(e.name(), 1, Integer::sum));
+      kept = new ArrayList<>(all);
+      kept.sort(Comparator.<GoroutineEvent>comparingInt(e -> counts.get(e.name()))
+          .thenComparingLong(GoroutineEvent::timestampNs));
+      kept = kept.subList(0, max);
+      kept.sort(Comparator.comparingLong(GoroutineEvent::timestampNs));
     }
-    for (ParkInterval p : r.parks()) {
-      if (out.size() >= max) {
-        break;
-      }
-      AttributesBuilder park = Attributes.builder();
-      if (!p.waitReason().isEmpty()) {
-        park.put(WAIT_REASON, p.waitReason());
-      }
-      park.put(WAIT_REASON_CODE, (long) p.waitReasonCode());
-      out.add(EventData.create(clock.toEpochNanos(p.startNs()), EVENT_PARK, park.build()));
-      if (!p.isOpen() && out.size() < max) {
-        AttributesBuilder ready = Attributes.builder();
-        if (!p.waitReason().isEmpty()) {
-          ready.put(WAIT_REASON, p.waitReason());
-        }
-        if (p.wakerGoid() >= 0) {
-          ready.put(WAKER_ID, p.wakerGoid());
-        }
-        out.add(EventData.create(clock.toEpochNanos(p.endNs()), EVENT_READY, ready.build()));
-      }
+    List<EventData> out = new ArrayList<>(kept.size());
+    for (GoroutineEvent e : kept) {
+      AttributesBuilder a = Attributes.builder();
+      AttrMapping.putAll(a, e.attributes());
+      out.add(EventData.create(clock.toEpochNanos(e.timestampNs()), e.name(), a.build()));
     }
-    out.sort(Comparator.comparingLong(EventData::getEpochNanos));
     return out;
   }
 

@@ -3,8 +3,8 @@ package dev.goroscope.otel.span;
 import io.opentelemetry.api.trace.SpanContext;
 
 /**
- * Where a goroutine's span sits, decided once and then fixed for the run so that every
- * (partial or final) record of the goroutine gets the same span id.
+ * Where a goroutine's span sits, decided when the goroutine starts (its creator, if traced, has
+ * started before it) and fixed for the run, kept on the goroutine itself as an attachment.
  *
  * @param self the goroutine's own span context
  * @param parent the creator's span context, or invalid for a trace root

@@ -1,45 +1,62 @@
 package dev.goroscope.otel.span;
 
 import dev.goroscope.otel.resource.ProcessResources;
-import dev.goroscope.record.ContextRecord;
-import dev.goroscope.record.GoroutineRecord;
+import dev.goroscope.record.AttachmentKey;
+import dev.goroscope.record.Goroutine;
 import dev.goroscope.record.ProcessInfo;
 import dev.goroscope.record.RecordSink;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.IdGenerator;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The record sink that turns goroutine records into spans (see {@link GoroutineSpanAssembler}
- * for the ordering and partial-record rules) and hands them to one or more {@link SpanSink}s
- * (OTLP batcher, console tree), which then all see the same trace and span ids.
+ * Turns goroutines into spans, one span per goroutine, for one or more {@link SpanExporter}s
+ * (the OTLP batcher, the console tree), which then all see the same trace and span ids.
  *
- * <p>Never throws from the record methods: a failing span sink is isolated and counted.
+ * <p>A goroutine's place in a trace ({@link Lineage}) is decided when it starts — its creator,
+ * when traced, started before it — and kept on the goroutine as an attachment: a child span
+ * joins its creator's trace; a goroutine starts a trace of its own when its creator is not
+ * traced (created before goroscope attached, or by the runtime), when its start function is a
+ * {@link TraceRootPolicy} root, or when its traced creator's lineage is gone
+ * ({@code parent_unseen}). The span is exported once, when the goroutine ends; one still alive
+ * when watching stops is exported then, marked {@code goroutine.partial}.
+ *
+ * <p>Never throws from the record methods: a failing exporter is isolated and counted.
  */
 public final class SpanRecordSink implements RecordSink {
 
+  /** The goroutine's span lineage, attached at start. */
+  static final AttachmentKey<Lineage> LINEAGE = AttachmentKey.create("span lineage");
+
   private final SpanMappingConfig config;
   private final ProcessResources processResources;
-  private final List<SpanSink> sinks;
+  private final List<SpanExporter> exporters;
+  private final GoroutineSpanMapper mapper;
+  private final IdGenerator ids;
   private final Map<Integer, Resource> resources = new HashMap<>();
-  private final GoroutineSpanAssembler assembler;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private long sinkErrors;
+  private long spans;
+  private long partialSpans;
+  private long exporterErrors;
   private long mappingErrors;
 
   public SpanRecordSink(
-      SpanMappingConfig config, ProcessResources processResources, List<SpanSink> sinks) {
+      SpanMappingConfig config, ProcessResources processResources, List<SpanExporter> exporters) {
     this.config = Objects.requireNonNull(config, "config");
     this.processResources = Objects.requireNonNull(processResources, "processResources");
-    this.sinks = List.copyOf(sinks);
-    if (this.sinks.isEmpty()) {
-      throw new IllegalArgumentException("at least one span sink is needed");
-    }
-    this.assembler = new GoroutineSpanAssembler(config, this::resource, this::fanOut);
+    this.exporters = List.copyOf(exporters);
+    this.mapper = new GoroutineSpanMapper(config);
+    this.ids = config.idGenerator();
   }
 
   @Override
@@ -52,108 +69,118 @@ public final class SpanRecordSink implements RecordSink {
   }
 
   @Override
-  public synchronized void goroutine(GoroutineRecord record) {
+  public synchronized void goroutineStarted(Goroutine g) {
+    if (!closed.get()) {
+      g.setAttachment(LINEAGE, decide(g));
+    }
+  }
+
+  @Override
+  public synchronized void goroutineEnded(Goroutine g) {
     if (closed.get()) {
       return;
     }
+    SpanData span;
     try {
-      assembler.accept(record, config.clock().monotonicNowNs());
+      Lineage lineage = g.attachment(LINEAGE);
+      if (lineage == null) {
+        lineage = decide(g); // started before this sink saw it
+      }
+      span = mapper.map(g, lineage, resource(g.pid()), goid -> {
+        Lineage w = g.attachmentOf(goid, LINEAGE);
+        return w == null ? null : w.self();
+      });
     } catch (RuntimeException e) {
       mappingErrors++;
+      return;
     }
-  }
-
-  /** Contexts become span events of the goroutines that touched them, not spans. */
-  @Override
-  public void context(ContextRecord record) {}
-
-  @Override
-  public synchronized void processEnded(int pid, long timestampNs) {
-    try {
-      assembler.flushLive(pid, timestampNs);
-      assembler.forgetProcess(pid);
-      resources.remove(pid);
-    } catch (RuntimeException e) {
-      mappingErrors++;
+    spans++;
+    if (g.isPartial()) {
+      partialSpans++;
     }
-  }
-
-  @Override
-  public synchronized void flush() {
-    try {
-      assembler.expire(config.clock().monotonicNowNs());
-    } catch (RuntimeException e) {
-      mappingErrors++;
-    }
-    for (SpanSink s : sinks) {
+    List<SpanData> batch = List.of(span);
+    for (SpanExporter exporter : exporters) {
       try {
-        s.flush();
+        exporter.export(batch);
       } catch (RuntimeException e) {
-        sinkErrors++;
+        exporterErrors++;
       }
     }
   }
 
-  /** Exports goroutines still alive as partial spans ending now, then closes the span sinks. */
   @Override
-  public synchronized void close() {
+  public synchronized void processEnded(int pid, long timestampNs) {
+    resources.remove(pid);
+  }
+
+  @Override
+  public synchronized void flush() {
+    for (SpanExporter exporter : exporters) {
+      try {
+        exporter.flush();
+      } catch (RuntimeException e) {
+        exporterErrors++;
+      }
+    }
+  }
+
+  /** Shuts the exporters down, each within its own bounded time. Idempotent. */
+  @Override
+  public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    try {
-      assembler.flushLive(null, config.clock().monotonicNowNs());
-    } catch (RuntimeException e) {
-      mappingErrors++;
-    }
-    for (SpanSink s : sinks) {
+    for (SpanExporter exporter : exporters) {
       try {
-        s.close();
+        exporter.shutdown().join(30, TimeUnit.SECONDS);
       } catch (RuntimeException e) {
-        sinkErrors++;
+        synchronized (this) {
+          exporterErrors++;
+        }
       }
     }
   }
 
   /** Counters for the summary line. */
   public synchronized Stats stats() {
-    return new Stats(
-        assembler.spansEmitted(), assembler.partialSpansEmitted(), assembler.liveCount(),
-        assembler.waitingCount(), assembler.waitsForced(), assembler.lineagesEvicted(),
-        mappingErrors, sinkErrors);
+    return new Stats(spans, partialSpans, mappingErrors, exporterErrors);
   }
 
   /**
-   * @param spans spans handed to the span sinks
-   * @param partialSpans of those, cut from a still-running goroutine
-   * @param liveHeld running goroutines held for a later final or partial span
-   * @param waiting records waiting for their parent's record
-   * @param waitsForced waits ended by time or space limits (parent got its own trace)
-   * @param lineagesEvicted span contexts forgotten to bound memory
-   * @param mappingErrors records that could not be mapped
-   * @param sinkErrors exceptions thrown by span sinks
+   * @param spans spans handed to the exporters
+   * @param partialSpans of those, of goroutines still alive when watching stopped
+   * @param mappingErrors goroutines that could not be mapped
+   * @param exporterErrors exceptions thrown by exporters
    */
-  public record Stats(
-      long spans,
-      long partialSpans,
-      int liveHeld,
-      int waiting,
-      long waitsForced,
-      long lineagesEvicted,
-      long mappingErrors,
-      long sinkErrors) {}
+  public record Stats(long spans, long partialSpans, long mappingErrors, long exporterErrors) {}
+
+  /** The lineage of a goroutine starting now. */
+  private Lineage decide(Goroutine g) {
+    long parentGoid = g.parentGoid();
+    Lineage parent = parentGoid > 0 ? g.attachmentOf(parentGoid, LINEAGE) : null;
+    if (!g.parentTraced() || parentGoid <= 0) {
+      return root(GoroutineAttributes.ROOT_PARENT_UNTRACED, parent);
+    }
+    if (config.rootPolicy().isRootFunction(g.startFunction())) {
+      return root(GoroutineAttributes.ROOT_FUNCTION, parent);
+    }
+    if (parent == null) {
+      return root(GoroutineAttributes.ROOT_PARENT_UNSEEN, null);
+    }
+    SpanContext self = SpanContext.create(parent.self().getTraceId(), ids.generateSpanId(),
+        TraceFlags.getSampled(), TraceState.getDefault());
+    return new Lineage(self, parent.self(), null, SpanContext.getInvalid());
+  }
+
+  private Lineage root(String reason, Lineage creator) {
+    SpanContext self = SpanContext.create(ids.generateTraceId(), ids.generateSpanId(),
+        TraceFlags.getSampled(), TraceState.getDefault());
+    return new Lineage(self, SpanContext.getInvalid(), reason,
+        creator != null ? creator.self() : SpanContext.getInvalid());
+  }
 
   private Resource resource(int pid) {
     return resources.computeIfAbsent(
-        pid, p -> processResources.forProcess(GoroutineSpanAssembler.unknownProcess(p)));
-  }
-
-  private void fanOut(SpanData span) {
-    for (SpanSink s : sinks) {
-      try {
-        s.accept(span);
-      } catch (RuntimeException e) {
-        sinkErrors++;
-      }
-    }
+        pid, p -> processResources.forProcess(new ProcessInfo(p, "", "", "")));
   }
 }

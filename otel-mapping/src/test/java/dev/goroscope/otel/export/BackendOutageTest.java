@@ -18,6 +18,7 @@ import io.opentelemetry.sdk.trace.data.StatusData;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -61,10 +62,10 @@ class BackendOutageTest {
         .setMaxRetryTime(Duration.ofMinutes(5))
         .build();
     OtlpExporters.quietSdkLogging();
-    try (BatchingSpanSink sink = new BatchingSpanSink(OtlpExporters.spanExporter(otlp), batch)) {
+    try (BatchingSpanExporter sink = new BatchingSpanExporter(OtlpExporters.spanExporter(otlp), batch)) {
       // Backend down: 1000 spans offered, at most queue + one batch held.
       for (long i = 1; i <= 1000; i++) {
-        sink.accept(span(i));
+        sink.export(List.of(span(i)));
       }
       await().atMost(Duration.ofSeconds(10)).until(() -> sink.stats().failedAttempts() >= 3);
       ExportStats down = sink.stats();
@@ -82,7 +83,7 @@ class BackendOutageTest {
         assertThat(sink.forceFlush(Duration.ofSeconds(15))).isTrue();
         assertThat(sink.stats().exported()).isEqualTo(down.queued());
         for (long i = 1001; i <= 1050; i++) {
-          sink.accept(span(i));
+          sink.export(List.of(span(i)));
         }
         assertThat(sink.forceFlush(Duration.ofSeconds(15))).isTrue();
         ExportStats up = sink.stats();
@@ -110,9 +111,9 @@ class BackendOutageTest {
         .setBackoff(Duration.ofMillis(20), Duration.ofMillis(100))
         .build();
     OtlpExporters.quietSdkLogging();
-    try (BatchingSpanSink sink = new BatchingSpanSink(OtlpExporters.spanExporter(otlp), batch)) {
+    try (BatchingSpanExporter sink = new BatchingSpanExporter(OtlpExporters.spanExporter(otlp), batch)) {
       for (long i = 1; i <= 500; i++) {
-        sink.accept(span(i));
+        sink.export(List.of(span(i)));
       }
       await().atMost(Duration.ofSeconds(10)).until(() -> sink.stats().failedAttempts() >= 3);
       ExportStats down = sink.stats();
@@ -121,7 +122,7 @@ class BackendOutageTest {
       holder.close();
       try (OtlpHttpReceiver receiver = new OtlpHttpReceiver(port)) {
         assertThat(sink.forceFlush(Duration.ofSeconds(15))).isTrue();
-        sink.accept(span(501));
+        sink.export(List.of(span(501)));
         assertThat(sink.forceFlush(Duration.ofSeconds(15))).isTrue();
         assertThat(sink.stats().exported()).isEqualTo(down.queued() + 1);
         assertThat(receiver.spans()).extracting(Span::getName).contains("s1", "s501");
@@ -140,15 +141,15 @@ class BackendOutageTest {
         .setShutdownTimeout(Duration.ofMillis(500))
         .build();
     OtlpExporters.quietSdkLogging();
-    BatchingSpanSink sink = new BatchingSpanSink(OtlpExporters.spanExporter(otlp), batch);
+    BatchingSpanExporter sink = new BatchingSpanExporter(OtlpExporters.spanExporter(otlp), batch);
     for (long i = 1; i <= 20; i++) {
-      sink.accept(span(i));
+      sink.export(List.of(span(i)));
     }
     long t0 = System.nanoTime();
     sink.close();
     long tookMs = (System.nanoTime() - t0) / 1_000_000;
     sink.close(); // idempotent
-    sink.accept(span(21)); // after close: counted, not queued
+    sink.export(List.of(span(21))); // after close: counted, not queued
     ExportStats s = sink.stats();
     assertThat(tookMs).isLessThan(5_000);
     assertThat(s.exported()).isZero();

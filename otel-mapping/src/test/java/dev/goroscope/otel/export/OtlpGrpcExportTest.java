@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 import dev.goroscope.otel.resource.ProcessResources;
 import dev.goroscope.otel.span.SpanMappingConfig;
 import dev.goroscope.otel.span.SpanRecordSink;
+import dev.goroscope.otel.testing.Feed;
 import dev.goroscope.otel.testing.OtlpGrpcReceiver;
 import dev.goroscope.otel.testing.Protos;
 import dev.goroscope.otel.testing.Scenario;
@@ -27,9 +28,9 @@ import org.junit.jupiter.api.Test;
 
 class OtlpGrpcExportTest {
 
-  static SpanRecordSink sink(OtlpConfig otlp, BatchingSpanSink[] batcherOut) {
-    BatchingSpanSink batcher =
-        new BatchingSpanSink(OtlpExporters.spanExporter(otlp),
+  static SpanRecordSink sink(OtlpConfig otlp, BatchingSpanExporter[] batcherOut) {
+    BatchingSpanExporter batcher =
+        new BatchingSpanExporter(OtlpExporters.spanExporter(otlp),
             BatchConfig.builder().setMaxAge(Duration.ofMillis(50)).build());
     batcherOut[0] = batcher;
     SpanMappingConfig config =
@@ -44,12 +45,12 @@ class OtlpGrpcExportTest {
     return new SpanRecordSink(config, resources, List.of(batcher));
   }
 
-  static void feed(SpanRecordSink sink) {
+  /** The scenario: the request's goroutines end, main is still running. */
+  static Feed feed(SpanRecordSink sink) {
     sink.processStarted(PROCESS);
-    sink.goroutine(Scenario.mainPartial());
-    sink.goroutine(Scenario.worker()); // before its parent
-    sink.goroutine(Scenario.helper()); // before its parent
-    sink.goroutine(Scenario.connServe()); // settles the whole request trace
+    Feed feed = new Feed(sink);
+    feed.run(Scenario.mainPartial(), Scenario.worker(), Scenario.helper(), Scenario.connServe());
+    return feed;
   }
 
   @Test
@@ -60,14 +61,15 @@ class OtlpGrpcExportTest {
               .setEndpoint(receiver.endpoint())
               .setProtocol(OtlpProtocol.GRPC)
               .build();
-      BatchingSpanSink[] batcher = new BatchingSpanSink[1];
+      BatchingSpanExporter[] batcher = new BatchingSpanExporter[1];
       long before;
       try (SpanRecordSink sink = sink(otlp, batcher)) {
-        feed(sink);
+        Feed feed = feed(sink);
         await().atMost(Duration.ofSeconds(10)).until(() -> receiver.spans().size() == 3);
         before = System.nanoTime();
+        feed.stopWatching(System.nanoTime()); // main is still running: a partial span
       }
-      // close() flushed main's partial span and delivered it
+      // close() delivered main's partial span
       assertThat(receiver.spans()).hasSize(4);
       assertThat(batcher[0].stats().exported()).isEqualTo(4);
       assertThat(batcher[0].stats().dropped()).isZero();

@@ -26,12 +26,13 @@ class OtlpHttpExportTest {
       assertThat(otlp.endpoint(OtlpConfig.Signal.TRACES))
           .isEqualTo(receiver.endpoint() + "/v1/traces");
       assertThat(otlp.isEndpointConfigured()).isTrue();
-      BatchingSpanSink[] batcher = new BatchingSpanSink[1];
+      BatchingSpanExporter[] batcher = new BatchingSpanExporter[1];
       long before;
       try (SpanRecordSink sink = OtlpGrpcExportTest.sink(otlp, batcher)) {
-        OtlpGrpcExportTest.feed(sink);
+        var feed = OtlpGrpcExportTest.feed(sink);
         await().atMost(Duration.ofSeconds(10)).until(() -> receiver.spans().size() == 3);
         before = System.nanoTime();
+        feed.stopWatching(System.nanoTime());
       }
       assertThat(receiver.spans()).hasSize(4);
       assertThat(receiver.lastHeaders())

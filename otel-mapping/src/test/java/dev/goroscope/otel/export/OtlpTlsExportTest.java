@@ -7,6 +7,7 @@ import dev.goroscope.otel.testing.OtlpGrpcReceiver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -41,9 +42,9 @@ class OtlpTlsExportTest {
           "OTEL_EXPORTER_OTLP_ENDPOINT", endpoint,
           "OTEL_EXPORTER_OTLP_PROTOCOL", "grpc",
           "OTEL_EXPORTER_OTLP_CERTIFICATE", cert.toString())).build();
-      try (BatchingSpanSink sink = new BatchingSpanSink(
+      try (BatchingSpanExporter sink = new BatchingSpanExporter(
           OtlpExporters.spanExporter(config), BatchConfig.defaults())) {
-        sink.accept(BackendOutageTest.span(1));
+        sink.export(List.of(BackendOutageTest.span(1)));
         assertThat(sink.forceFlush(Duration.ofSeconds(20))).isTrue();
         assertThat(sink.stats().exported()).isEqualTo(1);
       }
@@ -53,9 +54,9 @@ class OtlpTlsExportTest {
       OtlpExporters.quietSdkLogging();
       OtlpConfig untrusted = OtlpConfig.builder().setEndpoint(endpoint)
           .setProtocol(OtlpProtocol.GRPC).build();
-      BatchingSpanSink sink = new BatchingSpanSink(OtlpExporters.spanExporter(untrusted),
+      BatchingSpanExporter sink = new BatchingSpanExporter(OtlpExporters.spanExporter(untrusted),
           BatchConfig.builder().setShutdownTimeout(Duration.ofMillis(500)).build());
-      sink.accept(BackendOutageTest.span(2));
+      sink.export(List.of(BackendOutageTest.span(2)));
       sink.close();
       assertThat(sink.stats().exported()).isZero();
       assertThat(sink.stats().lastError()).isNotEmpty();

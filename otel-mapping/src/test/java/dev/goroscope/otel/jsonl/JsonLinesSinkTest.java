@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.goroscope.otel.testing.Scenario;
 import dev.goroscope.otel.time.ClockOffset;
+import dev.goroscope.record.Attr;
+import dev.goroscope.record.Attrs;
 import dev.goroscope.record.CodeLocation;
 import dev.goroscope.record.ContextRecord;
+import dev.goroscope.record.GoroutineEvent;
 import dev.goroscope.record.GoroutineRecord;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -22,15 +25,23 @@ class JsonLinesSinkTest {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (JsonLinesSink sink = new JsonLinesSink(bytes, ClockOffset.of(Scenario.OFFSET), true)) {
       sink.processStarted(Scenario.PROCESS);
-      sink.goroutine(Scenario.helper());
-      sink.goroutine(GoroutineRecord.builder(4242, 30).setParentGoid(21).setParentTraced(true)
+      sink.goroutineStarted(Scenario.helper()); // starts are not written
+      sink.goroutineEnded(Scenario.helper());
+      sink.goroutineUpdated(GoroutineRecord.builder(4242, 30).setParentGoid(21)
+          .setParentTraced(true)
           .setStartFunction("main.\"quoted\"\n")
           .setCreationSite(new CodeLocation("main.f", "/src/ü.go", 3))
+          .setEvents(List.of(new GoroutineEvent("channel.send", 77, Attrs.of(
+              Attr.string("channel.address", "address"), "0xc0001",
+              Attr.integer("channel.capacity", "capacity"), 4L))))
           .setStartNs(10).build());
-      sink.context(new ContextRecord(4242, Scenario.CTX, 0xc000aaa0L, 20, 1_000_100_000L,
+      sink.contextCreated(new ContextRecord(4242, 0xc000bbb0L, 0, 20, 7, 99, -1, -1, null,
+          List.of())); // creations are not written
+      sink.contextEnded(new ContextRecord(4242, Scenario.CTX, 0xc000aaa0L, 20, 1_000_100_000L,
           Scenario.DEADLINE_UNIX, 1_500_000_000L, 5, ContextRecord.EndReason.DEADLINE_EXCEEDED,
           List.of(21L)));
-      sink.context(new ContextRecord(4242, 0xc000bbb0L, 0, 20, 7, 99, -1, -1, null, List.of()));
+      sink.contextUpdated(new ContextRecord(4242, 0xc000bbb0L, 0, 20, 7, 99, -1, -1, null,
+          List.of()));
       sink.eventsLost(4242, 17);
       sink.processEnded(4242, 9_000_000_000L);
       sink.flush();
@@ -71,6 +82,14 @@ class JsonLinesSinkTest {
     assertThat(g.get("parks").get(0).get("wakerGoid").asLong()).isEqualTo(20);
     assertThat(g.get("contextEvents").get(0).get("event").asText())
         .isEqualTo("context.deadline_exceeded");
+    assertThat(g.get("events")).extracting(e -> e.get("event").asText()).containsExactly(
+        "goroutine.park", "goroutine.ready", "goroutine.park", "goroutine.ready",
+        "context.deadline_exceeded");
+    assertThat(g.get("events").get(1).get("ns").asLong()).isEqualTo(1_200_000_000L);
+    assertThat(g.get("events").get(1).get("wakerGoid").asLong()).isEqualTo(20);
+    assertThat(g.get("events").get(4).get("ctx").asText()).isEqualTo("0xc000123400");
+    assertThat(g.get("events").get(4).has("deadline")).as("span-only attribute").isFalse();
+    assertThat(g.get("attributes").size()).isZero();
 
     JsonNode live = nodes.get(2);
     assertThat(live.get("startFunction").asText()).isEqualTo("main.\"quoted\"\n");
@@ -81,6 +100,13 @@ class JsonLinesSinkTest {
     assertThat(live.get("deadlineOverrun").asBoolean()).isFalse();
     assertThat(live.get("overrun").isNull()).isTrue();
     assertThat(live.get("waitReason").isNull()).isTrue();
+    assertThat(live.get("events")).singleElement().satisfies(e -> {
+      assertThat(e.get("event").asText()).isEqualTo("channel.send");
+      assertThat(e.get("ns").asLong()).isEqualTo(77);
+      assertThat(e.get("address").asText()).isEqualTo("0xc0001");
+      assertThat(e.get("capacity").asLong()).isEqualTo(4);
+    });
+    assertThat(live.get("parks")).isEmpty();
 
     JsonNode c = nodes.get(3);
     assertThat(c.get("ctx").asText()).isEqualTo("0xc000123400");
@@ -111,9 +137,9 @@ class JsonLinesSinkTest {
       }
     };
     JsonLinesSink sink = new JsonLinesSink(broken, ClockOffset.of(0), false);
-    sink.goroutine(Scenario.worker());
+    sink.goroutineEnded(Scenario.worker());
     sink.flush();
-    sink.goroutine(Scenario.worker());
+    sink.goroutineEnded(Scenario.worker());
     sink.close();
     assertThat(sink.writeErrors()).isGreaterThanOrEqualTo(2);
   }

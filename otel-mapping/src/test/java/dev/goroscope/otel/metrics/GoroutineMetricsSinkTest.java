@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.goroscope.otel.export.OtlpConfig;
 import dev.goroscope.otel.export.OtlpProtocol;
+import dev.goroscope.otel.testing.Feed;
 import dev.goroscope.otel.testing.OtlpGrpcReceiver;
 import dev.goroscope.otel.testing.Scenario;
 import dev.goroscope.record.ContextRecord;
@@ -48,20 +49,20 @@ class GoroutineMetricsSinkTest {
   void recordsCountsLiveStatesLifetimesAndLosses() {
     InMemoryMetricReader reader = InMemoryMetricReader.create();
     SdkMeterProvider provider = SdkMeterProvider.builder().registerMetricReader(reader).build();
-    GoroutineMetricsSink sink =
-        new GoroutineMetricsSink(provider.get("test"), provider, 2, 1000);
-    sink.goroutine(g(1, "main.main").setState(GoroutineState.RUNNING).build()); // partial
-    sink.goroutine(g(2, "main.w").setState(GoroutineState.WAITING).build()); // partial
-    sink.goroutine(g(3, "main.w").setState(GoroutineState.WAITING).build()); // partial
-    sink.goroutine(g(2, "main.w").setState(GoroutineState.RUNNING).build()); // state change
-    sink.goroutine(g(3, "main.w").setEndNs(2_000_000_000L).setState(GoroutineState.EXITED)
-        .build()); // final after partial: not created twice
-    sink.goroutine(g(4, "main.x").setEndNs(1_000_000L).setState(GoroutineState.EXITED).build());
-    sink.goroutine(g(5, "main.third").setEndNs(10).setState(GoroutineState.EXITED).build());
-    sink.goroutine(Scenario.helper().toBuilder().build()); // an overrun, pid 4242
-    sink.context(new ContextRecord(7, 1, 0, 1, 0, 5, 10, 1,
+    GoroutineMetricsSink sink = new GoroutineMetricsSink(provider.get("test"), provider, 2);
+    Feed feed = new Feed(sink);
+    feed.start(g(1, "main.main").setState(GoroutineState.RUNNING).build());
+    feed.start(g(2, "main.w").setState(GoroutineState.WAITING).build());
+    feed.start(g(3, "main.w").setState(GoroutineState.WAITING).build());
+    feed.update(g(2, "main.w").setState(GoroutineState.RUNNING).build()); // state change
+    feed.end(g(3, "main.w").setEndNs(2_000_000_000L).setState(GoroutineState.EXITED)
+        .build()); // end after start: not created twice
+    feed.run(g(4, "main.x").setEndNs(1_000_000L).setState(GoroutineState.EXITED).build());
+    feed.run(g(5, "main.third").setEndNs(10).setState(GoroutineState.EXITED).build());
+    feed.run(Scenario.helper().toBuilder().build()); // an overrun, pid 4242
+    sink.contextEnded(new ContextRecord(7, 1, 0, 1, 0, 5, 10, 1,
         ContextRecord.EndReason.DEADLINE_EXCEEDED, List.of()));
-    sink.context(new ContextRecord(7, 2, 0, 1, 0, 5, 10, 1,
+    sink.contextEnded(new ContextRecord(7, 2, 0, 1, 0, 5, 10, 1,
         ContextRecord.EndReason.CANCELED, List.of()));
     sink.eventsLost(7, 42);
 
@@ -118,7 +119,7 @@ class GoroutineMetricsSinkTest {
               io.opentelemetry.api.common.AttributeKey.stringKey("service.name"), "svc")),
           Duration.ofMinutes(1));
       GoroutineMetricsSink sink = pipeline.sink();
-      sink.goroutine(g(1, "main.w").setEndNs(5).setState(GoroutineState.EXITED).build());
+      new Feed(sink).run(g(1, "main.w").setEndNs(5).setState(GoroutineState.EXITED).build());
       sink.close(); // shuts the pipeline down: a final export
       await().atMost(Duration.ofSeconds(10)).until(() -> !receiver.metricRequests().isEmpty());
       Set<String> names = new HashSet<>();

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.goroscope.otel.testing.Scenario;
 import dev.goroscope.record.ContextRecord;
-import dev.goroscope.record.GoroutineRecord;
+import dev.goroscope.record.Goroutine;
 import dev.goroscope.record.RecordSink;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,12 +22,12 @@ class CompositeRecordSinkTest {
     }
 
     @Override
-    public void goroutine(GoroutineRecord r) {
+    public void goroutineEnded(Goroutine r) {
       log.add(name + ":g" + r.goid());
     }
 
     @Override
-    public void context(ContextRecord r) {
+    public void contextEnded(ContextRecord r) {
       log.add(name + ":ctx");
     }
 
@@ -52,16 +52,13 @@ class CompositeRecordSinkTest {
     List<String> log = new ArrayList<>();
     RecordSink failing = new RecordSink() {
       @Override
-      public void goroutine(GoroutineRecord r) {
+      public void goroutineEnded(Goroutine r) {
         throw new IllegalStateException("boom");
       }
-
-      @Override
-      public void context(ContextRecord r) {}
     };
     CompositeRecordSink c = new CompositeRecordSink(
         List.of(new Recording("a", log), failing, new Recording("b", log)));
-    c.goroutine(Scenario.worker());
+    c.goroutineEnded(Scenario.worker());
     c.eventsLost(1, 3);
     c.flush();
     c.close();

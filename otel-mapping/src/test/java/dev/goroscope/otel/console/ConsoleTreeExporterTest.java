@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.goroscope.otel.resource.ProcessResources;
 import dev.goroscope.otel.span.SpanMappingConfig;
 import dev.goroscope.otel.span.SpanRecordSink;
+import dev.goroscope.otel.testing.Feed;
 import dev.goroscope.otel.testing.Scenario;
 import dev.goroscope.otel.testing.SequentialIds;
 import dev.goroscope.otel.time.ClockOffset;
@@ -18,13 +19,13 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-class ConsoleTreeSinkTest {
+class ConsoleTreeExporterTest {
 
   final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
   final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
   final AtomicLong now = new AtomicLong();
 
-  SpanRecordSink sink(ConsoleTreeSink console) {
+  SpanRecordSink sink(ConsoleTreeExporter console) {
     return new SpanRecordSink(
         SpanMappingConfig.builder().setIdGenerator(new SequentialIds())
             .setClock(ClockOffset.of(Scenario.OFFSET)).build(),
@@ -37,13 +38,11 @@ class ConsoleTreeSinkTest {
 
   @Test
   void printsOneTreePerTraceWhenQuietAndTheRestAtClose() {
-    ConsoleTreeSink console = new ConsoleTreeSink(out, Duration.ofSeconds(2), 1000, now::get);
+    ConsoleTreeExporter console = new ConsoleTreeExporter(out, Duration.ofSeconds(2), 1000, now::get);
     SpanRecordSink s = sink(console);
+    Feed feed = new Feed(s);
     s.processStarted(Scenario.PROCESS);
-    s.goroutine(Scenario.mainPartial());
-    s.goroutine(Scenario.worker());
-    s.goroutine(Scenario.helper());
-    s.goroutine(Scenario.connServe());
+    feed.run(Scenario.mainPartial(), Scenario.worker(), Scenario.helper(), Scenario.connServe());
     assertThat(text()).isEmpty(); // the request trace is not quiet yet
     now.set(Duration.ofSeconds(3).toNanos());
     s.flush();
@@ -56,6 +55,7 @@ class ConsoleTreeSinkTest {
         "      └─ main.worker  g22  600.0µs  exited  ← main.handler.func1 main.go:50",
         ""));
     bytes.reset();
+    feed.stopWatching(4_000_000_000L);
     s.close(); // main is still running: printed as a partial span at close
     assertThat(text()).startsWith("trace " + SequentialIds.traceId(1) + "  http-deadline pid 4242"
         + "  1 goroutine\n└─ main.main  g1  ");
@@ -65,11 +65,12 @@ class ConsoleTreeSinkTest {
 
   @Test
   void lateSpansOfAPrintedTracePrintAsAContinuationAndBufferIsBounded() {
-    ConsoleTreeSink console = new ConsoleTreeSink(out, Duration.ofSeconds(1), 5, now::get);
+    ConsoleTreeExporter console = new ConsoleTreeExporter(out, Duration.ofSeconds(1), 5, now::get);
     SpanRecordSink s = sink(console);
-    s.goroutine(GoroutineRecord.builder(1, 1).setStartFunction("main.main").setEndNs(-1).build());
+    Feed feed = new Feed(s);
+    feed.start(GoroutineRecord.builder(1, 1).setStartFunction("main.main").setEndNs(-1).build());
     for (long g = 2; g <= 4; g++) {
-      s.goroutine(GoroutineRecord.builder(1, g).setParentGoid(1).setParentTraced(true)
+      feed.run(GoroutineRecord.builder(1, g).setParentGoid(1).setParentTraced(true)
           .setStartFunction("main.w").setStartNs(g).setEndNs(g + 10).build());
     }
     now.set(Duration.ofSeconds(2).toNanos());
@@ -77,9 +78,10 @@ class ConsoleTreeSinkTest {
     assertThat(text()).contains("3 goroutines").contains("[parent g1 printed earlier]");
     bytes.reset();
     for (long g = 10; g < 20; g++) { // more than the buffer: printed early
-      s.goroutine(GoroutineRecord.builder(1, g).setStartFunction("main.r").setEndNs(20).build());
+      feed.run(GoroutineRecord.builder(1, g).setStartFunction("main.r").setEndNs(20).build());
     }
     assertThat(text()).contains("main.r  g10");
+    feed.stopWatching(30);
     s.close();
     assertThat(text()).contains("(continued)").contains("main.main  g1");
   }

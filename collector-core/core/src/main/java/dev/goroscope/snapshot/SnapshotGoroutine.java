@@ -1,5 +1,7 @@
 package dev.goroscope.snapshot;
 
+import dev.goroscope.correlate.FoundGoroutine;
+
 /**
  * One goroutine as read from the target's memory at attach time.
  *
@@ -10,12 +12,14 @@ package dev.goroscope.snapshot;
  * @param creationPc {@code g.gopc}
  * @param startPc {@code g.startpc}
  */
-public record LiveGoroutine(
-    long goid, long parentGoid, int status, int waitReason, long creationPc, long startPc) {
+public record SnapshotGoroutine(
+    long goid, long parentGoid, int status, int waitReason, long creationPc, long startPc)
+    implements FoundGoroutine {
 
   /** Go's _Gwaiting. */
   public static final int STATUS_WAITING = 4;
 
+  @Override
   public boolean isWaiting() {
     return status == STATUS_WAITING;
   }

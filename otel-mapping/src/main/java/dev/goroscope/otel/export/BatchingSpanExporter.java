@@ -1,12 +1,12 @@
 package dev.goroscope.otel.export;
 
-import dev.goroscope.otel.span.SpanSink;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
@@ -17,10 +17,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Batches spans for a {@link SpanExporter} (normally OTLP) on one background thread.
+ * A {@link SpanExporter} that batches finished spans for another (normally OTLP) on one
+ * background thread, and keeps them through backend outages. The SDK's BatchSpanProcessor takes
+ * live spans and drops a batch at its first failure; this takes {@code SpanData} and holds on.
  *
  * <ul>
- *   <li>{@link #accept} never blocks: a full queue drops the new span and counts it.
+ *   <li>{@link #export} never blocks: it queues; a full queue drops the new span and counts it.
  *   <li>A batch goes out when it is full, when {@code maxAge} has passed since the previous
  *       export, or on {@link #flush()}; up to {@code maxConcurrentExports} batches are in flight
  *       at once while the backend is healthy (hides per-request latency), one while retrying.
@@ -33,7 +35,7 @@ import java.util.concurrent.locks.LockSupport;
  *       dropped, shuts the exporter down; idempotent.
  * </ul>
  */
-public final class BatchingSpanSink implements SpanSink {
+public final class BatchingSpanExporter implements SpanExporter {
 
   private final SpanExporter exporter;
   private final BatchConfig config;
@@ -54,7 +56,7 @@ public final class BatchingSpanSink implements SpanSink {
   private volatile long shutdownDeadlineNs;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  public BatchingSpanSink(SpanExporter exporter, BatchConfig config) {
+  public BatchingSpanExporter(SpanExporter exporter, BatchConfig config) {
     this.exporter = Objects.requireNonNull(exporter, "exporter");
     this.config = Objects.requireNonNull(config, "config");
     this.queue = new ArrayBlockingQueue<>(config.maxQueueSize());
@@ -63,8 +65,16 @@ public final class BatchingSpanSink implements SpanSink {
     this.worker.start();
   }
 
+  /** Queues the spans; the result only says they were taken (drops are counted). */
   @Override
-  public void accept(SpanData span) {
+  public CompletableResultCode export(Collection<SpanData> spans) {
+    for (SpanData span : spans) {
+      accept(span);
+    }
+    return CompletableResultCode.ofSuccess();
+  }
+
+  private void accept(SpanData span) {
     accepted.incrementAndGet();
     if (closing) {
       droppedShutdown.incrementAndGet();
@@ -77,10 +87,12 @@ public final class BatchingSpanSink implements SpanSink {
     }
   }
 
+  /** Sends what is queued now, without waiting ({@link #forceFlush} waits). */
   @Override
-  public void flush() {
+  public CompletableResultCode flush() {
     flushRequested = true;
     LockSupport.unpark(worker);
+    return CompletableResultCode.ofSuccess();
   }
 
   /**
@@ -107,10 +119,11 @@ public final class BatchingSpanSink implements SpanSink {
         droppedShutdown.get(), failedAttempts.get(), queue.size() + inFlight.get(), lastError);
   }
 
+  /** Delivers what it can within the shutdown timeout, then shuts the exporter down. */
   @Override
-  public void close() {
+  public CompletableResultCode shutdown() {
     if (!closed.compareAndSet(false, true)) {
-      return;
+      return CompletableResultCode.ofSuccess();
     }
     shutdownDeadlineNs = System.nanoTime() + config.shutdownTimeout().toNanos();
     closing = true;
@@ -125,6 +138,7 @@ public final class BatchingSpanSink implements SpanSink {
       Thread.currentThread().interrupt();
     }
     exporter.shutdown().join(5, TimeUnit.SECONDS);
+    return CompletableResultCode.ofSuccess();
   }
 
   /** One batch on its way; keeps the time of its first attempt for the retry limit. */

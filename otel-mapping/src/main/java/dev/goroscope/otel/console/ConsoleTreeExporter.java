@@ -4,12 +4,14 @@ import static dev.goroscope.otel.span.GoroutineAttributes.*;
 
 import dev.goroscope.otel.resource.ProcessResources;
 import dev.goroscope.otel.span.GoroutineSpanMapper;
-import dev.goroscope.otel.span.SpanSink;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -38,7 +40,7 @@ import java.util.function.LongSupplier;
  * trace that was already printed print later as a continuation. At most {@code maxBufferedSpans}
  * are held; beyond that the oldest trace prints early.
  */
-public final class ConsoleTreeSink implements SpanSink {
+public final class ConsoleTreeExporter implements SpanExporter {
 
   public static final Duration DEFAULT_QUIET_PERIOD = Duration.ofSeconds(2);
   public static final int DEFAULT_MAX_BUFFERED_SPANS = 100_000;
@@ -58,11 +60,11 @@ public final class ConsoleTreeSink implements SpanSink {
   private int buffered;
   private long tracesPrinted;
 
-  public ConsoleTreeSink(PrintStream out) {
+  public ConsoleTreeExporter(PrintStream out) {
     this(out, DEFAULT_QUIET_PERIOD, DEFAULT_MAX_BUFFERED_SPANS, System::nanoTime);
   }
 
-  public ConsoleTreeSink(
+  public ConsoleTreeExporter(
       PrintStream out, Duration quietPeriod, int maxBufferedSpans, LongSupplier nanoClock) {
     this.out = Objects.requireNonNull(out, "out");
     this.quietNs = quietPeriod.toNanos();
@@ -74,7 +76,14 @@ public final class ConsoleTreeSink implements SpanSink {
   }
 
   @Override
-  public synchronized void accept(SpanData span) {
+  public synchronized CompletableResultCode export(Collection<SpanData> spans) {
+    for (SpanData span : spans) {
+      accept(span);
+    }
+    return CompletableResultCode.ofSuccess();
+  }
+
+  private void accept(SpanData span) {
     if (closed.get()) {
       return;
     }
@@ -93,21 +102,24 @@ public final class ConsoleTreeSink implements SpanSink {
     printQuiet(now);
   }
 
+  /** Prints the traces that have been quiet long enough. */
   @Override
-  public synchronized void flush() {
+  public synchronized CompletableResultCode flush() {
     printQuiet(nanoClock.getAsLong());
     out.flush();
+    return CompletableResultCode.ofSuccess();
   }
 
+  /** Prints everything still buffered. Idempotent. */
   @Override
-  public synchronized void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
+  public synchronized CompletableResultCode shutdown() {
+    if (closed.compareAndSet(false, true)) {
+      while (!traces.isEmpty()) {
+        printOldest();
+      }
+      out.flush();
     }
-    while (!traces.isEmpty()) {
-      printOldest();
-    }
-    out.flush();
+    return CompletableResultCode.ofSuccess();
   }
 
   /** How many trace trees (or continuations) were printed. */

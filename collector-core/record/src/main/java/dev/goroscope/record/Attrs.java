@@ -1,0 +1,139 @@
+package dev.goroscope.record;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * An immutable, ordered set of attributes ({@link Attr} → value). Small by design: goroutine
+ * events carry one to four attributes, so two parallel arrays beat a map.
+ */
+public final class Attrs {
+
+  private static final Attrs EMPTY = new Attrs(new Attr<?>[0], new Object[0]);
+
+  private final Attr<?>[] keys;
+  private final Object[] values;
+
+  private Attrs(Attr<?>[] keys, Object[] values) {
+    this.keys = keys;
+    this.values = values;
+  }
+
+  public static Attrs empty() {
+    return EMPTY;
+  }
+
+  public static <T> Attrs of(Attr<T> key, T value) {
+    return builder().put(key, value).build();
+  }
+
+  public static <A, B> Attrs of(Attr<A> k1, A v1, Attr<B> k2, B v2) {
+    return builder().put(k1, v1).put(k2, v2).build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public int size() {
+    return keys.length;
+  }
+
+  public boolean isEmpty() {
+    return keys.length == 0;
+  }
+
+  public Attr<?> key(int i) {
+    return keys[i];
+  }
+
+  public Object value(int i) {
+    return values[i];
+  }
+
+  /** The value of {@code key}, or null when absent. */
+  @SuppressWarnings("unchecked")
+  public <T> T get(Attr<T> key) {
+    for (int i = 0; i < keys.length; i++) {
+      if (keys[i].equals(key)) {
+        return (T) values[i];
+      }
+    }
+    return null;
+  }
+
+  /** The value of the attribute named {@code name} (span name), or null. */
+  public Object get(String name) {
+    for (int i = 0; i < keys.length; i++) {
+      if (keys[i].name().equals(name)) {
+        return values[i];
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Attrs a && Arrays.equals(keys, a.keys) && Arrays.equals(values, a.values);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * Arrays.hashCode(keys) + Arrays.hashCode(values);
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("{");
+    for (int i = 0; i < keys.length; i++) {
+      sb.append(i == 0 ? "" : ", ").append(keys[i].name()).append('=').append(values[i]);
+    }
+    return sb.append('}').toString();
+  }
+
+  /** Builds {@link Attrs}; a key put twice keeps the last value; null values are skipped. */
+  public static final class Builder {
+    private Attr<?>[] keys = new Attr<?>[4];
+    private Object[] values = new Object[4];
+    private int size;
+
+    private Builder() {}
+
+    public <T> Builder put(Attr<T> key, T value) {
+      Objects.requireNonNull(key, "key");
+      if (value == null) {
+        return this;
+      }
+      for (int i = 0; i < size; i++) {
+        if (keys[i].equals(key)) {
+          values[i] = value;
+          return this;
+        }
+      }
+      if (size == keys.length) {
+        keys = Arrays.copyOf(keys, size * 2);
+        values = Arrays.copyOf(values, size * 2);
+      }
+      keys[size] = key;
+      values[size] = value;
+      size++;
+      return this;
+    }
+
+    public Builder putAll(Attrs attrs) {
+      for (int i = 0; i < attrs.size(); i++) {
+        putRaw(attrs.keys[i], attrs.values[i]);
+      }
+      return this;
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> void putRaw(Attr<T> key, Object value) {
+      put(key, (T) value);
+    }
+
+    public Attrs build() {
+      return size == 0 ? EMPTY : new Attrs(Arrays.copyOf(keys, size), Arrays.copyOf(values, size));
+    }
+  }
+}
