@@ -22,7 +22,12 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-/* ---- set by user space before load ---- */
+/*
+ * ---- set by user space before load ----
+ * Every constant defaults to 0 and the loader refuses an object whose constants were not all
+ * set (BpfObject.load): no Go version's layout is assumed here. For an offset, 0 where a
+ * program reads it optionally means "field not present in this Go version".
+ */
 
 /* Target process (tgid); events from any other process are dropped. */
 volatile const __u32 target_tgid = 0;
@@ -34,18 +39,25 @@ volatile const __u32 target_tgid = 0;
 volatile const __u64 pidns_dev = 0;
 volatile const __u64 pidns_ino = 0;
 
-/* runtime.g / runtime.m field offsets. 0 means "field not present in this Go version". */
-volatile const __u32 off_g_m = 48;
-volatile const __u32 off_g_goid = 152;
-volatile const __u32 off_g_parent_goid = 0;
-volatile const __u32 off_g_gopc = 296;
-volatile const __u32 off_g_startpc = 312;
-volatile const __u32 off_m_curg = 192;
+/* runtime.g / runtime.m field offsets. */
+volatile const __u32 off_g_m = 0;
+volatile const __u32 off_g_goid = 0;
+volatile const __u32 off_g_parent_goid = 0; /* 0 before Go 1.21: the creator is g0.m.curg */
+volatile const __u32 off_g_gopc = 0;
+volatile const __u32 off_g_startpc = 0;
+volatile const __u32 off_m_curg = 0;
 
-/* context layouts (offsets inside *timerCtx / *cancelCtx). */
-volatile const __u32 off_timerctx_deadline = 88;
-volatile const __u32 off_cancelctx_parent_data = 8; /* cancelCtx.Context interface data word */
-volatile const __u32 off_cancelctx_err = 48;        /* 0 = do not skip repeated cancels */
+/* context layouts (offsets inside *timerCtx / *cancelCtx / time.Time). */
+volatile const __u32 off_timerctx_deadline = 0;
+volatile const __u32 off_timerctx_cancelctx = 0; /* the embedded cancelCtx */
+volatile const __u32 off_cancelctx_context = 0;  /* cancelCtx.Context: the parent interface */
+volatile const __u32 off_cancelctx_err = 0;      /* 0 = do not skip repeated cancels */
+volatile const __u32 off_time_wall = 0;
+volatile const __u32 off_time_ext = 0;
+
+/* runtime.hchan (deep: channel operations). */
+volatile const __u32 off_hchan_qcount = 0;
+volatile const __u32 off_hchan_dataqsiz = 0;
 
 /*
  * Recognising the result of WithDeadline: when the parent's deadline is earlier, WithDeadline
@@ -219,14 +231,15 @@ int with_deadline_ret(struct pt_regs *ctx)
 		    (!timerctx_deadline_pc || read_u64(itab + ITAB_FUN0) != timerctx_deadline_pc))
 			return 0; /* a plain cancelCtx: the parent's earlier deadline applies */
 	}
-	__u64 wall = read_u64(tctx + off_timerctx_deadline);
-	__s64 ext = (__s64)read_u64(tctx + off_timerctx_deadline + 8);
+	__u64 wall = read_u64(tctx + off_timerctx_deadline + off_time_wall);
+	__s64 ext = (__s64)read_u64(tctx + off_timerctx_deadline + off_time_ext);
 	struct goroscope_ctx_deadline_set *e = reserve(sizeof(*e));
 	if (!e)
 		return 0;
 	fill_header(&e->hdr, GOROSCOPE_EV_CTX_DEADLINE_SET);
 	e->ctx = tctx;
-	e->parent_ctx = read_u64(tctx + off_cancelctx_parent_data);
+	/* The parent Context interface's data word (itab, then data). */
+	e->parent_ctx = read_u64(tctx + off_timerctx_cancelctx + off_cancelctx_context + 8);
 	e->deadline_unix_ns = time_to_unix_ns(wall, ext);
 	e->goid = read_u64(ctx->r14 + off_g_goid);
 	submit(e);
@@ -301,4 +314,41 @@ int ready_entry(struct pt_regs *ctx)
 	e->waker_goid = user_goid(ctx->r14);
 	submit(e);
 	return 0;
+}
+
+/*
+ * deep: runtime.chansend1 / chanrecv1 / chanrecv2 entry (after prologue): RAX = *hchan,
+ * R14 = the goroutine. One mark per operation, with the buffer's fill as it starts.
+ */
+static __always_inline int channel_mark(struct pt_regs *ctx, __u32 type)
+{
+	if (!is_target())
+		return 0;
+	__u64 c = ctx->rax;
+	struct goroscope_goroutine_mark *e = reserve(sizeof(*e));
+	if (!e)
+		return 0;
+	fill_header(&e->hdr, type);
+	e->goid = read_u64(ctx->r14 + off_g_goid);
+	e->a = c;
+	e->b = 0;
+	if (c) {
+		__u64 qcount = read_u64(c + off_hchan_qcount) & 0xffffffff;
+		__u64 dataqsiz = read_u64(c + off_hchan_dataqsiz) & 0xffffffff;
+		e->b = dataqsiz << 32 | qcount;
+	}
+	submit(e);
+	return 0;
+}
+
+SEC("uprobe")
+int chansend_entry(struct pt_regs *ctx)
+{
+	return channel_mark(ctx, GOROSCOPE_EV_CHAN_SEND);
+}
+
+SEC("uprobe")
+int chanrecv_entry(struct pt_regs *ctx)
+{
+	return channel_mark(ctx, GOROSCOPE_EV_CHAN_RECEIVE);
 }

@@ -19,6 +19,9 @@ enum goroscope_event_type {
 	GOROSCOPE_EV_CTX_CANCELLED = 4,
 	GOROSCOPE_EV_GOROUTINE_PARKED = 5,
 	GOROSCOPE_EV_GOROUTINE_READIED = 6,
+	/* struct goroscope_goroutine_mark kinds (Java: dev.goroscope.event.MarkKind) */
+	GOROSCOPE_EV_CHAN_SEND = 7,
+	GOROSCOPE_EV_CHAN_RECEIVE = 8,
 };
 
 /* Why a context was cancelled, from the err argument of (*cancelCtx).cancel. */
@@ -83,6 +86,18 @@ struct goroscope_goroutine_readied {
 	struct goroscope_event_header hdr;
 	__u64 goid;       /* woken goroutine */
 	__u64 waker_goid; /* 0 = scheduler, timer or netpoller (no user goroutine on the M) */
+};
+
+/*
+ * Something a goroutine did at one moment; hdr.type says what (a GOROSCOPE_EV_* mark kind) and
+ * what a and b mean. One layout for every kind, so a new kind needs no new decoder.
+ * Channel operations: a = the *hchan, b = dataqsiz << 32 | qcount as the operation starts.
+ */
+struct goroscope_goroutine_mark {
+	struct goroscope_event_header hdr;
+	__u64 goid;
+	__u64 a;
+	__u64 b;
 };
 
 #endif /* GOROSCOPE_EVENTS_H */

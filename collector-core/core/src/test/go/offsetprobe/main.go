@@ -42,6 +42,10 @@ func main() {
 	ch := make(chan int)
 	go func() { ch <- 1 }()
 	<-ch
+	close(ch)
+	if _, ok := <-ch; ok { // chanrecv2
+		os.Exit(1)
+	}
 
 	if !errors.Is(deadline.Err(), context.DeadlineExceeded) || !errors.Is(timeout.Err(), context.Canceled) {
 		fmt.Fprintln(os.Stderr, "unexpected context errors:", deadline.Err(), timeout.Err())

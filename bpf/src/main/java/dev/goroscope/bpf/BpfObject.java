@@ -6,7 +6,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -15,7 +18,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Lifecycle: {@link #openResource open} → {@link #setConstant set constants} and map sizes →
  * {@link #load()} → find programs/maps and attach → {@link #close()}. Constants are the
  * object's {@code volatile const} globals: they live in {@code .rodata}, which becomes read-only
- * at load, so they can only be set before. Closing destroys the object's maps and programs;
+ * at load, so they can only be set before. Every one must be set, even to 0: {@code load}
+ * refuses an object with a constant left at its compiled default, so no Go layout is ever
+ * assumed by accident. Closing destroys the object's maps and programs;
  * links attached to its programs must be closed first. Not thread-safe; {@code close} is
  * idempotent.
  */
@@ -27,6 +32,7 @@ public final class BpfObject implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private Map<String, int[]> rodataVars;
   private ByteBuffer rodata;
+  private final Set<String> constantsSet = new HashSet<>();
   private boolean loaded;
 
   private BpfObject(String name, BpfCalls.OpenedObject opened) {
@@ -83,11 +89,7 @@ public final class BpfObject implements AutoCloseable {
       throw new IllegalStateException(
           "set constant " + variable + ": " + name + " is already loaded; set constants before load");
     }
-    if (rodataVars == null) {
-      rodataVars = BpfCalls.rodataVariables(opened.handle);
-      long map = BpfCalls.findMap(opened.handle, ".rodata");
-      rodata = map == 0 ? null : BpfCalls.initialValue(map, name + " .rodata");
-    }
+    readRodata();
     int[] var = rodataVars.get(variable);
     if (var == null || rodata == null) {
       throw new IllegalArgumentException(
@@ -103,14 +105,32 @@ public final class BpfObject implements AutoCloseable {
         throw new IllegalArgumentException(
             "set constant " + variable + ": size " + var[1] + " is not an integer size");
     }
+    constantsSet.add(variable);
     return this;
   }
 
-  /** Loads (verifies) every program and creates the maps. */
+  /** The names of the object's {@code volatile const} globals. */
+  public Set<String> constantNames() {
+    ensureOpen();
+    readRodata();
+    return new TreeSet<>(rodataVars.keySet());
+  }
+
+  /**
+   * Loads (verifies) every program and creates the maps.
+   *
+   * @throws IllegalStateException when a constant of the object was never set
+   */
   public void load() {
     ensureOpen();
     if (loaded) {
       return;
+    }
+    Set<String> unset = constantNames();
+    unset.removeAll(constantsSet);
+    if (!unset.isEmpty()) {
+      throw new IllegalStateException("load " + name + ": constants not set: "
+          + String.join(", ", unset) + " (every volatile const must be set before load)");
     }
     BpfCalls.loadObject(opened.handle, name);
     loaded = true;
@@ -139,6 +159,14 @@ public final class BpfObject implements AutoCloseable {
       }
       return new BpfMap(this, n, h);
     });
+  }
+
+  private void readRodata() {
+    if (rodataVars == null) {
+      rodataVars = BpfCalls.rodataVariables(opened.handle);
+      long map = BpfCalls.findMap(opened.handle, ".rodata");
+      rodata = map == 0 ? null : BpfCalls.initialValue(map, name + " .rodata");
+    }
   }
 
   void ensureOpen() {

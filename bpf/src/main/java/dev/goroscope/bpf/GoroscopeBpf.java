@@ -6,9 +6,10 @@ package dev.goroscope.bpf;
  * {@code goroscope_events.h} and decoded by {@code dev.goroscope.event.EventDecoder}.
  *
  * <p>Wiring, in order: {@link BpfObject#openResource(String) open} {@link #RESOURCE}; set every
- * constant below from the binary's DWARF / the fallback table and the target pid; optionally
+ * constant below (the loader refuses an object with one left unset; the probe catalog of
+ * collector-core says which offset and address goes where) and the target pid; optionally
  * resize {@link #MAP_EVENTS}; load; attach each program at its sites with
- * {@code UprobeLink.attach(program, pid, binary, fileOffset, cookie)} (RET programs at every
+ * {@code UprobeLink.attach(program, pid, binary, fileOffset)} (RET programs at every
  * RET instruction, entry programs at the first instruction after the stack-check prologue,
  * so that a morestack re-run does not fire them twice); open a {@code RingBufferReader} on
  * {@link #MAP_EVENTS} and a {@code LossCounter} on {@link #MAP_LOST}. Addresses (itabs, PCs)
@@ -36,6 +37,10 @@ public final class GoroscopeBpf {
   public static final String PROG_GOPARK_ENTRY = "gopark_entry";
   /** deep: runtime.ready entry, after the prologue. */
   public static final String PROG_READY_ENTRY = "ready_entry";
+  /** deep: runtime.chansend1 entry, after the prologue. */
+  public static final String PROG_CHANSEND_ENTRY = "chansend_entry";
+  /** deep: runtime.chanrecv1 and chanrecv2 entries, after the prologue. */
+  public static final String PROG_CHANRECV_ENTRY = "chanrecv_entry";
 
   // maps
   /** BPF_MAP_TYPE_RINGBUF of event records; default 4 MiB. */
@@ -64,8 +69,18 @@ public final class GoroscopeBpf {
   public static final String OFF_M_CURG = "off_m_curg";
   /** u32 offset of context.timerCtx.deadline. */
   public static final String OFF_TIMERCTX_DEADLINE = "off_timerctx_deadline";
-  /** u32 offset of the parent Context's data word in a timerCtx (cancelCtx.Context + 8). */
-  public static final String OFF_CANCELCTX_PARENT_DATA = "off_cancelctx_parent_data";
+  /** u32 offset of the embedded cancelCtx in a timerCtx. */
+  public static final String OFF_TIMERCTX_CANCELCTX = "off_timerctx_cancelctx";
+  /** u32 offset of cancelCtx.Context (the parent interface). */
+  public static final String OFF_CANCELCTX_CONTEXT = "off_cancelctx_context";
+  /** u32 offset of time.Time.wall. */
+  public static final String OFF_TIME_WALL = "off_time_wall";
+  /** u32 offset of time.Time.ext. */
+  public static final String OFF_TIME_EXT = "off_time_ext";
+  /** u32 offset of runtime.hchan.qcount. */
+  public static final String OFF_HCHAN_QCOUNT = "off_hchan_qcount";
+  /** u32 offset of runtime.hchan.dataqsiz. */
+  public static final String OFF_HCHAN_DATAQSIZ = "off_hchan_dataqsiz";
   /** u32 offset of cancelCtx.err (first word); 0 = report repeated cancels too. */
   public static final String OFF_CANCELCTX_ERR = "off_cancelctx_err";
   /**

@@ -19,16 +19,14 @@ public final class UprobeLink implements AutoCloseable {
   private final int pid;
   private final Path binary;
   private final long fileOffset;
-  private final long cookie;
   private final long handle;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private UprobeLink(String program, int pid, Path binary, long fileOffset, long cookie, long handle) {
+  private UprobeLink(String program, int pid, Path binary, long fileOffset, long handle) {
     this.program = program;
     this.pid = pid;
     this.binary = binary;
     this.fileOffset = fileOffset;
-    this.cookie = cookie;
     this.handle = handle;
   }
 
@@ -40,11 +38,9 @@ public final class UprobeLink implements AutoCloseable {
    * @param fileOffset byte offset in the file of an instruction boundary:
    *     {@code vaddr - p_vaddr + p_offset} of the executable PT_LOAD segment. An offset that is
    *     not an instruction boundary corrupts the target.
-   * @param cookie a value the program reads with {@code bpf_get_attach_cookie} (e.g. the site)
    * @throws dev.goroscope.bpf.BpfException when the kernel refuses (privileges, process gone…)
    */
-  public static UprobeLink attach(
-      BpfProgram program, int pid, Path binary, long fileOffset, long cookie) {
+  public static UprobeLink attach(BpfProgram program, int pid, Path binary, long fileOffset) {
     if (pid <= 0) {
       throw new IllegalArgumentException("pid must be positive, got " + pid);
     }
@@ -54,8 +50,9 @@ public final class UprobeLink implements AutoCloseable {
     String operation = String.format(
         "attach uprobe %s at %s+0x%x (pid %d)", program.name(), binary, fileOffset, pid);
     long prog = program.handle(operation);
-    long link = BpfCalls.attachUprobe(prog, pid, binary.toString(), fileOffset, cookie, operation);
-    return new UprobeLink(program.name(), pid, binary, fileOffset, cookie, link);
+    // No bpf_cookie: each program knows what it watches, none reads one.
+    long link = BpfCalls.attachUprobe(prog, pid, binary.toString(), fileOffset, 0, operation);
+    return new UprobeLink(program.name(), pid, binary, fileOffset, link);
   }
 
   /** The program's name. */
@@ -76,11 +73,6 @@ public final class UprobeLink implements AutoCloseable {
   /** The probed file offset. */
   public long fileOffset() {
     return fileOffset;
-  }
-
-  /** The bpf_cookie. */
-  public long cookie() {
-    return cookie;
   }
 
   /** Detaches; idempotent. Must run before the program's object closes. */

@@ -23,6 +23,7 @@ class RingBufferReaderTest {
   void closeUnblocksAPollWaitingForeverAndLaterPollsFail() throws Exception {
     Requirements.assumeReady(Toolchain.GO_1_26);
     try (BpfObject o = BpfObject.openResource(GoroscopeBpf.RESOURCE)) {
+      o.constantNames().forEach(c -> o.setConstant(c, 0));
       o.load();
       RingBufferReader r = RingBufferReader.open(o.map(GoroscopeBpf.MAP_EVENTS));
       assertThat(r.size()).isEqualTo(4 << 20);
@@ -44,6 +45,7 @@ class RingBufferReaderTest {
   void rejectsMapsThatAreNotRingBuffers() {
     Requirements.assumeReady(Toolchain.GO_1_26);
     try (BpfObject o = BpfObject.openResource(GoroscopeBpf.RESOURCE)) {
+      o.constantNames().forEach(c -> o.setConstant(c, 0));
       o.load();
       assertThatThrownBy(() -> RingBufferReader.open(o.map(GoroscopeBpf.MAP_LOST)))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a BPF ring buffer");

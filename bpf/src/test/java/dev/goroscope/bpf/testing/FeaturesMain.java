@@ -12,6 +12,7 @@ public final class FeaturesMain {
   public static void main(String[] args) {
     System.out.println("cause: " + BpfFeatures.unavailabilityCause().orElse("none"));
     try (BpfObject o = BpfObject.openResource(GoroscopeBpf.RESOURCE)) {
+      o.constantNames().forEach(c -> o.setConstant(c, 0));
       o.load();
       System.out.println("load: ok");
     } catch (BpfException e) {

@@ -63,7 +63,8 @@ public final class ProbeSites {
     List<String> req = new ArrayList<>(List.of(full.toString()));
     for (String f : List.of("runtime.g.goid", "runtime.g.parentGoid", "runtime.g.gopc",
         "runtime.g.startpc", "runtime.g.m", "runtime.m.curg", "context.timerCtx.deadline",
-        "context.cancelCtx.err", "context.cancelCtx.Context")) {
+        "context.timerCtx.cancelCtx", "context.cancelCtx.err", "context.cancelCtx.Context",
+        "time.Time.wall", "time.Time.ext", "runtime.hchan.qcount", "runtime.hchan.dataqsiz")) {
       req.add("field");
       req.add(f);
     }

@@ -42,9 +42,15 @@ public final class Probes implements AutoCloseable {
           .setConstant(GoroscopeBpf.OFF_G_STARTPC, s.field("runtime.g.startpc"))
           .setConstant(GoroscopeBpf.OFF_M_CURG, s.field("runtime.m.curg"))
           .setConstant(GoroscopeBpf.OFF_TIMERCTX_DEADLINE, s.field("context.timerCtx.deadline"))
-          .setConstant(GoroscopeBpf.OFF_CANCELCTX_PARENT_DATA,
-              s.field("context.cancelCtx.Context") + 8)
+          .setConstant(GoroscopeBpf.OFF_TIMERCTX_CANCELCTX, s.field("context.timerCtx.cancelCtx"))
+          .setConstant(GoroscopeBpf.OFF_CANCELCTX_CONTEXT, s.field("context.cancelCtx.Context"))
           .setConstant(GoroscopeBpf.OFF_CANCELCTX_ERR, s.field("context.cancelCtx.err"))
+          .setConstant(GoroscopeBpf.OFF_TIME_WALL, s.field("time.Time.wall"))
+          .setConstant(GoroscopeBpf.OFF_TIME_EXT, s.field("time.Time.ext"))
+          .setConstant(GoroscopeBpf.OFF_HCHAN_QCOUNT, s.field("runtime.hchan.qcount"))
+          .setConstant(GoroscopeBpf.OFF_HCHAN_DATAQSIZ, s.field("runtime.hchan.dataqsiz"))
+          .setConstant(GoroscopeBpf.PIDNS_DEV, 0)
+          .setConstant(GoroscopeBpf.PIDNS_INO, 0)
           .setConstant(GoroscopeBpf.TIMERCTX_ITAB, s.timerCtxItab)
           .setConstant(GoroscopeBpf.TIMERCTX_DEADLINE_PC, s.timerCtxDeadlinePc)
           .setConstant(GoroscopeBpf.DEADLINE_ERR_ITAB, s.deadlineErrItab)
@@ -88,7 +94,7 @@ public final class Probes implements AutoCloseable {
   }
 
   private void attach(String prog, int pid, ProbeSites s, long off) {
-    links.add(UprobeLink.attach(object.program(prog), pid, s.binary, off, off));
+    links.add(UprobeLink.attach(object.program(prog), pid, s.binary, off));
   }
 
   /** Stops the reader thread after a final drain; events stay readable. */

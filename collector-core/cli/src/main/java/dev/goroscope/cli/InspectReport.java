@@ -3,42 +3,44 @@ package dev.goroscope.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.goroscope.attach.GoTargetPlanner;
 import dev.goroscope.disasm.X86Disassembler;
 import dev.goroscope.gobinary.GoBinary;
 import dev.goroscope.gobinary.GoVersion;
 import dev.goroscope.gobinary.offsets.OffsetResolver;
 import dev.goroscope.gobinary.offsets.OffsetSource;
 import dev.goroscope.gobinary.offsets.StructOffsets;
+import dev.goroscope.probe.ProbeCatalog;
 import dev.goroscope.probe.ProbePlan;
-import dev.goroscope.probe.ProbeSet;
 import dev.goroscope.probe.ProbeSite;
 import dev.goroscope.probe.ResolvedProbe;
 import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * What {@code goroscope inspect} prints about one binary, as text or JSON: build information,
- * symbols, the struct offsets and the probe sites of the version's probe plan, and everything a
- * probe needs that the binary lacks.
+ * symbols, the struct offsets, the probe sites of the version's {@link ProbeCatalog}, and
+ * everything a probe needs that the binary lacks — decided by the same {@link ProbePlan} that
+ * {@code attach} loads (with every group, deep ones included, so nothing is hidden).
  */
 final class InspectReport {
 
   /**
    * Something a probe needs that the binary does not have.
    *
-   * @param kind {@code offset}, {@code function} or {@code disassembler}
-   * @param required true when a probe of the plan cannot attach without it; false for a
-   *     function with a fallback (e.g. {@code context.WithDeadline}, inlined from Go 1.21)
+   * @param kind {@code offset}, {@code function}, {@code address} or {@code disassembler}
+   * @param group the probe group that needs it ({@code lifecycle}, {@code contexts} …), or
+   *     empty for the disassembler
+   * @param required true when watching refuses without it; false when the group is dropped
+   *     with a note, or the probe has a fallback (e.g. {@code context.WithDeadline}, inlined
+   *     from Go 1.21)
    * @param fallback what is used instead, or empty
    */
-  record Missing(String kind, String name, String goVersion, boolean required, String reason,
-      String fallback) {}
+  record Missing(String kind, String name, String goVersion, String group, boolean required,
+      String reason, String fallback) {}
 
   private final GoBinary binary;
   private final StructOffsets offsets;
@@ -54,53 +56,41 @@ final class InspectReport {
   }
 
   static InspectReport create(GoBinary binary) {
-    String version = binary.goVersionString();
+    GoVersion version = binary.version();
+    String versionText = binary.goVersionString();
     StructOffsets offsets = OffsetResolver.resolve(binary.elf(), version);
     List<Missing> missing = new ArrayList<>();
-    ProbePlan plan = ProbePlan.forGoVersion(version);
     List<ResolvedProbe> probes = List.of();
     if (X86Disassembler.isAvailable()) {
       try (X86Disassembler disasm = X86Disassembler.open()) {
-        probes = plan.resolve(binary.elf(), binary.functionLocator(), disasm);
+        probes = ProbeCatalog.forVersion(version)
+            .resolve(binary.elf(), binary.functionLocator(), disasm);
+      }
+      ProbePlan plan = ProbePlan.create(probes, offsets,
+          GoTargetPlanner.addresses(binary, 0), true);
+      for (ProbePlan.Missing m : plan.missing()) {
+        missing.add(new Missing(m.kind(), m.name(), versionText,
+            m.group().name().toLowerCase(Locale.ROOT), m.required(), m.reason(), m.fallback()));
       }
     } else {
-      missing.add(new Missing("disassembler", "capstone", version, true,
+      missing.add(new Missing("disassembler", "capstone", versionText, "", true,
           X86Disassembler.unavailabilityCause(), ""));
     }
-    // Offsets a located probe reads are required: attach cannot use that probe without them.
-    // Others the version lists but no probe here reads (e.g. context's, when the program does
-    // not link package context) are reported as not required.
-    List<String> needed = ProbePlan.missingOffsets(probes, offsets, EnumSet.allOf(ProbeSet.class));
-    Set<String> absent = new LinkedHashSet<>(needed);
-    absent.addAll(offsets.missing());
+    // Fields this Go version has that the offset source lacks, though no probe located here
+    // reads them (e.g. context's, when the program does not link package context).
     String why = offsets.source() == OffsetSource.NONE ? offsets.origin()
-        : "not in the " + offsets.source().label() + " offsets of " + version;
-    for (String key : absent) {
-      boolean required = needed.contains(key);
-      missing.add(new Missing("offset", key, version, required,
-          required ? why : why + " (no probe located in this binary reads it)", ""));
-    }
-    for (ResolvedProbe p : probes) {
-      List<String> candidates = p.spec().candidates();
-      if (p.isMissing()) {
-        missing.add(new Missing("function", String.join(" | ", candidates), version, true,
-            p.missingReason(), ""));
-        continue;
-      }
-      // Other candidates without a symbol (inlined in this version, e.g. context.WithDeadline
-      // from 1.21, or not linked): not needed, since the probe uses the one found.
-      for (String name : candidates) {
-        if (!name.equals(p.site().function()) && binary.function(name).isEmpty()) {
-          missing.add(new Missing("function", name, version, false, "no symbol in this "
-              + version + " binary (inlined or not linked)", p.site().function()));
-        }
+        : "not in the " + offsets.source().label() + " offsets of " + versionText;
+    for (String key : offsets.missing()) {
+      if (missing.stream().noneMatch(m -> m.name().equals(key))) {
+        missing.add(new Missing("offset", key, versionText, "", false,
+            why + " (no probe located in this binary reads it)", ""));
       }
     }
     return new InspectReport(binary, offsets, probes, missing);
   }
 
   boolean supported() {
-    return binary.goVersion().map(GoVersion::isSupported).orElse(false);
+    return binary.version().isSupported();
   }
 
   ObjectNode toJson() {
@@ -133,8 +123,10 @@ final class InspectReport {
       ObjectNode n = probeArray.addObject();
       n.put("function", s.function());
       n.put("role", p.spec().role().name().toLowerCase(Locale.ROOT));
-      n.put("set", p.spec().set().name().toLowerCase(Locale.ROOT));
+      n.put("group", p.spec().group().name().toLowerCase(Locale.ROOT));
+      n.put("set", p.spec().group().deep() ? "deep" : "default");
       n.put("attach", p.spec().point().name().toLowerCase(Locale.ROOT));
+      n.put("program", p.spec().program());
       n.put("address", s.address());
       n.put("fileOffset", s.fileOffset());
       n.put("entryOffset", s.entryOffset());
@@ -148,6 +140,9 @@ final class InspectReport {
       n.put("kind", m.kind());
       n.put("name", m.name());
       n.put("goVersion", m.goVersion());
+      if (!m.group().isEmpty()) {
+        n.put("group", m.group());
+      }
       n.put("required", m.required());
       n.put("reason", m.reason());
       if (!m.fallback().isEmpty()) {

@@ -33,12 +33,12 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns the exit code; used by {@link #main} and by tests. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    boolean debug = java.util.Arrays.asList(args).contains("--debug");
     CommandLine cli = commandLine();
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
+          boolean debug = debugRequested(parseResult);
           if (debug) {
             ex.printStackTrace(err);
           }
@@ -59,6 +59,16 @@ public final class Main implements Runnable {
     err.flush();
     out.flush();
     return code;
+  }
+
+  /** Whether the command that failed was given {@code --debug} (as parsed, not raw text). */
+  private static boolean debugRequested(CommandLine.ParseResult parseResult) {
+    for (CommandLine.ParseResult r = parseResult; r != null; r = r.subcommand()) {
+      if (r.hasMatchedOption("--debug")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The command tree, with every subcommand registered. */

@@ -234,7 +234,7 @@ public final class Attacher {
     correlator.processStarted(plan.process(), plan.symbolizer(), announcedAt, config.deep());
     ProcessProbes probes;
     try {
-      probes = ProcessProbes.open(target, plan.bpf(), config.ringBytes());
+      probes = ProcessProbes.open(target, plan, config.ringBytes());
     } catch (RuntimeException e) {
       correlator.processEnded(target.pid(), System.nanoTime());
       throw e;

@@ -5,15 +5,15 @@ import dev.goroscope.bpf.GoroscopeBpf;
 import dev.goroscope.disasm.X86Disassembler;
 import dev.goroscope.gobinary.GoBinary;
 import dev.goroscope.gobinary.GoFunction;
+import dev.goroscope.gobinary.GoVersion;
 import dev.goroscope.gobinary.LoadBias;
 import dev.goroscope.gobinary.elf.ElfSymbol;
-import dev.goroscope.gobinary.offsets.OffsetKeys;
 import dev.goroscope.gobinary.offsets.OffsetResolver;
 import dev.goroscope.gobinary.offsets.StructOffsets;
 import dev.goroscope.gobinary.waitreason.WaitReasons;
+import dev.goroscope.probe.AddressUse;
+import dev.goroscope.probe.ProbeCatalog;
 import dev.goroscope.probe.ProbePlan;
-import dev.goroscope.probe.ProbeRole;
-import dev.goroscope.probe.ProbeSet;
 import dev.goroscope.probe.ResolvedProbe;
 import dev.goroscope.process.TargetProcess;
 import dev.goroscope.record.ProcessInfo;
@@ -24,192 +24,83 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 
 /**
- * Plans the probes for a Go process from its executable: Go version, struct offsets (DWARF or
- * the built-in table), the probe catalog for that version located with Capstone, and the
- * addresses the BPF side compares against (itabs, method PCs), shifted by the load bias.
+ * Plans the probes for a Go process from its executable: the Go version (parsed once), struct
+ * offsets (DWARF or the built-in table), the {@link ProbeCatalog} located with Capstone and
+ * decided by {@link ProbePlan}, the addresses the BPF side compares against (itabs, method PCs)
+ * shifted by the load bias, and {@code runtime.allgs} for the attach-time snapshot.
  *
- * <p>Refuses, with the reason, rather than guess: a missing creation or exit probe or a missing
- * offset that a chosen probe reads stops the attach. A binary without context deadlines simply
- * gets no context probes.
+ * <p>Refuses, with the reason, rather than guess: a required probe group that cannot attach
+ * stops the attach; an optional one is dropped with a note.
  */
 public final class GoTargetPlanner implements TargetPlanner {
 
   /** Wake the reader once this much data waits; the loop also drains every 50 ms. */
   static final long WAKEUP_BYTES = 16 * 1024;
 
-  private static final Map<ProbeRole, String> PROGRAMS =
-      Map.of(
-          ProbeRole.GOROUTINE_CREATE, GoroscopeBpf.PROG_NEWPROC1_RET,
-          ProbeRole.GOROUTINE_EXIT, GoroscopeBpf.PROG_GOEXIT1_ENTRY,
-          ProbeRole.CONTEXT_DEADLINE_SET, GoroscopeBpf.PROG_WITH_DEADLINE_RET,
-          ProbeRole.CONTEXT_CANCEL, GoroscopeBpf.PROG_CANCEL_ENTRY,
-          ProbeRole.GOROUTINE_PARK, GoroscopeBpf.PROG_GOPARK_ENTRY,
-          ProbeRole.GOROUTINE_READY, GoroscopeBpf.PROG_READY_ENTRY);
-
   @Override
   public ProcessPlan plan(TargetProcess target, boolean deep) {
     GoBinary binary = GoBinary.open(target.exeLink());
-    String version = binary.goVersionString();
     binary.requireSupportedVersion();
+    GoVersion version = binary.version();
     StructOffsets offsets = OffsetResolver.resolve(binary.elf(), version);
-    ProbePlan catalog = ProbePlan.forGoVersion(version);
+    ProbeCatalog catalog = ProbeCatalog.forVersion(version);
     List<ResolvedProbe> probes;
     OptionalLong allgs;
     try (X86Disassembler disasm = X86Disassembler.open()) {
       probes = catalog.resolve(binary.elf(), binary.functionLocator(), disasm);
       allgs = AllgsLocator.locate(binary, disasm);
     }
-    Set<ProbeSet> sets = deep ? Set.of(ProbeSet.DEFAULT, ProbeSet.DEEP) : Set.of(ProbeSet.DEFAULT);
-    List<String> notes = new ArrayList<>();
-    List<BpfPlan.Site> sites = new ArrayList<>();
-    boolean contexts = true;
-    if (offsets.isPointer(OffsetKeys.TIMERCTX_CANCELCTX)) {
-      // Go 1.20: the BPF programs read the deadline and parent inline, not through a pointer.
-      contexts = false;
-      notes.add("no context probes: " + version + "'s timerCtx holds its cancelCtx by pointer,"
-          + " which the probes do not follow yet");
-    }
-    for (ResolvedProbe p : probes) {
-      ProbeRole role = p.spec().role();
-      if (!sets.contains(p.spec().set()) || !PROGRAMS.containsKey(role)) {
-        continue;
-      }
-      boolean contextProbe =
-          role == ProbeRole.CONTEXT_DEADLINE_SET || role == ProbeRole.CONTEXT_CANCEL;
-      if (contextProbe && !contexts) {
-        continue;
-      }
-      if (p.isMissing()) {
-        if (contextProbe) {
-          contexts = false;
-          notes.add("no context probes: " + p.missingReason());
-          continue;
-        }
-        throw new GoroscopeException(
-            "cannot watch " + target.executablePath() + ": " + p.missingReason());
-      }
-      for (String key : p.spec().offsetKeys()) {
-        if (key.equals(OffsetKeys.G_PARENT_GOID) || offsets.has(key)) {
-          continue;
-        }
-        if (contextProbe) {
-          contexts = false;
-          notes.add("no context probes: offset " + key + " is in neither the binary's DWARF nor"
-              + " the built-in table for " + version);
-          break;
-        }
-        throw new GoroscopeException(
-            "cannot watch " + target.executablePath() + ": offset " + key + " needed by the "
-                + role.name().toLowerCase(java.util.Locale.ROOT) + " probe is in neither the"
-                + " binary's DWARF nor the built-in table for " + version);
-      }
-      if (contextProbe && !contexts) {
-        continue;
-      }
-      String program = PROGRAMS.get(role);
-      switch (p.spec().point()) {
-        case ENTRY -> sites.add(new BpfPlan.Site(program, p.site().function(),
-            p.site().entryOffset()));
-        case RETURNS -> {
-          for (long ret : p.site().returnOffsets()) {
-            sites.add(new BpfPlan.Site(program, p.site().function(), ret));
-          }
-        }
-        case ADDRESS -> { }
-      }
-    }
-    if (!contexts) {
-      sites.removeIf(s -> s.program().equals(GoroscopeBpf.PROG_WITH_DEADLINE_RET)
-          || s.program().equals(GoroscopeBpf.PROG_CANCEL_ENTRY));
-    }
-
     long bias = binary.pie() ? LoadBias.forProcess(target.pid(), binary.elf()) : 0;
-    Map<String, Long> symbols = symbolAddresses(binary);
-    Map<String, Long> constants = new HashMap<>();
-    putOffset(constants, GoroscopeBpf.OFF_G_M, offsets, OffsetKeys.G_M);
-    putOffset(constants, GoroscopeBpf.OFF_G_GOID, offsets, OffsetKeys.G_GOID);
-    putOffset(constants, GoroscopeBpf.OFF_G_PARENT_GOID, offsets, OffsetKeys.G_PARENT_GOID);
-    putOffset(constants, GoroscopeBpf.OFF_G_GOPC, offsets, OffsetKeys.G_GOPC);
-    putOffset(constants, GoroscopeBpf.OFF_G_STARTPC, offsets, OffsetKeys.G_STARTPC);
-    putOffset(constants, GoroscopeBpf.OFF_M_CURG, offsets, OffsetKeys.M_CURG);
+    ProbePlan plan = ProbePlan.create(probes, offsets, addresses(binary, bias), deep);
+    if (plan.refusal() != null) {
+      throw new GoroscopeException(
+          "cannot watch " + target.executablePath() + ": " + plan.refusal());
+    }
+    Map<String, Long> constants = new HashMap<>(plan.constants());
     constants.put(GoroscopeBpf.WAKEUP_BYTES, WAKEUP_BYTES);
-    if (contexts) {
-      putOffset(constants, GoroscopeBpf.OFF_TIMERCTX_DEADLINE, offsets,
-          OffsetKeys.TIMERCTX_DEADLINE);
-      constants.put(GoroscopeBpf.OFF_CANCELCTX_PARENT_DATA,
-          offsets.get(OffsetKeys.TIMERCTX_CANCELCTX).orElse(0)
-              + offsets.get(OffsetKeys.CANCELCTX_CONTEXT).orElse(0) + 8);
-      putOffset(constants, GoroscopeBpf.OFF_CANCELCTX_ERR, offsets, OffsetKeys.CANCELCTX_ERR);
-      String itab = binary.goVersion().map(v -> v.atLeast(1, 20)).orElse(true)
-          ? "go:itab." : "go.itab.";
-      putAddress(constants, GoroscopeBpf.TIMERCTX_ITAB,
-          symbols.get(itab + "*context.timerCtx,context.Context"), bias);
-      putAddress(constants, GoroscopeBpf.DEADLINE_ERR_ITAB,
-          symbols.get(itab + "context.deadlineExceededError,error"), bias);
-      putAddress(constants, GoroscopeBpf.CANCELED_ERR_ITAB,
-          symbols.get(itab + "*errors.errorString,error"), bias);
-      putAddress(constants, GoroscopeBpf.TIMERCTX_DEADLINE_PC,
-          entry(binary, "context.(*timerCtx).Deadline"), bias);
-      putAddress(constants, GoroscopeBpf.DEADLINE_ERR_PC,
-          entry(binary, "context.(*deadlineExceededError).Error"), bias);
-      putAddress(constants, GoroscopeBpf.CANCELED_ERR_PC,
-          entry(binary, "errors.(*errorString).Error"), bias);
-      if (!constants.containsKey(GoroscopeBpf.TIMERCTX_ITAB)
-          && !constants.containsKey(GoroscopeBpf.TIMERCTX_DEADLINE_PC)) {
-        sites.removeIf(s -> s.program().equals(GoroscopeBpf.PROG_WITH_DEADLINE_RET));
-        notes.add("no deadline probes: neither the timerCtx itab nor (*timerCtx).Deadline is in"
-            + " the binary");
-      }
-    }
-    if (offsets.source() != dev.goroscope.gobinary.offsets.OffsetSource.DWARF) {
-      notes.add("struct offsets from the built-in table (" + offsets.origin() + "): the binary"
-          + " has no DWARF");
-    }
+    List<String> notes = new ArrayList<>(plan.notes());
     if (allgs.isEmpty()) {
       notes.add("goroutines that existed before attach are not listed: runtime.allgs is neither"
           + " a symbol nor found in runtime.forEachG's code");
     }
-
-    WaitReasons waitReasons = WaitReasons.of(binary.elf(), version);
-    ProcessInfo info =
-        new ProcessInfo(target.pid(), target.executablePath(), version,
-            binary.buildInfo().modulePath());
-    return new ProcessPlan(
-        info,
-        new BpfPlan(constants, sites),
-        new GoBinarySymbolizer(binary, waitReasons, bias),
-        allgs.isPresent() ? allgs.getAsLong() + bias : 0,
-        offsets.asMap(),
-        notes);
+    ProcessInfo info = new ProcessInfo(target.pid(), target.executablePath(),
+        binary.goVersionString(), binary.buildInfo().modulePath());
+    return new ProcessPlan(info, constants, plan.sites(),
+        new GoBinarySymbolizer(binary, WaitReasons.of(binary.elf(), version), bias),
+        allgs.isPresent() ? allgs.getAsLong() + bias : 0, offsets.asMap(), notes);
   }
 
-  private static void putOffset(
-      Map<String, Long> constants, String constant, StructOffsets offsets, String key) {
-    offsets.get(key).ifPresent(v -> constants.put(constant, v));
-  }
-
-  private static void putAddress(Map<String, Long> constants, String constant, Long vaddr,
-      long bias) {
-    if (vaddr != null && vaddr != 0) {
-      constants.put(constant, vaddr + bias);
-    }
-  }
-
-  private static Long entry(GoBinary binary, String function) {
-    Optional<GoFunction> f = binary.function(function);
-    return f.map(GoFunction::entry).orElse(null);
-  }
-
-  private static Map<String, Long> symbolAddresses(GoBinary binary) {
-    Map<String, Long> out = new HashMap<>();
+  /**
+   * Finds a catalog address in {@code binary}: an itab by its symbol ({@code go:itab.} from Go
+   * 1.20, {@code go.itab.} before; stripped binaries and Go 1.27's have none), a function by
+   * its entry (pclntab keeps it in stripped binaries); shifted by the load bias.
+   */
+  public static java.util.function.Function<AddressUse, OptionalLong> addresses(
+      GoBinary binary, long bias) {
+    String itabPrefix = binary.version().atLeast(1, 20) || !binary.version().isKnown()
+        ? "go:itab." : "go.itab.";
+    Map<String, Long> itabs = new HashMap<>();
     for (ElfSymbol s : binary.elf().symbols()) {
-      if (s.name().startsWith("go:itab.") || s.name().startsWith("go.itab.")) {
-        out.putIfAbsent(s.name(), s.value());
+      if (s.name().startsWith(itabPrefix) && s.value() != 0) {
+        itabs.putIfAbsent(s.name().substring(itabPrefix.length()), s.value());
       }
     }
-    return out;
+    return use -> {
+      for (String name : use.names()) {
+        Long at = switch (use.kind()) {
+          case ITAB -> itabs.get(name);
+          case FUNCTION -> {
+            Optional<GoFunction> f = binary.function(name);
+            yield f.map(GoFunction::entry).orElse(null);
+          }
+        };
+        if (at != null && at != 0) {
+          return OptionalLong.of(at + bias);
+        }
+      }
+      return OptionalLong.empty();
+    };
   }
 }

@@ -1,6 +1,7 @@
 package dev.goroscope.attach;
 
 import dev.goroscope.correlate.Symbolizer;
+import dev.goroscope.probe.ProbePlan;
 import dev.goroscope.record.ProcessInfo;
 import java.util.List;
 import java.util.Map;
@@ -11,16 +12,19 @@ import java.util.Objects;
  * loaded into the kernel.
  *
  * @param process the resource description of the target
- * @param bpf constants and uprobe sites
+ * @param constants every BPF {@code volatile const} the plan sets (offsets, addresses); the
+ *     target pid and pid namespace are added when loading
+ * @param sites where to attach which program; every offset is an instruction boundary
  * @param symbolizer names for the PCs and wait reasons of this process (load bias applied)
- * @param allgsAddress run-time address of {@code runtime.allgs}, or 0 when unknown (stripped
- *     binaries): then goroutines that existed before attach are not listed
+ * @param allgsAddress run-time address of {@code runtime.allgs}, or 0 when unknown: then
+ *     goroutines that existed before attach are not listed
  * @param offsets struct offsets keyed like {@code runtime.g.goid}, for the attach-time snapshot
  * @param notes what the user should know about this plan (fallbacks, missing features)
  */
 public record ProcessPlan(
     ProcessInfo process,
-    BpfPlan bpf,
+    Map<String, Long> constants,
+    List<ProbePlan.Site> sites,
     Symbolizer symbolizer,
     long allgsAddress,
     Map<String, Long> offsets,
@@ -28,7 +32,8 @@ public record ProcessPlan(
 
   public ProcessPlan {
     Objects.requireNonNull(process, "process");
-    Objects.requireNonNull(bpf, "bpf");
+    constants = Map.copyOf(constants);
+    sites = List.copyOf(sites);
     Objects.requireNonNull(symbolizer, "symbolizer");
     offsets = Map.copyOf(offsets);
     notes = List.copyOf(notes);

@@ -7,6 +7,7 @@ import dev.goroscope.bpf.link.UprobeLink;
 import dev.goroscope.bpf.ringbuf.LossCounter;
 import dev.goroscope.bpf.ringbuf.RecordHandler;
 import dev.goroscope.bpf.ringbuf.RingBufferReader;
+import dev.goroscope.probe.ProbePlan;
 import dev.goroscope.process.TargetProcess;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,7 +43,7 @@ final class ProcessProbes implements AutoCloseable {
    *
    * @param ringBytes ring buffer size in bytes (a power of two, multiple of the page size)
    */
-  static ProcessProbes open(TargetProcess target, BpfPlan plan, int ringBytes) {
+  static ProcessProbes open(TargetProcess target, ProcessPlan plan, int ringBytes) {
     BpfObject object = BpfObject.openResource(GoroscopeBpf.RESOURCE);
     List<UprobeLink> links = new ArrayList<>();
     RingBufferReader ring = null;
@@ -51,19 +52,18 @@ final class ProcessProbes implements AutoCloseable {
         object.setConstant(c.getKey(), c.getValue());
       }
       object.setConstant(GoroscopeBpf.TARGET_TGID, target.pid());
+      // Our pids may not be the host's (a pod sharing its process namespace): then the kernel
+      // side filters by ours; 0 and 0 mean the host's.
       PidNamespace pidns = PidNamespace.current();
-      if (!pidns.isInitial()) {
-        // Our pids are not the host's (a pod sharing its process namespace): filter by ours.
-        object.setConstant(GoroscopeBpf.PIDNS_DEV, pidns.device());
-        object.setConstant(GoroscopeBpf.PIDNS_INO, pidns.inode());
-      }
+      object.setConstant(GoroscopeBpf.PIDNS_DEV, pidns.isInitial() ? 0 : pidns.device());
+      object.setConstant(GoroscopeBpf.PIDNS_INO, pidns.isInitial() ? 0 : pidns.inode());
       object.map(GoroscopeBpf.MAP_EVENTS).setMaxEntries(ringBytes);
       object.load();
-      for (BpfPlan.Site site : plan.sites()) {
+      for (ProbePlan.Site site : plan.sites()) {
         links.add(
             UprobeLink.attach(
                 object.program(site.program()), target.pid(), target.exeLink(),
-                site.fileOffset(), links.size()));
+                site.fileOffset()));
       }
       ring = RingBufferReader.open(object.map(GoroscopeBpf.MAP_EVENTS));
       LossCounter losses = LossCounter.of(object.map(GoroscopeBpf.MAP_LOST));

@@ -127,6 +127,11 @@ public final class GoBinary {
     return version;
   }
 
+  /** The Go version, parsed once; {@link GoVersion#unknown} when unparsable. */
+  public GoVersion version() {
+    return version.orElseGet(() -> GoVersion.unknown(buildInfo.goVersion()));
+  }
+
   /**
    * The Go version, refusing releases goroscope has no probe layout for; attach calls this.
    *

@@ -24,6 +24,21 @@ public record GoVersion(int major, int minor, int patch, String raw)
   private static final Pattern VERSION =
       Pattern.compile("(?:devel )?go(\\d{1,3})(?:\\.(\\d{1,4}))?(?:\\.(\\d{1,4}))?.*");
 
+  /** A version that could not be read: {@link #isKnown()} is false, minor is -1. */
+  public static GoVersion unknown(String raw) {
+    return new GoVersion(0, -1, 0, raw);
+  }
+
+  /** The release line {@code 1.minor}, e.g. to key tables by. */
+  public static GoVersion ofMinor(int minor) {
+    return new GoVersion(1, minor, 0, "go1." + minor);
+  }
+
+  /** Parses a version string, or {@link #unknown} when it does not look like a Go version. */
+  public static GoVersion parseOrUnknown(String raw) {
+    return parse(raw).orElseGet(() -> unknown(raw));
+  }
+
   /** Parses a version string; empty when it does not look like a Go version. */
   public static Optional<GoVersion> parse(String raw) {
     Matcher m = VERSION.matcher(raw.strip());
@@ -36,6 +51,11 @@ public record GoVersion(int major, int minor, int patch, String raw)
     return Optional.of(new GoVersion(major, minor, patch, raw.strip()));
   }
 
+  /** False for {@link #unknown} versions. */
+  public boolean isKnown() {
+    return major > 0;
+  }
+
   /** True when this is release {@code major.minor} or later. */
   public boolean atLeast(int major, int minor) {
     return this.major > major || (this.major == major && this.minor >= minor);
@@ -43,13 +63,13 @@ public record GoVersion(int major, int minor, int patch, String raw)
 
   /** True for the releases goroscope supports ({@link #MIN_SUPPORTED}–{@link #MAX_SUPPORTED}). */
   public boolean isSupported() {
-    return atLeast(MIN_SUPPORTED.major, MIN_SUPPORTED.minor)
+    return isKnown() && atLeast(MIN_SUPPORTED.major, MIN_SUPPORTED.minor)
         && !atLeast(MAX_SUPPORTED.major, MAX_SUPPORTED.minor + 1);
   }
 
-  /** The release line, e.g. {@code go1.26}. */
+  /** The release line, e.g. {@code go1.26} ({@code an unknown Go version} when unknown). */
   public String release() {
-    return "go" + major + "." + minor;
+    return isKnown() ? "go" + major + "." + minor : "an unknown Go version";
   }
 
   @Override

@@ -10,12 +10,14 @@ public enum ProbeRole {
   CONTEXT_DEADLINE_SET,
   /** A context is cancelled (by its deadline or its cancel function). */
   CONTEXT_CANCEL,
-  /** Not a probe: the address that identifies {@code context.DeadlineExceeded} in an itab. */
-  DEADLINE_EXCEEDED_ERROR,
-  /** A goroutine parks (deep set). */
+  /** A goroutine parks. */
   GOROUTINE_PARK,
-  /** A goroutine is made runnable by another (deep set). */
+  /** A goroutine is made runnable by another. */
   GOROUTINE_READY,
-  /** Every status transition (optional; very hot). */
-  GOROUTINE_STATUS
+  /** A channel send statement ({@code c <- v}). */
+  CHANNEL_SEND,
+  /** A channel receive ({@code <-c}). */
+  CHANNEL_RECEIVE,
+  /** A channel receive with the ok result ({@code v, ok := <-c}). */
+  CHANNEL_RECEIVE_OK
 }

@@ -4,28 +4,40 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One planned probe.
+ * One probe of the {@link ProbeCatalog}: everything inspect and attach need to know about it.
  *
  * @param role what it observes
- * @param set which set attaches it
- * @param point entry, returns, or address only
+ * @param group which probes attach together, and when
+ * @param point entry (after the prologue) or every RET
  * @param candidates function names in order of preference; the first with a symbol is used, and
- *     only that one (a caller and its callee would double-count)
- * @param offsetKeys the struct offsets the BPF side reads for it (see {@code OffsetKeys})
+ *     only that one (a caller and its inlined callee would double-count)
+ * @param program the BPF program attached there
+ * @param offsets the struct offsets the program reads, with their BPF constants
+ * @param addresses the target addresses the program compares against, with their constants
+ * @param ifLinked a program without the function never does this: the probe is then simply not
+ *     needed (a channel receive with ok), where otherwise its group could not work without it
  * @param note how it works on this Go version: registers, version differences, inlining
  */
-public record ProbeSpec(ProbeRole role, ProbeSet set, AttachPoint point, List<String> candidates,
-    List<String> offsetKeys, String note) {
+public record ProbeSpec(ProbeRole role, ProbeGroup group, AttachPoint point,
+    List<String> candidates, String program, List<OffsetUse> offsets,
+    List<AddressUse> addresses, boolean ifLinked, String note) {
 
   public ProbeSpec {
     Objects.requireNonNull(role, "role");
-    Objects.requireNonNull(set, "set");
+    Objects.requireNonNull(group, "group");
     Objects.requireNonNull(point, "point");
     candidates = List.copyOf(candidates);
-    offsetKeys = List.copyOf(offsetKeys);
+    Objects.requireNonNull(program, "program");
+    offsets = List.copyOf(offsets);
+    addresses = List.copyOf(addresses);
     Objects.requireNonNull(note, "note");
     if (candidates.isEmpty()) {
       throw new IllegalArgumentException("no candidate function for " + role);
     }
+  }
+
+  /** The struct fields it reads, required ones and optional ones. */
+  public List<String> offsetKeys() {
+    return offsets.stream().map(OffsetUse::key).toList();
   }
 }

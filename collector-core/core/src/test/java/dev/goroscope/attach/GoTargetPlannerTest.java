@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.goroscope.GoroscopeException;
 import dev.goroscope.bpf.GoroscopeBpf;
+import dev.goroscope.probe.ProbePlan;
 import dev.goroscope.process.TargetProcess;
 import dev.goroscope.testing.GoToolchains;
 import dev.goroscope.testing.GoToolchains.Mode;
@@ -36,18 +37,28 @@ class GoTargetPlannerTest {
     Process target = new ProcessBuilder(binary.toString(), "3").start();
     try {
       ProcessPlan plan = new GoTargetPlanner().plan(TargetProcess.of((int) target.pid()), true);
-      assertThat(plan.bpf().sites()).extracting(BpfPlan.Site::program)
+      assertThat(plan.sites()).extracting(ProbePlan.Site::program)
           .contains(GoroscopeBpf.PROG_NEWPROC1_RET, GoroscopeBpf.PROG_GOEXIT1_ENTRY,
               GoroscopeBpf.PROG_GOPARK_ENTRY, GoroscopeBpf.PROG_READY_ENTRY)
           .doesNotContain(GoroscopeBpf.PROG_WITH_DEADLINE_RET);
-      assertThat(plan.notes()).anyMatch(n -> n.startsWith("no context probes"))
+      assertThat(plan.notes()).anyMatch(n -> n.startsWith("no contexts probes"))
           .anyMatch(n -> n.contains("built-in table"))
           .noneMatch(n -> n.contains("runtime.allgs"));
       // Stripped: no symbol, but runtime.forEachG's code still says where allgs is.
       assertThat(plan.allgsAddress()).isNotZero();
       assertThat(plan.process().goVersion()).startsWith("go1.26");
-      assertThat(plan.bpf().constants()).containsKeys(GoroscopeBpf.OFF_G_GOID,
+      assertThat(plan.constants()).containsKeys(GoroscopeBpf.OFF_G_GOID,
           GoroscopeBpf.OFF_G_PARENT_GOID, GoroscopeBpf.OFF_M_CURG);
+      assertThat(plan.constants().get(GoroscopeBpf.OFF_G_GOID)).isEqualTo(152);
+      // Every constant the BPF object declares gets a value from the plan, but the two the
+      // loader sets per process (the target pid and its pid namespace).
+      try (dev.goroscope.bpf.BpfObject o =
+          dev.goroscope.bpf.BpfObject.openResource(GoroscopeBpf.RESOURCE)) {
+        java.util.Set<String> unset = new java.util.TreeSet<>(o.constantNames());
+        unset.removeAll(plan.constants().keySet());
+        assertThat(unset).containsExactlyInAnyOrder(GoroscopeBpf.TARGET_TGID,
+            GoroscopeBpf.PIDNS_DEV, GoroscopeBpf.PIDNS_INO);
+      }
     } finally {
       target.destroyForcibly();
       target.waitFor(5, TimeUnit.SECONDS);

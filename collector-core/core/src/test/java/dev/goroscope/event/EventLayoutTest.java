@@ -61,6 +61,12 @@ class EventLayoutTest {
     m.put("offsetof(struct goroscope_goroutine_readied, goid)", EventDecoder.READIED_GOID);
     m.put("offsetof(struct goroscope_goroutine_readied, waker_goid)", EventDecoder.READIED_WAKER_GOID);
     m.put("sizeof(struct goroscope_goroutine_readied)", EventDecoder.READIED_SIZE);
+    m.put("offsetof(struct goroscope_goroutine_mark, goid)", EventDecoder.MARK_GOID);
+    m.put("offsetof(struct goroscope_goroutine_mark, a)", EventDecoder.MARK_A);
+    m.put("offsetof(struct goroscope_goroutine_mark, b)", EventDecoder.MARK_B);
+    m.put("sizeof(struct goroscope_goroutine_mark)", EventDecoder.MARK_SIZE);
+    m.put("GOROSCOPE_EV_CHAN_SEND", MarkKind.CHANNEL_SEND.code());
+    m.put("GOROSCOPE_EV_CHAN_RECEIVE", MarkKind.CHANNEL_RECEIVE.code());
     return m;
   }
 
@@ -107,6 +113,20 @@ class EventLayoutTest {
         }
       }
     }
+  }
+
+  @Test
+  void everyEventTypeOfTheHeaderIsDecoded() throws IOException {
+    String h = Files.readString(HEADER);
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(GOROSCOPE_EV_\\w+) = (\\d+)").matcher(h);
+    int types = 0;
+    while (m.find()) {
+      types++;
+      assertThat(expected()).as("decoder constant for %s", m.group(1)).containsKey(m.group(1));
+      assertThat(expected().get(m.group(1))).isEqualTo(Integer.parseInt(m.group(2)));
+    }
+    assertThat(types).isEqualTo(6 + MarkKind.values().length);
   }
 
   static String run(String... cmd) throws IOException, InterruptedException {

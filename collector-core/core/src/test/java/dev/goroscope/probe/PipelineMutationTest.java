@@ -7,7 +7,9 @@ import dev.goroscope.disasm.X86Disassembler;
 import dev.goroscope.gobinary.BinaryFormatException;
 import dev.goroscope.gobinary.elf.ElfFile;
 import dev.goroscope.gobinary.elf.ElfSection;
+import dev.goroscope.gobinary.GoVersion;
 import dev.goroscope.gobinary.offsets.OffsetResolver;
+import dev.goroscope.gobinary.offsets.StructOffsets;
 import dev.goroscope.testing.GoToolchains;
 import dev.goroscope.testing.GoToolchains.Mode;
 import dev.goroscope.testing.GoToolchains.Toolchain;
@@ -63,9 +65,11 @@ class PipelineMutationTest {
         long start = System.nanoTime();
         try {
           ElfFile elf = ElfFile.parse(bin, ByteBuffer.wrap(image));
-          OffsetResolver.resolve(elf, "go1.26.8");
-          ProbePlan.forGoVersion("go1.26.8").resolve(elf, FunctionLocator.fromSymbols(elf),
-              disasm);
+          GoVersion v = GoVersion.parseOrUnknown("go1.26.8");
+          StructOffsets offsets = OffsetResolver.resolve(elf, v);
+          List<ResolvedProbe> probes = ProbeCatalog.forVersion(v)
+              .resolve(elf, FunctionLocator.fromSymbols(elf), disasm);
+          ProbePlan.create(probes, offsets, use -> java.util.OptionalLong.empty(), true);
         } catch (BinaryFormatException e) {
           formatErrors++;
         } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.goroscope.disasm.Instruction;
 import dev.goroscope.disasm.X86Disassembler;
 import dev.goroscope.gobinary.BinaryFormatException;
+import dev.goroscope.gobinary.GoVersion;
 import dev.goroscope.gobinary.elf.ElfFile;
 import dev.goroscope.gobinary.offsets.OffsetResolver;
 import dev.goroscope.gobinary.offsets.OffsetSource;
@@ -16,7 +17,6 @@ import dev.goroscope.testing.GoToolchains.Toolchain;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -28,6 +28,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** Probe sites of real binaries of every toolchain here, checked against objdump. */
 class ProbeSitesTest {
+
+  static final GoVersion GO_1_26 = GoVersion.parseOrUnknown("go1.26.8");
 
   private static X86Disassembler disasm;
 
@@ -58,7 +60,7 @@ class ProbeSitesTest {
   private static void checkAllSitesAgainstObjdump(Toolchain t, Path bin) throws Exception {
     ElfFile elf = ElfFile.open(bin);
     FunctionLocator symbols = FunctionLocator.fromSymbols(elf);
-    ProbePlan plan = ProbePlan.forGoVersion(GoToolchains.version(t));
+    ProbeCatalog plan = ProbeCatalog.forVersion(GoVersion.parseOrUnknown(GoToolchains.version(t)));
     List<ResolvedProbe> resolved = plan.resolve(elf, symbols, disasm);
     assertThat(resolved).hasSize(plan.specs().size());
     int checkedOffsets = 0;
@@ -99,11 +101,14 @@ class ProbeSitesTest {
       assertThat(byRole.get(withPrologue).afterPrologue()).as("%s", withPrologue).isTrue();
       assertThat(byRole.get(withPrologue).note()).contains("after the");
     }
-    ProbeSite casg = byRole.get(ProbeRole.GOROUTINE_STATUS);
+    // casgstatus is NOSPLIT: no prologue, the entry itself is the probe site.
+    ProbeSite casg = ProbeSites.locate(elf, symbols.find("runtime.casgstatus").orElseThrow(),
+        disasm);
     assertThat(casg.afterPrologue()).isFalse();
     assertThat(casg.note()).contains("NOSPLIT");
-    assertThat(byRole.get(ProbeRole.DEADLINE_EXCEEDED_ERROR).function())
-        .isEqualTo("context.(*deadlineExceededError).Error");
+    assertThat(byRole.get(ProbeRole.CHANNEL_SEND).function()).isEqualTo("runtime.chansend1");
+    assertThat(byRole.get(ProbeRole.CHANNEL_RECEIVE_OK).function())
+        .isEqualTo("runtime.chanrecv2");
   }
 
   @ParameterizedTest
@@ -146,7 +151,7 @@ class ProbeSitesTest {
     ElfFile stripped = ElfFile.open(GoToolchains.build("offsetprobe", t, Mode.STRIPPED));
     assertThat(stripped.symbols()).isEmpty();
     FunctionLocator symbols = FunctionLocator.fromSymbols(normal);
-    ProbePlan plan = ProbePlan.forGoVersion(GoToolchains.version(t));
+    ProbeCatalog plan = ProbeCatalog.forVersion(GoVersion.parseOrUnknown(GoToolchains.version(t)));
     List<ResolvedProbe> a = plan.resolve(normal, symbols, disasm);
     List<ResolvedProbe> b = plan.resolve(stripped, symbols, disasm);
     assertThat(b).isEqualTo(a);
@@ -155,7 +160,7 @@ class ProbeSitesTest {
   @Test
   void missingFunctionsAreReportedWithTheGoVersion() {
     ElfFile elf = ElfFile.open(GoToolchains.build("offsetprobe", Toolchain.GO_1_26, Mode.NORMAL));
-    List<ResolvedProbe> resolved = ProbePlan.forGoVersion("go1.26.8")
+    List<ResolvedProbe> resolved = ProbeCatalog.forVersion(GO_1_26)
         .resolve(elf, name -> java.util.Optional.empty(), disasm);
     assertThat(resolved).allMatch(ResolvedProbe::isMissing);
     assertThat(resolved.get(2).missingReason()).isEqualTo(
@@ -164,25 +169,61 @@ class ProbeSitesTest {
   }
 
   @Test
-  void missingOffsetsCountOnlyLocatedProbes() {
+  void theSamePlanDecidesForInspectAndAttach() {
     ElfFile elf = ElfFile.open(GoToolchains.build("offsetprobe", Toolchain.GO_1_26, Mode.NORMAL));
-    ProbePlan plan = ProbePlan.forGoVersion("go1.26.8");
-    List<ResolvedProbe> all = plan.resolve(elf, FunctionLocator.fromSymbols(elf), disasm);
-    StructOffsets full = OffsetResolver.resolve(elf, "go1.26.8");
-    assertThat(ProbePlan.missingOffsets(all, full, EnumSet.allOf(ProbeSet.class))).isEmpty();
+    ProbeCatalog catalog = ProbeCatalog.forVersion(GO_1_26);
+    List<ResolvedProbe> all = catalog.resolve(elf, FunctionLocator.fromSymbols(elf), disasm);
+    StructOffsets full = OffsetResolver.resolve(elf, GO_1_26);
+    java.util.function.Function<AddressUse, java.util.OptionalLong> none =
+        use -> java.util.OptionalLong.of(0x1000);
+    ProbePlan deep = ProbePlan.create(all, full, none, true);
+    assertThat(deep.refusal()).isNull();
+    assertThat(deep.attached()).containsExactlyInAnyOrder(ProbeGroup.values());
+    assertThat(deep.missing()).extracting(ProbePlan.Missing::name)
+        .containsExactly("context.WithDeadline"); // inlined: WithDeadlineCause is used
+    assertThat(deep.missing().get(0).required()).isFalse();
+    ProbePlan shallow = ProbePlan.create(all, full, none, false);
+    assertThat(shallow.attached()).containsExactlyInAnyOrder(ProbeGroup.LIFECYCLE,
+        ProbeGroup.CONTEXTS);
+    assertThat(shallow.sites()).extracting(ProbePlan.Site::program)
+        .doesNotContain("gopark_entry", "chansend_entry");
+
+    // Runtime offsets only: the context group is dropped with a note, the rest attaches.
     StructOffsets runtimeOnly = StructOffsets.builder(OffsetSource.TABLE, 26)
         .put("runtime.g.goid", 152).put("runtime.g.gopc", 288).put("runtime.g.startpc", 304)
         .put("runtime.g.m", 48).put("runtime.m.curg", 184).build();
-    assertThat(ProbePlan.missingOffsets(all, runtimeOnly, EnumSet.of(ProbeSet.DEFAULT)))
-        .containsExactly("runtime.g.parentGoid", "context.timerCtx.deadline",
-            "context.timerCtx.cancelCtx", "context.cancelCtx.Context", "time.Time.wall",
-            "time.Time.ext", "time.Time.loc", "context.cancelCtx.err");
+    ProbePlan partial = ProbePlan.create(all, runtimeOnly, none, false);
+    assertThat(partial.refusal()).isNull();
+    assertThat(partial.attached()).containsExactly(ProbeGroup.LIFECYCLE);
+    assertThat(partial.notes()).anyMatch(n -> n.startsWith("no contexts probes: offset"
+        + " context.timerCtx.deadline is in neither"));
+    assertThat(partial.constants()).containsEntry("off_g_goid", 152L)
+        .containsEntry("off_g_parent_goid", 0L) // optional: absent is 0
+        .containsEntry("off_timerctx_deadline", 0L);
+    assertThat(partial.missing()).filteredOn(ProbePlan.Missing::required).isEmpty();
+
+    // Without runtime.g.goid nothing can attach: the lifecycle group refuses.
+    StructOffsets noGoid = StructOffsets.builder(OffsetSource.TABLE, 26).build();
+    ProbePlan refused = ProbePlan.create(all, noGoid, none, false);
+    assertThat(refused.refusal()).isEqualTo("offset runtime.g.goid is in neither the binary's"
+        + " DWARF nor the built-in table for go1.26");
+    assertThat(refused.missing()).filteredOn(ProbePlan.Missing::required)
+        .extracting(ProbePlan.Missing::name).contains("runtime.g.goid");
+
+    // Without the addresses that recognise context errors, contexts are dropped.
+    ProbePlan blind = ProbePlan.create(all, full, use -> java.util.OptionalLong.empty(), false);
+    assertThat(blind.attached()).containsExactly(ProbeGroup.LIFECYCLE);
+    assertThat(blind.notes()).anyMatch(n -> n.contains("needed to recognise the timerCtx type"));
+
     // Without context functions in the binary, no context layout is needed.
     FunctionLocator noContext = name -> name.startsWith("context.") ? java.util.Optional.empty()
         : FunctionLocator.fromSymbols(elf).find(name);
-    List<ResolvedProbe> runtime = plan.resolve(elf, noContext, disasm);
-    assertThat(ProbePlan.missingOffsets(runtime, runtimeOnly, EnumSet.of(ProbeSet.DEFAULT)))
-        .containsExactly("runtime.g.parentGoid");
+    ProbePlan runtime = ProbePlan.create(catalog.resolve(elf, noContext, disasm), runtimeOnly,
+        none, false);
+    assertThat(runtime.missing()).filteredOn(m -> m.group() == ProbeGroup.CONTEXTS)
+        .filteredOn(m -> m.kind().equals("offset")).hasSize(5)
+        .allMatch(m -> !m.required() && m.reason().endsWith("(its probe is not located in this"
+            + " binary)"));
   }
 
   @Test
@@ -195,10 +236,10 @@ class ProbeSitesTest {
         .hasMessageEndingWith("is a linux/arm64 binary: probe sites are not yet supported"
             + " there (only amd64)");
     // Struct layouts are the same on arm64 (go-runtime.md) and its DWARF reads the same.
-    StructOffsets armOffsets = OffsetResolver.resolve(arm, "go1.26.8");
+    StructOffsets armOffsets = OffsetResolver.resolve(arm, GO_1_26);
     assertThat(armOffsets.source()).isEqualTo(OffsetSource.DWARF);
     assertThat(armOffsets.asMap()).isEqualTo(OffsetResolver.resolve(
-        ElfFile.open(GoToolchains.build("offsetprobe", Toolchain.GO_1_26, Mode.NORMAL)), "go1.26.8")
+        ElfFile.open(GoToolchains.build("offsetprobe", Toolchain.GO_1_26, Mode.NORMAL)), GO_1_26)
         .asMap());
   }
 
@@ -253,23 +294,30 @@ class ProbeSitesTest {
   }
 
   @Test
-  void planNotesFollowTheVersion() {
-    ProbePlan p119 = ProbePlan.forGoMinor(19);
-    ProbePlan p121 = ProbePlan.forGoMinor(21);
-    assertThat(p119.spec(ProbeRole.GOROUTINE_CREATE).orElseThrow().offsetKeys())
-        .doesNotContain("runtime.g.parentGoid");
-    assertThat(p121.spec(ProbeRole.GOROUTINE_CREATE).orElseThrow().offsetKeys())
-        .contains("runtime.g.parentGoid");
+  void catalogFollowsTheVersion() {
+    ProbeCatalog p119 = ProbeCatalog.forVersion(GoVersion.ofMinor(19));
+    ProbeCatalog p121 = ProbeCatalog.forVersion(GoVersion.ofMinor(21));
+    assertThat(p119.spec(ProbeRole.GOROUTINE_CREATE).orElseThrow().note())
+        .contains("no g.parentGoid before 1.21");
+    assertThat(p121.spec(ProbeRole.GOROUTINE_CREATE).orElseThrow().offsets())
+        .contains(OffsetUse.optional("runtime.g.parentGoid", "off_g_parent_goid"));
     assertThat(p119.spec(ProbeRole.CONTEXT_DEADLINE_SET).orElseThrow().candidates())
         .containsExactly("context.WithDeadline");
     assertThat(p121.spec(ProbeRole.CONTEXT_DEADLINE_SET).orElseThrow().candidates())
         .containsExactly("context.WithDeadlineCause", "context.WithDeadline");
-    assertThat(ProbePlan.forGoMinor(20).spec(ProbeRole.CONTEXT_DEADLINE_SET).orElseThrow()
-        .note()).contains("*cancelCtx pointer");
+    assertThat(ProbeCatalog.forVersion(GoVersion.ofMinor(20))
+        .spec(ProbeRole.CONTEXT_DEADLINE_SET).orElseThrow().note())
+        .contains("*cancelCtx pointer");
     assertThat(p121.functions()).contains("runtime.newproc1", "runtime.goexit1",
-        "runtime.gopark", "runtime.ready", "runtime.casgstatus", "context.(*cancelCtx).cancel");
-    assertThat(p121.offsetKeys(java.util.Set.of(ProbeSet.DEFAULT)))
-        .contains("runtime.g.goid", "context.timerCtx.deadline")
-        .doesNotContain("runtime.g.atomicstatus");
+        "runtime.gopark", "runtime.ready", "context.(*cancelCtx).cancel", "runtime.chansend1",
+        "runtime.chanrecv1", "runtime.chanrecv2");
+    // Every probe names its program and the constant of every offset it reads.
+    for (ProbeSpec spec : p121.specs()) {
+      assertThat(spec.program()).as("%s", spec.role()).isNotBlank();
+      assertThat(spec.offsets()).as("%s", spec.role())
+          .allMatch(u -> u.constant().startsWith("off_"));
+    }
+    assertThat(ProbeCatalog.forVersion(GoVersion.unknown("gccgo")).specs())
+        .hasSameSizeAs(p121.specs());
   }
 }

@@ -54,7 +54,7 @@ class AllgsLocatorTest {
     }
     assertThat(allgs).isPresent();
     Map<String, Long> offsets =
-        OffsetResolver.resolve(binary.elf(), binary.goVersionString()).asMap();
+        OffsetResolver.resolve(binary.elf(), binary.version()).asMap();
 
     Process target = new ProcessBuilder(stripped.toString(), "7").start();
     try {

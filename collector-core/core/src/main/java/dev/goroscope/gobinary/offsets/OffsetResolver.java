@@ -1,5 +1,6 @@
 package dev.goroscope.gobinary.offsets;
 
+import dev.goroscope.gobinary.GoVersion;
 import dev.goroscope.gobinary.elf.ElfFile;
 import java.util.Optional;
 
@@ -13,19 +14,19 @@ public final class OffsetResolver {
 
   private OffsetResolver() {}
 
-  /** Resolves with the built-in table; {@code goVersion} as in .go.buildinfo ({@code go1.26.8}). */
-  public static StructOffsets resolve(ElfFile elf, String goVersion) {
-    return resolve(elf, goVersion, OffsetTable.builtIn());
+  /** Resolves with the built-in table. */
+  public static StructOffsets resolve(ElfFile elf, GoVersion version) {
+    return resolve(elf, version, OffsetTable.builtIn());
   }
 
-  public static StructOffsets resolve(ElfFile elf, String goVersion, OffsetTable table) {
-    int minor = GoVersions.minor(goVersion);
+  public static StructOffsets resolve(ElfFile elf, GoVersion version, OffsetTable table) {
+    int minor = version.minor();
     Optional<StructOffsets> fromDwarf = DwarfOffsets.read(elf, minor);
     if (fromDwarf.isPresent()) {
       return fromDwarf.get();
     }
-    return table.row(minor).orElseGet(() -> StructOffsets.none(minor,
-        "no DWARF and no built-in offsets for " + (minor < 0 ? "Go version " + goVersion
-            : "go" + GoVersions.label(minor))));
+    return table.row(version).orElseGet(() -> StructOffsets.none(minor,
+        "no DWARF and no built-in offsets for " + (version.isKnown() ? version.release()
+            : "Go version " + version.raw())));
   }
 }

@@ -1,5 +1,6 @@
 package dev.goroscope.gobinary.offsets;
 
+import dev.goroscope.gobinary.GoVersion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -70,9 +71,9 @@ public final class OffsetTable {
     return new OffsetTable(m);
   }
 
-  /** The row for {@code goVersion} (e.g. {@code go1.26.8}), if the table has one. */
-  public Optional<StructOffsets> row(String goVersion) {
-    return row(GoVersions.minor(goVersion));
+  /** The row for {@code version}'s release line, if the table has one. */
+  public Optional<StructOffsets> row(GoVersion version) {
+    return version.isKnown() ? row(version.minor()) : Optional.empty();
   }
 
   public Optional<StructOffsets> row(int minor) {
@@ -102,7 +103,8 @@ public final class OffsetTable {
         }
         int close = line.indexOf(']');
         String[] words = line.substring(close + 1).strip().split("\\s+", 2);
-        currentMinor = GoVersions.minor("go" + line.substring(1, Math.max(1, close)));
+        currentMinor = GoVersion.parseOrUnknown("go" + line.substring(1, Math.max(1, close)))
+            .minor();
         if (close < 0 || currentMinor < 0 || words.length != 2
             || !(words[0].equals("regenerated") || words[0].equals("documented"))) {
           throw new IllegalArgumentException("offset table line " + lineNo + ": " + line);
@@ -145,7 +147,7 @@ public final class OffsetTable {
       sb.append("# ").append(c).append('\n');
     }
     for (StructOffsets r : rows.values()) {
-      sb.append('\n').append('[').append(GoVersions.label(r.goMinor())).append("] ")
+      sb.append('\n').append('[').append("1.").append(r.goMinor()).append("] ")
           .append(r.regenerated() ? "regenerated" : "documented").append(' ')
           .append(r.origin()).append('\n');
       List<String> keys = new ArrayList<>(OffsetKeys.all());

@@ -17,8 +17,8 @@ import java.util.TreeSet;
  * OffsetKeys}), with where they came from. Immutable.
  *
  * <p>A field the source does not have is absent, never zero: {@code runtime.g.parentGoid} is
- * absent before Go 1.21. {@link #missing()} names the required fields that are absent so that
- * attach can refuse instead of guessing.
+ * absent before Go 1.21. Which fields a probe cannot do without is the probe catalog's call
+ * ({@code dev.goroscope.probe.ProbePlan}), so that attach refuses instead of guessing.
  */
 public final class StructOffsets {
 
@@ -106,9 +106,9 @@ public final class StructOffsets {
     return pointerFields;
   }
 
-  /** The required keys of this Go version (see {@link OffsetKeys#required}) that are absent. */
+  /** The fields this Go version has (see {@link OffsetKeys#expected}) that are absent. */
   public List<String> missing() {
-    return missing(OffsetKeys.required(goMinor));
+    return missing(OffsetKeys.expected(goMinor));
   }
 
   /** The keys among {@code keys} that are absent. */
@@ -122,8 +122,9 @@ public final class StructOffsets {
     return out;
   }
 
-  private String versionLabel() {
-    return goMinor < 0 ? "an unknown Go version" : "go" + GoVersions.label(goMinor);
+  /** The Go release these offsets are for, e.g. {@code go1.26}, for messages. */
+  public String versionLabel() {
+    return goMinor < 0 ? "an unknown Go version" : "go1." + goMinor;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.goroscope.gobinary.waitreason;
 
 import dev.goroscope.gobinary.BinaryFormatException;
+import dev.goroscope.gobinary.GoVersion;
 import dev.goroscope.gobinary.elf.ElfFile;
 import dev.goroscope.gobinary.elf.ElfSymbol;
 import java.nio.ByteBuffer;
@@ -34,11 +35,11 @@ public final class WaitReasons {
 
   /**
    * The wait reasons of this binary: from {@code runtime.waitReasonStrings} when the symbol is
-   * there, else from the table for {@code goVersion} (e.g. {@code go1.26.8}).
+   * there, else from the table for {@code version}.
    */
-  public static WaitReasons of(ElfFile elf, String goVersion) {
+  public static WaitReasons of(ElfFile elf, GoVersion version) {
     Optional<WaitReasons> fromBinary = fromBinary(elf);
-    return fromBinary.orElseGet(() -> new WaitReasons(WaitReasonTable.forVersion(goVersion),
+    return fromBinary.orElseGet(() -> new WaitReasons(WaitReasonTable.forVersion(version),
         Source.TABLE));
   }
 
@@ -132,8 +133,9 @@ public final class WaitReasons {
             "select (no cases)", "select", "chan receive", "chan send"),
             GO_1_25.subList(21, GO_1_25.size()));
 
-    static List<String> forVersion(String goVersion) {
-      int minor = minor(goVersion);
+    /** The table of {@code version}; an unknown version gets the newest numbering. */
+    static List<String> forVersion(GoVersion version) {
+      int minor = version.isKnown() ? version.minor() : Integer.MAX_VALUE;
       if (minor >= 26) {
         return GO_1_26;
       } else if (minor == 25) {
@@ -146,15 +148,6 @@ public final class WaitReasons {
         return GO_1_20;
       }
       return GO_1_19;
-    }
-
-    static int minor(String goVersion) {
-      String[] parts = goVersion.replaceFirst("^go", "").split("[.a-z]");
-      try {
-        return parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
-      } catch (NumberFormatException e) {
-        return 0;
-      }
     }
 
     @SafeVarargs

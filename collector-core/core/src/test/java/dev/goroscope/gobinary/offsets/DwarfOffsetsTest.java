@@ -1,5 +1,6 @@
 package dev.goroscope.gobinary.offsets;
 
+import dev.goroscope.gobinary.GoVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,26 +29,21 @@ class DwarfOffsetsTest {
     m.put(OffsetKeys.G_M, 48L);
     m.put(OffsetKeys.G_ATOMICSTATUS, 144L);
     m.put(OffsetKeys.G_GOID, 152L);
-    m.put(OffsetKeys.G_WAITSINCE, 168L);
     m.put(OffsetKeys.G_WAITREASON, 176L);
     if (!old) {
       m.put(OffsetKeys.G_PARENT_GOID, 280L);
     }
     m.put(OffsetKeys.G_GOPC, old ? 296L : 288L);
     m.put(OffsetKeys.G_STARTPC, old ? 312L : 304L);
-    m.put(OffsetKeys.G_LABELS, old ? 360L : 352L);
     m.put(OffsetKeys.M_CURG, old ? 192L : 184L);
+    m.put(OffsetKeys.HCHAN_QCOUNT, 0L);
+    m.put(OffsetKeys.HCHAN_DATAQSIZ, 8L);
     m.put(OffsetKeys.CANCELCTX_CONTEXT, 0L);
-    m.put(OffsetKeys.CANCELCTX_DONE, 24L);
     m.put(OffsetKeys.CANCELCTX_ERR, 48L);
-    if (!old) {
-      m.put(OffsetKeys.CANCELCTX_CAUSE, 64L);
-    }
     m.put(OffsetKeys.TIMERCTX_CANCELCTX, 0L);
     m.put(OffsetKeys.TIMERCTX_DEADLINE, old ? 72L : 88L);
     m.put(OffsetKeys.TIME_WALL, 0L);
     m.put(OffsetKeys.TIME_EXT, 8L);
-    m.put(OffsetKeys.TIME_LOC, 16L);
     return m;
   }
 
@@ -55,7 +51,7 @@ class DwarfOffsetsTest {
   @EnumSource(Toolchain.class)
   void dwarfMatchesTheReferenceNotes(Toolchain t) throws IOException {
     ElfFile elf = ElfFile.open(GoToolchains.build("offsetprobe", t, Mode.NORMAL));
-    StructOffsets offsets = OffsetResolver.resolve(elf, GoToolchains.version(t));
+    StructOffsets offsets = OffsetResolver.resolve(elf, GoVersion.parseOrUnknown(GoToolchains.version(t)));
     assertThat(offsets.source()).isEqualTo(OffsetSource.DWARF);
     assertThat(offsets.goMinor()).isEqualTo(Integer.parseInt(t.minor().substring(2)));
     assertThat(offsets.asMap()).isEqualTo(documented(t));
@@ -73,8 +69,8 @@ class DwarfOffsetsTest {
     ElfFile normal = ElfFile.open(GoToolchains.build("offsetprobe", t, Mode.NORMAL));
     ElfFile stripped = ElfFile.open(GoToolchains.build("offsetprobe", t, Mode.STRIPPED));
     assertThat(stripped.section(".debug_info")).isEmpty();
-    StructOffsets fromDwarf = OffsetResolver.resolve(normal, GoToolchains.version(t));
-    StructOffsets fromTable = OffsetResolver.resolve(stripped, GoToolchains.version(t));
+    StructOffsets fromDwarf = OffsetResolver.resolve(normal, GoVersion.parseOrUnknown(GoToolchains.version(t)));
+    StructOffsets fromTable = OffsetResolver.resolve(stripped, GoVersion.parseOrUnknown(GoToolchains.version(t)));
     assertThat(fromTable.source()).isEqualTo(OffsetSource.TABLE);
     assertThat(fromTable.regenerated()).isTrue();
     assertThat(fromTable.origin()).isEqualTo(GoToolchains.version(t));
@@ -84,27 +80,26 @@ class DwarfOffsetsTest {
   }
 
   @Test
-  void unknownVersionWithoutDwarfListsEveryRequiredFieldAsMissing() {
+  void unknownVersionWithoutDwarfListsEveryFieldAsMissing() {
     ElfFile stripped =
         ElfFile.open(GoToolchains.build("offsetprobe", Toolchain.GO_1_26, Mode.STRIPPED));
-    StructOffsets none = OffsetResolver.resolve(stripped, "go1.99.1");
+    StructOffsets none = OffsetResolver.resolve(stripped, GoVersion.parseOrUnknown("go1.99.1"));
     assertThat(none.source()).isEqualTo(OffsetSource.NONE);
     assertThat(none.asMap()).isEmpty();
-    assertThat(none.missing()).containsExactlyElementsOf(OffsetKeys.required(99));
+    assertThat(none.missing()).containsExactlyElementsOf(OffsetKeys.expected(99));
     assertThat(none.missing()).contains(OffsetKeys.G_GOID, OffsetKeys.G_PARENT_GOID);
     assertThatThrownBy(() -> none.require(OffsetKeys.G_GOID))
         .isInstanceOf(GoroscopeException.class)
         .hasMessageContaining("runtime.g.goid")
         .hasMessageContaining("go1.99");
-    assertThat(OffsetResolver.resolve(stripped, "not a version").missing())
-        .containsExactlyElementsOf(OffsetKeys.required(-1));
+    assertThat(OffsetResolver.resolve(stripped, GoVersion.parseOrUnknown("not a version"))
+        .missing()).containsExactlyElementsOf(OffsetKeys.expected(-1));
   }
 
   @Test
-  void requiredFieldsFollowTheVersion() {
-    assertThat(OffsetKeys.required(19)).doesNotContain(OffsetKeys.G_PARENT_GOID)
+  void expectedFieldsFollowTheVersion() {
+    assertThat(OffsetKeys.expected(19)).doesNotContain(OffsetKeys.G_PARENT_GOID)
         .contains(OffsetKeys.G_GOID, OffsetKeys.M_CURG, OffsetKeys.TIMERCTX_DEADLINE);
-    assertThat(OffsetKeys.required(21)).contains(OffsetKeys.G_PARENT_GOID);
-    assertThat(OffsetKeys.required(26)).doesNotContain(OffsetKeys.G_LABELS);
+    assertThat(OffsetKeys.expected(21)).contains(OffsetKeys.G_PARENT_GOID);
   }
 }

@@ -35,21 +35,18 @@ public final class OffsetTableGenerator {
       runtime.g.m=48 pointer
       runtime.g.atomicstatus=144
       runtime.g.goid=152
-      runtime.g.waitsince=168
       runtime.g.waitreason=176
       runtime.g.gopc=296
       runtime.g.startpc=312
-      runtime.g.labels=360 pointer
       runtime.m.curg=192 pointer
+      runtime.hchan.qcount=0
+      runtime.hchan.dataqsiz=8
       context.timerCtx.cancelCtx=0 pointer
       context.timerCtx.deadline=16
       context.cancelCtx.Context=0
-      context.cancelCtx.done=24
       context.cancelCtx.err=48
-      context.cancelCtx.cause=64
       time.Time.wall=0
       time.Time.ext=8
-      time.Time.loc=16 pointer
       """
       + row121to125(21, 144, 272, 192)
       + row121to125(22, 144, 272, 192)
@@ -62,22 +59,19 @@ public final class OffsetTableGenerator {
         + "runtime.g.m=48 pointer\n"
         + "runtime.g.atomicstatus=" + atomicstatus + "\n"
         + "runtime.g.goid=" + (atomicstatus + 8) + "\n"
-        + "runtime.g.waitsince=" + (atomicstatus + 24) + "\n"
         + "runtime.g.waitreason=" + (atomicstatus + 32) + "\n"
         + "runtime.g.parentGoid=" + parentGoid + "\n"
         + "runtime.g.gopc=" + (parentGoid + 8) + "\n"
         + "runtime.g.startpc=" + (parentGoid + 24) + "\n"
-        + "runtime.g.labels=" + (parentGoid + 72) + " pointer\n"
         + "runtime.m.curg=" + curg + " pointer\n"
+        + "runtime.hchan.qcount=0\n"
+        + "runtime.hchan.dataqsiz=8\n"
         + "context.timerCtx.cancelCtx=0\n"
         + "context.timerCtx.deadline=88\n"
         + "context.cancelCtx.Context=0\n"
-        + "context.cancelCtx.done=24\n"
         + "context.cancelCtx.err=48\n"
-        + "context.cancelCtx.cause=64\n"
         + "time.Time.wall=0\n"
-        + "time.Time.ext=8\n"
-        + "time.Time.loc=16 pointer\n";
+        + "time.Time.ext=8\n";
   }
 
   private OffsetTableGenerator() {}
@@ -85,7 +79,7 @@ public final class OffsetTableGenerator {
   /** The row of one toolchain: its probe program's DWARF, as a table row. */
   static StructOffsets regenerate(Toolchain toolchain, Path probeBinary) throws IOException {
     String version = GoToolchains.version(toolchain);
-    int minor = GoVersions.minor(version);
+    int minor = dev.goroscope.gobinary.GoVersion.parseOrUnknown(version).minor();
     StructOffsets dwarf = DwarfOffsets.read(ElfFile.open(probeBinary), minor)
         .orElseThrow(() -> new IOException(probeBinary + " has no usable DWARF"));
     StructOffsets.Builder row = StructOffsets.builder(OffsetSource.TABLE, minor)

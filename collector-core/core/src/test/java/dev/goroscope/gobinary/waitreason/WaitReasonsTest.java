@@ -29,7 +29,8 @@ class WaitReasonsTest {
     ElfFile elf = ElfFile.open(out);
     WaitReasons fromBinary = WaitReasons.fromBinary(elf).orElseThrow();
     assertThat(fromBinary.source()).isEqualTo(WaitReasons.Source.BINARY);
-    assertThat(WaitReasons.WaitReasonTable.forVersion("go" + version + ".0"))
+    assertThat(WaitReasons.WaitReasonTable.forVersion(
+        dev.goroscope.gobinary.GoVersion.parseOrUnknown("go" + version + ".0")))
         .containsExactlyElementsOf(fromBinary.all());
     assertThat(fromBinary.describe(0)).isEmpty();
     assertThat(fromBinary.describe(1000)).isEqualTo("wait reason 1000");
