@@ -3,6 +3,7 @@ package dev.goroscope.it.bench;
 import dev.goroscope.testing.GoToolchains;
 import dev.goroscope.testing.GoToolchains.Toolchain;
 import java.nio.file.Path;
+import java.util.concurrent.Future;
 
 /**
  * The benchmark's Go programs, built from the committed module
@@ -18,8 +19,14 @@ record BenchPrograms(Path http, Path load, Path spawn, String goVersion) {
   static final Toolchain GO = Toolchain.GO_1_26;
 
   static BenchPrograms build(Path module) {
-    return new BenchPrograms(build(module, "./benchhttp"), build(module, "./benchload"),
-        build(module, "./benchspawn"), GoToolchains.version(GO));
+    String version = GoToolchains.version(GO);
+    try (Parallel parallel = new Parallel()) {
+      Future<Path> http = parallel.start(() -> build(module, "./benchhttp"));
+      Future<Path> load = parallel.start(() -> build(module, "./benchload"));
+      Future<Path> spawn = parallel.start(() -> build(module, "./benchspawn"));
+      return new BenchPrograms(Parallel.join(http), Parallel.join(load), Parallel.join(spawn),
+          version);
+    }
   }
 
   private static Path build(Path module, String pkg) {

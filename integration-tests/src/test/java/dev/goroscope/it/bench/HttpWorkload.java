@@ -61,7 +61,8 @@ final class HttpWorkload {
       }
       int exit = server.stop(Duration.ofSeconds(30));
       if (exit != 0) {
-        throw new IllegalStateException("benchhttp exited with " + exit + "\n" + server.transcript());
+        throw new IllegalStateException(
+            "benchhttp exited with " + exit + "\n" + server.transcript());
       }
       return new Samples.Http(mode, round, fresh, steady, attached, counts.orElse(null), uprobes);
     }
@@ -81,8 +82,9 @@ final class HttpWorkload {
 
   /** Runs benchload to its end. */
   private Samples.Block load(int port, int requests) {
-    try (ExampleProcess load = ExampleProcess.start(programs.load(), "-port", Integer.toString(port),
-        "-clients", Integer.toString(config.clients()), "-requests", Integer.toString(requests))) {
+    try (ExampleProcess load = ExampleProcess.start(programs.load(),
+        "-port", Integer.toString(port), "-clients", Integer.toString(config.clients()),
+        "-requests", Integer.toString(requests))) {
       int exit = load.awaitExit(LOAD_TIMEOUT);
       String line = load.stdout().stream().filter(l -> l.startsWith("requests="))
           .findFirst().orElse("");

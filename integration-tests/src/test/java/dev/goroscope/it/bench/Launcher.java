@@ -32,7 +32,8 @@ final class Launcher {
 
   /** Runs {@code goroscope args...} to its end and returns stdout; fails on a non-zero exit. */
   String run(String... args) {
-    ProcessBuilder builder = new ProcessBuilder(command(args)).directory(script.getParent().toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command(args)).directory(script.getParent().toFile());
     try {
       Path err = Files.createTempFile("goroscope-stderr", ".txt");
       try {
@@ -41,7 +42,8 @@ final class Launcher {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(2, TimeUnit.MINUTES)) {
           p.destroyForcibly();
-          throw new IllegalStateException(String.join(" ", command(args)) + ": no exit after 2 min");
+          throw new IllegalStateException(
+              String.join(" ", command(args)) + ": no exit after 2 min");
         }
         if (p.exitValue() != 0) {
           throw new IllegalStateException(String.join(" ", command(args)) + " failed with exit "

@@ -24,10 +24,11 @@ record Machine(int cpus, String cpuModel, String kernel, String java, String rev
     String started, String loadAtStart) {
 
   static Machine describe(Path repository) {
+    String started = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+        .format(Instant.now().atOffset(ZoneOffset.UTC));
     return new Machine(Runtime.getRuntime().availableProcessors(), readCpuModel(),
-        read("/proc/sys/kernel/osrelease"), System.getProperty("java.version"), revision(repository),
-        DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").format(Instant.now().atOffset(ZoneOffset.UTC)),
-        loadAverage());
+        read("/proc/sys/kernel/osrelease"), System.getProperty("java.version"),
+        revision(repository), started, loadAverage());
   }
 
   /** The 1-minute load average now. */

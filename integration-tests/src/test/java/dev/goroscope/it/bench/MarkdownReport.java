@@ -54,6 +54,13 @@ final class MarkdownReport {
     }
     sidecarTable();
     rawTable();
+    if (r.http().stream().anyMatch(s -> s.counts() != null && s.counts().lost() > 0)
+        || r.spawn().stream().anyMatch(s -> s.counts() != null && s.counts().lost() > 0)) {
+      line("**Events were lost** in some goroscope runs: the kernel's ring buffer overflowed"
+          + " because the sidecar fell behind. Lost events cost the sidecar nothing, so its CPU"
+          + " per event there counts only the events it got.");
+      line("");
+    }
     line("Columns: × floor = (time per request − no tracer's) ÷ (floor's − no tracer's)."
         + " Sidecar CPU = utime + stime of the goroscope JVM over the block (from"
         + " `/proc/PID/stat`, 10 ms ticks), until %d ms after the load ends. Events ="
@@ -97,7 +104,8 @@ final class MarkdownReport {
         cpu = us(median(s, x -> cpuPerRequest(x.fresh())));
         perEvent = us(median(s, x -> cpuPerRequest(x.fresh()) / x.eventsPerRequest()));
         events = fixed(median(s, Samples.Http::eventsPerRequest), 1);
-        lost = String.format(Locale.ROOT, "%,d", s.stream().mapToLong(x -> x.counts().lost()).sum());
+        lost = String.format(Locale.ROOT, "%,d",
+            s.stream().mapToLong(x -> x.counts().lost()).sum());
       }
       line("| %s | %,.0f | %s | %s | %s / %s µs | %s | %s | %s | %s |", mode.label(), rps,
           times(none / rps), floorRatio(rps, none, floor),
@@ -131,7 +139,8 @@ final class MarkdownReport {
         cpu = us(median(s, x -> (double) x.sidecarCpu().totalNs() / x.ops()));
         perEvent = us(median(s, x -> (double) x.sidecarCpu().totalNs() / x.counts().events()));
         events = fixed(median(s, Samples.Spawn::eventsPerOp), 2);
-        lost = String.format(Locale.ROOT, "%,d", s.stream().mapToLong(x -> x.counts().lost()).sum());
+        lost = String.format(Locale.ROOT, "%,d",
+            s.stream().mapToLong(x -> x.counts().lost()).sum());
       }
       line("| %s | %,.0f | %s | %s | %s | %s | %s | %s |", mode.label(), ops, times(none / ops),
           floorRatio(ops, none, floor), cpu, perEvent, events, lost);
@@ -207,7 +216,8 @@ final class MarkdownReport {
   }
 
   private double medianRps(Mode mode) {
-    return r.config().modes().contains(mode) ? median(r.http(mode), x -> x.fresh().rps()) : Double.NaN;
+    return r.config().modes().contains(mode)
+        ? median(r.http(mode), x -> x.fresh().rps()) : Double.NaN;
   }
 
   private double medianOps(Mode mode) {

@@ -17,7 +17,7 @@ class OverheadBenchmarkTest {
   @Test
   void oneTinyRoundMeasuresEveryMode() {
     Requirements.assumeReady(BenchPrograms.GO);
-    BenchConfig config = new BenchConfig(1, 300, 4, 50, BenchConfig.DEFAULT_WORK, 1_000, 0,
+    BenchConfig config = new BenchConfig(1, 200, 4, 50, BenchConfig.DEFAULT_WORK, 500, 0,
         List.of(Mode.values()), Path.of(System.getProperty("goroscope.launcher", "../goroscope")),
         Path.of(System.getProperty("goroscope.bench.programs", "src/test/go/overhead")), "test");
 
@@ -34,14 +34,15 @@ class OverheadBenchmarkTest {
     assertThat(results.spawn(Mode.GOROSCOPE)).singleElement().satisfies(
         s -> assertThat(s.uprobes()).isEqualTo(results.spawnSites().sites().size()));
 
-    boolean sampled = results.unavailable().stream().noneMatch(u -> u.mode() == Mode.GOROSCOPE_SAMPLED);
+    boolean sampled =
+        results.unavailable().stream().noneMatch(u -> u.mode() == Mode.GOROSCOPE_SAMPLED);
     for (Mode mode : Mode.values()) {
       if (mode == Mode.GOROSCOPE_SAMPLED && !sampled) {
         assertThat(results.http(mode)).isEmpty();
         continue;
       }
       assertThat(results.http(mode)).as(mode.id()).singleElement().satisfies(s -> {
-        assertThat(s.fresh().requests()).isEqualTo(300);
+        assertThat(s.fresh().requests()).isEqualTo(200);
         assertThat(s.fresh().rps()).as(mode.id() + " req/s").isPositive();
       });
       assertThat(results.spawn(mode)).as(mode.id()).singleElement()
@@ -53,7 +54,7 @@ class OverheadBenchmarkTest {
         assertThat(h.eventsPerRequest()).as(mode.id() + " events per request")
             .isGreaterThanOrEqualTo(4);
         assertThat(h.steady()).as("steady block").isNotNull();
-        assertThat(h.attachedRequests()).isEqualTo(600);
+        assertThat(h.attachedRequests()).isEqualTo(400);
         assertThat(h.fresh().sidecarCpu().totalNs() + h.steady().sidecarCpu().totalNs())
             .as(mode.id() + " sidecar CPU (a fresh JVM compiles)").isPositive();
         Samples.Spawn sp = results.spawn(mode).get(0);

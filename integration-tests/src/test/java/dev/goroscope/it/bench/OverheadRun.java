@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Future;
 
 /**
  * One benchmark run: builds the Go programs, finds goroscope's default sites, then runs
@@ -30,17 +31,28 @@ final class OverheadRun {
     log("built with %s in %.1f s", programs.goVersion(), (System.nanoTime() - t0) / 1e9);
     long start = System.nanoTime();
 
+    boolean noSampled;
+    DefaultSites httpSites;
+    DefaultSites spawnSites;
+    try (Parallel parallel = new Parallel()) { // three goroscope JVMs at once
+      Future<Boolean> modeOption = parallel.start(
+          () -> config.modes().contains(Mode.GOROSCOPE_SAMPLED)
+              && Sidecar.supportsModeOption(goroscope));
+      Future<DefaultSites> httpInspected =
+          parallel.start(() -> DefaultSites.inspect(goroscope, programs.http()));
+      Future<DefaultSites> spawnInspected = parallel.start(() -> config.spawnOps() > 0
+          ? DefaultSites.inspect(goroscope, programs.spawn()) : null);
+      noSampled = config.modes().contains(Mode.GOROSCOPE_SAMPLED) && !Parallel.join(modeOption);
+      httpSites = Parallel.join(httpInspected);
+      spawnSites = Parallel.join(spawnInspected);
+    }
     List<Mode> modes = new ArrayList<>(config.modes());
     List<Results.Unavailable> unavailable = new ArrayList<>();
-    if (modes.contains(Mode.GOROSCOPE_SAMPLED) && !Sidecar.supportsModeOption(goroscope)) {
+    if (noSampled) {
       modes.remove(Mode.GOROSCOPE_SAMPLED);
       unavailable.add(new Results.Unavailable(Mode.GOROSCOPE_SAMPLED,
           "not available in this build (`goroscope attach --help` lists no `--mode`)"));
     }
-
-    DefaultSites httpSites = DefaultSites.inspect(goroscope, programs.http());
-    DefaultSites spawnSites =
-        config.spawnOps() > 0 ? DefaultSites.inspect(goroscope, programs.spawn()) : null;
     log("goroscope's default sites: %d in benchhttp%s (%.1f s)", httpSites.sites().size(),
         spawnSites == null ? "" : ", " + spawnSites.sites().size() + " in benchspawn",
         (System.nanoTime() - start) / 1e9);

@@ -117,7 +117,8 @@ final class ProcessCpu {
     private static long read() {
       try {
         Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+        String out =
+            new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
         return p.waitFor() == 0 ? Long.parseLong(out) : 100;
       } catch (IOException | NumberFormatException e) {
         return 100;

@@ -80,7 +80,8 @@ final class Sidecar implements AutoCloseable {
   Counts stop() {
     int code = process.stop(STOP_TIMEOUT);
     if (code != 0) {
-      throw new IllegalStateException("goroscope exited with " + code + "\n" + process.transcript());
+      throw new IllegalStateException(
+          "goroscope exited with " + code + "\n" + process.transcript());
     }
     return new Counts(number(EVENTS_IN), number(EVENTS_LOST));
   }

@@ -20,7 +20,8 @@ final class SpawnWorkload {
   private final DefaultSites sites;
   private final Launcher goroscope;
 
-  SpawnWorkload(BenchConfig config, BenchPrograms programs, DefaultSites sites, Launcher goroscope) {
+  SpawnWorkload(
+      BenchConfig config, BenchPrograms programs, DefaultSites sites, Launcher goroscope) {
     this.config = config;
     this.programs = programs;
     this.sites = sites;
@@ -50,7 +51,8 @@ final class SpawnWorkload {
       }
       int exit = spawn.stop(Duration.ofSeconds(30));
       if (exit != 0) {
-        throw new IllegalStateException("benchspawn exited with " + exit + "\n" + spawn.transcript());
+        throw new IllegalStateException(
+            "benchspawn exited with " + exit + "\n" + spawn.transcript());
       }
       return new Samples.Spawn(mode, round, config.spawnOps(), opsPerSecond, cpu,
           counts.orElse(null), uprobes);
