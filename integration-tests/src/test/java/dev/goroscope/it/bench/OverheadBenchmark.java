@@ -24,7 +24,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "scripts/bench.sh overhead",
-    mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
       "Measures what goroscope costs a Go service against no tracer, Go's runtime/trace, Go's"
@@ -33,6 +32,9 @@ import picocli.CommandLine.Spec;
     })
 public final class OverheadBenchmark implements Callable<Integer> {
   @Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
 
   @Option(names = "--rounds", paramLabel = "N", description = "Rounds; each runs every mode"
       + " once (default: ${DEFAULT-VALUE}).")
