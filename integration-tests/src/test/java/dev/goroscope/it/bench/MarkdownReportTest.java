@@ -1,0 +1,61 @@
+package dev.goroscope.it.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MarkdownReportTest {
+
+  @Test
+  void floorRatioIsOnTimePerRequest() {
+    // none 10,000 req/s = 100 µs; floor 5,000 = 200 µs; mode 4,000 = 250 µs: (250-100)/(200-100)
+    assertThat(MarkdownReport.floorRatio(4_000, 10_000, 5_000)).isEqualTo("1.50");
+    assertThat(MarkdownReport.floorRatio(5_000, 10_000, 5_000)).isEqualTo("1.00");
+    assertThat(MarkdownReport.floorRatio(10_000, 10_000, 5_000)).isEqualTo("0.00");
+    assertThat(MarkdownReport.floorRatio(4_000, 10_000, 10_500)).startsWith("n/a");
+    assertThat(MarkdownReport.floorRatio(4_000, Double.NaN, 5_000)).isEqualTo("—");
+  }
+
+  @Test
+  void medianOfOddAndEvenCounts() {
+    assertThat(MarkdownReport.median(List.of(3.0, 1.0, 2.0), x -> x)).isEqualTo(2.0);
+    assertThat(MarkdownReport.median(List.of(4.0, 1.0, 2.0, 3.0), x -> x)).isEqualTo(2.5);
+    assertThat(MarkdownReport.median(List.<Double>of(), x -> x)).isNaN();
+  }
+
+  @Test
+  void rotationMovesTheFirstModeEachRound() {
+    assertThat(OverheadRun.rotated(List.of(1, 2, 3), 0)).containsExactly(1, 2, 3);
+    assertThat(OverheadRun.rotated(List.of(1, 2, 3), 1)).containsExactly(2, 3, 1);
+    assertThat(OverheadRun.rotated(List.of(1, 2, 3), 4)).containsExactly(2, 3, 1);
+  }
+
+  @Test
+  void threadKindsByHotSpotName() {
+    assertThat(ProcessCpu.ThreadKind.of("java")).isEqualTo(ProcessCpu.ThreadKind.MAIN);
+    assertThat(ProcessCpu.ThreadKind.of("C2 CompilerThre")).isEqualTo(ProcessCpu.ThreadKind.JIT);
+    assertThat(ProcessCpu.ThreadKind.of("C1 CompilerThre")).isEqualTo(ProcessCpu.ThreadKind.JIT);
+    assertThat(ProcessCpu.ThreadKind.of("GC Thread#1")).isEqualTo(ProcessCpu.ThreadKind.GC);
+    assertThat(ProcessCpu.ThreadKind.of("G1 Conc#0")).isEqualTo(ProcessCpu.ThreadKind.GC);
+    assertThat(ProcessCpu.ThreadKind.of("VM Thread")).isEqualTo(ProcessCpu.ThreadKind.GC);
+    assertThat(ProcessCpu.ThreadKind.of("JNA Cleaner")).isEqualTo(ProcessCpu.ThreadKind.OTHER);
+  }
+
+  @Test
+  void ownCpuOnlyGrows() {
+    long pid = ProcessHandle.current().pid();
+    ProcessCpu before = ProcessCpu.read(pid);
+    long x = 0;
+    for (long i = 0; i < 300_000_000L; i++) {
+      x += i ^ (x >>> 3);
+    }
+    CpuUse used = ProcessCpu.read(pid).since(before);
+    assertThat(x).isNotZero();
+    assertThat(used.totalNs()).isPositive(); // hundreds of ms of arithmetic on this thread
+    // threads and the process total are read one after the other: a tick or two apart
+    assertThat(used.mainNs() + used.jitNs() + used.gcNs() + used.otherNs())
+        .isCloseTo(used.totalNs(), within(30_000_000L));
+  }
+}

@@ -1,0 +1,89 @@
+package dev.goroscope.it.bench;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** What watches the Go program during one measurement. */
+enum Mode {
+  NONE("none", "no tracer", "none", Kind.PLAIN, List.of()),
+  GO_TRACE("trace", "Go `runtime/trace` (to io.Discard)", "trace", Kind.PLAIN, List.of()),
+  GO_FLIGHT_RECORDER("flight", "Go flight recorder (`trace.FlightRecorder`)", "flight",
+      Kind.PLAIN, List.of()),
+  FLOOR("floor", "empty uprobes at goroscope's default sites (the trap floor)", "none",
+      Kind.EMPTY_UPROBES, List.of()),
+  GOROSCOPE("goroscope", "`goroscope attach` (default)", "none", Kind.GOROSCOPE, List.of()),
+  GOROSCOPE_DEEP("deep", "`goroscope attach --deep`", "none", Kind.GOROSCOPE, List.of("--deep")),
+  /**
+   * The always-on mode being built elsewhere: measured when {@code goroscope attach --help}
+   * lists {@code --mode}, else reported as not available (see {@link Sidecar#supportsModeOption}).
+   */
+  GOROSCOPE_SAMPLED("sampled", "`goroscope attach --mode sampled`", "none", Kind.GOROSCOPE,
+      List.of("--mode", "sampled"));
+
+  /** How the mode is set up around the target. */
+  enum Kind {
+    /** Only the target's own -tracer flag. */
+    PLAIN,
+    /** An empty BPF program at each of goroscope's default uprobe sites. */
+    EMPTY_UPROBES,
+    /** The goroscope sidecar, through the launcher, as a user runs it. */
+    GOROSCOPE
+  }
+
+  private final String id;
+  private final String label;
+  private final String goTracer;
+  private final Kind kind;
+  private final List<String> attachArgs;
+
+  Mode(String id, String label, String goTracer, Kind kind, List<String> attachArgs) {
+    this.id = id;
+    this.label = label;
+    this.goTracer = goTracer;
+    this.kind = kind;
+    this.attachArgs = attachArgs;
+  }
+
+  /** The name on the command line ({@code --modes none,floor,...}). */
+  String id() {
+    return id;
+  }
+
+  /** The row label of the report (markdown). */
+  String label() {
+    return label;
+  }
+
+  /** The Go programs' {@code -tracer} value. */
+  String goTracer() {
+    return goTracer;
+  }
+
+  Kind kind() {
+    return kind;
+  }
+
+  /** Extra {@code goroscope attach} options of a goroscope mode. */
+  List<String> attachArgs() {
+    return attachArgs;
+  }
+
+  boolean hasSidecar() {
+    return kind == Kind.GOROSCOPE;
+  }
+
+  static Mode ofId(String id) {
+    for (Mode m : values()) {
+      if (m.id.equals(id.trim().toLowerCase(Locale.ROOT))) {
+        return m;
+      }
+    }
+    throw new IllegalArgumentException("unknown mode '" + id + "': use " + ids());
+  }
+
+  static String ids() {
+    return Arrays.stream(values()).map(Mode::id).collect(Collectors.joining(", "));
+  }
+}

@@ -1,0 +1,76 @@
+package dev.goroscope.it.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.goroscope.bpf.testing.Requirements;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The overhead benchmark's harness works end to end (real programs, real uprobes, the real
+ * goroscope): one round at a tiny size, every mode. Its numbers mean nothing at this size; the
+ * test checks that each mode was really measured, not how fast anything is.
+ */
+class OverheadBenchmarkTest {
+
+  @Test
+  void oneTinyRoundMeasuresEveryMode() {
+    Requirements.assumeReady(BenchPrograms.GO);
+    BenchConfig config = new BenchConfig(1, 200, 4, 50, BenchConfig.DEFAULT_WORK, 500, 0,
+        List.of(Mode.values()), Path.of(System.getProperty("goroscope.launcher", "../goroscope")),
+        Path.of(System.getProperty("goroscope.bench.programs", "src/test/go/overhead")), "test");
+
+    Results results = new OverheadRun(config, System.err).run();
+
+    // The floor sits at exactly goroscope's default sites: same count as goroscope attaches.
+    int sites = results.httpSites().sites().size();
+    assertThat(sites).as("default sites: newproc1 RETs, goexit1, WithDeadline RETs, cancel")
+        .isGreaterThanOrEqualTo(4);
+    assertThat(results.http(Mode.FLOOR)).singleElement()
+        .satisfies(s -> assertThat(s.uprobes()).isEqualTo(sites));
+    assertThat(results.http(Mode.GOROSCOPE)).singleElement()
+        .satisfies(s -> assertThat(s.uprobes()).as("goroscope's own 'N uprobes'").isEqualTo(sites));
+    assertThat(results.spawn(Mode.GOROSCOPE)).singleElement().satisfies(
+        s -> assertThat(s.uprobes()).isEqualTo(results.spawnSites().sites().size()));
+
+    boolean sampled =
+        results.unavailable().stream().noneMatch(u -> u.mode() == Mode.GOROSCOPE_SAMPLED);
+    for (Mode mode : Mode.values()) {
+      if (mode == Mode.GOROSCOPE_SAMPLED && !sampled) {
+        assertThat(results.http(mode)).isEmpty();
+        continue;
+      }
+      assertThat(results.http(mode)).as(mode.id()).singleElement().satisfies(s -> {
+        assertThat(s.fresh().requests()).isEqualTo(200);
+        assertThat(s.fresh().rps()).as(mode.id() + " req/s").isPositive();
+      });
+      assertThat(results.spawn(mode)).as(mode.id()).singleElement()
+          .satisfies(s -> assertThat(s.opsPerSecond()).as(mode.id() + " ops/s").isPositive());
+      if (mode.hasSidecar()) {
+        Samples.Http h = results.http(mode).get(0);
+        // Per request at least two goroutine creations and two exits reach goroscope.
+        assertThat(h.counts().events()).as(mode.id() + " events").isPositive();
+        assertThat(h.eventsPerRequest()).as(mode.id() + " events per request")
+            .isGreaterThanOrEqualTo(4);
+        assertThat(h.steady()).as("steady block").isNotNull();
+        assertThat(h.attachedRequests()).isEqualTo(400);
+        assertThat(h.fresh().sidecarCpu().totalNs() + h.steady().sidecarCpu().totalNs())
+            .as(mode.id() + " sidecar CPU (a fresh JVM compiles)").isPositive();
+        Samples.Spawn sp = results.spawn(mode).get(0);
+        // Per operation a creation, an exit, a deadline context and its cancel.
+        assertThat(sp.eventsPerOp()).as(mode.id() + " events per op").isGreaterThanOrEqualTo(2);
+      } else {
+        assertThat(results.http(mode).get(0).counts()).isNull();
+        assertThat(results.http(mode).get(0).steady()).isNull();
+      }
+    }
+
+    String report = MarkdownReport.render(results);
+    for (Mode mode : Mode.values()) {
+      assertThat(report).contains("| " + mode.label() + " |");
+    }
+    assertThat(report).contains("goroscope attached the same number")
+        .doesNotContain("NaN").contains("| no tracer | ").contains("1.00× | 0.00 |");
+  }
+}
