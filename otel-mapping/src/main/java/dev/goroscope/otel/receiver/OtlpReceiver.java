@@ -2,7 +2,6 @@ package dev.goroscope.otel.receiver;
 
 import io.grpc.ServerCredentials;
 import java.io.IOException;
-import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -141,26 +140,26 @@ public final class OtlpReceiver implements AutoCloseable {
     }
   }
 
+  /** The cause in a few words (the JDK and Netty's native transport word it differently). */
   private static String reason(Throwable e) {
+    Throwable deepest = e;
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof BindException) {
-        String m = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
-        if (m.contains("already in use")) {
-          return "address already in use";
-        }
-        if (m.contains("assign requested address")) {
-          return "no such local address";
-        }
-        if (m.contains("permission denied")) {
-          return "permission denied (ports below 1024 need root)";
-        }
-        return m;
-      }
       if (t instanceof UnknownHostException) {
         return "unknown host";
       }
+      String m = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
+      if (m.contains("already in use")) {
+        return "address already in use";
+      }
+      if (m.contains("assign requested address")) {
+        return "no such local address";
+      }
+      if (m.contains("permission denied")) {
+        return "permission denied (ports below 1024 need root)";
+      }
+      deepest = t;
     }
-    return String.valueOf(e.getMessage());
+    return String.valueOf(deepest.getMessage());
   }
 
   /** Refuses a forward endpoint that is this receiver's own address (a loop). */
