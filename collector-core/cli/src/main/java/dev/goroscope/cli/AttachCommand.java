@@ -100,9 +100,9 @@ public final class AttachCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     AttachConfig config = attachConfig();
     BpfFeatures.ensureAvailable();
-    Outputs outputs = output.create(describeTarget(config));
     OtlpReceiver otlpReceiver = receiver.start(output.otlpConfig(), err);
     try {
+      Outputs outputs = output.create(describeTarget(config));
       Attacher attacher =
           new Attacher(config, new GoTargetPlanner(), outputs.sink(), outputs::exported,
               outputs::dropped, err, Attacher.stderrIsTerminal());
