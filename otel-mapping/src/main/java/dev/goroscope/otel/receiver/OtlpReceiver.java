@@ -132,6 +132,10 @@ public final class OtlpReceiver implements AutoCloseable {
   }
 
   private static <T> T bind(ListenAddress address, String what, Binder<T> binder) {
+    if (address.socketAddress().isUnresolved()) {
+      throw new IllegalStateException("otlp " + what + " receiver: cannot listen on " + address
+          + ": unknown host");
+    }
     try {
       return binder.bind();
     } catch (IOException | RuntimeException e) {

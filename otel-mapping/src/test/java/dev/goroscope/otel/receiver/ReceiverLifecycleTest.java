@@ -50,6 +50,15 @@ class ReceiverLifecycleTest {
   }
 
   @Test
+  void anUnknownHostIsOneLine() {
+    assertThatThrownBy(() -> OtlpReceiver.create(ReceiverConfig.builder()
+        .setHttp(ListenAddress.parse("no-such-host.invalid:4318")).build(), NOWHERE,
+        SpanEnricher.NONE).start())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("otlp HTTP receiver: cannot listen on no-such-host.invalid:4318: unknown host");
+  }
+
+  @Test
   void refusesToForwardToItself() throws Exception {
     int port = freePort();
     assertThatThrownBy(() -> OtlpReceiver.create(ReceiverConfig.builder()
