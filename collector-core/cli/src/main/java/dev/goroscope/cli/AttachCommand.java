@@ -7,6 +7,8 @@ import dev.goroscope.attach.Attacher;
 import dev.goroscope.attach.GoTargetPlanner;
 import dev.goroscope.bpf.BpfFeatures;
 import dev.goroscope.correlate.CorrelatorConfig;
+import dev.goroscope.otel.receiver.OtlpReceiver;
+import dev.goroscope.otel.receiver.ReceiverStats;
 import dev.goroscope.process.TargetProcess;
 import dev.goroscope.record.ProcessInfo;
 import java.io.PrintWriter;
@@ -63,6 +65,8 @@ public final class AttachCommand implements Callable<Integer> {
 
   @Mixin OutputOptions output;
 
+  @Mixin ReceiverOptions receiver;
+
   @Option(names = "--overrun-grace", paramLabel = "DURATION", converter = DurationConverter.class,
       description = "How long after a context's deadline a goroutine in its scope may still run"
           + " before it is a deadline overrun (default: 100ms).")
@@ -96,11 +100,18 @@ public final class AttachCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     AttachConfig config = attachConfig();
     BpfFeatures.ensureAvailable();
-    Outputs outputs = output.create(describeTarget(config));
-    Attacher attacher =
-        new Attacher(config, new GoTargetPlanner(), outputs.sink(), outputs::exported,
-            outputs::dropped, err, Attacher.stderrIsTerminal());
-    return runUntilStopped(attacher, outputs, err, debug);
+    OtlpReceiver otlpReceiver = receiver.start(output.otlpConfig(), err);
+    try {
+      Outputs outputs = output.create(describeTarget(config));
+      Attacher attacher =
+          new Attacher(config, new GoTargetPlanner(), outputs.sink(), outputs::exported,
+              outputs::dropped, err, Attacher.stderrIsTerminal());
+      return runUntilStopped(attacher, outputs, otlpReceiver, err, debug);
+    } finally {
+      if (otlpReceiver != null) {
+        otlpReceiver.shutdown();
+      }
+    }
   }
 
   /**
@@ -112,12 +123,22 @@ public final class AttachCommand implements Callable<Integer> {
    */
   static int runUntilStopped(
       Attacher attacher, Outputs outputs, PrintWriter err, boolean debug) {
+    return runUntilStopped(attacher, outputs, null, err, debug);
+  }
+
+  /**
+   * As above, with an OTLP receiver (or null) that is shut down, and reported, once the attacher
+   * has stopped.
+   */
+  static int runUntilStopped(Attacher attacher, Outputs outputs, OtlpReceiver otlpReceiver,
+      PrintWriter err, boolean debug) {
     CompletableFuture<Boolean> reported = new CompletableFuture<>();
+    Duration wait = Outputs.shutdownTimeout().plusSeconds(5)
+        .plus(otlpReceiver != null ? ReceiverOptions.shutdownBound() : Duration.ZERO);
     Thread hook = new Thread(() -> {
       attacher.requestStop();
       try {
-        if (reported.get(Outputs.shutdownTimeout().plusSeconds(5).toMillis(),
-            TimeUnit.MILLISECONDS)) {
+        if (reported.get(wait.toMillis(), TimeUnit.MILLISECONDS)) {
           Runtime.getRuntime().halt(0);
         }
       } catch (InterruptedException e) {
@@ -142,6 +163,14 @@ public final class AttachCommand implements Callable<Integer> {
     String problems = outputs.problems();
     if (!problems.isEmpty()) {
       err.println("goroscope: " + problems);
+    }
+    if (otlpReceiver != null) {
+      otlpReceiver.shutdown();
+      ReceiverStats received = otlpReceiver.stats();
+      err.println("goroscope: " + received.summaryLine());
+      if (!received.problems().isEmpty()) {
+        err.println("goroscope: " + received.problems());
+      }
     }
     err.flush();
     System.out.flush();

@@ -68,7 +68,8 @@ final class OutputOptions {
         jsonlFile, new FileOutputStream(FileDescriptor.out), System.err);
   }
 
-  private OtlpConfig otlpConfig() {
+  /** The OTEL_EXPORTER_OTLP_* environment overridden by the flags. */
+  OtlpConfig otlpConfig() {
     OtlpConfig.Builder b = OtlpConfig.fromEnvironment(System.getenv());
     try {
       if (otlpEndpoint != null) {
