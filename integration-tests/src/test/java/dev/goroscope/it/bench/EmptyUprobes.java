@@ -28,7 +28,7 @@ final class EmptyUprobes implements AutoCloseable {
       probes.object.load();
       for (DefaultSites.Site site : sites.sites()) {
         probes.links.add(UprobeLink.attach(probes.object.program(PROGRAM), pid, sites.binary(),
-            site.fileOffset(), site.fileOffset()));
+            site.fileOffset()));
       }
     } catch (RuntimeException e) {
       probes.close();
