@@ -121,7 +121,7 @@ class AttachEndToEndTest {
     }
   }
 
-  private static void awaitAttached(StringWriter log, CompletableFuture<?> run)
+  static void awaitAttached(StringWriter log, CompletableFuture<?> run)
       throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (!log.toString().contains("attached to pid")) {

@@ -1,0 +1,3 @@
+module example.com/chanops
+
+go 1.19
