@@ -100,7 +100,7 @@ public final class AttachCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     AttachConfig config = attachConfig();
     BpfFeatures.ensureAvailable();
-    OtlpReceiver otlpReceiver = receiver.start(output.otlpConfig(), err);
+    OtlpReceiver otlpReceiver = receiver.start(output, err);
     try {
       Outputs outputs = output.create(describeTarget(config));
       Attacher attacher =

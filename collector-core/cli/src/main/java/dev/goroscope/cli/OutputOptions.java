@@ -1,8 +1,8 @@
 package dev.goroscope.cli;
 
 import dev.goroscope.GoroscopeException;
-import dev.goroscope.otel.export.OtlpConfig;
-import dev.goroscope.otel.export.OtlpProtocol;
+import dev.goroscope.otel.export.OtlpSettings;
+import dev.goroscope.otel.export.OtlpSetup;
 import dev.goroscope.otel.span.TraceRootPolicy;
 import dev.goroscope.record.ProcessInfo;
 import java.io.FileDescriptor;
@@ -58,36 +58,49 @@ final class OutputOptions {
 
   /** Builds the exporters; OTLP settings are the OTEL_* environment overridden by flags. */
   Outputs create(ProcessInfo target) {
-    OtlpConfig otlp = otlpConfig();
-    Set<Outputs.Kind> kinds = outputKinds(otlp);
-    if (kinds.contains(Outputs.Kind.OTLP) && !otlp.isEndpointConfigured()) {
+    Set<Outputs.Kind> kinds = outputKinds();
+    if (kinds.contains(Outputs.Kind.OTLP) && !isEndpointConfigured()) {
       throw new GoroscopeException("--output otlp needs an endpoint: set --otlp-endpoint or"
           + " OTEL_EXPORTER_OTLP_ENDPOINT");
     }
-    return Outputs.create(kinds, otlp, serviceName, target.executablePath(), traceRoots(),
-        jsonlFile, new FileOutputStream(FileDescriptor.out), System.err);
+    return Outputs.create(kinds, otlpSetup(), serviceName, target.executablePath(),
+        traceRoots(), jsonlFile, new FileOutputStream(FileDescriptor.out), System.err);
   }
 
-  /** The OTEL_EXPORTER_OTLP_* environment overridden by the flags. */
-  OtlpConfig otlpConfig() {
-    OtlpConfig.Builder b = OtlpConfig.fromEnvironment(System.getenv());
+  /** Whether an OTLP endpoint was named, by a flag or the environment. */
+  boolean isEndpointConfigured() {
+    return OtlpSetup.isEndpointConfigured(System.getenv(), otlpEndpoint);
+  }
+
+  /** The SDK's configuration of OTLP (OTEL_* variables), the flags as overrides. */
+  OtlpSetup.Builder otlpSetup() {
+    OtlpSetup.Builder b = OtlpSetup.builder();
     try {
       if (otlpEndpoint != null) {
         b.setEndpoint(otlpEndpoint);
       }
       if (otlpProtocol != null) {
-        b.setProtocol(OtlpProtocol.parse(otlpProtocol));
+        b.setProtocol(otlpProtocol);
       }
       otlpHeaders.forEach(b::addHeader);
-      return b.build();
+      return b;
     } catch (IllegalArgumentException e) {
       throw new GoroscopeException("OTLP settings: " + e.getMessage());
     }
   }
 
-  private Set<Outputs.Kind> outputKinds(OtlpConfig otlp) {
+  /** The resolved OTLP settings (for the receiver's forwarding). */
+  OtlpSettings otlpSettings() {
+    try {
+      return otlpSetup().settings();
+    } catch (IllegalArgumentException e) {
+      throw new GoroscopeException("OTLP settings: " + e.getMessage());
+    }
+  }
+
+  private Set<Outputs.Kind> outputKinds() {
     if (outputs.isEmpty()) {
-      return otlp.isEndpointConfigured()
+      return isEndpointConfigured()
           ? EnumSet.of(Outputs.Kind.OTLP)
           : EnumSet.of(Outputs.Kind.CONSOLE);
     }

@@ -2,8 +2,7 @@ package dev.goroscope.cli;
 
 import dev.goroscope.GoroscopeException;
 import dev.goroscope.otel.export.BatchConfig;
-import dev.goroscope.otel.export.OtlpConfig;
-import dev.goroscope.otel.metrics.MetricsPipeline;
+import dev.goroscope.otel.export.OtlpSetup;
 import dev.goroscope.otel.sink.ExportPipeline;
 import dev.goroscope.record.RecordSink;
 import java.io.FileOutputStream;
@@ -45,7 +44,7 @@ final class Outputs {
    * @param jsonlFile where JSON lines go, or null for standard output
    */
   static Outputs create(
-      Set<Kind> kinds, OtlpConfig otlp, String serviceName, String targetExecutable,
+      Set<Kind> kinds, OtlpSetup.Builder otlp, String serviceName, String targetExecutable,
       List<String> traceRoots, Path jsonlFile, OutputStream stdout, OutputStream stderr) {
     ExportPipeline.Builder b =
         ExportPipeline.builder()
@@ -62,7 +61,7 @@ final class Outputs {
           StandardCharsets.UTF_8));
     }
     if (kinds.contains(Kind.OTLP)) {
-      b.enableOtlp(otlp).enableMetrics(MetricsPipeline.DEFAULT_INTERVAL);
+      b.enableOtlp(otlp).enableMetrics();
     }
     try {
       return new Outputs(b.build());

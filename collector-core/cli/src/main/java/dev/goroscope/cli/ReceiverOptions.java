@@ -1,8 +1,7 @@
 package dev.goroscope.cli;
 
 import dev.goroscope.GoroscopeException;
-import dev.goroscope.otel.export.OtlpConfig;
-import dev.goroscope.otel.export.OtlpProtocol;
+import dev.goroscope.otel.export.OtlpSettings;
 import dev.goroscope.otel.receiver.ForwardConfig;
 import dev.goroscope.otel.receiver.ListenAddress;
 import dev.goroscope.otel.receiver.OtlpReceiver;
@@ -71,14 +70,15 @@ final class ReceiverOptions {
    *
    * @return the running receiver, or null when no receiver flag was given
    */
-  OtlpReceiver start(OtlpConfig otlp, PrintWriter err) {
+  OtlpReceiver start(OutputOptions output, PrintWriter err) {
     if (!enabled()) {
       return null;
     }
-    if (!otlp.isEndpointConfigured()) {
+    if (!output.isEndpointConfigured()) {
       throw new GoroscopeException("--otlp-receiver needs an endpoint to forward to: set"
           + " --otlp-endpoint or OTEL_EXPORTER_OTLP_ENDPOINT");
     }
+    OtlpSettings otlp = output.otlpSettings();
     OtlpReceiver receiver;
     try {
       receiver = OtlpReceiver.create(receiverConfig(), forwardConfig(otlp), SpanEnricher.NONE);
@@ -98,8 +98,7 @@ final class ReceiverOptions {
       where.add(hostPort(receiver.httpAddress()) + " (HTTP)");
     }
     err.println("goroscope: otlp receiver listening on " + String.join(", ", where)
-        + ", forwarding to " + otlp.endpoint(OtlpConfig.Signal.TRACES)
-        + " (" + otlp.protocol(OtlpConfig.Signal.TRACES).configValue() + ")");
+        + ", forwarding to " + otlp.endpoint() + " (" + otlp.protocol() + ")");
     for (String w : receiver.warnings()) {
       err.println("goroscope: warning: " + w);
     }
@@ -152,23 +151,22 @@ final class ReceiverOptions {
   }
 
   /** The same endpoint, protocol, headers, timeout, compression and TLS as goroscope's spans. */
-  static ForwardConfig forwardConfig(OtlpConfig otlp) {
-    OtlpConfig.Signal traces = OtlpConfig.Signal.TRACES;
-    boolean grpc = otlp.protocol(traces) == OtlpProtocol.GRPC;
+  static ForwardConfig forwardConfig(OtlpSettings otlp) {
+    boolean grpc = otlp.isGrpc();
     ForwardConfig.Builder b = ForwardConfig.builder()
         .setProtocol(grpc ? ForwardConfig.Protocol.GRPC : ForwardConfig.Protocol.HTTP_PROTOBUF)
-        .setEndpoint(otlp.endpoint(traces))
-        .setHeaders(otlp.headers(traces))
-        .setTimeout(otlp.timeout(traces))
-        .setGzip("gzip".equals(otlp.compression(traces)))
-        .setTrustedCertificates(otlp.certificate(traces));
+        .setEndpoint(grpc ? otlp.endpoint() : otlp.baseEndpoint())
+        .setHeaders(otlp.headers())
+        .setTimeout(otlp.timeout())
+        .setGzip("gzip".equals(otlp.compression()))
+        .setTrustedCertificates(otlp.certificate());
     if (!grpc) {
-      // Exactly where goroscope's own metrics go (a signal-specific endpoint is kept as is).
-      b.setEndpoint(Signal.TRACES, otlp.endpoint(traces))
-          .setEndpoint(Signal.METRICS, otlp.endpoint(OtlpConfig.Signal.METRICS));
+      // Exactly where goroscope's own spans and metrics go (signal-specific URLs kept as is).
+      b.setEndpoint(Signal.TRACES, otlp.endpoint())
+          .setEndpoint(Signal.METRICS, otlp.metricsEndpoint());
     }
-    if (otlp.clientKey(traces) != null && otlp.clientCertificate(traces) != null) {
-      b.setClientTls(otlp.clientKey(traces), otlp.clientCertificate(traces));
+    if (otlp.clientKey() != null && otlp.clientCertificate() != null) {
+      b.setClientTls(otlp.clientKey(), otlp.clientCertificate());
     }
     return b.build();
   }

@@ -49,10 +49,10 @@ class BackendOutageTest {
     holder.setReuseAddress(true);
     holder.bind(new InetSocketAddress("127.0.0.1", 0));
     int port = holder.getLocalPort();
-    OtlpConfig otlp = OtlpConfig.builder()
+    OtlpSetup otlp = OtlpSetup.builder()
         .setEndpoint("http://127.0.0.1:" + port)
-        .setProtocol(OtlpProtocol.GRPC)
-        .setTimeout(Duration.ofSeconds(2))
+        .setProtocol("grpc")
+        .setProperty("otel.exporter.otlp.timeout", "2000")
         .build();
     BatchConfig batch = BatchConfig.builder()
         .setMaxQueueSize(100)
@@ -61,8 +61,8 @@ class BackendOutageTest {
         .setBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
         .setMaxRetryTime(Duration.ofMinutes(5))
         .build();
-    OtlpExporters.quietSdkLogging();
-    try (BatchingSpanExporter sink = new BatchingSpanExporter(OtlpExporters.spanExporter(otlp), batch)) {
+    OtlpSetup.quietSdkLogging();
+    try (BatchingSpanExporter sink = new BatchingSpanExporter(otlp.spanExporter(), batch)) {
       // Backend down: 1000 spans offered, at most queue + one batch held.
       for (long i = 1; i <= 1000; i++) {
         sink.export(List.of(span(i)));
@@ -103,15 +103,15 @@ class BackendOutageTest {
     holder.setReuseAddress(true);
     holder.bind(new InetSocketAddress("127.0.0.1", 0));
     int port = holder.getLocalPort();
-    OtlpConfig otlp = OtlpConfig.builder().setEndpoint("http://127.0.0.1:" + port).build();
+    OtlpSetup otlp = OtlpSetup.builder().setEndpoint("http://127.0.0.1:" + port).build();
     BatchConfig batch = BatchConfig.builder()
         .setMaxQueueSize(50)
         .setMaxBatchSize(5)
         .setMaxAge(Duration.ofMillis(20))
         .setBackoff(Duration.ofMillis(20), Duration.ofMillis(100))
         .build();
-    OtlpExporters.quietSdkLogging();
-    try (BatchingSpanExporter sink = new BatchingSpanExporter(OtlpExporters.spanExporter(otlp), batch)) {
+    OtlpSetup.quietSdkLogging();
+    try (BatchingSpanExporter sink = new BatchingSpanExporter(otlp.spanExporter(), batch)) {
       for (long i = 1; i <= 500; i++) {
         sink.export(List.of(span(i)));
       }
@@ -135,13 +135,13 @@ class BackendOutageTest {
     Socket holder = new Socket();
     holder.bind(new InetSocketAddress("127.0.0.1", 0));
     int port = holder.getLocalPort();
-    OtlpConfig otlp = OtlpConfig.builder().setEndpoint("http://127.0.0.1:" + port).build();
+    OtlpSetup otlp = OtlpSetup.builder().setEndpoint("http://127.0.0.1:" + port).build();
     BatchConfig batch = BatchConfig.builder()
         .setBackoff(Duration.ofMillis(50), Duration.ofMillis(100))
         .setShutdownTimeout(Duration.ofMillis(500))
         .build();
-    OtlpExporters.quietSdkLogging();
-    BatchingSpanExporter sink = new BatchingSpanExporter(OtlpExporters.spanExporter(otlp), batch);
+    OtlpSetup.quietSdkLogging();
+    BatchingSpanExporter sink = new BatchingSpanExporter(otlp.spanExporter(), batch);
     for (long i = 1; i <= 20; i++) {
       sink.export(List.of(span(i)));
     }
