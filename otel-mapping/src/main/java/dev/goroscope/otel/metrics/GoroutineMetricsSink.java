@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Goroutine metrics from the record stream, recorded on any OpenTelemetry {@link Meter} (an SDK
- * meter with an OTLP exporter in production, see {@link MetricsPipeline}).
+ * meter provider of {@code OtlpSetup} pushing over OTLP in production).
  *
  * <table>
  *   <caption>instruments</caption>
