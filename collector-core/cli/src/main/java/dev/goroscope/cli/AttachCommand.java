@@ -143,6 +143,10 @@ public final class AttachCommand implements Callable<Integer> {
     if (!problems.isEmpty()) {
       err.println("goroscope: " + problems);
     }
+    String report = outputs.htmlReportLine();
+    if (!report.isEmpty()) {
+      err.println("goroscope: " + report);
+    }
     err.flush();
     System.out.flush();
     reported.complete(true);

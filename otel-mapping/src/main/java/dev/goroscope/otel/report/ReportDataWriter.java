@@ -360,7 +360,7 @@ final class ReportDataWriter {
     column("proc", stw.size(), k -> stw.get(k)[0]);
     column("start", stw.size(), k -> us(stw.get(k)[1], t0));
     column("end", stw.size(), k -> us(stw.get(k)[2], t0));
-    column("reason", stw.size(), k -> strings.id(model.stwReasons().get((int) k)));
+    column("reason", stw.size(), k -> strings.id(model.stwReasons().get(k)));
     json.writeEndObject();
   }
 

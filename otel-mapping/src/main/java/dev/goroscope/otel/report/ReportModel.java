@@ -48,6 +48,7 @@ public final class ReportModel {
   private final List<String> stwReasons = new ArrayList<>();
   private final Map<String, Long> unknownTypes = new TreeMap<>();
   private final LinkedHashMap<String, ContextState> contexts = new LinkedHashMap<>();
+  private long lineNumber;
   private long lines;
   private long goroutineLines;
   private long malformed;
@@ -86,6 +87,7 @@ public final class ReportModel {
 
   /** One JSON line; blank lines are ignored, anything else that is not an object is counted. */
   public synchronized void accept(String line) {
+    lineNumber++;
     if (line.isBlank()) {
       return;
     }
@@ -257,9 +259,7 @@ public final class ReportModel {
 
   private ReportGoroutine.Event event(JsonNode e) {
     ObjectNode rest = JSON.createObjectNode();
-    Iterator<Map.Entry<String, JsonNode>> fields = e.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> f = fields.next();
+    for (Map.Entry<String, JsonNode> f : e.properties()) {
       if (!EVENT_CORE_FIELDS.contains(f.getKey()) && !f.getValue().isNull()) {
         rest.set(f.getKey(), f.getValue());
       }
@@ -396,7 +396,7 @@ public final class ReportModel {
     malformed++;
     if (firstMalformed.isEmpty()) {
       String shown = line.length() > 60 ? line.substring(0, 60) + "…" : line;
-      firstMalformed = "line " + lines + ": " + why + ": " + shown;
+      firstMalformed = "line " + lineNumber + ": " + why + ": " + shown;
     }
   }
 
