@@ -3,6 +3,8 @@ package dev.goroscope.otel.report;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,8 +21,9 @@ import java.util.concurrent.TimeUnit;
  * record types behind it become.
  *
  * <p>The file is written when opened (so a path that cannot be written fails at once), rewritten
- * every {@code refresh} while lines arrive (never more often than ten times the last rendering
- * took, so a large report does not eat the sidecar's CPU), and written a last time when the
+ * every {@code refresh} while lines arrive (but no more often than every ten times the CPU time
+ * the last rendering took, up to 30 s, so a large report does not eat the sidecar's CPU), and
+ * written a last time when the
  * line stream or this sink is closed. Every write is atomic (temporary file, then rename).
  * Failures while running are counted and kept as {@link #lastError()}, never thrown.
  */
@@ -28,6 +31,9 @@ public final class HtmlReportSink implements Closeable {
 
   /** How often a running report is rewritten by default. */
   public static final Duration DEFAULT_REFRESH = Duration.ofSeconds(3);
+
+  /** However long rendering takes, a running report is rewritten at least this often. */
+  private static final long MAX_SPACING_NANOS = Duration.ofSeconds(30).toNanos();
 
   private final Path path;
   private final ReportModel model;
@@ -75,7 +81,7 @@ public final class HtmlReportSink implements Closeable {
     }
     HtmlReportSink sink = new HtmlReportSink(path, model, refresh);
     try {
-      HtmlReport.writeFile(model, sink.path, sink.refreshNanos / 1_000_000_000.0);
+      sink.writeFirst();
     } catch (IOException e) {
       sink.refresher.shutdownNow();
       throw e;
@@ -159,14 +165,23 @@ public final class HtmlReportSink implements Closeable {
       if (closed) {
         return;
       }
-      spacing = Math.max(refreshNanos, 10 * lastRenderNanos);
+      spacing = Math.max(refreshNanos, Math.min(10 * lastRenderNanos, MAX_SPACING_NANOS));
     }
     scheduleNext(spacing);
   }
 
+  private void writeFirst() throws IOException {
+    synchronized (writeLock) {
+      long version = model.version();
+      HtmlReport.writeFile(model, path, refreshNanos / 1_000_000_000.0);
+      reportsWritten++;
+      writtenVersion = version;
+    }
+  }
+
   private void render(boolean live) { // holds writeLock
     long version = model.version();
-    long start = System.nanoTime();
+    long start = cpuNanos();
     try {
       HtmlReport.writeFile(model, path, live ? refreshNanos / 1_000_000_000.0 : 0);
       reportsWritten++;
@@ -175,6 +190,13 @@ public final class HtmlReportSink implements Closeable {
       writeFailures++;
       lastError = "write " + path + ": " + e.getMessage();
     }
-    lastRenderNanos = System.nanoTime() - start;
+    lastRenderNanos = cpuNanos() - start;
+  }
+
+  /** CPU time of this thread: what a refresh costs the sidecar, whatever the machine's load. */
+  private static long cpuNanos() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    return threads.isCurrentThreadCpuTimeSupported()
+        ? threads.getCurrentThreadCpuTime() : System.nanoTime();
   }
 }
