@@ -1025,6 +1025,14 @@
       init, draw, requestDraw, reveal, select, setGrouping, zoom, pan, fit: () => { fit(); requestDraw(); },
       toggle: (id) => { allGroups((x) => { if (x.id === id) toggle(x); }); },
       drawn: () => drawn.slice(),
+      revealGoid: (id, pid) => {
+        for (let i = 0; i < N; i++) {
+          if (goid[i] === id && (pid == null || PROCS[proc[i]].pid === pid)) { reveal(i); draw(); return true; }
+        }
+        return false;
+      },
+      laneCount: () => rows.reduce((n, r) => n + (r.k === ROW_LANE ? 1 : 0), 0),
+      densityRows: () => rows.filter((r) => r.k === ROW_DENSITY).map((r) => ({ count: r.den.members.length, site: r.den.site, group: r.grp.id })),
       rowCount: () => rows.length,
       view: () => ({ start: vs, end: ve, labelWidth: LABEL_W, plotWidth: plotW(), rowHeight: ROW_H, axisHeight: AXIS_H, scrollTop: scroll.scrollTop }),
       selected: () => (selected >= 0 ? goid[selected] : -1),
@@ -1342,6 +1350,7 @@
     timings,
     counts: { goroutines: N, overruns: overrunCount, leaks: leakCount, stillRunning, eventsLost, processes: PROCS.length },
     show: showView,
+    site: (i) => ({ startFunction: siteFn(i), function: str(ST.function[i]), file: str(ST.file[i]), line: ST.line[i] }),
     timeline,
     tree,
     flame,
