@@ -114,6 +114,7 @@
   function fmtInt(n) { return Math.round(n).toLocaleString('en-US'); }
   function fmtDur(us) {
     if (!(us >= 0)) return '?';
+    if (us === 0) return '0 s';
     if (us < 1) return '<1 µs';
     if (us < 1000) return us.toFixed(0) + ' µs';
     if (us < 1e6) return (us / 1000).toFixed(us < 1e4 ? 2 : 1) + ' ms';
