@@ -1007,6 +1007,11 @@
       const item = (color, text, extra) => el('span', null, el('span', { class: 'sw', style: 'background:' + color + (extra || '') }), text);
       const deep = deepProc.some((x) => x);
       const cats = deep ? ['running', 'chan', 'sync', 'io', 'sleep', 'gc', 'syscall', 'other'] : ['alive'];
+      if (!deep) { // duration events (mutex waits, syscalls…) still have their colours
+        const seen = new Set();
+        for (let k = 0; k < Math.min(EV.dur.length, 50000); k++) if (EV.dur[k] >= 0 && EV.at[k] >= 0) seen.add(eventCategory(k));
+        for (const c of ['running', 'chan', 'sync', 'io', 'sleep', 'gc', 'syscall', 'other']) if (seen.has(c)) cats.push(c);
+      }
       for (const c of cats) lg.append(item(CAT[c].c, CAT[c].l));
       lg.append(item(COLOR_OVERRUN, 'past the deadline (overrun)'), item(COLOR_DEADLINE, 'the context\'s deadline'),
         item('transparent', 'leak candidate', ';border:2px solid ' + COLOR_LEAK), item('#37474f', 'still running at the end (notch)'));
