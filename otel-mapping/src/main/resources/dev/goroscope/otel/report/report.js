@@ -1172,7 +1172,8 @@
     const svg = $('fg-svg');
     const FRAME_H = 18;
     const hasStacks = D.stacks.g.length > 0;
-    let mode = 'creation', weight = 'count';
+    // a sampled run (stacks for most goroutines) opens on its stacks, others on creation chains
+    let mode = hasStacks && D.stacks.g.length * 2 >= N ? 'sampled' : 'creation', weight = 'count';
     let rootNode = null, focus = null;
     let hidden = 0;
     let built = false;
@@ -1302,6 +1303,7 @@
       return parts.join('/');
     }
     for (const r of document.querySelectorAll('input[name="fg-mode"]')) {
+      r.checked = r.value === mode;
       if (r.value === 'sampled' && !hasStacks) { r.disabled = true; r.parentNode.title = 'no sampled stacks in this run (sampled mode records them)'; }
       r.addEventListener('change', () => { mode = r.value; built = false; render(); });
     }
