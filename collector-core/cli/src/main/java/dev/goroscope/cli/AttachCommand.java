@@ -172,6 +172,10 @@ public final class AttachCommand implements Callable<Integer> {
         err.println("goroscope: " + received.problems());
       }
     }
+    String report = outputs.htmlReportLine();
+    if (!report.isEmpty()) {
+      err.println("goroscope: " + report);
+    }
     err.flush();
     System.out.flush();
     reported.complete(true);

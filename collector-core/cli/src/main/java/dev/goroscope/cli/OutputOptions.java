@@ -21,9 +21,13 @@ import picocli.CommandLine.Option;
 final class OutputOptions {
 
   @Option(names = "--output", split = ",", paramLabel = "KIND",
-      description = "console, jsonl, otlp; several allowed (--output console,otlp). Default: otlp"
-          + " when an OTLP endpoint is configured, else console.")
+      description = "console, jsonl, otlp, html=PATH; several allowed (--output console,otlp)."
+          + " html=PATH writes an HTML report there (rewritten every few seconds, final at"
+          + " stop). Default: otlp when an OTLP endpoint is configured, else console.")
   List<String> outputs = new ArrayList<>();
+
+  /** The HTML report written when --output names no output at all (the demo sets one). */
+  Path defaultHtmlReport;
 
   @Option(names = "--jsonl-file", paramLabel = "PATH",
       description = "Write JSON lines to this file instead of standard output.")
@@ -64,7 +68,25 @@ final class OutputOptions {
           + " OTEL_EXPORTER_OTLP_ENDPOINT");
     }
     return Outputs.create(kinds, otlpSetup(), serviceName, target.executablePath(),
-        traceRoots(), jsonlFile, new FileOutputStream(FileDescriptor.out), System.err);
+        traceRoots(), jsonlFile, htmlReport(), new FileOutputStream(FileDescriptor.out), System.err);
+  }
+
+  /** The path of --output html=PATH (the last one given), else the default, else null. */
+  Path htmlReport() {
+    if (outputs.isEmpty()) {
+      return defaultHtmlReport;
+    }
+    Path html = null;
+    for (String o : outputs) {
+      String t = o.trim();
+      if (t.toLowerCase(Locale.ROOT).startsWith("html")) {
+        if (!t.toLowerCase(Locale.ROOT).startsWith("html=") || t.length() == 5) {
+          throw new GoroscopeException("--output html needs a file: --output html=PATH");
+        }
+        html = Path.of(t.substring(5));
+      }
+    }
+    return html;
   }
 
   /** Whether an OTLP endpoint was named, by a flag or the environment. */
@@ -106,11 +128,14 @@ final class OutputOptions {
     }
     Set<Outputs.Kind> kinds = EnumSet.noneOf(Outputs.Kind.class);
     for (String o : outputs) {
+      if (o.trim().toLowerCase(Locale.ROOT).startsWith("html")) {
+        continue; // htmlReport()
+      }
       try {
         kinds.add(Outputs.Kind.valueOf(o.trim().toUpperCase(Locale.ROOT)));
       } catch (IllegalArgumentException e) {
         throw new GoroscopeException(
-            "--output " + o + " is not an output: use console, jsonl or otlp");
+            "--output " + o + " is not an output: use console, jsonl, otlp or html=PATH");
       }
     }
     return kinds;
