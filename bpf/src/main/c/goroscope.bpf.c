@@ -76,6 +76,24 @@ volatile const __u64 deadline_err_pc = 0;
 volatile const __u64 canceled_err_itab = 0;
 volatile const __u64 canceled_err_pc = 0;
 
+/*
+ * Runtime events. runtime.p layout and the address of runtime.allp (its slice header): with all
+ * three set, a stop-the-world lists the goroutines running on the other Ps as it begins.
+ */
+volatile const __u32 off_p_status = 0;
+volatile const __u32 off_p_m = 0;
+volatile const __u64 allp_addr = 0;
+/* 1: the stop's reason is its first argument (stwReason, Go 1.21+); 0: read m.preemptoff. */
+volatile const __u32 stw_reason_arg = 0;
+volatile const __u32 off_m_preemptoff = 0;
+/* runtime.g.lockedm (0 = unknown: syscalls do not say whether the goroutine is locked). */
+volatile const __u32 off_g_lockedm = 0;
+/* sync.RWMutex semaphores: the lock is the semaphore's address minus its offset. */
+volatile const __u32 off_rwmutex_readersem = 0;
+volatile const __u32 off_rwmutex_writersem = 0;
+/* System calls shorter than this are not reported (they still count while in flight). */
+volatile const __u64 syscall_min_ns = 0;
+
 /* Wake the reader only once this many bytes are waiting (0 = wake on every record). */
 volatile const __u64 wakeup_bytes = 0;
 
@@ -93,6 +111,79 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } lost SEC(".maps");
+
+/* A stop-the-world in progress, per thread that stopped it (the record, header unused). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, __u32);
+	__type(value, struct goroscope_stw);
+} stw_pending SEC(".maps");
+
+/* Scratch space for building a stw_pending value (too big for the BPF stack). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct goroscope_stw);
+} stw_scratch SEC(".maps");
+
+/* A lock wait in progress, per goroutine: since when, which lock, what kind. */
+struct lock_wait {
+	__u64 start_ns;
+	__u64 lock;
+	__u64 kind;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, struct lock_wait);
+} lock_waits SEC(".maps");
+
+/* The last goroutine that released a contended lock, and when. */
+struct lock_release {
+	__u64 goid;
+	__u64 ts_ns;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, struct lock_release);
+} lock_releases SEC(".maps");
+
+/*
+ * System calls in flight, per thread (an M stays with its goroutine through the call). User
+ * space reads this map to count the threads blocked in system calls.
+ */
+struct syscall_in_flight {
+	__u64 start_ns;
+	__u64 goid;
+	__u64 flags; /* bit 0: the goroutine is locked to its thread */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, struct syscall_in_flight);
+} syscalls SEC(".maps");
+
+/* When a g became runnable and its status before, per g (deep scheduling latency). */
+struct runnable_since {
+	__u64 ts_ns;
+	__u64 from_status;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64);
+	__type(value, struct runnable_since);
+} runnable SEC(".maps");
 
 /* ---- helpers ---- */
 
@@ -131,6 +222,13 @@ static __always_inline __u64 user_goid(__u64 g)
 	if (!curg)
 		return 0;
 	return read_u64(curg + off_g_goid);
+}
+
+static __always_inline __u32 read_u32(__u64 addr)
+{
+	__u32 v = 0;
+	bpf_probe_read_user(&v, sizeof(v), (const void *)addr);
+	return v;
 }
 
 static __always_inline void *reserve(__u64 size)
@@ -351,4 +449,318 @@ SEC("uprobe")
 int chanrecv_entry(struct pt_regs *ctx)
 {
 	return channel_mark(ctx, GOROSCOPE_EV_CHAN_RECEIVE);
+}
+
+/*
+ * The innermost return addresses of the current goroutine, from a point where RSP holds the
+ * return address into the caller and RBP the caller's frame pointer (right after a call, before
+ * the callee's prologue pushes RBP; or at a RET, after the epilogue popped it). Go on amd64
+ * keeps frame pointers, so [fp] is the next frame pointer and [fp+8] that frame's return
+ * address. Returns how many were written.
+ */
+static __always_inline __u32 walk_stack(struct pt_regs *ctx, __u64 *pcs)
+{
+	__u64 fp = ctx->rbp;
+	pcs[0] = read_u64(ctx->rsp);
+	if (!pcs[0])
+		return 0;
+	__u32 n = 1;
+	for (int i = 1; i < GOROSCOPE_MARK_STACK_DEPTH; i++) {
+		if (!fp)
+			break;
+		__u64 ret = read_u64(fp + 8);
+		if (!ret)
+			break;
+		pcs[i] = ret;
+		n = i + 1;
+		fp = read_u64(fp);
+	}
+	return n;
+}
+
+/* Ps looked at, at most (GOMAXPROCS beyond this: the goroutines on the others are not listed). */
+#define GOROSCOPE_MAX_PROCS 1024
+
+/* State of a walk over runtime.allp (bpf_loop verifies the step once, not per P). */
+struct allp_walk {
+	__u64 allp;
+	__u64 n;
+	__u64 curg;
+	struct goroscope_stw *s;
+	__u32 running;
+};
+
+/* One P: if it runs a goroutine other than the stopper's, list it. 1 stops the loop. */
+static long allp_step(__u64 i, struct allp_walk *w)
+{
+	if (i >= w->n)
+		return 1;
+	__u64 p = read_u64(w->allp + i * 8);
+	if (!p || read_u32(p + off_p_status) != 1) /* _Prunning */
+		return 0;
+	__u64 pm = read_u64(p + off_p_m);
+	__u64 g = pm ? read_u64(pm + off_m_curg) : 0;
+	if (!g || g == w->curg)
+		return 0;
+	__u64 goid = read_u64(g + off_g_goid);
+	if (!goid)
+		return 0;
+	__u32 idx = w->running;
+	if (idx < GOROSCOPE_STW_MAX_RUNNING)
+		w->s->running_goids[idx] = goid;
+	w->running = idx + 1;
+	return 0;
+}
+
+/*
+ * ---- stop-the-world (default) ----
+ * runtime.stopTheWorldWithSema entry (system stack: R14 = g0; the stopper is g0.m.curg). The
+ * reason is the first argument from Go 1.21 (AL), before that the string m.preemptoff. With
+ * allp known, the goroutines running on the other Ps are listed: they are the ones the pause
+ * stops. Nothing is written yet: startTheWorldWithSema's RET completes the record.
+ */
+SEC("uprobe")
+int stw_stop_entry(struct pt_regs *ctx)
+{
+	if (!is_target())
+		return 0;
+	__u32 zero = 0;
+	struct goroscope_stw *s = bpf_map_lookup_elem(&stw_scratch, &zero);
+	if (!s)
+		return 0;
+	__builtin_memset(s, 0, sizeof(*s));
+	s->start_ns = bpf_ktime_get_ns();
+	__u64 m = read_u64(ctx->r14 + off_g_m);
+	__u64 curg = m ? read_u64(m + off_m_curg) : 0;
+	s->goid = curg ? read_u64(curg + off_g_goid) : 0;
+	if (stw_reason_arg) {
+		s->reason = ctx->rax & 0xff;
+	} else {
+		s->reason = GOROSCOPE_STW_REASON_TEXT;
+		if (m && off_m_preemptoff) {
+			__u64 str = read_u64(m + off_m_preemptoff);
+			s->reason_len = (__u32)read_u64(m + off_m_preemptoff + 8);
+			if (str)
+				bpf_probe_read_user(s->reason_text, sizeof(s->reason_text),
+						    (const void *)str);
+		}
+	}
+	if (allp_addr && off_p_m) {
+		struct allp_walk w = {.allp = read_u64(allp_addr), .n = read_u64(allp_addr + 8),
+				      .curg = curg, .s = s};
+		s->gomaxprocs = (__u32)w.n;
+		if (w.allp)
+			bpf_loop(GOROSCOPE_MAX_PROCS, allp_step, &w, 0);
+		s->running = w.running;
+	}
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	bpf_map_update_elem(&stw_pending, &tid, s, BPF_ANY);
+	return 0;
+}
+
+/* At each RET of runtime.startTheWorldWithSema: RAX = the runtime's restart time. */
+SEC("uprobe")
+int stw_start_ret(struct pt_regs *ctx)
+{
+	if (!is_target())
+		return 0;
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct goroscope_stw *s = bpf_map_lookup_elem(&stw_pending, &tid);
+	if (!s)
+		return 0;
+	struct goroscope_stw *e = reserve(sizeof(*e));
+	if (e) {
+		__builtin_memcpy(e, s, sizeof(*e));
+		fill_header(&e->hdr, GOROSCOPE_EV_STW);
+		e->end_ns = ctx->rax;
+		submit(e);
+	}
+	bpf_map_delete_elem(&stw_pending, &tid);
+	return 0;
+}
+
+/*
+ * ---- lock contention (--probe mutex) ----
+ * A wait starts at the entry of a slow path (R14 = the goroutine) and ends at its RETs.
+ */
+static __always_inline int lock_wait_start(struct pt_regs *ctx, __u64 lock, __u64 kind)
+{
+	if (!is_target())
+		return 0;
+	__u64 goid = read_u64(ctx->r14 + off_g_goid);
+	struct lock_wait w = {.start_ns = bpf_ktime_get_ns(), .lock = lock, .kind = kind};
+	bpf_map_update_elem(&lock_waits, &goid, &w, BPF_ANY);
+	return 0;
+}
+
+/* sync.(*Mutex).lockSlow (internal/sync from Go 1.24) entry: RAX = the *Mutex. */
+SEC("uprobe")
+int mutex_lock_entry(struct pt_regs *ctx)
+{
+	return lock_wait_start(ctx, ctx->rax, GOROSCOPE_LOCK_MUTEX);
+}
+
+/* sync.runtime_SemacquireRWMutexR entry: RAX = &rw.readerSem. */
+SEC("uprobe")
+int rwmutex_rlock_entry(struct pt_regs *ctx)
+{
+	return lock_wait_start(ctx, ctx->rax - off_rwmutex_readersem, GOROSCOPE_LOCK_RWMUTEX_READ);
+}
+
+/* sync.runtime_SemacquireRWMutex entry: RAX = &rw.writerSem. */
+SEC("uprobe")
+int rwmutex_lock_entry(struct pt_regs *ctx)
+{
+	return lock_wait_start(ctx, ctx->rax - off_rwmutex_writersem, GOROSCOPE_LOCK_RWMUTEX_WRITE);
+}
+
+/* At each RET of those: the wait is over; one record with the caller's stack. */
+SEC("uprobe")
+int lock_wait_ret(struct pt_regs *ctx)
+{
+	if (!is_target())
+		return 0;
+	__u64 goid = read_u64(ctx->r14 + off_g_goid);
+	struct lock_wait *w = bpf_map_lookup_elem(&lock_waits, &goid);
+	if (!w)
+		return 0;
+	__u64 now = bpf_ktime_get_ns();
+	struct goroscope_goroutine_mark_stack *e = reserve(sizeof(*e));
+	if (e) {
+		fill_header(&e->hdr, GOROSCOPE_EV_MUTEX_WAIT);
+		e->goid = goid;
+		e->a = w->lock;
+		e->b = now - w->start_ns;
+		e->c = 0;
+		e->d = w->kind;
+		struct lock_release *r = bpf_map_lookup_elem(&lock_releases, &w->lock);
+		if (r && r->ts_ns >= w->start_ns && r->goid != goid)
+			e->c = r->goid;
+		__builtin_memset(e->pcs, 0, sizeof(e->pcs));
+		e->depth = walk_stack(ctx, e->pcs);
+		e->_pad = 0;
+		submit(e);
+	}
+	bpf_map_delete_elem(&lock_waits, &goid);
+	return 0;
+}
+
+/*
+ * Mutex.unlockSlow, RWMutex.rUnlockSlow and RWMutex.Unlock entries: RAX = the lock. The last
+ * releaser of a lock a goroutine waits on is the one that let it go.
+ */
+SEC("uprobe")
+int lock_release_entry(struct pt_regs *ctx)
+{
+	if (!is_target())
+		return 0;
+	__u64 lock = ctx->rax;
+	struct lock_release r = {.goid = read_u64(ctx->r14 + off_g_goid),
+				 .ts_ns = bpf_ktime_get_ns()};
+	bpf_map_update_elem(&lock_releases, &lock, &r, BPF_ANY);
+	return 0;
+}
+
+/*
+ * ---- system calls (--probe syscall) ----
+ * runtime.reentersyscall / entersyscallblock entry (R14 = the goroutine) and exitsyscall entry
+ * (on the same thread: the M stays with its goroutine through the call).
+ */
+SEC("uprobe")
+int syscall_enter_entry(struct pt_regs *ctx)
+{
+	if (!is_target())
+		return 0;
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u64 g = ctx->r14;
+	struct syscall_in_flight f = {.start_ns = bpf_ktime_get_ns(),
+				      .goid = read_u64(g + off_g_goid)};
+	if (off_g_lockedm && read_u64(g + off_g_lockedm))
+		f.flags = 1;
+	bpf_map_update_elem(&syscalls, &tid, &f, BPF_ANY);
+	return 0;
+}
+
+SEC("uprobe")
+int syscall_exit_entry(struct pt_regs *ctx)
+{
+	if (!is_target())
+		return 0;
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct syscall_in_flight *f = bpf_map_lookup_elem(&syscalls, &tid);
+	if (!f)
+		return 0;
+	__u64 took = bpf_ktime_get_ns() - f->start_ns;
+	if (took >= syscall_min_ns) {
+		struct goroscope_goroutine_mark_stack *e = reserve(sizeof(*e));
+		if (e) {
+			fill_header(&e->hdr, GOROSCOPE_EV_SYSCALL);
+			e->goid = f->goid;
+			e->a = took;
+			e->b = f->flags;
+			e->c = 0;
+			e->d = 0;
+			__builtin_memset(e->pcs, 0, sizeof(e->pcs));
+			e->depth = walk_stack(ctx, e->pcs);
+			e->_pad = 0;
+			submit(e);
+		}
+	}
+	bpf_map_delete_elem(&syscalls, &tid);
+	return 0;
+}
+
+/* runtime.LockOSThread entry (--probe syscall): [RSP] = where it was called from. */
+SEC("uprobe")
+int lock_os_thread_entry(struct pt_regs *ctx)
+{
+	if (!is_target())
+		return 0;
+	struct goroscope_goroutine_mark *e = reserve(sizeof(*e));
+	if (!e)
+		return 0;
+	fill_header(&e->hdr, GOROSCOPE_EV_LOCK_OS_THREAD);
+	e->goid = read_u64(ctx->r14 + off_g_goid);
+	e->a = read_u64(ctx->rsp);
+	e->b = 0;
+	submit(e);
+	return 0;
+}
+
+/*
+ * ---- scheduling latency (--probe sched, deep) ----
+ * runtime.casgstatus(gp, oldval, newval) entry: RAX = gp, EBX = old, ECX = new. Every
+ * transition to runnable (1) is remembered per g; runnable to running (2) writes the delay.
+ * Keyed by the g, not the goid: before Go 1.24 a new g gets its goid after it became runnable.
+ */
+SEC("uprobe")
+int casgstatus_entry(struct pt_regs *ctx)
+{
+	if (!is_target())
+		return 0;
+	__u64 gp = ctx->rax;
+	__u32 oldval = (__u32)ctx->rbx;
+	__u32 newval = (__u32)ctx->rcx;
+	if (newval == 1) {
+		struct runnable_since r = {.ts_ns = bpf_ktime_get_ns(), .from_status = oldval};
+		bpf_map_update_elem(&runnable, &gp, &r, BPF_ANY);
+		return 0;
+	}
+	if (oldval != 1 || newval != 2)
+		return 0;
+	struct runnable_since *r = bpf_map_lookup_elem(&runnable, &gp);
+	if (!r)
+		return 0;
+	__u64 delay = bpf_ktime_get_ns() - r->ts_ns;
+	__u64 from = r->from_status;
+	bpf_map_delete_elem(&runnable, &gp);
+	struct goroscope_goroutine_mark *e = reserve(sizeof(*e));
+	if (!e)
+		return 0;
+	fill_header(&e->hdr, GOROSCOPE_EV_SCHED_DELAY);
+	e->goid = read_u64(gp + off_g_goid);
+	e->a = delay;
+	e->b = from;
+	submit(e);
+	return 0;
 }

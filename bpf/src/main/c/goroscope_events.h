@@ -22,7 +22,28 @@ enum goroscope_event_type {
 	/* struct goroscope_goroutine_mark kinds (Java: dev.goroscope.event.MarkKind) */
 	GOROSCOPE_EV_CHAN_SEND = 7,
 	GOROSCOPE_EV_CHAN_RECEIVE = 8,
+	/* struct goroscope_stw: the whole process stopped and restarted */
+	GOROSCOPE_EV_STW = 9,
+	/* more mark kinds; MUTEX_WAIT and SYSCALL write struct goroscope_goroutine_mark_stack */
+	GOROSCOPE_EV_MUTEX_WAIT = 10,
+	GOROSCOPE_EV_SYSCALL = 11,
+	GOROSCOPE_EV_SCHED_DELAY = 12,
+	GOROSCOPE_EV_LOCK_OS_THREAD = 13,
+	/* never written by BPF: the correlator marks the goroutines a GOROSCOPE_EV_STW stopped */
+	GOROSCOPE_EV_STW_RUNNING = 14,
 };
+
+/* Kinds of lock wait (struct goroscope_goroutine_mark_stack d of GOROSCOPE_EV_MUTEX_WAIT). */
+enum goroscope_lock_kind {
+	GOROSCOPE_LOCK_MUTEX = 0,         /* sync.Mutex slow path (also an RWMutex's writer lock) */
+	GOROSCOPE_LOCK_RWMUTEX_READ = 1,  /* RWMutex.RLock waiting for a writer */
+	GOROSCOPE_LOCK_RWMUTEX_WRITE = 2, /* RWMutex.Lock waiting for readers to leave */
+};
+
+/* stw reason when the Go version has no stwReason (before 1.21): see reason_text. */
+#define GOROSCOPE_STW_REASON_TEXT 0xffff
+#define GOROSCOPE_STW_MAX_RUNNING 32
+#define GOROSCOPE_MARK_STACK_DEPTH 16
 
 /* Why a context was cancelled, from the err argument of (*cancelCtx).cancel. */
 enum goroscope_cancel_reason {
@@ -92,12 +113,52 @@ struct goroscope_goroutine_readied {
  * Something a goroutine did at one moment; hdr.type says what (a GOROSCOPE_EV_* mark kind) and
  * what a and b mean. One layout for every kind, so a new kind needs no new decoder.
  * Channel operations: a = the *hchan, b = dataqsiz << 32 | qcount as the operation starts.
+ * SCHED_DELAY (written as the goroutine starts running): a = ns it was runnable, b = its
+ * runtime status before it became runnable (4 waiting, 2 running: preempted or yielded, 6 new,
+ * 3 syscall, 9 preempted). LOCK_OS_THREAD: a = return address of the runtime.LockOSThread call.
  */
 struct goroscope_goroutine_mark {
 	struct goroscope_event_header hdr;
 	__u64 goid;
 	__u64 a;
 	__u64 b;
+};
+
+/*
+ * A mark that also carries two more words and the goroutine's innermost return addresses
+ * (frame pointers followed from the probed instruction: pcs[0] is the immediate caller).
+ * Waits that last, written when they end (hdr.ts = the end):
+ * - MUTEX_WAIT: a = the lock (*Mutex / *RWMutex), b = wait ns, c = goid of the goroutine that
+ *   released it last while it waited (0 = not seen), d = enum goroscope_lock_kind.
+ * - SYSCALL: a = ns in the system call, b = 1 when the goroutine is locked to its thread.
+ */
+struct goroscope_goroutine_mark_stack {
+	struct goroscope_event_header hdr;
+	__u64 goid;
+	__u64 a;
+	__u64 b;
+	__u64 c;
+	__u64 d;
+	__u32 depth; /* valid entries of pcs */
+	__u32 _pad;
+	__u64 pcs[GOROSCOPE_MARK_STACK_DEPTH];
+};
+
+/*
+ * The world was stopped and started again (runtime.stopTheWorldWithSema entry and
+ * startTheWorldWithSema's RETs, on the thread that stopped it). Times are CLOCK_MONOTONIC.
+ */
+struct goroscope_stw {
+	struct goroscope_event_header hdr;
+	__u64 start_ns;       /* stopTheWorldWithSema entry */
+	__u64 end_ns;         /* startTheWorldWithSema's result: the runtime's nanotime at restart */
+	__u64 goid;           /* the goroutine that stopped the world (0: none, on g0) */
+	__u32 reason;         /* runtime.stwReason (Go 1.21+), or GOROSCOPE_STW_REASON_TEXT */
+	__u32 reason_len;     /* before 1.21: length of m.preemptoff, the reason string */
+	__u8 reason_text[24]; /* before 1.21: its first bytes */
+	__u32 gomaxprocs;     /* len(runtime.allp) at the stop; 0 = not read */
+	__u32 running;        /* goroutines running on other Ps when the stop began */
+	__u64 running_goids[GOROSCOPE_STW_MAX_RUNNING]; /* the first of them */
 };
 
 #endif /* GOROSCOPE_EVENTS_H */

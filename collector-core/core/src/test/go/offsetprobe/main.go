@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"sync"
 	"time"
 )
@@ -46,6 +47,21 @@ func main() {
 	if _, ok := <-ch; ok { // chanrecv2
 		os.Exit(1)
 	}
+
+	// Runtime events: contended and reader/writer locks, a thread lock, GC and a world stop.
+	var mu sync.Mutex
+	var rw sync.RWMutex
+	mu.Lock()
+	go func() { mu.Lock(); rw.RLock(); rw.RUnlock(); mu.Unlock() }()
+	time.Sleep(time.Millisecond)
+	mu.Unlock()
+	rw.Lock()
+	rw.Unlock()
+	runtime.LockOSThread()
+	runtime.UnlockOSThread()
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
 
 	if !errors.Is(deadline.Err(), context.DeadlineExceeded) || !errors.Is(timeout.Err(), context.Canceled) {
 		fmt.Fprintln(os.Stderr, "unexpected context errors:", deadline.Err(), timeout.Err())

@@ -1,6 +1,7 @@
 package dev.goroscope.bpf;
 
 import dev.goroscope.bpf.internal.BpfCalls;
+import java.util.List;
 
 /** One map of a {@link BpfObject}. */
 public final class BpfMap {
@@ -78,6 +79,15 @@ public final class BpfMap {
       sum += v;
     }
     return sum;
+  }
+
+  /**
+   * The entries of a hash map, at most {@code limit}, each {@code {key, value}} as bytes in the
+   * kernel's (little-endian) layout. Entries added or removed meanwhile may or may not be seen.
+   */
+  public List<byte[][]> entries(int limit) {
+    object.ensureLoaded("read map " + name);
+    return BpfCalls.entries(handle, limit, "map " + name);
   }
 
   @Override

@@ -41,12 +41,39 @@ public final class GoroscopeBpf {
   public static final String PROG_CHANSEND_ENTRY = "chansend_entry";
   /** deep: runtime.chanrecv1 and chanrecv2 entries, after the prologue. */
   public static final String PROG_CHANRECV_ENTRY = "chanrecv_entry";
+  /** runtime.stopTheWorldWithSema entry: a stop begins (nothing written yet). */
+  public static final String PROG_STW_STOP_ENTRY = "stw_stop_entry";
+  /** At each RET of runtime.startTheWorldWithSema: the stop-the-world record. */
+  public static final String PROG_STW_START_RET = "stw_start_ret";
+  /** --probe mutex: sync.(*Mutex).lockSlow (internal/sync from Go 1.24) entry. */
+  public static final String PROG_MUTEX_LOCK_ENTRY = "mutex_lock_entry";
+  /** --probe mutex: sync.runtime_SemacquireRWMutexR entry (a reader waits for a writer). */
+  public static final String PROG_RWMUTEX_RLOCK_ENTRY = "rwmutex_rlock_entry";
+  /** --probe mutex: sync.runtime_SemacquireRWMutex entry (a writer waits for readers). */
+  public static final String PROG_RWMUTEX_LOCK_ENTRY = "rwmutex_lock_entry";
+  /** --probe mutex: at each RET of the three above: the wait record. */
+  public static final String PROG_LOCK_WAIT_RET = "lock_wait_ret";
+  /** --probe mutex: unlockSlow / rUnlockSlow / RWMutex.Unlock entries: who released a lock. */
+  public static final String PROG_LOCK_RELEASE_ENTRY = "lock_release_entry";
+  /** --probe syscall: runtime.reentersyscall and entersyscallblock entries. */
+  public static final String PROG_SYSCALL_ENTER_ENTRY = "syscall_enter_entry";
+  /** --probe syscall: runtime.exitsyscall entry: a record when the call was long enough. */
+  public static final String PROG_SYSCALL_EXIT_ENTRY = "syscall_exit_entry";
+  /** --probe syscall: runtime.LockOSThread entry. */
+  public static final String PROG_LOCK_OS_THREAD_ENTRY = "lock_os_thread_entry";
+  /** --probe sched: runtime.casgstatus entry (every status change: deep). */
+  public static final String PROG_CASGSTATUS_ENTRY = "casgstatus_entry";
 
   // maps
   /** BPF_MAP_TYPE_RINGBUF of event records; default 4 MiB. */
   public static final String MAP_EVENTS = "events";
   /** BPF_MAP_TYPE_PERCPU_ARRAY[1] of u64: failed ring buffer reservations. */
   public static final String MAP_LOST = "lost";
+  /**
+   * BPF_MAP_TYPE_HASH u32 tid → {u64 start_ns, u64 goid, u64 flags (bit 0: locked to its
+   * thread)}: the system calls in flight ({@code --probe syscall}), one per blocked thread.
+   */
+  public static final String MAP_SYSCALLS = "syscalls";
 
   // constants (volatile const), set before load
   /** u32 tgid of the target; events of every other process are dropped. */
@@ -100,6 +127,24 @@ public final class GoroscopeBpf {
   public static final String CANCELED_ERR_ITAB = "canceled_err_itab";
   /** u64 runtime PC of (*errors.errorString).Error (itab fun[0]). */
   public static final String CANCELED_ERR_PC = "canceled_err_pc";
+  /** u32 offset of runtime.p.status (0 = do not list the goroutines a stop-the-world stops). */
+  public static final String OFF_P_STATUS = "off_p_status";
+  /** u32 offset of runtime.p.m (0 = as above). */
+  public static final String OFF_P_M = "off_p_m";
+  /** u64 run-time address of runtime.allp, the []*p slice header (0 = as above). */
+  public static final String ALLP_ADDR = "allp_addr";
+  /** u32: 1 when stopTheWorldWithSema takes the stwReason in AL (Go 1.21+), else 0. */
+  public static final String STW_REASON_ARG = "stw_reason_arg";
+  /** u32 offset of runtime.m.preemptoff, the reason string of a stop before Go 1.21. */
+  public static final String OFF_M_PREEMPTOFF = "off_m_preemptoff";
+  /** u32 offset of runtime.g.lockedm (0 = unknown). */
+  public static final String OFF_G_LOCKEDM = "off_g_lockedm";
+  /** u32 offset of sync.RWMutex.readerSem. */
+  public static final String OFF_RWMUTEX_READERSEM = "off_rwmutex_readersem";
+  /** u32 offset of sync.RWMutex.writerSem. */
+  public static final String OFF_RWMUTEX_WRITERSEM = "off_rwmutex_writersem";
+  /** u64 ns: system calls shorter than this write no record. */
+  public static final String SYSCALL_MIN_NS = "syscall_min_ns";
   /**
    * u64: submit with BPF_RB_NO_WAKEUP until this many bytes wait in the ring, then force a
    * wakeup (0 = wake on every record). Wakeups cost more than records, so use e.g. 64 KiB (or

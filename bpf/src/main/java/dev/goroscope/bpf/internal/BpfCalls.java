@@ -7,7 +7,9 @@ import com.sun.jna.ptr.LongByReference;
 import dev.goroscope.bpf.BpfException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -208,6 +210,36 @@ public final class BpfCalls {
     long[] out = new long[cpus];
     for (int i = 0; i < cpus; i++) {
       out[i] = v.getLong((long) i * stride);
+    }
+    return out;
+  }
+
+  /**
+   * Every (key, value) of a hash map, as byte arrays, walked with get_next_key and lookup (a
+   * key deleted meanwhile is skipped). At most {@code limit} entries.
+   */
+  public static List<byte[][]> entries(long map, int limit, String what) {
+    int keySize = mapKeySize(map);
+    int valueSize = mapValueSize(map);
+    Memory key = new Memory(keySize);
+    Memory next = new Memory(keySize);
+    Memory value = new Memory(valueSize);
+    List<byte[][]> out = new ArrayList<>();
+    Pointer cur = null;
+    while (out.size() < limit) {
+      int rc = lib().bpf_map__get_next_key(p(map), cur, next, keySize);
+      if (rc == -Errno.ENOENT) {
+        break;
+      }
+      check(rc, "walk " + what);
+      key.write(0, next.getByteArray(0, keySize), 0, keySize);
+      cur = key;
+      rc = lib().bpf_map__lookup_elem(p(map), key, keySize, value, valueSize, 0);
+      if (rc == -Errno.ENOENT) {
+        continue; // deleted between the two calls
+      }
+      check(rc, "look up " + what);
+      out.add(new byte[][] {key.getByteArray(0, keySize), value.getByteArray(0, valueSize)});
     }
     return out;
   }

@@ -66,6 +66,8 @@ interface LibBpf extends Library {
   int bpf_map__lookup_elem(
       Pointer map, Pointer key, long keySize, Pointer value, long valueSize, long flags);
 
+  int bpf_map__get_next_key(Pointer map, Pointer curKey, Pointer nextKey, long keySize);
+
   Pointer bpf_program__attach_uprobe_opts(
       Pointer prog, int pid, String binaryPath, long funcOffset, Pointer opts);
 

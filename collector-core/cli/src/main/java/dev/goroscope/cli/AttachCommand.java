@@ -8,6 +8,7 @@ import dev.goroscope.attach.GoTargetPlanner;
 import dev.goroscope.bpf.BpfFeatures;
 import dev.goroscope.correlate.CorrelatorConfig;
 import dev.goroscope.otel.receiver.OtlpReceiver;
+import dev.goroscope.probe.ProbeSelection;
 import dev.goroscope.otel.receiver.ReceiverStats;
 import dev.goroscope.process.TargetProcess;
 import dev.goroscope.record.ProcessInfo;
@@ -15,6 +16,8 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -57,6 +60,19 @@ public final class AttachCommand implements Callable<Integer> {
   @Option(names = "--deep", description = "Also probe parks and wake-ups (gopark/ready): far"
       + " more uprobe hits, so more overhead; off by default.")
   boolean deep;
+
+  @Option(names = "--probe", paramLabel = "NAME", split = ",",
+      description = "Runtime events to probe as well: stw (stop-the-world pauses, on by"
+          + " default), mutex (contended sync.Mutex/RWMutex), syscall (system calls, threads"
+          + " blocked in them, LockOSThread), sched (runnable-to-running delay: every status"
+          + " change traps, deep); no-NAME switches one off. Repeatable or comma-separated.")
+  List<String> probes = new ArrayList<>();
+
+  @Option(names = "--syscall-threshold", paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "With --probe syscall: report system calls at least this long (default:"
+          + " 1ms).")
+  Duration syscallThreshold = ProbeSelection.DEFAULT_SYSCALL_THRESHOLD;
 
   @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
       description = "Stop after this long, e.g. 30s, 5m (default: until Ctrl-C or the target"
@@ -185,6 +201,7 @@ public final class AttachCommand implements Callable<Integer> {
   AttachConfig attachConfig() {
     AttachConfig.Builder b = AttachConfig.builder().setDeep(deep);
     try {
+      b.setProbes(probeSelection(probes, syscallThreshold));
       // The builders check every value; their messages name it.
       b.setCorrelator(
               CorrelatorConfig.builder()
@@ -208,6 +225,17 @@ public final class AttachCommand implements Callable<Integer> {
       b.setPid(target.pid);
     }
     return b.build();
+  }
+
+  /** The {@code --probe} values applied to the defaults, in order (later ones win). */
+  static ProbeSelection probeSelection(List<String> values, Duration syscallThreshold) {
+    ProbeSelection s = ProbeSelection.defaults();
+    for (String v : values) {
+      if (!v.isBlank()) {
+        s = s.with(v);
+      }
+    }
+    return s.withSyscallThreshold(syscallThreshold);
   }
 
   private static ProcessInfo describeTarget(AttachConfig config) {

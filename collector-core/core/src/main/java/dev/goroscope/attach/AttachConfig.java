@@ -1,6 +1,7 @@
 package dev.goroscope.attach;
 
 import dev.goroscope.correlate.CorrelatorConfig;
+import dev.goroscope.probe.ProbeSelection;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -23,6 +24,7 @@ public final class AttachConfig {
   private final int ringBytes;
   private final Duration exeScanInterval;
   private final CorrelatorConfig correlator;
+  private final ProbeSelection probes;
 
   private AttachConfig(Builder b) {
     this.pid = b.pid;
@@ -32,6 +34,7 @@ public final class AttachConfig {
     this.ringBytes = b.ringBytes;
     this.exeScanInterval = b.exeScanInterval;
     this.correlator = b.correlator;
+    this.probes = b.probes.withDeep(b.deep);
   }
 
   public static Builder builder() {
@@ -50,6 +53,11 @@ public final class AttachConfig {
 
   public boolean deep() {
     return deep;
+  }
+
+  /** The probe groups asked for ({@code --deep} included) and the syscall threshold. */
+  public ProbeSelection probes() {
+    return probes;
   }
 
   /** How long to run, or null for "until a signal or the target's end". */
@@ -78,8 +86,18 @@ public final class AttachConfig {
     private int ringBytes = DEFAULT_RING_BYTES;
     private Duration exeScanInterval = DEFAULT_EXE_SCAN_INTERVAL;
     private CorrelatorConfig correlator = CorrelatorConfig.defaults();
+    private ProbeSelection probes = ProbeSelection.defaults();
 
     private Builder() {}
+
+    /**
+     * The {@code --probe} groups and syscall threshold; {@link #setDeep} decides the deep
+     * groups. Default {@link ProbeSelection#defaults()}.
+     */
+    public Builder setProbes(ProbeSelection probes) {
+      this.probes = Objects.requireNonNull(probes, "probes");
+      return this;
+    }
 
     public Builder setPid(int pid) {
       if (pid <= 0) {

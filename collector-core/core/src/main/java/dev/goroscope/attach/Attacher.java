@@ -6,6 +6,8 @@ import dev.goroscope.correlate.CorrelatorStats;
 import dev.goroscope.correlate.LeakReport;
 import dev.goroscope.event.Event;
 import dev.goroscope.event.EventDecoder;
+import dev.goroscope.probe.ProbeGroup;
+import dev.goroscope.probe.ProbeSelection;
 import dev.goroscope.process.ExecutableWatcher;
 import dev.goroscope.process.ProcessMemory;
 import dev.goroscope.process.TargetProcess;
@@ -37,6 +39,7 @@ public final class Attacher {
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(50);
   private static final long LIVENESS_CHECK_NS = 200_000_000L;
   private static final long STATUS_INTERVAL_NS = 1_000_000_000L;
+  private static final long THREADS_INTERVAL_NS = 1_000_000_000L;
 
   private final AttachConfig config;
   private final TargetPlanner planner;
@@ -151,6 +154,7 @@ public final class Attacher {
     long nextScan = start;
     long nextLiveness = start + LIVENESS_CHECK_NS;
     long nextStatus = start + STATUS_INTERVAL_NS;
+    long nextThreads = start + THREADS_INTERVAL_NS;
     long lastStatus = start;
     if (exeWatcher != null) {
       err.println("goroscope: waiting for processes of " + exeWatcher.executable());
@@ -195,6 +199,10 @@ public final class Attacher {
         checkLiveness(now);
         nextLiveness = now + LIVENESS_CHECK_NS;
       }
+      if (now >= nextThreads) {
+        sampleThreads(now);
+        nextThreads = now + THREADS_INTERVAL_NS;
+      }
       if (now >= nextStatus) {
         sink.flush(); // lets waiting child spans out and ages the console's traces
         double rate = eventsSinceStatus * 1e9 / Math.max(1, now - lastStatus);
@@ -227,7 +235,7 @@ public final class Attacher {
   }
 
   private void startWatching(TargetProcess target) {
-    ProcessPlan plan = planner.plan(target, config.deep());
+    ProcessPlan plan = planner.plan(target, config.probes());
     // Announced before the first probe is live, so its very first events (ordered by time in
     // the correlator) already belong to a known process with its resource and symbols.
     long announcedAt = System.nanoTime();
@@ -240,7 +248,11 @@ public final class Attacher {
       throw e;
     }
     processesSeen++;
-    watched.add(new Watched(probes, plan));
+    ThreadWatch threads = plan.groups().contains(ProbeGroup.SYSCALLS)
+        ? new ThreadWatch(target.pid(), plan.allpAddress(),
+            config.probes().syscallThreshold().toNanos())
+        : null;
+    watched.add(new Watched(probes, plan, threads));
     status.clear();
     for (String note : plan.notes()) {
       err.println("goroscope: pid " + target.pid() + ": " + note);
@@ -248,7 +260,7 @@ public final class Attacher {
     err.println(
         "goroscope: attached to pid " + target.pid() + " (" + plan.process().executableName()
             + ", " + plan.process().goVersion() + "): " + probes.linkCount() + " uprobes"
-            + (config.deep() ? ", deep mode" : ""));
+            + (config.deep() ? ", deep mode" : "") + probeSets(plan));
     // Read after the probes are live (nothing falls between), but dated before them: the
     // goroutines it lists then come first, so creations trapped meanwhile find their parents.
     snapshot(target, plan, announcedAt + 1);
@@ -271,12 +283,38 @@ public final class Attacher {
     correlator.goroutinesFound(target.pid(), datedAt, live);
   }
 
+  /** The {@code --probe} sets that attached, e.g. {@code ", probes stw mutex"}. */
+  private static String probeSets(ProcessPlan plan) {
+    StringBuilder b = new StringBuilder();
+    for (String name : ProbeSelection.optionNames()) {
+      if (plan.groups().stream().anyMatch(g -> name.equals(g.option()))) {
+        b.append(b.length() == 0 ? ", probes " : " ").append(name);
+      }
+    }
+    return b.toString();
+  }
+
+  /** Threads and system calls in flight of every process watched with --probe syscall. */
+  private void sampleThreads(long now) {
+    for (Watched w : watched) {
+      if (w.threads == null) {
+        continue;
+      }
+      try {
+        correlator.threadsSampled(w.threads.sample(now, w.probes.syscallsInFlight()));
+      } catch (RuntimeException e) {
+        // the process is going: its liveness check ends it
+      }
+    }
+  }
+
   private void checkLiveness(long now) {
     for (int i = watched.size() - 1; i >= 0; i--) {
       Watched w = watched.get(i);
       if (!w.probes.target().isAlive()) {
         w.probes.poll(this::onRecord, Duration.ZERO);
         w.probes.close();
+        w.closeThreads();
         watched.remove(i);
         correlator.processEnded(w.probes.target().pid(), now);
         status.clear();
@@ -295,6 +333,7 @@ public final class Attacher {
   private void closeAll() {
     for (int i = watched.size() - 1; i >= 0; i--) {
       watched.get(i).probes.close();
+      watched.get(i).closeThreads();
     }
     watched.clear();
   }
@@ -321,5 +360,11 @@ public final class Attacher {
     }
   }
 
-  private record Watched(ProcessProbes probes, ProcessPlan plan) {}
+  private record Watched(ProcessProbes probes, ProcessPlan plan, ThreadWatch threads) {
+    void closeThreads() {
+      if (threads != null) {
+        threads.close();
+      }
+    }
+  }
 }

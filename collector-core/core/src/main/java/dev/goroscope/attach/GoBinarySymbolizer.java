@@ -1,6 +1,7 @@
 package dev.goroscope.attach;
 
 import dev.goroscope.correlate.Symbolizer;
+import dev.goroscope.event.CallSites;
 import dev.goroscope.gobinary.GoBinary;
 import dev.goroscope.gobinary.GoFunction;
 import dev.goroscope.gobinary.waitreason.WaitReasons;
@@ -35,5 +36,14 @@ final class GoBinarySymbolizer implements Symbolizer {
   @Override
   public String waitReason(int code) {
     return waitReasons.describe(code);
+  }
+
+  /** The main module's packages, dependencies ({@code github.com/…}) and package main. */
+  @Override
+  public boolean userCode(String function) {
+    String module = binary.buildInfo().modulePath();
+    String pkg = CallSites.packageOf(function);
+    return CallSites.looksLikeUserCode(function)
+        || (!module.isEmpty() && (pkg.equals(module) || pkg.startsWith(module + "/")));
   }
 }

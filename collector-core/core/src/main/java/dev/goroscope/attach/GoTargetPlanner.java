@@ -14,10 +14,12 @@ import dev.goroscope.gobinary.waitreason.WaitReasons;
 import dev.goroscope.probe.AddressUse;
 import dev.goroscope.probe.ProbeCatalog;
 import dev.goroscope.probe.ProbePlan;
+import dev.goroscope.probe.ProbeSelection;
 import dev.goroscope.probe.ResolvedProbe;
 import dev.goroscope.process.TargetProcess;
 import dev.goroscope.record.ProcessInfo;
 import dev.goroscope.snapshot.AllgsLocator;
+import dev.goroscope.snapshot.AllpLocator;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -40,26 +42,30 @@ public final class GoTargetPlanner implements TargetPlanner {
   static final long WAKEUP_BYTES = 16 * 1024;
 
   @Override
-  public ProcessPlan plan(TargetProcess target, boolean deep) {
+  public ProcessPlan plan(TargetProcess target, ProbeSelection probes) {
     GoBinary binary = GoBinary.open(target.exeLink());
     binary.requireSupportedVersion();
     GoVersion version = binary.version();
     StructOffsets offsets = OffsetResolver.resolve(binary.elf(), version);
     ProbeCatalog catalog = ProbeCatalog.forVersion(version);
-    List<ResolvedProbe> probes;
+    List<ResolvedProbe> resolved;
     OptionalLong allgs;
+    Map<String, Long> variables;
     try (X86Disassembler disasm = X86Disassembler.open()) {
-      probes = catalog.resolve(binary.elf(), binary.functionLocator(), disasm);
+      resolved = catalog.resolve(binary.elf(), binary.functionLocator(), disasm);
       allgs = AllgsLocator.locate(binary, disasm);
+      variables = variables(binary, disasm);
     }
     long bias = binary.pie() ? LoadBias.forProcess(target.pid(), binary.elf()) : 0;
-    ProbePlan plan = ProbePlan.create(probes, offsets, addresses(binary, bias), deep);
+    ProbePlan plan =
+        ProbePlan.create(resolved, offsets, addresses(binary, bias, variables), probes);
     if (plan.refusal() != null) {
       throw new GoroscopeException(
           "cannot watch " + target.executablePath() + ": " + plan.refusal());
     }
     Map<String, Long> constants = new HashMap<>(plan.constants());
     constants.put(GoroscopeBpf.WAKEUP_BYTES, WAKEUP_BYTES);
+    constants.put(GoroscopeBpf.SYSCALL_MIN_NS, probes.syscallThreshold().toNanos());
     List<String> notes = new ArrayList<>(plan.notes());
     if (allgs.isEmpty()) {
       notes.add("goroutines that existed before attach are not listed: runtime.allgs is neither"
@@ -69,16 +75,36 @@ public final class GoTargetPlanner implements TargetPlanner {
         binary.goVersionString(), binary.buildInfo().modulePath());
     return new ProcessPlan(info, constants, plan.sites(),
         new GoBinarySymbolizer(binary, WaitReasons.of(binary.elf(), version), bias),
-        allgs.isPresent() ? allgs.getAsLong() + bias : 0, offsets.asMap(), notes);
+        allgs.isPresent() ? allgs.getAsLong() + bias : 0, offsets.asMap(), notes,
+        plan.attached(), variables.containsKey(ALLP) ? variables.get(ALLP) + bias : 0);
+  }
+
+  private static final String ALLP = "runtime.allp";
+
+  /**
+   * The package-level variables the catalog's probes may need, by name, link-time addresses:
+   * symbol or, stripped, found in the runtime's code.
+   */
+  public static Map<String, Long> variables(GoBinary binary, X86Disassembler disasm) {
+    Map<String, Long> out = new HashMap<>();
+    AllpLocator.locate(binary, disasm).ifPresent(a -> out.put(ALLP, a));
+    return out;
+  }
+
+  /** {@link #addresses(GoBinary, long, Map)} without variables. */
+  public static java.util.function.Function<AddressUse, OptionalLong> addresses(
+      GoBinary binary, long bias) {
+    return addresses(binary, bias, Map.of());
   }
 
   /**
    * Finds a catalog address in {@code binary}: an itab by its symbol ({@code go:itab.} from Go
    * 1.20, {@code go.itab.} before; stripped binaries and Go 1.27's have none), a function by
-   * its entry (pclntab keeps it in stripped binaries); shifted by the load bias.
+   * its entry (pclntab keeps it in stripped binaries), a variable from {@code variables} (see
+   * {@link #variables}); shifted by the load bias.
    */
   public static java.util.function.Function<AddressUse, OptionalLong> addresses(
-      GoBinary binary, long bias) {
+      GoBinary binary, long bias, Map<String, Long> variables) {
     String itabPrefix = binary.version().atLeast(1, 20) || !binary.version().isKnown()
         ? "go:itab." : "go.itab.";
     Map<String, Long> itabs = new HashMap<>();
@@ -95,6 +121,7 @@ public final class GoTargetPlanner implements TargetPlanner {
             Optional<GoFunction> f = binary.function(name);
             yield f.map(GoFunction::entry).orElse(null);
           }
+          case VARIABLE -> variables.get(name);
         };
         if (at != null && at != 0) {
           return OptionalLong.of(at + bias);

@@ -91,6 +91,11 @@ final class ProcessProbes implements AutoCloseable {
     return ring.poll(handler, timeout);
   }
 
+  /** The system calls in flight ({@code --probe syscall}): the BPF syscalls map's entries. */
+  List<byte[][]> syscallsInFlight() {
+    return object.map(GoroscopeBpf.MAP_SYSCALLS).entries(ThreadWatch.MAX_ENTRIES);
+  }
+
   /** Events the kernel dropped (ring full) since the last call. */
   long newLosses() {
     return losses.newLosses();

@@ -1,5 +1,6 @@
 package dev.goroscope.attach;
 
+import dev.goroscope.probe.ProbeSelection;
 import dev.goroscope.process.TargetProcess;
 
 /**
@@ -9,5 +10,12 @@ import dev.goroscope.process.TargetProcess;
  */
 @FunctionalInterface
 public interface TargetPlanner {
-  ProcessPlan plan(TargetProcess target, boolean deep);
+
+  /** The plan for the probe groups {@code probes} asks for. */
+  ProcessPlan plan(TargetProcess target, ProbeSelection probes);
+
+  /** The plan for the default groups, and the deep ones if {@code deep}. */
+  default ProcessPlan plan(TargetProcess target, boolean deep) {
+    return plan(target, ProbeSelection.defaults().withDeep(deep));
+  }
 }

@@ -9,8 +9,14 @@ import dev.goroscope.event.GoroutineExited;
 import dev.goroscope.event.GoroutineMark;
 import dev.goroscope.event.GoroutineParked;
 import dev.goroscope.event.GoroutineReadied;
+import dev.goroscope.event.MarkKind;
+import dev.goroscope.event.StwPause;
+import dev.goroscope.event.StwReasons;
 import dev.goroscope.record.ProcessInfo;
 import dev.goroscope.record.RecordSink;
+import dev.goroscope.record.StwRecord;
+import dev.goroscope.record.ThreadsRecord;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.LongSupplier;
@@ -117,6 +123,17 @@ public final class Correlator implements AutoCloseable {
   public void goroutinesFound(int pid, long timestampNs, List<? extends FoundGoroutine> found) {
     if (!closed) {
       ordering.enqueue(new Input.Found(timestampNs, pid, List.copyOf(found)));
+    }
+  }
+
+  /**
+   * A look at a process's threads and system calls, taken at {@code threads.timestampNs()};
+   * handed to the sink in time order with the events.
+   */
+  public void threadsSampled(ThreadsRecord threads) {
+    Objects.requireNonNull(threads, "threads");
+    if (!closed) {
+      ordering.enqueue(new Input.ThreadsSample(threads));
     }
   }
 
@@ -309,6 +326,28 @@ public final class Correlator implements AutoCloseable {
       if (p != null) {
         goroutines.mark(p, e, ordering.late());
       }
+    }
+
+    @Override
+    public void stw(StwPause e) {
+      ProcessTable p = goroutines.table(e.pid(), e.timestampNs());
+      if (p == null) {
+        return;
+      }
+      counters.stwPauses++;
+      List<Long> running = new ArrayList<>();
+      for (long goid : e.runningGoids()) {
+        running.add(goid);
+        goroutines.mark(p, goid, MarkKind.STW_RUNNING, e.startNs(), e.durationNs(),
+            e.reasonCode(), e.goid(), ordering.late());
+      }
+      emitter.stopTheWorld(new StwRecord(e.pid(), e.startNs(), e.endNs(), e.reason(),
+          StwReasons.isGc(e.reasonCode()), e.goid(), e.gomaxprocs(), e.running(), running));
+    }
+
+    @Override
+    public void threadsSampled(Input.ThreadsSample t) {
+      emitter.threadsSampled(t.record);
     }
 
     @Override

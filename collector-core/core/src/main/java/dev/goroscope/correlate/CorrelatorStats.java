@@ -36,6 +36,7 @@ public final class CorrelatorStats {
   private final long symbolizerCalls;
   private final long symbolizerFailures;
   private final long sinkFailures;
+  private final long stwPauses;
   private final int liveGoroutines;
   private final int liveContexts;
   private final int bufferedEvents;
@@ -70,6 +71,7 @@ public final class CorrelatorStats {
     this.symbolizerCalls = symbolizerCalls;
     this.symbolizerFailures = symbolizerFailures;
     this.sinkFailures = c.sinkFailures;
+    this.stwPauses = c.stwPauses;
     this.liveGoroutines = liveGoroutines;
     this.liveContexts = liveContexts;
     this.bufferedEvents = bufferedEvents;
@@ -215,6 +217,11 @@ public final class CorrelatorStats {
     return sinkFailures;
   }
 
+  /** Stop-the-world pauses seen. */
+  public long stwPauses() {
+    return stwPauses;
+  }
+
   /** Goroutines tracked now. */
   public int liveGoroutines() {
     return liveGoroutines;
@@ -240,13 +247,13 @@ public final class CorrelatorStats {
             + " parksTruncated=%d contextEventsTruncated=%d marksTruncated=%d"
             + " scopeGoroutinesDropped=%d finishedRecords=%d partialRecords=%d contextRecords=%d"
             + " deadlineOverruns=%d symbolizerCalls=%d symbolizerFailures=%d sinkFailures=%d"
-            + " liveGoroutines=%d liveContexts=%d bufferedEvents=%d",
+            + " stwPauses=%d liveGoroutines=%d liveContexts=%d bufferedEvents=%d",
         eventsIn, outOfOrderFixed, lateEvents, reorderOverflows, duplicatesDropped, staleEvents,
         eventsLost, lostMarkers, goroutinesStarted, goroutinesFound, goroutinesAdopted,
         goroutinesEvicted, contextsCreated, contextsEvicted, unknownContextCancels,
         eventsAfterProcessEnd, eventsAfterClose, parksTruncated, contextEventsTruncated,
         marksTruncated, scopeGoroutinesDropped, finishedRecords, partialRecords, contextRecords,
-        deadlineOverruns, symbolizerCalls, symbolizerFailures, sinkFailures, liveGoroutines,
+        deadlineOverruns, symbolizerCalls, symbolizerFailures, sinkFailures, stwPauses, liveGoroutines,
         liveContexts, bufferedEvents);
   }
 }

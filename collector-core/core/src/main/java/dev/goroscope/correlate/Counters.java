@@ -32,6 +32,7 @@ final class Counters {
   long contextRecords;
   long deadlineOverruns;
   long sinkFailures;
+  long stwPauses;
   /** Symbolizer counters of processes no longer tracked. */
   long pastSymbolizerCalls;
   long pastSymbolizerFailures;

@@ -5,6 +5,8 @@ import dev.goroscope.record.ContextRecord;
 import dev.goroscope.record.GoroutineState;
 import dev.goroscope.record.ProcessInfo;
 import dev.goroscope.record.RecordSink;
+import dev.goroscope.record.StwRecord;
+import dev.goroscope.record.ThreadsRecord;
 import java.util.List;
 
 /**
@@ -106,6 +108,22 @@ final class Emitter {
     counters.contextRecords++;
     try {
       sink.contextEnded(record(c, overrunGoids));
+    } catch (RuntimeException e) {
+      counters.sinkFailures++;
+    }
+  }
+
+  void stopTheWorld(StwRecord pause) {
+    try {
+      sink.stopTheWorld(pause);
+    } catch (RuntimeException e) {
+      counters.sinkFailures++;
+    }
+  }
+
+  void threadsSampled(ThreadsRecord threads) {
+    try {
+      sink.threadsSampled(threads);
     } catch (RuntimeException e) {
       counters.sinkFailures++;
     }

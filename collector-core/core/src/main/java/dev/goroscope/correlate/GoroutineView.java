@@ -1,5 +1,6 @@
 package dev.goroscope.correlate;
 
+import dev.goroscope.event.MarkKind;
 import dev.goroscope.record.AttachmentKey;
 import dev.goroscope.record.Attrs;
 import dev.goroscope.record.CodeLocation;
@@ -7,6 +8,7 @@ import dev.goroscope.record.ContextEvent;
 import dev.goroscope.record.DeadlineOverrun;
 import dev.goroscope.record.Goroutine;
 import dev.goroscope.record.GoroutineEvent;
+import dev.goroscope.record.GoroutineEvents;
 import dev.goroscope.record.GoroutineState;
 import dev.goroscope.record.ParkInterval;
 import java.util.ArrayList;
@@ -21,6 +23,7 @@ import java.util.List;
  */
 final class GoroutineView implements Goroutine {
 
+  private static final MarkKind[] KINDS = MarkKind.values();
   private static final Comparator<GoroutineEvent> BY_TIME =
       Comparator.comparingLong(GoroutineEvent::timestampNs);
 
@@ -137,9 +140,26 @@ final class GoroutineView implements Goroutine {
     return out;
   }
 
+  /** The per-goroutine totals of its waits (mutex, syscall, sched, stw) and its thread lock. */
   @Override
   public Attrs attributes() {
-    return Attrs.empty();
+    LiveGoroutine.Extras x = g.extras();
+    boolean locked = g.has(LiveGoroutine.LOCKED_TO_THREAD);
+    if ((x == null || x.totals == null) && !locked) {
+      return Attrs.empty();
+    }
+    Attrs.Builder a = Attrs.builder();
+    if (x != null && x.totals != null) {
+      for (MarkKind k : KINDS) {
+        if (k.total() != null && x.totals[k.ordinal()] > 0) {
+          a.put(k.total(), x.totals[k.ordinal()]);
+        }
+      }
+    }
+    if (locked) {
+      a.put(GoroutineEvents.LOCKED_TO_THREAD, true);
+    }
+    return a.build();
   }
 
   @Override

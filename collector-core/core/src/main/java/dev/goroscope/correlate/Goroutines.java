@@ -3,6 +3,8 @@ package dev.goroscope.correlate;
 import dev.goroscope.event.GoroutineCreated;
 import dev.goroscope.event.GoroutineExited;
 import dev.goroscope.event.GoroutineMark;
+import dev.goroscope.event.MarkData;
+import dev.goroscope.event.MarkKind;
 import dev.goroscope.record.GoroutineState;
 import dev.goroscope.record.ProcessInfo;
 import java.util.ArrayList;
@@ -259,11 +261,47 @@ final class Goroutines {
     if (g == null) {
       return;
     }
+    MarkKind kind = e.kind();
+    long sites = 0;
+    if (e.stackDepth() > 0) {
+      try {
+        sites = kind.sites(e, p.symbols);
+      } catch (RuntimeException ex) {
+        counters.sinkFailures++; // a symbolizer fault: the mark stays, without its site
+      }
+    }
+    addMark(g, kind, e.timestampNs(), e.a(), e.b(), e.c(), e.d(), sites);
+  }
+
+  /**
+   * A mark the correlator makes itself (a pause that stopped {@code goid} while it ran): the
+   * goroutine is adopted if unknown, as for a kernel mark.
+   */
+  void mark(ProcessTable p, long goid, MarkKind kind, long timestampNs, long a, long b, long c,
+      boolean late) {
+    LiveGoroutine g = liveOrAdopted(p, goid, timestampNs, late);
+    if (g != null) {
+      addMark(g, kind, timestampNs, a, b, c, 0, 0);
+    }
+  }
+
+  private void addMark(LiveGoroutine g, MarkKind kind, long ts, long a, long b, long c, long d,
+      long sites) {
     LiveGoroutine.Extras x = g.extrasForUpdate();
     if (x.marks == null) {
       x.marks = new MarkLog();
     }
-    if (!x.marks.add(e.kind(), e.timestampNs(), e.a(), e.b(), config.maxMarksPerGoroutine())) {
+    MarkData m = new MarkData(ts, a, b, c, d, 0, 0);
+    if (kind.total() != null) {
+      if (x.totals == null) {
+        x.totals = new long[MarkKind.values().length];
+      }
+      x.totals[kind.ordinal()] += Math.max(0, kind.durationNs(m));
+    }
+    if (kind.lockedToThread(m)) {
+      g.flags |= LiveGoroutine.LOCKED_TO_THREAD;
+    }
+    if (!x.marks.add(kind, ts, a, b, c, d, sites, config.maxMarksPerGoroutine())) {
       counters.marksTruncated++;
       g.flags |= LiveGoroutine.INCOMPLETE;
     }

@@ -10,7 +10,9 @@ import dev.goroscope.event.GoroutineExited;
 import dev.goroscope.event.GoroutineMark;
 import dev.goroscope.event.GoroutineParked;
 import dev.goroscope.event.GoroutineReadied;
+import dev.goroscope.event.StwPause;
 import dev.goroscope.record.ProcessInfo;
+import dev.goroscope.record.ThreadsRecord;
 import java.util.List;
 
 /**
@@ -38,6 +40,8 @@ abstract class Input {
     void processEnded(ProcessEnd e);
 
     void goroutinesFound(Found f);
+
+    void threadsSampled(ThreadsSample t);
   }
 
   final long timestampNs;
@@ -138,6 +142,26 @@ abstract class Input {
     }
   }
 
+  /** A look at a process's threads (from user space), passed on in time order. */
+  static final class ThreadsSample extends Input {
+    final ThreadsRecord record;
+
+    ThreadsSample(ThreadsRecord record) {
+      super(record.timestampNs());
+      this.record = record;
+    }
+
+    @Override
+    int rank() {
+      return RANK_OTHER;
+    }
+
+    @Override
+    void dispatch(Handler h) {
+      h.threadsSampled(this);
+    }
+  }
+
   /** The rank of a kernel event (one instance per correlator: it keeps its answer in a field). */
   static final class RankOf implements EventVisitor {
     private int rank;
@@ -184,6 +208,11 @@ abstract class Input {
 
     @Override
     public void lost(EventsLost e) {
+      rank = RANK_OTHER;
+    }
+
+    @Override
+    public void stw(StwPause e) {
       rank = RANK_OTHER;
     }
   }

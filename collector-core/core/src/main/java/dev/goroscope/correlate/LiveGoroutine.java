@@ -19,12 +19,16 @@ final class LiveGoroutine extends AgeList.Node<LiveGoroutine> {
   static final int ADOPTED = 1 << 1;
   static final int INCOMPLETE = 1 << 2;
   static final int FOUND = 1 << 3;
+  /** Seen locked to its thread (runtime.LockOSThread, or a system call said so). */
+  static final int LOCKED_TO_THREAD = 1 << 4;
 
   /** The rarer parts of a goroutine's state. */
   static final class Extras {
     ParkLog parks;
     List<ContextEvent> contextEvents;
     MarkLog marks;
+    /** Durations of marks by {@link dev.goroscope.event.MarkKind} ordinal, or null. */
+    long[] totals;
     /** The first context whose deadline this goroutine overran, or null. */
     LiveContext overrunOf;
   }

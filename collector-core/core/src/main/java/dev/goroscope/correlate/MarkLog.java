@@ -1,5 +1,6 @@
 package dev.goroscope.correlate;
 
+import dev.goroscope.event.MarkData;
 import dev.goroscope.event.MarkKind;
 import dev.goroscope.event.MarkSymbols;
 import dev.goroscope.record.GoroutineEvent;
@@ -7,20 +8,26 @@ import java.util.List;
 
 /**
  * The most recent {@link dev.goroscope.event.GoroutineMark}s of one goroutine (channel
- * operations and any later kind), four longs each in a ring that grows on demand up to a cap.
- * Names are made only when a record is read ({@link #appendTo}).
+ * operations, lock waits, system calls and any later kind), seven longs each — kind, time, four
+ * payload words, the call sites picked from its stack — in a ring that grows on demand up to a
+ * cap. Names are made only when a record is read ({@link #appendTo}).
  */
 final class MarkLog {
 
-  private static final int SLOTS = 4;
+  private static final int SLOTS = 7;
   private static final MarkKind[] KINDS = MarkKind.values();
 
   private long[] data = new long[2 * SLOTS];
   private int first;
   private int count;
 
-  /** Appends a mark; returns false when the oldest one had to be overwritten. */
-  boolean add(MarkKind kind, long timestampNs, long a, long b, int max) {
+  /**
+   * Appends a mark; returns false when the oldest one had to be overwritten.
+   *
+   * @param sites two call site ids packed as {@link MarkKind#pack} does
+   */
+  boolean add(MarkKind kind, long timestampNs, long a, long b, long c, long d, long sites,
+      int max) {
     int capacity = data.length / SLOTS;
     boolean kept = true;
     if (count == capacity) {
@@ -38,6 +45,9 @@ final class MarkLog {
     data[at + 1] = timestampNs;
     data[at + 2] = a;
     data[at + 3] = b;
+    data[at + 4] = c;
+    data[at + 5] = d;
+    data[at + 6] = sites;
     count++;
     return kept;
   }
@@ -47,8 +57,11 @@ final class MarkLog {
     for (int i = 0; i < count; i++) {
       int at = ((first + i) % capacity) * SLOTS;
       MarkKind kind = KINDS[(int) data[at]];
-      out.add(new GoroutineEvent(kind.eventName(), data[at + 1],
-          kind.attributes(data[at + 2], data[at + 3], symbols)));
+      long sites = data[at + 6];
+      MarkData m = new MarkData(data[at + 1], data[at + 2], data[at + 3], data[at + 4],
+          data[at + 5], (int) (sites >>> 32), (int) sites);
+      out.add(new GoroutineEvent(kind.eventName(), kind.eventTimeNs(m),
+          kind.attributes(m, symbols)));
     }
   }
 

@@ -2,6 +2,10 @@ package dev.goroscope.correlate;
 
 import dev.goroscope.event.MarkSymbols;
 import dev.goroscope.record.CodeLocation;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Per-process memo in front of a {@link Symbolizer}: each distinct PC is symbolised once. The
@@ -15,6 +19,10 @@ final class SymbolCache implements MarkSymbols {
   private final LongObjectMap<CodeLocation> sites = new LongObjectMap<>();
   private final LongObjectMap<String> functions = new LongObjectMap<>();
   private final String[] waitReasons = new String[256];
+  private final LongObjectMap<List<CodeLocation>> frames = new LongObjectMap<>();
+  /** Interned call sites: id i + 1 is {@code siteList.get(i)}; 0 is unknown. */
+  private final Map<CodeLocation, Integer> siteIds = new HashMap<>();
+  private final List<CodeLocation> siteList = new ArrayList<>();
   private long lookups;
   private long failures;
 
@@ -89,6 +97,60 @@ final class SymbolCache implements MarkSymbols {
       waitReasons[index] = reason;
     }
     return reason;
+  }
+
+  @Override
+  public List<CodeLocation> frames(long returnAddress) {
+    if (returnAddress == 0) {
+      return List.of();
+    }
+    List<CodeLocation> f = frames.get(returnAddress);
+    if (f == null) {
+      lookups++;
+      try {
+        f = List.copyOf(symbolizer.frames(returnAddress));
+      } catch (RuntimeException e) {
+        failures++;
+        f = List.of();
+      }
+      if (frames.size() < maxEntries) {
+        frames.put(returnAddress, f);
+      }
+    }
+    return f;
+  }
+
+  @Override
+  public boolean userCode(String function) {
+    try {
+      return symbolizer.userCode(function);
+    } catch (RuntimeException e) {
+      failures++;
+      return false;
+    }
+  }
+
+  /** Past {@code maxEntries} distinct sites, new ones are 0 (unknown): a bound, not a loss. */
+  @Override
+  public int internSite(CodeLocation site) {
+    if (site == null || !site.isKnown()) {
+      return 0;
+    }
+    Integer id = siteIds.get(site);
+    if (id == null) {
+      if (siteList.size() >= maxEntries) {
+        return 0;
+      }
+      siteList.add(site);
+      id = siteList.size();
+      siteIds.put(site, id);
+    }
+    return id;
+  }
+
+  @Override
+  public CodeLocation site(int id) {
+    return id > 0 && id <= siteList.size() ? siteList.get(id - 1) : CodeLocation.UNKNOWN;
   }
 
   /** Calls made to the symbolizer (cache misses). */

@@ -1,6 +1,8 @@
 package dev.goroscope.correlate;
 
+import dev.goroscope.event.CallSites;
 import dev.goroscope.record.CodeLocation;
+import java.util.List;
 
 /**
  * Turns the raw numbers of one target binary into names. Implemented by the Go binary inspector
@@ -48,4 +50,17 @@ public interface Symbolizer {
 
   /** The wait reason's text for this binary's Go version, e.g. {@code chan receive}. */
   String waitReason(int code);
+
+  /**
+   * The source frames of a return address, innermost first (calls inlined there, then the
+   * function holding it); by default the one location {@link #creationSite} gives.
+   */
+  default List<CodeLocation> frames(long returnAddress) {
+    return List.of(creationSite(returnAddress));
+  }
+
+  /** Whether {@code function} is the program's own code rather than the standard library. */
+  default boolean userCode(String function) {
+    return CallSites.looksLikeUserCode(function);
+  }
 }

@@ -2,6 +2,7 @@ package dev.goroscope.event;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Turns one ring buffer record written by {@code bpf/src/main/c/goroscope.bpf.c} into an
@@ -28,6 +29,7 @@ public final class EventDecoder {
   static final int TYPE_CTX_CANCELLED = 4;
   static final int TYPE_GOROUTINE_PARKED = 5;
   static final int TYPE_GOROUTINE_READIED = 6;
+  static final int TYPE_STW = 9;
 
   // enum goroscope_cancel_reason
   static final int CANCEL_UNKNOWN = 0;
@@ -73,6 +75,32 @@ public final class EventDecoder {
   static final int MARK_A = 32;
   static final int MARK_B = 40;
   static final int MARK_SIZE = 48;
+
+  // struct goroscope_goroutine_mark_stack (MarkKinds with hasStack())
+  static final int MARK_STACK_GOID = 24;
+  static final int MARK_STACK_A = 32;
+  static final int MARK_STACK_B = 40;
+  static final int MARK_STACK_C = 48;
+  static final int MARK_STACK_D = 56;
+  static final int MARK_STACK_DEPTH = 64;
+  static final int MARK_STACK_PCS = 72;
+  static final int MARK_STACK_SIZE = 200;
+  static final int STACK_DEPTH = 16;
+
+  // struct goroscope_stw
+  static final int STW_START_NS = 24;
+  static final int STW_END_NS = 32;
+  static final int STW_GOID = 40;
+  static final int STW_REASON = 48;
+  static final int STW_REASON_LEN = 52;
+  static final int STW_REASON_TEXT = 56;
+  static final int STW_GOMAXPROCS = 80;
+  static final int STW_RUNNING = 84;
+  static final int STW_RUNNING_GOIDS = 88;
+  static final int STW_SIZE = 344;
+  static final int STW_REASON_TEXT_LEN = 24;
+  static final int STW_MAX_RUNNING = 32;
+  static final int STW_REASON_IS_TEXT = 0xffff;
 
   private long malformed;
 
@@ -146,9 +174,30 @@ public final class EventDecoder {
         }
         return new GoroutineReadied(ts, pid, tid, cpu, b.getLong(at + READIED_GOID),
             b.getLong(at + READIED_WAKER_GOID));
+      case TYPE_STW:
+        if (len < STW_SIZE) {
+          break;
+        }
+        return stw(b, at, ts, pid, tid, cpu);
       default:
         MarkKind kind = MarkKind.forCode(type);
-        if (kind == null || len < MARK_SIZE) {
+        if (kind == null) {
+          break;
+        }
+        if (kind.hasStack()) {
+          if (len < MARK_STACK_SIZE) {
+            break;
+          }
+          int depth = Math.min(STACK_DEPTH, Math.max(0, b.getInt(at + MARK_STACK_DEPTH)));
+          long[] stack = new long[depth];
+          for (int i = 0; i < depth; i++) {
+            stack[i] = b.getLong(at + MARK_STACK_PCS + 8 * i);
+          }
+          return new GoroutineMark(ts, pid, tid, cpu, b.getLong(at + MARK_STACK_GOID), kind,
+              b.getLong(at + MARK_STACK_A), b.getLong(at + MARK_STACK_B),
+              b.getLong(at + MARK_STACK_C), b.getLong(at + MARK_STACK_D), stack);
+        }
+        if (len < MARK_SIZE) {
           break;
         }
         return new GoroutineMark(ts, pid, tid, cpu, b.getLong(at + MARK_GOID), kind,
@@ -156,6 +205,32 @@ public final class EventDecoder {
     }
     malformed++;
     return null;
+  }
+
+  private static StwPause stw(ByteBuffer b, int at, long ts, int pid, int tid, int cpu) {
+    int code = b.getInt(at + STW_REASON);
+    String reason;
+    if (code == STW_REASON_IS_TEXT) {
+      int n = Math.min(STW_REASON_TEXT_LEN, Math.max(0, b.getInt(at + STW_REASON_LEN)));
+      byte[] text = new byte[n];
+      for (int i = 0; i < n; i++) {
+        text[i] = b.get(at + STW_REASON_TEXT + i);
+      }
+      String raw = new String(text, StandardCharsets.UTF_8);
+      code = StwReasons.fromPreemptoff(raw);
+      reason = code == StwReasons.UNKNOWN && !raw.isEmpty() ? raw : StwReasons.name(code);
+    } else {
+      reason = StwReasons.name(code);
+    }
+    int running = b.getInt(at + STW_RUNNING);
+    int listed = Math.min(STW_MAX_RUNNING, Math.max(0, running));
+    long[] goids = new long[listed];
+    for (int i = 0; i < listed; i++) {
+      goids[i] = b.getLong(at + STW_RUNNING_GOIDS + 8 * i);
+    }
+    return new StwPause(ts, pid, tid, cpu, b.getLong(at + STW_START_NS),
+        b.getLong(at + STW_END_NS), b.getLong(at + STW_GOID), code, reason,
+        b.getInt(at + STW_GOMAXPROCS), running, goids);
   }
 
   private static CancelReason reason(int raw) {

@@ -21,5 +21,8 @@ public interface EventVisitor {
 
   void mark(GoroutineMark e);
 
+  /** A stop-the-world pause of the whole process (ignored unless a visitor cares). */
+  default void stw(StwPause e) {}
+
   void lost(EventsLost e);
 }

@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param kind what {@code names} are
  * @param names candidate names, first found wins: for {@link Kind#ITAB} the
  *     {@code type,interface} pair (the symbol is {@code go:itab.<pair>}, {@code go.itab.} before
- *     Go 1.20), for {@link Kind#FUNCTION} function names (found in stripped binaries too)
+ *     Go 1.20), for {@link Kind#FUNCTION} function names (found in stripped binaries too), for
+ *     {@link Kind#VARIABLE} the variable's name
  * @param need what the alternatives establish, e.g. "the timerCtx type", or null
  */
 public record AddressUse(String constant, Kind kind, List<String> names, String need) {
@@ -23,7 +24,12 @@ public record AddressUse(String constant, Kind kind, List<String> names, String 
     /** An interface table: a data symbol, absent from stripped binaries (and from Go 1.27's). */
     ITAB,
     /** A function's entry, from .symtab or .gopclntab. */
-    FUNCTION
+    FUNCTION,
+    /**
+     * A package-level variable: its symbol, or in stripped binaries where the runtime's own code
+     * loads it (see {@code dev.goroscope.snapshot.AllpLocator}).
+     */
+    VARIABLE
   }
 
   public AddressUse {
@@ -38,5 +44,9 @@ public record AddressUse(String constant, Kind kind, List<String> names, String 
 
   static AddressUse function(String constant, String need, String... names) {
     return new AddressUse(constant, Kind.FUNCTION, List.of(names), need);
+  }
+
+  static AddressUse variable(String constant, String name, String need) {
+    return new AddressUse(constant, Kind.VARIABLE, List.of(name), need);
   }
 }

@@ -9,6 +9,7 @@ import dev.goroscope.gobinary.elf.ElfFile;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -123,7 +124,116 @@ public final class ProbeCatalog {
     s.add(new ProbeSpec(ProbeRole.CHANNEL_RECEIVE_OK, ProbeGroup.CHANNELS, AttachPoint.ENTRY,
         List.of("runtime.chanrecv2"), PROG_CHANRECV_ENTRY, chan, List.of(), true, chanNote));
 
+    runtimeEvents(v, s, goid);
     return new ProbeCatalog(version, s);
+  }
+
+  /**
+   * Stop-the-world pauses (default), lock contention, system calls and scheduling latency
+   * ({@code --probe mutex|syscall|sched}). Function names per version from the Go sources:
+   * runtime/proc.go, runtime/sema.go, sync/mutex.go, sync/rwmutex.go, internal/sync/mutex.go.
+   */
+  private static void runtimeEvents(int v, List<ProbeSpec> s, OffsetUse goid) {
+    OffsetUse gm = OffsetUse.required(G_M, OFF_G_M);
+    OffsetUse curg = OffsetUse.required(M_CURG, OFF_M_CURG);
+    String stopNote = (v >= 22
+        ? "stopTheWorldWithSema(reason stwReason) worldStop"
+        : v == 21 ? "stopTheWorldWithSema(reason stwReason)" : "stopTheWorldWithSema()")
+        + " entry, on the system stack (R14 = g0; the stopper is g0.m.curg); the reason is "
+        + (v >= 21 ? "the stwReason in AL (1.21+)"
+            : "m.preemptoff, the string stopTheWorld sets (\"\" for GC sweep termination,"
+                + " \"gcing\" for mark termination; no stwReason before 1.21)")
+        + "; the goroutines running on the other Ps are read from runtime.allp (p.status,"
+        + " p.m, m.curg) before the pause stops them; nothing is written until the restart";
+    s.add(new ProbeSpec(ProbeRole.STW_STOP, ProbeGroup.STW, AttachPoint.ENTRY,
+        List.of("runtime.stopTheWorldWithSema"), PROG_STW_STOP_ENTRY,
+        List.of(goid, gm, curg, OffsetUse.optional(P_STATUS, OFF_P_STATUS),
+            OffsetUse.optional(P_M, OFF_P_M),
+            OffsetUse.optional(M_PREEMPTOFF, OFF_M_PREEMPTOFF)),
+        List.of(AddressUse.variable(ALLP_ADDR, "runtime.allp", null)), false, stopNote,
+        Map.of(STW_REASON_ARG, v >= 21 ? 1L : 0L), null));
+    s.add(new ProbeSpec(ProbeRole.STW_START, ProbeGroup.STW, AttachPoint.RETURNS,
+        List.of("runtime.startTheWorldWithSema"), PROG_STW_START_RET, List.of(), List.of(),
+        false, (v >= 22 ? "startTheWorldWithSema(now int64, w worldStop) int64"
+            : v == 21 ? "startTheWorldWithSema() int64"
+            : "startTheWorldWithSema(emitTraceEvent bool) int64")
+            + ": at each RET, RAX = the nanotime the runtime took when the world restarted"
+            + (v >= 22 ? " (what it records in /sched/pauses/total/*)" : "")
+            + "; the same thread stopped the world (a stopped world cannot migrate it);"
+            + " two hits per pause, neither inside it"));
+
+    boolean internalSync = v >= 24;
+    String mutexType = internalSync ? "internal/sync.(*Mutex)" : "sync.(*Mutex)";
+    String lockNote = "entry: RAX = the *Mutex, R14 = the goroutine; sync.Mutex.Lock's fast path"
+        + " is inlined into the caller and calls lockSlow only when the lock is held"
+        + (internalSync ? " (1.24+: sync.Mutex wraps internal/sync.Mutex at offset 0)" : "")
+        + "; an RWMutex writer waiting for another writer waits here on the RWMutex's own"
+        + " Mutex (the first field, so the same address)";
+    s.add(new ProbeSpec(ProbeRole.MUTEX_LOCK, ProbeGroup.MUTEX, AttachPoint.ENTRY,
+        List.of(mutexType + ".lockSlow"), PROG_MUTEX_LOCK_ENTRY, List.of(goid), List.of(), true,
+        lockNote));
+    s.add(new ProbeSpec(ProbeRole.MUTEX_LOCK_DONE, ProbeGroup.MUTEX, AttachPoint.RETURNS,
+        List.of(mutexType + ".lockSlow"), PROG_LOCK_WAIT_RET, List.of(goid), List.of(), true,
+        "at each RET the lock is held: one record with the wait, the lock, its last releaser"
+            + " and the caller's frames (frame pointers from RSP/RBP)"));
+    s.add(new ProbeSpec(ProbeRole.MUTEX_UNLOCK, ProbeGroup.MUTEX, AttachPoint.ENTRY,
+        List.of(mutexType + ".unlockSlow"), PROG_LOCK_RELEASE_ENTRY, List.of(goid), List.of(),
+        true, "entry: RAX = the *Mutex; called only when someone waits (or flags are set), so"
+            + " the last unlockSlow before a waiter's lockSlow returns released it"));
+
+    String rwUnsupported = v >= 20 ? null
+        : "Go 1.19 has no sync.runtime_SemacquireRWMutexR/RWMutex: RWMutex readers and writers"
+            + " wait in runtime_SemacquireMutex like Mutex.lockSlow and cannot be told apart;"
+            + " a writer waiting for another writer is still seen, as a Mutex wait";
+    OffsetUse readerSem = OffsetUse.required(RWMUTEX_READER_SEM, OFF_RWMUTEX_READERSEM);
+    OffsetUse writerSem = OffsetUse.required(RWMUTEX_WRITER_SEM, OFF_RWMUTEX_WRITERSEM);
+    String semNote = "entry: RAX = the semaphore (&rw.readerSem / &rw.writerSem), so the lock is"
+        + " RAX minus the field's offset; R14 = the goroutine";
+    s.add(new ProbeSpec(ProbeRole.RWMUTEX_RLOCK_WAIT, ProbeGroup.RWMUTEX, AttachPoint.ENTRY,
+        List.of("sync.runtime_SemacquireRWMutexR"), PROG_RWMUTEX_RLOCK_ENTRY,
+        List.of(goid, readerSem), List.of(), true, semNote, Map.of(), rwUnsupported));
+    s.add(new ProbeSpec(ProbeRole.RWMUTEX_RLOCK_DONE, ProbeGroup.RWMUTEX, AttachPoint.RETURNS,
+        List.of("sync.runtime_SemacquireRWMutexR"), PROG_LOCK_WAIT_RET, List.of(goid),
+        List.of(), true, "at each RET the reader holds the lock", Map.of(), rwUnsupported));
+    s.add(new ProbeSpec(ProbeRole.RWMUTEX_LOCK_WAIT, ProbeGroup.RWMUTEX, AttachPoint.ENTRY,
+        List.of("sync.runtime_SemacquireRWMutex"), PROG_RWMUTEX_LOCK_ENTRY,
+        List.of(goid, writerSem), List.of(), true, semNote, Map.of(), rwUnsupported));
+    s.add(new ProbeSpec(ProbeRole.RWMUTEX_LOCK_DONE, ProbeGroup.RWMUTEX, AttachPoint.RETURNS,
+        List.of("sync.runtime_SemacquireRWMutex"), PROG_LOCK_WAIT_RET, List.of(goid),
+        List.of(), true, "at each RET the readers have left", Map.of(), rwUnsupported));
+    s.add(new ProbeSpec(ProbeRole.RWMUTEX_RUNLOCK, ProbeGroup.RWMUTEX, AttachPoint.ENTRY,
+        List.of("sync.(*RWMutex).rUnlockSlow"), PROG_LOCK_RELEASE_ENTRY, List.of(goid),
+        List.of(), true, "entry: RAX = the *RWMutex; the last reader out wakes the writer",
+        Map.of(), rwUnsupported));
+    s.add(new ProbeSpec(ProbeRole.RWMUTEX_UNLOCK, ProbeGroup.RWMUTEX, AttachPoint.ENTRY,
+        List.of("sync.(*RWMutex).Unlock"), PROG_LOCK_RELEASE_ENTRY, List.of(goid), List.of(),
+        true, "entry: RAX = the *RWMutex; a writer's unlock wakes the waiting readers (called"
+            + " for every writer unlock, contended or not)", Map.of(), rwUnsupported));
+
+    OffsetUse lockedm = OffsetUse.optional(G_LOCKEDM, OFF_G_LOCKEDM);
+    s.add(new ProbeSpec(ProbeRole.SYSCALL_ENTER, ProbeGroup.SYSCALLS, AttachPoint.ENTRY,
+        List.of("runtime.reentersyscall"), PROG_SYSCALL_ENTER_ENTRY, List.of(goid, lockedm),
+        List.of(), false, "entry: R14 = the goroutine; entersyscall (nosplit, inlined into"
+            + " some runtime callers) always calls it, so every syscall and cgo call is seen"
+            + " once; per thread: the M stays with its goroutine until exitsyscall"));
+    s.add(new ProbeSpec(ProbeRole.SYSCALL_ENTER_BLOCK, ProbeGroup.SYSCALLS, AttachPoint.ENTRY,
+        List.of("runtime.entersyscallblock"), PROG_SYSCALL_ENTER_ENTRY, List.of(goid, lockedm),
+        List.of(), true, "entry: a system call known to block; it does not go through"
+            + " reentersyscall"));
+    s.add(new ProbeSpec(ProbeRole.SYSCALL_EXIT, ProbeGroup.SYSCALLS, AttachPoint.ENTRY,
+        List.of("runtime.exitsyscall"), PROG_SYSCALL_EXIT_ENTRY, List.of(goid), List.of(),
+        false, "entry (nosplit: no prologue): [RSP] = the return address into the syscall"
+            + " wrapper, RBP its frame; a record only when the call lasted the threshold"));
+    s.add(new ProbeSpec(ProbeRole.THREAD_LOCK, ProbeGroup.SYSCALLS, AttachPoint.ENTRY,
+        List.of("runtime.LockOSThread"), PROG_LOCK_OS_THREAD_ENTRY, List.of(goid), List.of(),
+        true, "entry: R14 = the goroutine, [RSP] = the caller; UnlockOSThread is inlined"
+            + " (no symbol): the lock's end is not seen"));
+
+    s.add(new ProbeSpec(ProbeRole.STATUS_CHANGE, ProbeGroup.SCHED_LATENCY, AttachPoint.ENTRY,
+        List.of("runtime.casgstatus"), PROG_CASGSTATUS_ENTRY, List.of(goid), List.of(), false,
+        "casgstatus(gp, oldval, newval) entry (nosplit): RAX = gp, EBX = old, ECX = new; every"
+            + " goroutine status change traps (deep: several hits per park and wake-up); keyed"
+            + " by the g, since before 1.24 a new g has no goid yet when it becomes runnable"));
   }
 
   /** The Go version this catalog is for. */
@@ -156,6 +266,10 @@ public final class ProbeCatalog {
       X86Disassembler disasm) {
     List<ResolvedProbe> out = new ArrayList<>();
     for (ProbeSpec p : specs) {
+      if (p.unsupported() != null) {
+        out.add(new ResolvedProbe(p, null, p.unsupported(), List.of()));
+        continue;
+      }
       FunctionBounds chosen = null;
       List<String> absent = new ArrayList<>();
       for (String name : p.candidates()) {

@@ -2,24 +2,44 @@ package dev.goroscope.probe;
 
 /**
  * Probes that are attached together, or not at all. Every uprobe hit costs several µs in the
- * target, so only the rare causal edges are in the default groups.
+ * target, so only the rare causal edges (and stop-the-world pauses, a few hits per GC cycle)
+ * are in the default groups; the rest is asked for with {@code --deep} or {@code --probe NAME}.
  */
 public enum ProbeGroup {
   /** Creation and exit: every attach needs them; a missing piece refuses the attach. */
-  LIFECYCLE(false, true),
+  LIFECYCLE(null, false, true, true),
   /** Context deadlines and cancels: by default; a missing piece drops the group, with a note. */
-  CONTEXTS(false, false),
+  CONTEXTS(null, false, false, true),
   /** Park and wake-up ({@code --deep}): who woke whom. */
-  SCHEDULING(true, true),
+  SCHEDULING(null, true, true, false),
   /** Channel operations ({@code --deep}): which channel a goroutine used, when. */
-  CHANNELS(true, false);
+  CHANNELS(null, true, false, false),
+  /** Stop-the-world pauses ({@code --probe stw}, on by default): two hits per pause. */
+  STW("stw", false, false, true),
+  /** Contended sync.Mutex acquisitions ({@code --probe mutex}). */
+  MUTEX("mutex", false, false, false),
+  /** Waits of sync.RWMutex readers and writers on each other ({@code --probe mutex}). */
+  RWMUTEX("mutex", false, false, false),
+  /** System calls and threads locked by goroutines ({@code --probe syscall}). */
+  SYSCALLS("syscall", false, false, false),
+  /** Time from runnable to running ({@code --probe sched}): every status change, deep. */
+  SCHED_LATENCY("sched", false, false, false);
 
+  private final String option;
   private final boolean deep;
   private final boolean required;
+  private final boolean defaultOn;
 
-  ProbeGroup(boolean deep, boolean required) {
+  ProbeGroup(String option, boolean deep, boolean required, boolean defaultOn) {
+    this.option = option;
     this.deep = deep;
     this.required = required;
+    this.defaultOn = defaultOn;
+  }
+
+  /** The {@code --probe} name that switches it on or off, or null (always, or {@code --deep}). */
+  public String option() {
+    return option;
   }
 
   /** Attached only with {@code --deep}. */
@@ -32,8 +52,24 @@ public enum ProbeGroup {
     return required;
   }
 
-  /** Whether a run in this mode attaches the group. */
+  /** Attached unless switched off (groups without an option: unless deep). */
+  public boolean defaultOn() {
+    return defaultOn;
+  }
+
+  /** Whether a run in this mode attaches the group, with the default {@code --probe} set. */
   public boolean enabled(boolean deepMode) {
-    return !deep || deepMode;
+    return ProbeSelection.defaults().withDeep(deepMode).enabled(this);
+  }
+
+  /**
+   * Which set the group belongs to, as {@code inspect} shows it: {@code default}, {@code deep},
+   * or its {@code --probe} name.
+   */
+  public String set() {
+    if (deep) {
+      return "deep";
+    }
+    return option == null ? "default" : option;
   }
 }

@@ -77,10 +77,23 @@ public final class ProbePlan {
    * @param resolved the catalog's probes located in the binary ({@link ProbeCatalog#resolve})
    * @param offsets the binary's struct offsets
    * @param addresses run-time address of an {@link AddressUse} in the target, if the binary has it
-   * @param deep whether the run attaches the deep groups
+   * @param deep whether the run attaches the deep groups (the default {@code --probe} set)
    */
   public static ProbePlan create(List<ResolvedProbe> resolved, StructOffsets offsets,
       Function<AddressUse, OptionalLong> addresses, boolean deep) {
+    return create(resolved, offsets, addresses, ProbeSelection.defaults().withDeep(deep));
+  }
+
+  /**
+   * Decides the plan for the groups {@code selection} asks for.
+   *
+   * @param resolved the catalog's probes located in the binary ({@link ProbeCatalog#resolve})
+   * @param offsets the binary's struct offsets
+   * @param addresses run-time address of an {@link AddressUse} in the target, if the binary has it
+   * @param selection the groups the run asks for
+   */
+  public static ProbePlan create(List<ResolvedProbe> resolved, StructOffsets offsets,
+      Function<AddressUse, OptionalLong> addresses, ProbeSelection selection) {
     Map<String, Long> constants = new LinkedHashMap<>();
     Map<ProbeGroup, List<String>> problems = new LinkedHashMap<>();
     List<Missing> missing = new ArrayList<>();
@@ -89,7 +102,14 @@ public final class ProbePlan {
       ProbeSpec spec = r.spec();
       ProbeGroup group = spec.group();
       List<String> groupProblems = problems.computeIfAbsent(group, g -> new ArrayList<>());
-      if (r.isMissing() && spec.ifLinked()) {
+      spec.fixed().forEach(constants::putIfAbsent);
+      if (spec.unsupported() != null) {
+        groupProblems.add(spec.unsupported());
+        String name = String.join(" | ", spec.candidates());
+        if (missing.stream().noneMatch(m -> m.name().equals(name))) {
+          missing.add(new Missing("function", name, group, false, spec.unsupported(), ""));
+        }
+      } else if (r.isMissing() && spec.ifLinked()) {
         missing.add(new Missing("function", String.join(" | ", spec.candidates()), group, false,
             r.missingReason() + ": the program never does what it watches", ""));
       } else if (r.isMissing()) {
@@ -154,7 +174,7 @@ public final class ProbePlan {
     String refusal = null;
     for (Map.Entry<ProbeGroup, List<String>> e : problems.entrySet()) {
       ProbeGroup group = e.getKey();
-      if (!group.enabled(deep)) {
+      if (!selection.enabled(group)) {
         continue;
       }
       if (!e.getValue().isEmpty()) {

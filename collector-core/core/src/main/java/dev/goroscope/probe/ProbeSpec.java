@@ -1,6 +1,7 @@
 package dev.goroscope.probe;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -17,10 +18,22 @@ import java.util.Objects;
  * @param ifLinked a program without the function never does this: the probe is then simply not
  *     needed (a channel receive with ok), where otherwise its group could not work without it
  * @param note how it works on this Go version: registers, version differences, inlining
+ * @param fixed BPF constants whose value this Go version fixes (e.g. where an argument is)
+ * @param unsupported why this Go version cannot do what the probe does, or null: the probe is
+ *     then missing in every binary of the version, with this reason
  */
 public record ProbeSpec(ProbeRole role, ProbeGroup group, AttachPoint point,
     List<String> candidates, String program, List<OffsetUse> offsets,
-    List<AddressUse> addresses, boolean ifLinked, String note) {
+    List<AddressUse> addresses, boolean ifLinked, String note, Map<String, Long> fixed,
+    String unsupported) {
+
+  /** A probe every version of the catalog supports, with no fixed constant. */
+  public ProbeSpec(ProbeRole role, ProbeGroup group, AttachPoint point,
+      List<String> candidates, String program, List<OffsetUse> offsets,
+      List<AddressUse> addresses, boolean ifLinked, String note) {
+    this(role, group, point, candidates, program, offsets, addresses, ifLinked, note, Map.of(),
+        null);
+  }
 
   public ProbeSpec {
     Objects.requireNonNull(role, "role");
@@ -31,6 +44,7 @@ public record ProbeSpec(ProbeRole role, ProbeGroup group, AttachPoint point,
     offsets = List.copyOf(offsets);
     addresses = List.copyOf(addresses);
     Objects.requireNonNull(note, "note");
+    fixed = Map.copyOf(fixed);
     if (candidates.isEmpty()) {
       throw new IllegalArgumentException("no candidate function for " + role);
     }

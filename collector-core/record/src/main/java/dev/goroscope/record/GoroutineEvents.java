@@ -30,6 +30,65 @@ public final class GoroutineEvents {
   /** The goroutine that made it runnable; 0 = the runtime (timer, netpoller); absent: unseen. */
   public static final Attr<Long> WAKER_ID = Attr.integer("goroutine.waker.id", "wakerGoid");
 
+  // Runtime events (--probe mutex, syscall, sched; stw by default).
+  /** A contended lock acquired: dated when the wait began. */
+  public static final String MUTEX_WAIT = "mutex.wait";
+  /** A system call of at least the threshold: dated when it began. */
+  public static final String SYSCALL = "syscall";
+  /** The goroutine started running after being runnable: dated when it became runnable. */
+  public static final String SCHED_DELAY = "sched.delay";
+  /** The goroutine called runtime.LockOSThread. */
+  public static final String LOCK_OS_THREAD = "goroutine.lock_os_thread";
+  /** A stop-the-world pause stopped the goroutine while it ran: dated when it began. */
+  public static final String STW = "runtime.stw";
+  /** The lock's address ({@code *sync.Mutex} or {@code *sync.RWMutex}), {@code 0x…}. */
+  public static final Attr<String> MUTEX_ADDRESS = Attr.string("mutex.address", "lock");
+  /** How long the goroutine waited for the lock, ns. */
+  public static final Attr<Long> MUTEX_WAIT_NS = Attr.integer("mutex.wait_ns", "durationNs");
+  /** {@code mutex}, {@code rwmutex.read} (a reader waited for a writer) or {@code rwmutex.write}. */
+  public static final Attr<String> MUTEX_KIND = Attr.string("mutex.kind", "kind");
+  /** The goroutine that released the lock last while this one waited. */
+  public static final Attr<Long> MUTEX_RELEASER_ID =
+      Attr.integer("mutex.releaser.id", "releaserGoid");
+  /** Time in the system call, ns. */
+  public static final Attr<Long> SYSCALL_DURATION_NS =
+      Attr.integer("syscall.duration_ns", "durationNs");
+  /** The function that made the call, e.g. {@code syscall.read}. */
+  public static final Attr<String> SYSCALL_FUNCTION = Attr.string("syscall.function", "syscall");
+  /** Time the goroutine was runnable before it ran, ns. */
+  public static final Attr<Long> SCHED_DELAY_NS = Attr.integer("sched.delay_ns", "durationNs");
+  /** What it was before it became runnable: waiting, running (preempted or yielded), new… */
+  public static final Attr<String> SCHED_FROM_STATE = Attr.string("sched.from_state", "fromState");
+  /** How long the world was stopped, ns. */
+  public static final Attr<Long> STW_DURATION_NS =
+      Attr.integer("runtime.stw.duration_ns", "durationNs");
+  /** Why, as the runtime says it ({@code GC mark termination} …). */
+  public static final Attr<String> STW_REASON = Attr.string("runtime.stw.reason", "reason");
+  /** The goroutine that stopped the world. */
+  public static final Attr<Long> STW_STOPPER_ID =
+      Attr.integer("runtime.stw.stopper.id", "stopperGoid");
+  /** A call site in the program (of a lock wait, a system call …): function. */
+  public static final Attr<String> SITE_FUNCTION = Attr.string("code.function.name", "function");
+  /** The call site: source file. */
+  public static final Attr<String> SITE_FILE = Attr.string("code.file.path", "file");
+  /** The call site: line. */
+  public static final Attr<Long> SITE_LINE = Attr.integer("code.line.number", "line");
+
+  // Runtime events: per-goroutine totals (Goroutine.attributes()) of the waits its events list.
+  /** Total time waiting for contended locks ({@code mutex.wait} events), ns. */
+  public static final Attr<Long> MUTEX_WAIT_TOTAL_NS =
+      Attr.integer("goroutine.mutex_wait_ns", "mutexWaitNs");
+  /** Total time in system calls of at least the threshold ({@code syscall} events), ns. */
+  public static final Attr<Long> SYSCALL_TOTAL_NS = Attr.integer("goroutine.syscall_ns", "syscallNs");
+  /** Total time runnable but not running ({@code sched.delay} events), ns. */
+  public static final Attr<Long> SCHED_DELAY_TOTAL_NS =
+      Attr.integer("goroutine.sched_delay_ns", "schedDelayNs");
+  /** Total time stopped by stop-the-world pauses while running ({@code runtime.stw}), ns. */
+  public static final Attr<Long> STW_TOTAL_NS = Attr.integer("goroutine.stw_ns", "stwNs");
+  /** The goroutine locked itself to its OS thread (runtime.LockOSThread) at some point. */
+  public static final Attr<Boolean> LOCKED_TO_THREAD =
+      Attr.bool("goroutine.locked_to_thread", "lockedToThread");
+
   /** Hex form of an address, as Go prints pointers. */
   public static String hex(long address) {
     return "0x" + Long.toHexString(address);

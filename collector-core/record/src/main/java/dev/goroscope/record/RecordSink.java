@@ -39,6 +39,15 @@ public interface RecordSink extends AutoCloseable {
   /** The last call about this context: cancelled or its deadline fired (or no longer watched). */
   default void contextEnded(ContextRecord c) {}
 
+  /**
+   * The process stopped the world and started it again. Process-wide: not a goroutine event
+   * (the goroutines it stopped while they ran carry a {@code runtime.stw} event too).
+   */
+  default void stopTheWorld(StwRecord pause) {}
+
+  /** A periodic look at the process's threads and system calls ({@code --probe syscall}). */
+  default void threadsSampled(ThreadsRecord threads) {}
+
   /** The kernel dropped {@code count} events of this process since the last report. */
   default void eventsLost(int pid, long count) {}
 

@@ -3,6 +3,7 @@ package dev.goroscope.otel.console;
 import static dev.goroscope.otel.span.GoroutineAttributes.*;
 
 import dev.goroscope.otel.resource.ProcessResources;
+import dev.goroscope.otel.span.GoroutineSpanData;
 import dev.goroscope.otel.span.GoroutineSpanMapper;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.sdk.common.CompletableResultCode;
@@ -84,8 +85,8 @@ public final class ConsoleTreeExporter implements SpanExporter {
   }
 
   private void accept(SpanData span) {
-    if (closed.get()) {
-      return;
+    if (closed.get() || span.getInstrumentationScopeInfo().equals(GoroutineSpanData.RUNTIME_SCOPE)) {
+      return; // the runtime trace (stop-the-world pauses) is no goroutine tree
     }
     long now = nanoClock.getAsLong();
     TraceBuffer t = traces.get(span.getTraceId());

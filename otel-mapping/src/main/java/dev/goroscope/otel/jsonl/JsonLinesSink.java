@@ -16,6 +16,8 @@ import dev.goroscope.record.GoroutineEvent;
 import dev.goroscope.record.ParkInterval;
 import dev.goroscope.record.ProcessInfo;
 import dev.goroscope.record.RecordSink;
+import dev.goroscope.record.StwRecord;
+import dev.goroscope.record.ThreadsRecord;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -37,6 +39,9 @@ import java.util.function.LongSupplier;
  *       {@code parks} keep the older typed views of the context and park events.
  *   <li>{@code {"type":"context","ctx":"0x…","goid":<creator>,"cancelledBy"|null,
  *       "deadlineUnixNs","endedNs"|null,"reason"|null, …}}
+ *   <li>{@code {"type":"stw","pid","startNs","endNs","durationNs","reason","gc",…}} — one per
+ *       stop-the-world pause; {@code {"type":"threads","pid","ns","threads","gomaxprocs",
+ *       "inSyscall","blocked":[…]}} — every second with {@code --probe syscall}.
  *   <li>{@code process}, {@code process_end} and {@code events_lost} lines.
  * </ul>
  *
@@ -209,6 +214,57 @@ public final class JsonLinesSink implements RecordSink {
       json.writeArrayFieldStart("overrunGoids");
       for (long g : c.overrunGoids()) {
         json.writeNumber(g);
+      }
+      json.writeEndArray();
+      json.writeEndObject();
+    });
+  }
+
+  @Override
+  public synchronized void stopTheWorld(StwRecord p) {
+    write(() -> {
+      json.writeStartObject();
+      json.writeStringField("type", "stw");
+      json.writeNumberField("pid", p.pid());
+      json.writeNumberField("startNs", p.startNs());
+      json.writeNumberField("endNs", p.endNs());
+      json.writeNumberField("startUnixNs", clock.toEpochNanos(p.startNs()));
+      json.writeNumberField("endUnixNs", clock.toEpochNanos(p.endNs()));
+      json.writeNumberField("durationNs", p.durationNs());
+      json.writeStringField("reason", p.reason());
+      json.writeBooleanField("gc", p.gc());
+      nullableLong("stopperGoid", p.stopperGoid() > 0 ? p.stopperGoid() : null);
+      nullableLong("gomaxprocs", p.gomaxprocs() > 0 ? (long) p.gomaxprocs() : null);
+      json.writeNumberField("running", p.running());
+      json.writeArrayFieldStart("runningGoids");
+      for (long g : p.runningGoids()) {
+        json.writeNumber(g);
+      }
+      json.writeEndArray();
+      json.writeEndObject();
+    });
+  }
+
+  @Override
+  public synchronized void threadsSampled(ThreadsRecord t) {
+    write(() -> {
+      json.writeStartObject();
+      json.writeStringField("type", "threads");
+      json.writeNumberField("pid", t.pid());
+      json.writeNumberField("ns", t.timestampNs());
+      json.writeNumberField("unixNs", clock.toEpochNanos(t.timestampNs()));
+      nullableLong("threads", t.threads() > 0 ? (long) t.threads() : null);
+      nullableLong("gomaxprocs", t.gomaxprocs() > 0 ? (long) t.gomaxprocs() : null);
+      json.writeNumberField("inSyscall", t.inSyscall());
+      json.writeNumberField("thresholdNs", t.thresholdNs());
+      json.writeArrayFieldStart("blocked");
+      for (ThreadsRecord.Blocked b : t.blocked()) {
+        json.writeStartObject();
+        json.writeNumberField("goid", b.goid());
+        json.writeNumberField("sinceNs", b.sinceNs());
+        json.writeNumberField("sinceUnixNs", clock.toEpochNanos(b.sinceNs()));
+        json.writeBooleanField("lockedToThread", b.lockedToThread());
+        json.writeEndObject();
       }
       json.writeEndArray();
       json.writeEndObject();

@@ -4,13 +4,19 @@ import dev.goroscope.record.AttachmentKey;
 import dev.goroscope.record.ContextRecord;
 import dev.goroscope.record.Goroutine;
 import dev.goroscope.record.GoroutineState;
+import dev.goroscope.record.Attrs;
+import dev.goroscope.record.GoroutineEvent;
+import dev.goroscope.record.GoroutineEvents;
 import dev.goroscope.record.RecordSink;
+import dev.goroscope.record.StwRecord;
+import dev.goroscope.record.ThreadsRecord;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.ObservableLongGauge;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -37,6 +43,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <tr><td>{@value #OVERRUNS}</td><td>counter</td><td>goroutines that overran a context
  *   deadline</td></tr>
  *   <tr><td>{@value #EVENTS_LOST}</td><td>counter</td><td>kernel events lost</td></tr>
+ *   <tr><td>{@value #STW}</td><td>histogram (s)</td><td>stop-the-world pauses, by
+ *   {@code runtime.stw.reason} and {@code runtime.stw.gc}</td></tr>
+ *   <tr><td>{@value #MUTEX_WAIT}</td><td>histogram (s)</td><td>contended lock waits, by
+ *   {@code mutex.address} and call site {@code code.function.name}</td></tr>
+ *   <tr><td>{@value #SYSCALL}</td><td>histogram (s)</td><td>system calls of at least the
+ *   threshold, by {@code syscall.function}</td></tr>
+ *   <tr><td>{@value #SCHED_DELAY}</td><td>histogram (s)</td><td>runnable to running</td></tr>
+ *   <tr><td>{@value #THREADS}, {@value #GOMAXPROCS}, {@value #THREADS_IN_SYSCALL},
+ *   {@value #THREADS_BLOCKED}</td><td>gauges</td><td>OS threads, Ps, threads in a system call,
+ *   of those in one for at least the threshold ({@code --probe syscall})</td></tr>
  * </table>
  *
  * <p>Cardinality is bounded: after {@code maxStartFunctions} distinct start functions, further
@@ -52,12 +68,33 @@ public final class GoroutineMetricsSink implements RecordSink {
   public static final String DEADLINE_EXCEEDED = "goroscope.context.deadline_exceeded";
   public static final String OVERRUNS = "goroscope.goroutines.deadline_overruns";
   public static final String EVENTS_LOST = "goroscope.events.lost";
+  public static final String STW = "goroscope.runtime.stw.duration";
+  public static final String MUTEX_WAIT = "goroscope.mutex.wait.duration";
+  public static final String SYSCALL = "goroscope.syscall.duration";
+  public static final String SCHED_DELAY = "goroscope.sched.delay";
+  public static final String THREADS = "goroscope.runtime.threads";
+  public static final String GOMAXPROCS = "goroscope.runtime.gomaxprocs";
+  public static final String THREADS_IN_SYSCALL = "goroscope.runtime.threads.in_syscall";
+  public static final String THREADS_BLOCKED = "goroscope.runtime.threads.blocked";
 
   static final AttributeKey<String> START_FUNCTION =
       AttributeKey.stringKey("goroutine.start_function");
   static final AttributeKey<String> STATE = AttributeKey.stringKey("goroutine.state");
   static final AttributeKey<Long> PID = AttributeKey.longKey("process.pid");
+  static final AttributeKey<String> STW_REASON = AttributeKey.stringKey("runtime.stw.reason");
+  static final AttributeKey<Boolean> STW_GC = AttributeKey.booleanKey("runtime.stw.gc");
+  static final AttributeKey<String> MUTEX_ADDRESS =
+      AttributeKey.stringKey(GoroutineEvents.MUTEX_ADDRESS.name());
+  static final AttributeKey<String> SITE_FUNCTION = AttributeKey.stringKey(GoroutineEvents.SITE_FUNCTION.name());
+  static final AttributeKey<String> SYSCALL_FUNCTION =
+      AttributeKey.stringKey(GoroutineEvents.SYSCALL_FUNCTION.name());
   static final String OTHER = "other";
+  /** Durations in seconds, 1 µs to 10 s: pauses, waits and delays. */
+  static final List<Double> WAIT_BUCKETS = List.of(1e-6, 5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4,
+      5e-4, 1e-3, 2.5e-3, 5e-3, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0, 10.0);
+  /** Per goroutine: the time of the last wait event already recorded (events repeat). */
+  private static final AttachmentKey<long[]> WAITS_COUNTED =
+      AttachmentKey.create("metrics waits counted");
 
   public static final int DEFAULT_MAX_START_FUNCTIONS = 500;
 
@@ -77,6 +114,13 @@ public final class GoroutineMetricsSink implements RecordSink {
   private final LongCounter overruns;
   private final LongCounter eventsLost;
   private final ObservableLongGauge liveGauge;
+  private final DoubleHistogram stw;
+  private final DoubleHistogram mutexWait;
+  private final DoubleHistogram syscall;
+  private final DoubleHistogram schedDelay;
+  private final List<ObservableLongGauge> threadGauges = new ArrayList<>();
+  private final Map<Integer, ThreadsRecord> threads = new HashMap<>();
+  private final Set<String> waitKeys = new HashSet<>();
   private final AutoCloseable onClose;
   private final int maxStartFunctions;
   private final Set<String> startFunctions = new HashSet<>();
@@ -118,6 +162,116 @@ public final class GoroutineMetricsSink implements RecordSink {
                 PID, (long) k.pid(), STATE, k.state().attributeValue())));
           }
         });
+    stw = meter.histogramBuilder(STW).setUnit("s")
+        .setDescription("Stop-the-world pauses, by reason")
+        .setExplicitBucketBoundariesAdvice(WAIT_BUCKETS).build();
+    mutexWait = meter.histogramBuilder(MUTEX_WAIT).setUnit("s")
+        .setDescription("Waits for contended sync.Mutex/RWMutex locks, by lock and call site")
+        .setExplicitBucketBoundariesAdvice(WAIT_BUCKETS).build();
+    syscall = meter.histogramBuilder(SYSCALL).setUnit("s")
+        .setDescription("System calls of at least the threshold, by the function making them")
+        .setExplicitBucketBoundariesAdvice(WAIT_BUCKETS).build();
+    schedDelay = meter.histogramBuilder(SCHED_DELAY).setUnit("s")
+        .setDescription("Time goroutines were runnable before they ran")
+        .setExplicitBucketBoundariesAdvice(WAIT_BUCKETS).build();
+    threadGauge(meter, THREADS, "{thread}", "OS threads of the process", ThreadsRecord::threads);
+    threadGauge(meter, GOMAXPROCS, "{p}", "GOMAXPROCS (Ps)", ThreadsRecord::gomaxprocs);
+    threadGauge(meter, THREADS_IN_SYSCALL, "{thread}", "Threads in a system call",
+        ThreadsRecord::inSyscall);
+    threadGauge(meter, THREADS_BLOCKED, "{thread}",
+        "Threads in a system call for at least the syscall threshold",
+        t -> t.blocked().size());
+  }
+
+  private void threadGauge(Meter meter, String name, String unit, String description,
+      java.util.function.ToIntFunction<ThreadsRecord> value) {
+    threadGauges.add(meter.gaugeBuilder(name).ofLongs().setUnit(unit)
+        .setDescription(description)
+        .buildWithCallback(m -> {
+          synchronized (this) {
+            threads.forEach((pid, t) -> {
+              int v = value.applyAsInt(t);
+              if (v > 0 || !name.equals(THREADS) && !name.equals(GOMAXPROCS)) {
+                m.record(v, Attributes.of(PID, (long) pid));
+              }
+            });
+          }
+        }));
+  }
+
+  @Override
+  public synchronized void stopTheWorld(StwRecord p) {
+    stw.record(p.durationNs() / 1e9, Attributes.of(PID, (long) p.pid(), STW_REASON, p.reason(),
+        STW_GC, p.gc()));
+  }
+
+  @Override
+  public synchronized void threadsSampled(ThreadsRecord t) {
+    threads.put(t.pid(), t);
+  }
+
+  /** Records the wait events (mutex, syscall, sched) of {@code g} not recorded yet. */
+  private void recordWaits(Goroutine g) {
+    Attrs totals = g.attributes();
+    if (totals.get(GoroutineEvents.MUTEX_WAIT_TOTAL_NS) == null
+        && totals.get(GoroutineEvents.SYSCALL_TOTAL_NS) == null
+        && totals.get(GoroutineEvents.SCHED_DELAY_TOTAL_NS) == null) {
+      return;
+    }
+    long[] counted = g.attachment(WAITS_COUNTED);
+    if (counted == null) {
+      counted = new long[] {Long.MIN_VALUE};
+      g.setAttachment(WAITS_COUNTED, counted);
+    }
+    long pid = g.pid();
+    for (GoroutineEvent e : g.events()) {
+      if (e.timestampNs() <= counted[0]) {
+        continue;
+      }
+      Attrs a = e.attributes();
+      switch (e.name()) {
+        case GoroutineEvents.MUTEX_WAIT -> {
+          String lock = str(a, GoroutineEvents.MUTEX_ADDRESS.name());
+          String site = str(a, GoroutineEvents.SITE_FUNCTION.name());
+          boolean kept = waitKey(GoroutineEvents.MUTEX_WAIT + " " + lock + " " + site);
+          mutexWait.record(ns(a, GoroutineEvents.MUTEX_WAIT_NS.name()), Attributes.of(PID, pid,
+              MUTEX_ADDRESS, kept ? lock : OTHER, SITE_FUNCTION, kept ? site : OTHER));
+        }
+        case GoroutineEvents.SYSCALL -> {
+          String fn = str(a, GoroutineEvents.SYSCALL_FUNCTION.name());
+          syscall.record(ns(a, GoroutineEvents.SYSCALL_DURATION_NS.name()), Attributes.of(PID,
+              pid, SYSCALL_FUNCTION, waitKey(GoroutineEvents.SYSCALL + " " + fn) ? fn : OTHER));
+        }
+        case GoroutineEvents.SCHED_DELAY -> schedDelay.record(
+            ns(a, GoroutineEvents.SCHED_DELAY_NS.name()), Attributes.of(PID, pid));
+        default -> {
+          continue;
+        }
+      }
+      counted[0] = e.timestampNs();
+    }
+  }
+
+  private static double ns(Attrs a, String name) {
+    Object v = a.get(name);
+    return v instanceof Long l ? l / 1e9 : 0;
+  }
+
+  private static String str(Attrs a, String name) {
+    Object v = a.get(name);
+    return v instanceof String s ? s : "unknown";
+  }
+
+  /** Whether {@code key} is one of the first {@code maxStartFunctions} distinct ones. */
+  private boolean waitKey(String key) {
+    if (waitKeys.contains(key)) {
+      return true;
+    }
+    if (waitKeys.size() < maxStartFunctions) {
+      waitKeys.add(key);
+      return true;
+    }
+    return false;
   }
 
   @Override
@@ -142,6 +296,7 @@ public final class GoroutineMetricsSink implements RecordSink {
     }
     flags |= countOverrun(g, counted);
     g.setAttachment(COUNTED, g.state().ordinal() | flags);
+    recordWaits(g);
   }
 
   @Override
@@ -153,6 +308,7 @@ public final class GoroutineMetricsSink implements RecordSink {
       count(g.pid(), GoroutineState.values()[counted & (OVERRUN_COUNTED - 1)], -1);
     }
     countOverrun(g, counted);
+    recordWaits(g);
     if (g.state() == GoroutineState.EXITED) {
       Attributes fn = fn(g);
       exited.add(1, fn);
@@ -177,6 +333,7 @@ public final class GoroutineMetricsSink implements RecordSink {
   @Override
   public synchronized void processEnded(int pid, long timestampNs) {
     liveByState.keySet().removeIf(k -> k.pid() == pid);
+    threads.remove(pid);
   }
 
   @Override
@@ -185,6 +342,7 @@ public final class GoroutineMetricsSink implements RecordSink {
       return;
     }
     liveGauge.close();
+    threadGauges.forEach(ObservableLongGauge::close);
     if (onClose != null) {
       try {
         onClose.close();

@@ -4,6 +4,8 @@ import dev.goroscope.record.ContextRecord;
 import dev.goroscope.record.Goroutine;
 import dev.goroscope.record.ProcessInfo;
 import dev.goroscope.record.RecordSink;
+import dev.goroscope.record.StwRecord;
+import dev.goroscope.record.ThreadsRecord;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -61,6 +63,16 @@ public final class CompositeRecordSink implements RecordSink {
   @Override
   public void contextEnded(ContextRecord c) {
     each(s -> s.contextEnded(c));
+  }
+
+  @Override
+  public void stopTheWorld(StwRecord pause) {
+    each(s -> s.stopTheWorld(pause));
+  }
+
+  @Override
+  public void threadsSampled(ThreadsRecord threads) {
+    each(s -> s.threadsSampled(threads));
   }
 
   @Override

@@ -17,6 +17,8 @@ import dev.goroscope.record.ContextRecord;
 import dev.goroscope.record.Goroutine;
 import dev.goroscope.record.ProcessInfo;
 import dev.goroscope.record.RecordSink;
+import dev.goroscope.record.StwRecord;
+import dev.goroscope.record.ThreadsRecord;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.io.OutputStream;
@@ -101,6 +103,16 @@ public final class ExportPipeline implements RecordSink {
   @Override
   public void contextEnded(ContextRecord c) {
     delegate.contextEnded(c);
+  }
+
+  @Override
+  public void stopTheWorld(StwRecord pause) {
+    delegate.stopTheWorld(pause);
+  }
+
+  @Override
+  public void threadsSampled(ThreadsRecord threads) {
+    delegate.threadsSampled(threads);
   }
 
   @Override

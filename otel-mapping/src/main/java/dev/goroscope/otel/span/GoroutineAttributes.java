@@ -76,6 +76,24 @@ public final class GoroutineAttributes {
   public static final String LINK_WAKER = "waker";
 
   /** Hex form of an address, as Go prints pointers. */
+  // The per-process runtime trace (stop-the-world pauses).
+  public static final AttributeKey<String> STW_REASON = AttributeKey.stringKey("runtime.stw.reason");
+  public static final AttributeKey<Boolean> STW_GC = AttributeKey.booleanKey("runtime.stw.gc");
+  public static final AttributeKey<Long> STW_DURATION_NS =
+      AttributeKey.longKey("runtime.stw.duration_ns");
+  public static final AttributeKey<Long> STW_STOPPER_ID =
+      AttributeKey.longKey("runtime.stw.stopper.id");
+  public static final AttributeKey<Long> STW_GOMAXPROCS = AttributeKey.longKey("runtime.gomaxprocs");
+  public static final AttributeKey<Long> STW_RUNNING = AttributeKey.longKey("runtime.stw.running");
+  public static final AttributeKey<java.util.List<Long>> STW_RUNNING_IDS =
+      AttributeKey.longArrayKey("runtime.stw.running.ids");
+  public static final AttributeKey<Long> STW_COUNT = AttributeKey.longKey("runtime.stw.count");
+  public static final AttributeKey<Long> STW_TOTAL_NS = AttributeKey.longKey("runtime.stw.total_ns");
+  public static final AttributeKey<Long> STW_GC_TOTAL_NS =
+      AttributeKey.longKey("runtime.stw.gc_total_ns");
+  public static final AttributeKey<Boolean> RUNTIME_PARTIAL =
+      AttributeKey.booleanKey("runtime.partial");
+
   public static String hex(long address) {
     return GoroutineEvents.hex(address);
   }

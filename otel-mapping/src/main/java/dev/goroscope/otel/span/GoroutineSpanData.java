@@ -23,6 +23,10 @@ public final class GoroutineSpanData implements SpanData {
   public static final InstrumentationScopeInfo SCOPE =
       InstrumentationScopeInfo.builder("dev.goroscope").setVersion(Version.VALUE).build();
 
+  /** The scope of the per-process runtime trace's spans (stop-the-world pauses). */
+  public static final InstrumentationScopeInfo RUNTIME_SCOPE = InstrumentationScopeInfo
+      .builder("dev.goroscope.runtime").setVersion(Version.VALUE).build();
+
   private final String name;
   private final SpanContext spanContext;
   private final SpanContext parentSpanContext;
@@ -35,6 +39,7 @@ public final class GoroutineSpanData implements SpanData {
   private final List<LinkData> links;
   private final int totalLinks;
   private final Resource resource;
+  private final InstrumentationScopeInfo scope;
 
   GoroutineSpanData(
       String name,
@@ -49,6 +54,24 @@ public final class GoroutineSpanData implements SpanData {
       List<LinkData> links,
       int totalLinks,
       Resource resource) {
+    this(name, spanContext, parentSpanContext, status, startEpochNanos, endEpochNanos,
+        attributes, events, totalEvents, links, totalLinks, resource, SCOPE);
+  }
+
+  GoroutineSpanData(
+      String name,
+      SpanContext spanContext,
+      SpanContext parentSpanContext,
+      StatusData status,
+      long startEpochNanos,
+      long endEpochNanos,
+      Attributes attributes,
+      List<EventData> events,
+      int totalEvents,
+      List<LinkData> links,
+      int totalLinks,
+      Resource resource,
+      InstrumentationScopeInfo scope) {
     this.name = Objects.requireNonNull(name);
     this.spanContext = Objects.requireNonNull(spanContext);
     this.parentSpanContext = Objects.requireNonNull(parentSpanContext);
@@ -61,6 +84,7 @@ public final class GoroutineSpanData implements SpanData {
     this.links = List.copyOf(links);
     this.totalLinks = Math.max(totalLinks, this.links.size());
     this.resource = Objects.requireNonNull(resource);
+    this.scope = Objects.requireNonNull(scope);
   }
 
   @Override
@@ -136,12 +160,12 @@ public final class GoroutineSpanData implements SpanData {
   @Override
   @SuppressWarnings("deprecation") // required by the SpanData interface
   public InstrumentationLibraryInfo getInstrumentationLibraryInfo() {
-    return InstrumentationLibraryInfo.create(SCOPE.getName(), SCOPE.getVersion());
+    return InstrumentationLibraryInfo.create(scope.getName(), scope.getVersion());
   }
 
   @Override
   public InstrumentationScopeInfo getInstrumentationScopeInfo() {
-    return SCOPE;
+    return scope;
   }
 
   @Override

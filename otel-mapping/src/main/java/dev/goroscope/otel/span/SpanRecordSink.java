@@ -5,6 +5,7 @@ import dev.goroscope.record.AttachmentKey;
 import dev.goroscope.record.Goroutine;
 import dev.goroscope.record.ProcessInfo;
 import dev.goroscope.record.RecordSink;
+import dev.goroscope.record.StwRecord;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
@@ -44,6 +45,8 @@ public final class SpanRecordSink implements RecordSink {
   private final GoroutineSpanMapper mapper;
   private final IdGenerator ids;
   private final Map<Integer, Resource> resources = new HashMap<>();
+  /** The runtime trace of each process with stop-the-world pauses. */
+  private final Map<Integer, RuntimeSpans> runtimeTraces = new HashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private long spans;
   private long partialSpans;
@@ -108,9 +111,56 @@ public final class SpanRecordSink implements RecordSink {
     }
   }
 
+  /** One span per pause, in the process's runtime trace (its root is exported at the end). */
+  @Override
+  public synchronized void stopTheWorld(StwRecord pause) {
+    if (closed.get()) {
+      return;
+    }
+    SpanData span;
+    try {
+      RuntimeSpans trace = runtimeTraces.computeIfAbsent(pause.pid(),
+          p -> new RuntimeSpans(config.clock(), ids));
+      span = trace.pause(pause, ids, resource(pause.pid()));
+    } catch (RuntimeException e) {
+      mappingErrors++;
+      return;
+    }
+    spans++;
+    export(List.of(span));
+  }
+
   @Override
   public synchronized void processEnded(int pid, long timestampNs) {
+    endRuntimeTrace(pid, false);
     resources.remove(pid);
+  }
+
+  private void endRuntimeTrace(int pid, boolean partial) {
+    RuntimeSpans trace = runtimeTraces.remove(pid);
+    if (trace == null || !trace.hasPauses()) {
+      return;
+    }
+    try {
+      SpanData root = trace.root(resource(pid), partial);
+      spans++;
+      if (partial) {
+        partialSpans++;
+      }
+      export(List.of(root));
+    } catch (RuntimeException e) {
+      mappingErrors++;
+    }
+  }
+
+  private void export(List<SpanData> batch) {
+    for (SpanExporter exporter : exporters) {
+      try {
+        exporter.export(batch);
+      } catch (RuntimeException e) {
+        exporterErrors++;
+      }
+    }
   }
 
   @Override
@@ -127,6 +177,15 @@ public final class SpanRecordSink implements RecordSink {
   /** Shuts the exporters down, each within its own bounded time. Idempotent. */
   @Override
   public void close() {
+    synchronized (this) {
+      if (closed.get()) {
+        return;
+      }
+      // Processes still running: their runtime trace's root, as partial.
+      for (Integer pid : List.copyOf(runtimeTraces.keySet())) {
+        endRuntimeTrace(pid, true);
+      }
+    }
     if (!closed.compareAndSet(false, true)) {
       return;
     }

@@ -28,6 +28,13 @@ public final class OffsetKeys {
   public static final String TIME_EXT = "time.Time.ext";
   public static final String HCHAN_QCOUNT = "runtime.hchan.qcount";
   public static final String HCHAN_DATAQSIZ = "runtime.hchan.dataqsiz";
+  // Runtime events (stop-the-world, syscalls, mutex contention).
+  public static final String P_STATUS = "runtime.p.status";
+  public static final String P_M = "runtime.p.m";
+  public static final String M_PREEMPTOFF = "runtime.m.preemptoff";
+  public static final String G_LOCKEDM = "runtime.g.lockedm";
+  public static final String RWMUTEX_WRITER_SEM = "sync.RWMutex.writerSem";
+  public static final String RWMUTEX_READER_SEM = "sync.RWMutex.readerSem";
 
   /**
    * One field.
@@ -59,7 +66,13 @@ public final class OffsetKeys {
       new Field("context.cancelCtx", "Context", 0),
       new Field("context.cancelCtx", "err", 0),
       new Field("time.Time", "wall", 0),
-      new Field("time.Time", "ext", 0));
+      new Field("time.Time", "ext", 0),
+      new Field("runtime.p", "status", 0),
+      new Field("runtime.p", "m", 0),
+      new Field("runtime.m", "preemptoff", 0),
+      new Field("runtime.g", "lockedm", 0),
+      new Field("sync.RWMutex", "writerSem", 0),
+      new Field("sync.RWMutex", "readerSem", 0));
 
   private OffsetKeys() {}
 
