@@ -67,6 +67,37 @@ class EventLayoutTest {
     m.put("sizeof(struct goroscope_goroutine_mark)", EventDecoder.MARK_SIZE);
     m.put("GOROSCOPE_EV_CHAN_SEND", MarkKind.CHANNEL_SEND.code());
     m.put("GOROSCOPE_EV_CHAN_RECEIVE", MarkKind.CHANNEL_RECEIVE.code());
+    m.put("GOROSCOPE_EV_STW", EventDecoder.TYPE_STW);
+    m.put("GOROSCOPE_EV_MUTEX_WAIT", MarkKind.MUTEX_WAIT.code());
+    m.put("GOROSCOPE_EV_SYSCALL", MarkKind.SYSCALL.code());
+    m.put("GOROSCOPE_EV_SCHED_DELAY", MarkKind.SCHED_DELAY.code());
+    m.put("GOROSCOPE_EV_LOCK_OS_THREAD", MarkKind.LOCK_OS_THREAD.code());
+    m.put("GOROSCOPE_EV_STW_RUNNING", MarkKind.STW_RUNNING.code());
+    m.put("GOROSCOPE_LOCK_MUTEX", 0);
+    m.put("GOROSCOPE_LOCK_RWMUTEX_READ", 1);
+    m.put("GOROSCOPE_LOCK_RWMUTEX_WRITE", 2);
+    m.put("GOROSCOPE_STW_REASON_TEXT", EventDecoder.STW_REASON_IS_TEXT);
+    m.put("GOROSCOPE_STW_MAX_RUNNING", EventDecoder.STW_MAX_RUNNING);
+    m.put("GOROSCOPE_MARK_STACK_DEPTH", EventDecoder.STACK_DEPTH);
+    m.put("offsetof(struct goroscope_goroutine_mark_stack, goid)", EventDecoder.MARK_STACK_GOID);
+    m.put("offsetof(struct goroscope_goroutine_mark_stack, a)", EventDecoder.MARK_STACK_A);
+    m.put("offsetof(struct goroscope_goroutine_mark_stack, b)", EventDecoder.MARK_STACK_B);
+    m.put("offsetof(struct goroscope_goroutine_mark_stack, c)", EventDecoder.MARK_STACK_C);
+    m.put("offsetof(struct goroscope_goroutine_mark_stack, d)", EventDecoder.MARK_STACK_D);
+    m.put("offsetof(struct goroscope_goroutine_mark_stack, depth)", EventDecoder.MARK_STACK_DEPTH);
+    m.put("offsetof(struct goroscope_goroutine_mark_stack, pcs)", EventDecoder.MARK_STACK_PCS);
+    m.put("sizeof(struct goroscope_goroutine_mark_stack)", EventDecoder.MARK_STACK_SIZE);
+    m.put("offsetof(struct goroscope_stw, start_ns)", EventDecoder.STW_START_NS);
+    m.put("offsetof(struct goroscope_stw, end_ns)", EventDecoder.STW_END_NS);
+    m.put("offsetof(struct goroscope_stw, goid)", EventDecoder.STW_GOID);
+    m.put("offsetof(struct goroscope_stw, reason)", EventDecoder.STW_REASON);
+    m.put("offsetof(struct goroscope_stw, reason_len)", EventDecoder.STW_REASON_LEN);
+    m.put("offsetof(struct goroscope_stw, reason_text)", EventDecoder.STW_REASON_TEXT);
+    m.put("sizeof(((struct goroscope_stw *)0)->reason_text)", EventDecoder.STW_REASON_TEXT_LEN);
+    m.put("offsetof(struct goroscope_stw, gomaxprocs)", EventDecoder.STW_GOMAXPROCS);
+    m.put("offsetof(struct goroscope_stw, running)", EventDecoder.STW_RUNNING);
+    m.put("offsetof(struct goroscope_stw, running_goids)", EventDecoder.STW_RUNNING_GOIDS);
+    m.put("sizeof(struct goroscope_stw)", EventDecoder.STW_SIZE);
     return m;
   }
 
@@ -106,7 +137,7 @@ class EventLayoutTest {
       } else if (t.startsWith("}")) {
         struct = null;
       } else if (struct != null && t.startsWith("__")) {
-        String field = t.split("[\\s;]+")[1];
+        String field = t.split("[\\s;\\[]+")[1];
         if (!field.startsWith("_")) {
           assertThat(exp).as("decoder constant for %s.%s", struct, field)
               .containsKey("offsetof(struct " + struct + ", " + field + ")");
@@ -126,7 +157,8 @@ class EventLayoutTest {
       assertThat(expected()).as("decoder constant for %s", m.group(1)).containsKey(m.group(1));
       assertThat(expected().get(m.group(1))).isEqualTo(Integer.parseInt(m.group(2)));
     }
-    assertThat(types).isEqualTo(6 + MarkKind.values().length);
+    // six fixed records, the stop-the-world record, and one code per mark kind
+    assertThat(types).isEqualTo(7 + MarkKind.values().length);
   }
 
   static String run(String... cmd) throws IOException, InterruptedException {

@@ -61,8 +61,14 @@ class ProbeSitesTest {
     ElfFile elf = ElfFile.open(bin);
     FunctionLocator symbols = FunctionLocator.fromSymbols(elf);
     ProbeCatalog plan = ProbeCatalog.forVersion(GoVersion.parseOrUnknown(GoToolchains.version(t)));
-    List<ResolvedProbe> resolved = plan.resolve(elf, symbols, disasm);
-    assertThat(resolved).hasSize(plan.specs().size());
+    List<ResolvedProbe> all = plan.resolve(elf, symbols, disasm);
+    assertThat(all).hasSize(plan.specs().size());
+    // Go 1.19 has no RWMutex semaphore functions: those probes are refused by the catalog.
+    assertThat(all).filteredOn(r -> r.spec().unsupported() != null)
+        .allMatch(r -> r.isMissing() && r.spec().group() == ProbeGroup.RWMUTEX)
+        .hasSize(t == Toolchain.GO_1_19 ? 6 : 0);
+    List<ResolvedProbe> resolved =
+        all.stream().filter(r -> r.spec().unsupported() == null).toList();
     int checkedOffsets = 0;
     for (ResolvedProbe r : resolved) {
       assertThat(r.isMissing()).as("%s on go%s: %s", r.spec().role(), t.minor(), r.missingReason())
@@ -176,7 +182,7 @@ class ProbeSitesTest {
     StructOffsets full = OffsetResolver.resolve(elf, GO_1_26);
     java.util.function.Function<AddressUse, java.util.OptionalLong> none =
         use -> java.util.OptionalLong.of(0x1000);
-    ProbePlan deep = ProbePlan.create(all, full, none, true);
+    ProbePlan deep = ProbePlan.create(all, full, none, ProbeSelection.all());
     assertThat(deep.refusal()).isNull();
     assertThat(deep.attached()).containsExactlyInAnyOrder(ProbeGroup.values());
     assertThat(deep.missing()).extracting(ProbePlan.Missing::name)
@@ -184,9 +190,22 @@ class ProbeSitesTest {
     assertThat(deep.missing().get(0).required()).isFalse();
     ProbePlan shallow = ProbePlan.create(all, full, none, false);
     assertThat(shallow.attached()).containsExactlyInAnyOrder(ProbeGroup.LIFECYCLE,
-        ProbeGroup.CONTEXTS);
+        ProbeGroup.CONTEXTS, ProbeGroup.STW);
     assertThat(shallow.sites()).extracting(ProbePlan.Site::program)
-        .doesNotContain("gopark_entry", "chansend_entry");
+        .doesNotContain("gopark_entry", "chansend_entry", "mutex_lock_entry",
+            "syscall_enter_entry", "casgstatus_entry")
+        .contains("stw_stop_entry", "stw_start_ret");
+    // Go 1.21+: the stop's reason is its argument; 1.19/1.20 read m.preemptoff.
+    assertThat(shallow.constants()).containsEntry("stw_reason_arg", 1L)
+        .containsEntry("allp_addr", 0x1000L).containsEntry("off_p_m", 48L);
+    ProbePlan mutexOnly = ProbePlan.create(all, full, none,
+        ProbeSelection.defaults().with("mutex").with("no-stw"));
+    assertThat(mutexOnly.attached()).containsExactlyInAnyOrder(ProbeGroup.LIFECYCLE,
+        ProbeGroup.CONTEXTS, ProbeGroup.MUTEX, ProbeGroup.RWMUTEX);
+    assertThat(mutexOnly.sites()).extracting(ProbePlan.Site::program)
+        .contains("mutex_lock_entry", "lock_wait_ret", "lock_release_entry",
+            "rwmutex_rlock_entry", "rwmutex_lock_entry")
+        .doesNotContain("stw_stop_entry");
 
     // Runtime offsets only: the context group is dropped with a note, the rest attaches.
     StructOffsets runtimeOnly = StructOffsets.builder(OffsetSource.TABLE, 26)
@@ -194,7 +213,10 @@ class ProbeSitesTest {
         .put("runtime.g.m", 48).put("runtime.m.curg", 184).build();
     ProbePlan partial = ProbePlan.create(all, runtimeOnly, none, false);
     assertThat(partial.refusal()).isNull();
-    assertThat(partial.attached()).containsExactly(ProbeGroup.LIFECYCLE);
+    // Stop-the-world needs only g and m: it stays (without the running goroutines' list).
+    assertThat(partial.attached()).containsExactlyInAnyOrder(ProbeGroup.LIFECYCLE,
+        ProbeGroup.STW);
+    assertThat(partial.constants()).containsEntry("off_p_m", 0L);
     assertThat(partial.notes()).anyMatch(n -> n.startsWith("no contexts probes: offset"
         + " context.timerCtx.deadline is in neither"));
     assertThat(partial.constants()).containsEntry("off_g_goid", 152L)
@@ -212,7 +234,7 @@ class ProbeSitesTest {
 
     // Without the addresses that recognise context errors, contexts are dropped.
     ProbePlan blind = ProbePlan.create(all, full, use -> java.util.OptionalLong.empty(), false);
-    assertThat(blind.attached()).containsExactly(ProbeGroup.LIFECYCLE);
+    assertThat(blind.attached()).containsExactlyInAnyOrder(ProbeGroup.LIFECYCLE, ProbeGroup.STW);
     assertThat(blind.notes()).anyMatch(n -> n.contains("needed to recognise the timerCtx type"));
 
     // Without context functions in the binary, no context layout is needed.

@@ -44,6 +44,12 @@ class DwarfOffsetsTest {
     m.put(OffsetKeys.TIMERCTX_DEADLINE, old ? 72L : 88L);
     m.put(OffsetKeys.TIME_WALL, 0L);
     m.put(OffsetKeys.TIME_EXT, 8L);
+    m.put(OffsetKeys.P_STATUS, 4L);
+    m.put(OffsetKeys.P_M, old ? 56L : 48L);
+    m.put(OffsetKeys.M_PREEMPTOFF, 248L);
+    m.put(OffsetKeys.G_LOCKEDM, old ? 232L : 208L);
+    m.put(OffsetKeys.RWMUTEX_WRITER_SEM, 8L);
+    m.put(OffsetKeys.RWMUTEX_READER_SEM, 12L);
     return m;
   }
 

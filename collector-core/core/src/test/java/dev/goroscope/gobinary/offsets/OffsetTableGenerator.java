@@ -28,7 +28,9 @@ public final class OffsetTableGenerator {
 
   /**
    * Go 1.20–1.25 as given by shared/reference/go-runtime.md (no toolchain here to regenerate
-   * them). Fields the notes do not list are left out rather than guessed.
+   * them). Fields the notes do not list are left out rather than guessed. The runtime-event
+   * fields (runtime.p.status/m, m.preemptoff, g.lockedm, sync.RWMutex sems) were read with Go's
+   * debug/dwarf from offsetprobe built by GOTOOLCHAIN=go1.20.14 … go1.25.4 on this machine.
    */
   static final String DOCUMENTED = """
       [1.20] documented go-runtime.md
@@ -47,14 +49,21 @@ public final class OffsetTableGenerator {
       context.cancelCtx.err=48
       time.Time.wall=0
       time.Time.ext=8
+      runtime.p.status=4
+      runtime.p.m=56
+      runtime.m.preemptoff=248
+      runtime.g.lockedm=232
+      sync.RWMutex.writerSem=8
+      sync.RWMutex.readerSem=12
       """
-      + row121to125(21, 144, 272, 192)
-      + row121to125(22, 144, 272, 192)
-      + row121to125(23, 152, 280, 192)
-      + row121to125(24, 152, 280, 192)
-      + row121to125(25, 144, 272, 184);
+      + row121to125(21, 144, 272, 192, 56, 248, 208)
+      + row121to125(22, 144, 272, 192, 56, 248, 208)
+      + row121to125(23, 152, 280, 192, 48, 248, 216)
+      + row121to125(24, 152, 280, 192, 48, 248, 216)
+      + row121to125(25, 144, 272, 184, 48, 240, 208);
 
-  private static String row121to125(int minor, int atomicstatus, int parentGoid, int curg) {
+  private static String row121to125(int minor, int atomicstatus, int parentGoid, int curg,
+      int pM, int preemptoff, int lockedm) {
     return "[1." + minor + "] documented go-runtime.md\n"
         + "runtime.g.m=48 pointer\n"
         + "runtime.g.atomicstatus=" + atomicstatus + "\n"
@@ -71,7 +80,13 @@ public final class OffsetTableGenerator {
         + "context.cancelCtx.Context=0\n"
         + "context.cancelCtx.err=48\n"
         + "time.Time.wall=0\n"
-        + "time.Time.ext=8\n";
+        + "time.Time.ext=8\n"
+        + "runtime.p.status=4\n"
+        + "runtime.p.m=" + pM + "\n"
+        + "runtime.m.preemptoff=" + preemptoff + "\n"
+        + "runtime.g.lockedm=" + lockedm + "\n"
+        + "sync.RWMutex.writerSem=8\n"
+        + "sync.RWMutex.readerSem=12\n";
   }
 
   private OffsetTableGenerator() {}
