@@ -5,6 +5,8 @@ import dev.goroscope.record.Goroutine;
 import dev.goroscope.record.GoroutineRecord;
 import dev.goroscope.record.ProcessInfo;
 import dev.goroscope.record.RecordSink;
+import dev.goroscope.record.StwRecord;
+import dev.goroscope.record.ThreadsRecord;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -13,7 +15,8 @@ import java.util.stream.Collectors;
 /**
  * A sink that keeps everything it is given, in order, for assertions: copies of goroutines as
  * updated and ended ({@link #goroutines}), as started ({@link #startedGoroutines}), and
- * contexts as updated and ended ({@link #contexts}). Thread-safe to write (an attacher writes
+ * contexts as updated and ended ({@link #contexts}), stop-the-world pauses ({@link #pauses}) and
+ * thread samples ({@link #threads}). Thread-safe to write (an attacher writes
  * from its own thread); read it after the writer is done.
  */
 public final class RecordingSink implements RecordSink {
@@ -26,6 +29,8 @@ public final class RecordingSink implements RecordSink {
   public final List<ProcessInfo> started = Collections.synchronizedList(new ArrayList<>());
   public final List<long[]> ended = Collections.synchronizedList(new ArrayList<>());
   public final List<long[]> lost = Collections.synchronizedList(new ArrayList<>());
+  public final List<StwRecord> pauses = Collections.synchronizedList(new ArrayList<>());
+  public final List<ThreadsRecord> threads = Collections.synchronizedList(new ArrayList<>());
   public volatile int flushes;
 
   @Override
@@ -61,6 +66,16 @@ public final class RecordingSink implements RecordSink {
   @Override
   public void contextEnded(ContextRecord record) {
     contexts.add(record);
+  }
+
+  @Override
+  public void stopTheWorld(StwRecord pause) {
+    pauses.add(pause);
+  }
+
+  @Override
+  public void threadsSampled(ThreadsRecord record) {
+    threads.add(record);
   }
 
   @Override

@@ -1,0 +1,3 @@
+module goroscope.dev/runtimeprog
+
+go 1.19
