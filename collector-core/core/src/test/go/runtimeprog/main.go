@@ -355,7 +355,10 @@ func syscalls() {
 
 // With one P, B is made runnable by A's send, then A keeps the P busy for spin before it
 // blocks: B waits at least spin to run. B reports the send time (A's clock reading just
-// before the send) and the time it ran again.
+// before the send) and the time it ran again. Goroutines readied by a send or a timer run
+// next and inherit the time slice, so the P's scheduling tick never moves and sysmon would
+// preempt A within 10 ms of it first seeing that tick: A yields first, which starts a new
+// slice (sysmon then preempts no earlier than 10 ms later, after the spin).
 func sched() {
 	const rounds = 5
 	const spin = 5 * time.Millisecond
@@ -377,6 +380,7 @@ func sched() {
 	waitForGo()
 	for i := 0; i < rounds; i++ {
 		time.Sleep(10 * time.Millisecond) // B is parked in <-ping
+		runtime.Gosched()                 // a fresh time slice: see above
 		t0 := mono()
 		ping <- t0 // B is runnable now, but this goroutine keeps the only P
 		for mono()-t0 < spin.Nanoseconds() {
