@@ -12,6 +12,7 @@ import dev.goroscope.gobinary.offsets.OffsetSource;
 import dev.goroscope.gobinary.offsets.StructOffsets;
 import dev.goroscope.probe.ProbeCatalog;
 import dev.goroscope.probe.ProbePlan;
+import dev.goroscope.probe.ProbeSelection;
 import dev.goroscope.probe.ProbeSite;
 import dev.goroscope.probe.ResolvedProbe;
 import java.util.ArrayList;
@@ -62,12 +63,14 @@ final class InspectReport {
     List<Missing> missing = new ArrayList<>();
     List<ResolvedProbe> probes = List.of();
     if (X86Disassembler.isAvailable()) {
+      java.util.Map<String, Long> variables;
       try (X86Disassembler disasm = X86Disassembler.open()) {
         probes = ProbeCatalog.forVersion(version)
             .resolve(binary.elf(), binary.functionLocator(), disasm);
+        variables = GoTargetPlanner.variables(binary, disasm);
       }
       ProbePlan plan = ProbePlan.create(probes, offsets,
-          GoTargetPlanner.addresses(binary, 0), true);
+          GoTargetPlanner.addresses(binary, 0, variables), ProbeSelection.all());
       for (ProbePlan.Missing m : plan.missing()) {
         missing.add(new Missing(m.kind(), m.name(), versionText,
             m.group().name().toLowerCase(Locale.ROOT), m.required(), m.reason(), m.fallback()));
@@ -124,7 +127,10 @@ final class InspectReport {
       n.put("function", s.function());
       n.put("role", p.spec().role().name().toLowerCase(Locale.ROOT));
       n.put("group", p.spec().group().name().toLowerCase(Locale.ROOT));
-      n.put("set", p.spec().group().deep() ? "deep" : "default");
+      n.put("set", p.spec().group().set());
+      if (p.spec().group().option() != null) {
+        n.put("probe", p.spec().group().option());
+      }
       n.put("attach", p.spec().point().name().toLowerCase(Locale.ROOT));
       n.put("program", p.spec().program());
       n.put("address", s.address());

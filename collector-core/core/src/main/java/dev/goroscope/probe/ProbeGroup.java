@@ -63,13 +63,13 @@ public enum ProbeGroup {
   }
 
   /**
-   * Which set the group belongs to, as {@code inspect} shows it: {@code default}, {@code deep},
-   * or its {@code --probe} name.
+   * Which set the group belongs to, as {@code inspect} shows it: {@code default} (attached by
+   * a plain {@code attach}), {@code deep}, or the {@code --probe} name that asks for it.
    */
   public String set() {
     if (deep) {
       return "deep";
     }
-    return option == null ? "default" : option;
+    return defaultOn ? "default" : option;
   }
 }

@@ -19,6 +19,75 @@ class EventDecoderTest {
   }
 
   @Test
+  void decodesStopTheWorldWithItsReasonAndRunningGoroutines() {
+    ByteBuffer b = record(EventDecoder.TYPE_STW, EventDecoder.STW_SIZE);
+    int at = b.position();
+    b.putLong(at + EventDecoder.STW_START_NS, 1_000).putLong(at + EventDecoder.STW_END_NS, 5_000)
+        .putLong(at + EventDecoder.STW_GOID, 1).putInt(at + EventDecoder.STW_REASON, 1)
+        .putInt(at + EventDecoder.STW_GOMAXPROCS, 4).putInt(at + EventDecoder.STW_RUNNING, 2)
+        .putLong(at + EventDecoder.STW_RUNNING_GOIDS, 17)
+        .putLong(at + EventDecoder.STW_RUNNING_GOIDS + 8, 18);
+    StwPause p = (StwPause) decoder.decode(b);
+    assertThat(p).isEqualTo(new StwPause(123_456_789L, 4242, 4243, 1, 1_000, 5_000, 1,
+        StwReasons.GC_MARK_TERMINATION, "GC mark termination", 4, 2, new long[] {17, 18}));
+    assertThat(p.durationNs()).isEqualTo(4_000);
+
+    // Before Go 1.21 the reason is the m.preemptoff text: known ones map to the stwReason.
+    for (String text : new String[] {"", "gcing", "read mem stats", "GOMAXPROCS", "odd"}) {
+      b = record(EventDecoder.TYPE_STW, EventDecoder.STW_SIZE);
+      at = b.position();
+      b.putInt(at + EventDecoder.STW_REASON, EventDecoder.STW_REASON_IS_TEXT)
+          .putInt(at + EventDecoder.STW_REASON_LEN, text.length())
+          .putInt(at + EventDecoder.STW_RUNNING, 40); // more than the record lists
+      byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      for (int i = 0; i < bytes.length; i++) {
+        b.put(at + EventDecoder.STW_REASON_TEXT + i, bytes[i]);
+      }
+      p = (StwPause) decoder.decode(b);
+      String want = switch (text) {
+        case "" -> "GC sweep termination";
+        case "gcing" -> "GC mark termination";
+        case "odd" -> "odd";
+        default -> text.equals("GOMAXPROCS") ? "GOMAXPROCS" : "read mem stats";
+      };
+      assertThat(p.reason()).isEqualTo(want);
+      assertThat(StwReasons.isGc(p.reasonCode())).isEqualTo(text.isEmpty() || text.equals("gcing"));
+      assertThat(p.running()).isEqualTo(40);
+      assertThat(p.runningGoids()).hasSize(EventDecoder.STW_MAX_RUNNING);
+    }
+    assertThat(decoder.decode(record(EventDecoder.TYPE_STW, EventDecoder.STW_SIZE - 8))).isNull();
+    assertThat(decoder.malformed()).isEqualTo(1);
+  }
+
+  @Test
+  void decodesMarksWithAStack() {
+    ByteBuffer b = record(MarkKind.MUTEX_WAIT.code(), EventDecoder.MARK_STACK_SIZE);
+    int at = b.position();
+    b.putLong(at + EventDecoder.MARK_STACK_GOID, 7).putLong(at + EventDecoder.MARK_STACK_A, 0xc0001)
+        .putLong(at + EventDecoder.MARK_STACK_B, 40_000_000).putLong(at + EventDecoder.MARK_STACK_C, 6)
+        .putLong(at + EventDecoder.MARK_STACK_D, 2).putInt(at + EventDecoder.MARK_STACK_DEPTH, 3)
+        .putLong(at + EventDecoder.MARK_STACK_PCS, 0x401000)
+        .putLong(at + EventDecoder.MARK_STACK_PCS + 8, 0x402000)
+        .putLong(at + EventDecoder.MARK_STACK_PCS + 16, 0x403000)
+        .putLong(at + EventDecoder.MARK_STACK_PCS + 24, 0x999999); // past depth: not read
+    assertThat(decoder.decode(b)).isEqualTo(new GoroutineMark(123_456_789L, 4242, 4243, 1, 7,
+        MarkKind.MUTEX_WAIT, 0xc0001, 40_000_000, 6, 2, new long[] {0x401000, 0x402000, 0x403000}));
+
+    // A depth the record cannot hold is capped, a mark too short for its stack is malformed.
+    b = record(MarkKind.SYSCALL.code(), EventDecoder.MARK_STACK_SIZE);
+    b.putInt(b.position() + EventDecoder.MARK_STACK_DEPTH, 1000);
+    assertThat(((GoroutineMark) decoder.decode(b)).stackDepth()).isEqualTo(EventDecoder.STACK_DEPTH);
+    assertThat(decoder.decode(record(MarkKind.SYSCALL.code(), EventDecoder.MARK_SIZE))).isNull();
+    // Plain marks stay plain.
+    b = record(MarkKind.SCHED_DELAY.code(), EventDecoder.MARK_SIZE);
+    b.putLong(b.position() + EventDecoder.MARK_GOID, 3).putLong(b.position() + EventDecoder.MARK_A, 5)
+        .putLong(b.position() + EventDecoder.MARK_B, 4);
+    assertThat(decoder.decode(b)).isEqualTo(new GoroutineMark(123_456_789L, 4242, 4243, 1, 3,
+        MarkKind.SCHED_DELAY, 5, 4));
+    assertThat(decoder.malformed()).isEqualTo(1);
+  }
+
+  @Test
   void decodesEachType() {
     ByteBuffer b = record(1, 56);
     int at = b.position();

@@ -15,6 +15,15 @@ enum Mode {
       Kind.EMPTY_UPROBES, List.of()),
   GOROSCOPE("goroscope", "`goroscope attach` (default)", "none", Kind.GOROSCOPE, List.of()),
   GOROSCOPE_DEEP("deep", "`goroscope attach --deep`", "none", Kind.GOROSCOPE, List.of("--deep")),
+  /** Without the default stop-the-world probes: what they cost, by difference. */
+  GOROSCOPE_NO_STW("no-stw", "`goroscope attach --probe no-stw`", "none", Kind.GOROSCOPE,
+      List.of("--probe", "no-stw")),
+  GOROSCOPE_MUTEX("mutex", "`goroscope attach --probe mutex`", "none", Kind.GOROSCOPE,
+      List.of("--probe", "mutex")),
+  GOROSCOPE_SYSCALL("syscall", "`goroscope attach --probe syscall`", "none", Kind.GOROSCOPE,
+      List.of("--probe", "syscall")),
+  GOROSCOPE_SCHED("sched", "`goroscope attach --probe sched`", "none", Kind.GOROSCOPE,
+      List.of("--probe", "sched")),
   /**
    * The always-on mode being built elsewhere: measured when {@code goroscope attach --help}
    * lists {@code --mode}, else reported as not available (see {@link Sidecar#supportsModeOption}).

@@ -69,7 +69,8 @@ public final class OverheadBenchmark implements Callable<Integer> {
   boolean noSteady;
 
   @Option(names = "--modes", split = ",", paramLabel = "MODE", description = "Modes to run"
-      + " (default: all): none, trace, flight, floor, goroscope, deep, sampled.")
+      + " (default: all): none, trace, flight, floor, goroscope, deep, no-stw, mutex, syscall,"
+      + " sched, sampled.")
   List<String> modes = new ArrayList<>();
 
   @Option(names = "--goroscope", paramLabel = "PATH", description = "The goroscope launcher"

@@ -11,6 +11,7 @@ import dev.goroscope.record.Attrs;
 import dev.goroscope.record.CodeLocation;
 import dev.goroscope.record.ContextRecord;
 import dev.goroscope.record.GoroutineEvent;
+import dev.goroscope.record.GoroutineEvents;
 import dev.goroscope.record.GoroutineRecord;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -126,6 +127,55 @@ class JsonLinesSinkTest {
 
     assertThat(nodes.get(5).get("count").asLong()).isEqualTo(17);
     assertThat(nodes.get(6).get("endNs").asLong()).isEqualTo(9_000_000_000L);
+  }
+
+  @Test
+  void writesStopTheWorldAndThreadLinesAndRuntimeEventsOfGoroutines() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (JsonLinesSink sink = new JsonLinesSink(bytes, ClockOffset.of(1_000), true)) {
+      sink.stopTheWorld(new dev.goroscope.record.StwRecord(4242, 100, 350, "GC mark termination",
+          true, 6, 2, 1, List.of(18L)));
+      sink.stopTheWorld(new dev.goroscope.record.StwRecord(4242, 400, 500, "read mem stats",
+          false, 0, 0, 0, List.of()));
+      sink.threadsSampled(new dev.goroscope.record.ThreadsRecord(4242, 900, 7, 2, 3, 50,
+          List.of(new dev.goroscope.record.ThreadsRecord.Blocked(9, 100, true))));
+      sink.goroutineEnded(GoroutineRecord.builder(4242, 9).setStartNs(10).setEndNs(990)
+          .setState(dev.goroscope.record.GoroutineState.EXITED)
+          .setEvents(List.of(new GoroutineEvent(GoroutineEvents.MUTEX_WAIT, 20, Attrs.builder()
+              .put(GoroutineEvents.MUTEX_ADDRESS, "0xc0000a0")
+              .put(GoroutineEvents.MUTEX_WAIT_NS, 40L)
+              .put(GoroutineEvents.MUTEX_KIND, "mutex")
+              .put(GoroutineEvents.MUTEX_RELEASER_ID, 8L)
+              .put(GoroutineEvents.SITE_FUNCTION, "main.worker")
+              .put(GoroutineEvents.SITE_FILE, "/src/main.go")
+              .put(GoroutineEvents.SITE_LINE, 17L).build())))
+          .setAttributes(Attrs.builder().put(GoroutineEvents.MUTEX_WAIT_TOTAL_NS, 40L)
+              .put(GoroutineEvents.LOCKED_TO_THREAD, true).build())
+          .build());
+    }
+    ObjectMapper m = new ObjectMapper();
+    String[] lines = bytes.toString(StandardCharsets.UTF_8).split("\n");
+    assertThat(lines).hasSize(4);
+    JsonNode gc = m.readTree(lines[0]);
+    assertThat(gc.toString()).isEqualTo("{\"type\":\"stw\",\"pid\":4242,\"startNs\":100,"
+        + "\"endNs\":350,\"startUnixNs\":1100,\"endUnixNs\":1350,\"durationNs\":250,"
+        + "\"reason\":\"GC mark termination\",\"gc\":true,\"stopperGoid\":6,\"gomaxprocs\":2,"
+        + "\"running\":1,\"runningGoids\":[18]}");
+    JsonNode other = m.readTree(lines[1]);
+    assertThat(other.get("stopperGoid").isNull()).isTrue();
+    assertThat(other.get("gomaxprocs").isNull()).isTrue();
+    assertThat(other.get("gc").asBoolean()).isFalse();
+    assertThat(m.readTree(lines[2]).toString()).isEqualTo("{\"type\":\"threads\",\"pid\":4242,"
+        + "\"ns\":900,\"unixNs\":1900,\"threads\":7,\"gomaxprocs\":2,\"inSyscall\":3,"
+        + "\"thresholdNs\":50,\"blocked\":[{\"goid\":9,\"sinceNs\":100,\"sinceUnixNs\":1100,"
+        + "\"lockedToThread\":true}]}");
+    JsonNode g = m.readTree(lines[3]);
+    assertThat(g.get("events").get(0).toString()).isEqualTo("{\"event\":\"mutex.wait\","
+        + "\"ns\":20,\"lock\":\"0xc0000a0\",\"durationNs\":40,\"kind\":\"mutex\","
+        + "\"releaserGoid\":8,\"function\":\"main.worker\",\"file\":\"/src/main.go\","
+        + "\"line\":17}");
+    assertThat(g.get("attributes").toString())
+        .isEqualTo("{\"mutexWaitNs\":40,\"lockedToThread\":true}");
   }
 
   @Test

@@ -136,4 +136,73 @@ class GoroutineMetricsSinkTest {
           GoroutineMetricsSink.LIFETIME);
     }
   }
+
+  @Test
+  void recordsPausesWaitsByLockAndSiteSyscallsDelaysAndThreadsOnce() {
+    InMemoryMetricReader reader = InMemoryMetricReader.create();
+    SdkMeterProvider provider = SdkMeterProvider.builder().registerMetricReader(reader).build();
+    GoroutineMetricsSink sink = new GoroutineMetricsSink(provider.get("test"), provider, 2);
+    sink.stopTheWorld(new dev.goroscope.record.StwRecord(7, 0, 2_000_000, "GC sweep termination",
+        true, 1, 2, 0, List.of()));
+    sink.threadsSampled(new dev.goroscope.record.ThreadsRecord(7, 5, 9, 2, 3, 1, List.of(
+        new dev.goroscope.record.ThreadsRecord.Blocked(4, 1, false))));
+    java.util.function.BiFunction<Long, String, dev.goroscope.record.GoroutineEvent> wait =
+        (ts, site) -> new dev.goroscope.record.GoroutineEvent(
+            dev.goroscope.record.GoroutineEvents.MUTEX_WAIT, ts,
+            dev.goroscope.record.Attrs.builder()
+                .put(dev.goroscope.record.GoroutineEvents.MUTEX_ADDRESS, "0xc0001")
+                .put(dev.goroscope.record.GoroutineEvents.MUTEX_WAIT_NS, 3_000_000L)
+                .put(dev.goroscope.record.GoroutineEvents.SITE_FUNCTION, site).build());
+    dev.goroscope.record.GoroutineEvent call = new dev.goroscope.record.GoroutineEvent(
+        dev.goroscope.record.GoroutineEvents.SYSCALL, 30, dev.goroscope.record.Attrs.builder()
+            .put(dev.goroscope.record.GoroutineEvents.SYSCALL_DURATION_NS, 2_000_000_000L)
+            .put(dev.goroscope.record.GoroutineEvents.SYSCALL_FUNCTION, "syscall.read").build());
+    dev.goroscope.record.GoroutineEvent delay = new dev.goroscope.record.GoroutineEvent(
+        dev.goroscope.record.GoroutineEvents.SCHED_DELAY, 40, dev.goroscope.record.Attrs.of(
+            dev.goroscope.record.GoroutineEvents.SCHED_DELAY_NS, 5_000L));
+    dev.goroscope.record.Attrs totals = dev.goroscope.record.Attrs.builder()
+        .put(dev.goroscope.record.GoroutineEvents.MUTEX_WAIT_TOTAL_NS, 9_000_000L).build();
+    Feed feed = new Feed(sink);
+    feed.start(g(4, "main.w").setState(GoroutineState.RUNNING).build());
+    // an update with the first wait, then the end with all of them: each is recorded once
+    feed.update(g(4, "main.w").setState(GoroutineState.RUNNING)
+        .setEvents(List.of(wait.apply(10L, "main.a"))).setAttributes(totals).build());
+    feed.end(g(4, "main.w").setEndNs(100).setState(GoroutineState.EXITED)
+        .setEvents(List.of(wait.apply(10L, "main.a"), wait.apply(20L, "main.b"), call, delay,
+            wait.apply(50L, "main.c")))
+        .setAttributes(totals).build());
+
+    Collection<MetricData> all = reader.collectAllMetrics();
+    HistogramPointData stw = metric(all, GoroutineMetricsSink.STW).getHistogramData()
+        .getPoints().iterator().next();
+    assertThat(stw.getCount()).isEqualTo(1);
+    assertThat(stw.getSum()).isEqualTo(0.002);
+    assertThat(stw.getAttributes().get(GoroutineMetricsSink.STW_REASON))
+        .isEqualTo("GC sweep termination");
+    assertThat(stw.getAttributes().get(GoroutineMetricsSink.STW_GC)).isTrue();
+    // by lock and call site: two distinct keys kept (the cap is 2), the third is "other"
+    Collection<HistogramPointData> waits = metric(all, GoroutineMetricsSink.MUTEX_WAIT)
+        .getHistogramData().getPoints();
+    assertThat(waits).extracting(p -> p.getAttributes().get(GoroutineMetricsSink.SITE_FUNCTION)
+        + "@" + p.getAttributes().get(GoroutineMetricsSink.MUTEX_ADDRESS) + "x" + p.getCount())
+        .containsExactlyInAnyOrder("main.a@0xc0001x1", "main.b@0xc0001x1", "other@otherx1");
+    HistogramPointData sys = metric(all, GoroutineMetricsSink.SYSCALL).getHistogramData()
+        .getPoints().iterator().next();
+    assertThat(sys.getAttributes().get(GoroutineMetricsSink.SYSCALL_FUNCTION)).isEqualTo("other");
+    assertThat(sys.getSum()).isEqualTo(2.0);
+    assertThat(metric(all, GoroutineMetricsSink.SCHED_DELAY).getHistogramData().getPoints()
+        .iterator().next().getSum()).isEqualTo(5e-6);
+    assertThat(metric(all, GoroutineMetricsSink.THREADS_BLOCKED).getLongGaugeData().getPoints())
+        .extracting(LongPointData::getValue).containsExactly(1L);
+    assertThat(metric(all, GoroutineMetricsSink.THREADS).getLongGaugeData().getPoints())
+        .extracting(LongPointData::getValue).containsExactly(9L);
+    assertThat(metric(all, GoroutineMetricsSink.GOMAXPROCS).getLongGaugeData().getPoints())
+        .extracting(LongPointData::getValue).containsExactly(2L);
+    assertThat(metric(all, GoroutineMetricsSink.THREADS_IN_SYSCALL).getLongGaugeData()
+        .getPoints()).extracting(LongPointData::getValue).containsExactly(3L);
+    sink.processEnded(7, 200);
+    assertThat(metric(reader.collectAllMetrics(), GoroutineMetricsSink.THREADS)
+        .getLongGaugeData().getPoints()).isEmpty();
+    sink.close();
+  }
 }

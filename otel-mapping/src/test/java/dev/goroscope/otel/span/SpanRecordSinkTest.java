@@ -262,4 +262,53 @@ class SpanRecordSinkTest {
         span(20).getTraceId());
     assertThat(span(1).getTraceId()).isNotEqualTo(span(20).getTraceId());
   }
+
+  @Test
+  void pausesAreSpansOfOneRuntimeTraceWhoseRootEndsWithTheProcess() {
+    try (SpanRecordSink s = sink(SpanMappingConfig.builder())) {
+      s.stopTheWorld(new dev.goroscope.record.StwRecord(PID, 1_000, 3_000,
+          "GC sweep termination", true, 1, 2, 1, List.of(7L)));
+      s.stopTheWorld(new dev.goroscope.record.StwRecord(PID, 9_000, 9_500, "read mem stats",
+          false, 1, 2, 0, List.of()));
+      assertThat(spans()).hasSize(2);
+      s.processEnded(PID, 10_000);
+    }
+    List<SpanData> all = spans();
+    assertThat(all).hasSize(3);
+    SpanData root = all.get(2);
+    assertThat(root.getName()).isEqualTo("go runtime");
+    assertThat(root.getParentSpanContext().isValid()).isFalse();
+    assertThat(root.getStartEpochNanos()).isEqualTo(1_000);
+    assertThat(root.getEndEpochNanos()).isEqualTo(9_500);
+    assertThat(root.getAttributes().get(STW_COUNT)).isEqualTo(2);
+    assertThat(root.getAttributes().get(STW_TOTAL_NS)).isEqualTo(2_500);
+    assertThat(root.getAttributes().get(STW_GC_TOTAL_NS)).isEqualTo(2_000);
+    assertThat(root.getAttributes().get(RUNTIME_PARTIAL)).isNull();
+    SpanData gc = all.get(0);
+    assertThat(gc.getName()).isEqualTo("STW GC sweep termination");
+    assertThat(gc.getTraceId()).isEqualTo(root.getTraceId());
+    assertThat(gc.getParentSpanId()).isEqualTo(root.getSpanId());
+    assertThat(gc.getStartEpochNanos()).isEqualTo(1_000);
+    assertThat(gc.getEndEpochNanos()).isEqualTo(3_000);
+    assertThat(gc.getAttributes().get(STW_REASON)).isEqualTo("GC sweep termination");
+    assertThat(gc.getAttributes().get(STW_GC)).isTrue();
+    assertThat(gc.getAttributes().get(STW_DURATION_NS)).isEqualTo(2_000);
+    assertThat(gc.getAttributes().get(STW_STOPPER_ID)).isEqualTo(1);
+    assertThat(gc.getAttributes().get(STW_GOMAXPROCS)).isEqualTo(2);
+    assertThat(gc.getAttributes().get(STW_RUNNING_IDS)).containsExactly(7L);
+    assertThat(gc.getInstrumentationScopeInfo()).isEqualTo(GoroutineSpanData.RUNTIME_SCOPE);
+    assertThat(all.get(1).getAttributes().get(STW_RUNNING_IDS)).isNull();
+  }
+
+  @Test
+  void aProcessStillRunningGetsAPartialRootWhenWatchingStops() {
+    SpanRecordSink s = sink(SpanMappingConfig.builder());
+    s.stopTheWorld(new dev.goroscope.record.StwRecord(PID, 1_000, 3_000, "GOMAXPROCS", false,
+        1, 4, 0, List.of()));
+    s.close();
+    s.close();
+    assertThat(spans()).hasSize(2);
+    assertThat(spans().get(1).getAttributes().get(RUNTIME_PARTIAL)).isTrue();
+    assertThat(s.stats().partialSpans()).isEqualTo(1);
+  }
 }
