@@ -2,7 +2,6 @@ package dev.goroscope.sample;
 
 import dev.goroscope.process.ProcessMemory;
 import dev.goroscope.process.ReadBatch;
-import java.util.Arrays;
 
 /**
  * The one reader of {@code runtime.allgs} (the {@code []*g} of every g ever allocated): reads
@@ -77,13 +76,17 @@ final class AllgsReader {
     return pointers[i];
   }
 
-  /** Reads the g structs at {@code gps[from, to)} into {@code out} (entries 0…). */
-  void readChunk(long[] gps, int from, int to, GHeaders out) {
+  /**
+   * Reads the g structs at allgs indices {@code idx[from, to)} into {@code out} (entries 0…,
+   * with {@link GHeaders#idx} set).
+   */
+  void readChunk(int[] idx, int from, int to, GHeaders out) {
     batch.clear();
     int n = to - from;
     out.size = n;
     for (int i = 0; i < n; i++) {
-      out.gp[i] = gps[from + i];
+      out.idx[i] = idx[from + i];
+      out.gp[i] = pointers[idx[from + i]];
     }
     int[] req = requests(n);
     for (int i = 0; i < n; i++) {
@@ -101,11 +104,6 @@ final class AllgsReader {
         out.decode(i, batch, req[i], layout);
       }
     }
-  }
-
-  /** A copy of the pointers read by the last {@link #readPointers()}. */
-  long[] pointers(int n) {
-    return Arrays.copyOf(pointers, n);
   }
 
   private int[] reqs = new int[256];

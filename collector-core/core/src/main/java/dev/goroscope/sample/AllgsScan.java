@@ -42,12 +42,15 @@ public final class AllgsScan {
     ReadBatch batch = new ReadBatch(CHUNK * (long) Math.max(layout.window, 64) + 4096);
     AllgsReader reader = new AllgsReader(memory, allgsAddress, layout, batch);
     int n = reader.readPointers();
-    long[] todo = reader.pointers(n);
+    int[] todo = new int[n];
+    for (int i = 0; i < n; i++) {
+      todo[i] = i;
+    }
     int todoCount = n;
     GHeaders h = new GHeaders(CHUNK);
     int visited = 0;
     for (int attempt = 0; attempt <= RETRIES && todoCount > 0; attempt++) {
-      long[] retry = new long[16];
+      int[] retry = new int[16];
       int retries = 0;
       for (int from = 0; from < todoCount; from += CHUNK) {
         int to = Math.min(todoCount, from + CHUNK);
@@ -61,7 +64,7 @@ public final class AllgsScan {
             if (retries == retry.length) {
               retry = Arrays.copyOf(retry, retries * 2);
             }
-            retry[retries++] = h.gp[i];
+            retry[retries++] = h.idx[i];
             continue;
           }
           visitor.goroutine(h.goid[i], h.parentGoid[i], h.state(i), h.waitReason[i], h.gopc[i],

@@ -3,36 +3,40 @@ package dev.goroscope.sample;
 import dev.goroscope.process.ProcessMemory;
 import dev.goroscope.process.ReadBatch;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * The channels of goroutines blocked on them, from {@code g.waiting}: the goroutine's sudogs
  * (one for a send or receive; one per case of a select, chained by {@code waitlink}), each
- * naming its {@code hchan}; the channel's buffer state; and its wait queues ({@code recvq},
- * {@code sendq}, linked by {@code sudog.next}) walked to count the waiting senders and
- * receivers and to tell which way each goroutine waits.
+ * naming its {@code hchan}; each channel's buffer state ({@code qcount}, {@code dataqsiz},
+ * {@code closed}, element type); and which of its wait queues ({@code sendq}/{@code recvq})
+ * each goroutine is in — from the wait reason for a plain send or receive, by walking the
+ * queues (linked by {@code sudog.next}) for the cases of a select.
  *
- * <p>Queues are walked over the sudogs already read from the goroutines' own lists (one
- * batched read), reading only sudogs nobody's list led to. Everything is checked: a sudog must
- * point back at its goroutine, a channel's numbers must be possible ({@code qcount ≤ dataqsiz},
- * {@code closed} 0 or 1), a walk ends or is marked incomplete; what fails is left out and
- * counted, never reported.
+ * <p>The waiters of a channel are the goroutines of the sample found in its queues. A sudog
+ * stays on its queue while its goroutine stays parked, so for goroutines parked where they
+ * were at the last sample ({@link Pending#unchanged}) the sudogs, channels and directions kept
+ * from then are reused and only the channels are read again. Everything read is checked: a
+ * sudog must point back at its goroutine and name a channel; a channel's numbers must be
+ * possible ({@code qcount ≤ dataqsiz}, {@code closed} 0 or 1, an element type); a walk ends or
+ * is cut. What fails is left out and counted, never reported.
  */
 final class ChannelReader {
 
   /** A select has at most 65536 cases; more than this per goroutine is not followed. */
   static final int MAX_CASES = 4096;
-  /** Read rounds for sudogs no goroutine list led to (queue members not sampled). */
+  /** Read rounds for queue members no sampled goroutine led to. */
   static final int MAX_QUEUE_ROUNDS = 64;
-
-  private static final long SEND = 1;
-  private static final long RECEIVE = 2;
 
   private final ProcessMemory memory;
   private final ReadBatch batch;
   private final SudogLayout l;
   private final TypeNames types;
   private final long bias;
+  /** The last sample's channels and states, to hand out equal states as one instance. */
+  private LongLongMap lastIndex = new LongLongMap(16);
+  private ChannelState[] lastStates = new ChannelState[0];
 
   ChannelReader(ProcessMemory memory, ReadBatch batch, SudogLayout layout, TypeNames types,
       long bias) {
@@ -56,43 +60,205 @@ final class ChannelReader {
   }
 
   /**
-   * Sets {@code channels} of each of {@code waiters} (waiting on a channel operation with a
-   * sudog list); returns how many could not be read consistently.
+   * The sample's channel states: {@code states[p.chanIndex[k]]} for wait {@code k} of waiter
+   * p (indices are slots of the reader's channel table, stable across samples).
    */
-  int read(List<Pending> waiters) {
-    // 1. every goroutine's sudog list, round by round along waitlink
-    List<Pending> owners = new ArrayList<>();
-    long[] addrs = new long[16];
-    int n = 0;
+  record Result(ChannelState[] states, int failed) {}
+
+  /**
+   * Reads the channel waits of {@code waiters} (each waiting on a channel operation with a
+   * sudog list); {@code reasons[i]} is waiter i's wait reason. A waiter whose {@code chanIndex}
+   * is set kept it from the last sample ({@link #version()} unchanged).
+   */
+  Result read(List<Pending> waiters, List<String> reasons) {
+    Phase.mark("ch-other");
+    readSudogLists(waiters, reasons);
+    Phase.mark("ch-sudogs");
+    epoch++;
+    if (slots > 65536 && slots > 4 * lastUsed) {
+      clearTable(); // channels of goroutines long gone: start over
+    }
+    ensureSlots(slots + 16);
+    int[] used = new int[Math.max(16, lastUsed + 16)];
+    int nUsed = 0;
+    boolean unknown = false;
     for (Pending p : waiters) {
-      if (p.waiting != 0) {
-        if (n == addrs.length) {
-          addrs = java.util.Arrays.copyOf(addrs, n * 2);
+      if (p.channelsFailed) {
+        continue;
+      }
+      if (p.chanIndex == null || p.chanVersion != version) {
+        p.chanIndex = new int[p.chans.length];
+        for (int k = 0; k < p.chans.length; k++) {
+          p.chanIndex[k] = slotOf(p.chans[k]);
         }
-        owners.add(p);
-        addrs[n++] = p.waiting;
+        p.chanVersion = version;
+      }
+      for (int k = 0; k < p.chans.length; k++) {
+        int c = p.chanIndex[k];
+        if (slotEpoch[c] != epoch) {
+          slotEpoch[c] = epoch;
+          senders[c] = 0;
+          receivers[c] = 0;
+          incomplete[c] = false;
+          hchan[c] = null;
+          if (nUsed == used.length) {
+            used = Arrays.copyOf(used, nUsed * 2);
+          }
+          used[nUsed++] = c;
+        }
+        unknown |= p.dirs[k] == Pending.UNKNOWN;
       }
     }
-    if (n == 0) {
-      return 0;
+    lastUsed = nUsed;
+    Phase.mark("ch-sort");
+    readChannels(used, nUsed);
+    Phase.mark("ch-hchan");
+    if (unknown) {
+      walkUnknownDirections(waiters);
     }
-    LongLongMap next = new LongLongMap(n * 2);
-    boolean[] bad = new boolean[n];
+    Phase.mark("ch-walk");
+    int failed = 0;
+    for (Pending p : waiters) {
+      if (p.channelsFailed) {
+        failed++;
+        continue;
+      }
+      int[] ci = p.chanIndex;
+      boolean ok = true;
+      for (int k = 0; k < ci.length; k++) {
+        ok &= hchan[ci[k]] != null;
+      }
+      if (!ok) {
+        p.channelsFailed = true; // a channel did not read as a channel
+        failed++;
+        continue;
+      }
+      for (int k = 0; k < ci.length; k++) {
+        int c = ci[k];
+        byte d = p.dirs[k];
+        if (d == Pending.SEND) {
+          senders[c]++;
+        } else if (d == Pending.RECEIVE) {
+          receivers[c]++;
+        } else {
+          incomplete[c] = true;
+        }
+      }
+    }
+    for (int u = 0; u < nUsed; u++) {
+      int c = used[u];
+      long[] h = hchan[c];
+      if (h == null) {
+        state[c] = null;
+        continue;
+      }
+      ChannelState last = state[c];
+      String elemType = last != null && last.elemSize() == h[2] ? last.elemType()
+          : types.name(h[4] - bias);
+      if (last == null || last.length() != h[0] || last.capacity() != h[1]
+          || last.closed() != (h[3] == 1) || last.waitingSenders() != senders[c]
+          || last.waitingReceivers() != receivers[c] || last.queuesComplete() == incomplete[c]
+          || last.elemSize() != h[2]) {
+        state[c] = new ChannelState(slotAddr[c], elemType, (int) h[2], h[1], h[0], h[3] == 1,
+            senders[c], receivers[c], !incomplete[c]);
+      }
+    }
+    Phase.mark("ch-count");
+    return new Result(state, failed);
+  }
+
+  /** Changes whenever slot numbers are reassigned: cached {@code chanIndex} arrays expire. */
+  int version() {
+    return version;
+  }
+
+  // The channel table: a slot per channel address, kept across samples.
+  private LongLongMap slotIndex = new LongLongMap(1024);
+  private int slots;
+  private int lastUsed;
+  private int epoch;
+  private int version;
+  private long[] slotAddr = new long[0];
+  private int[] slotEpoch = new int[0];
+  private int[] senders = new int[0];
+  private int[] receivers = new int[0];
+  private boolean[] incomplete = new boolean[0];
+  private long[][] hchan = new long[0][];
+  private ChannelState[] state = new ChannelState[0];
+
+  private int slotOf(long chan) {
+    int s = (int) slotIndex.get(chan, -1);
+    if (s < 0) {
+      s = slots++;
+      ensureSlots(slots);
+      slotIndex.put(chan, s);
+      slotAddr[s] = chan;
+      slotEpoch[s] = 0;
+      state[s] = null;
+    }
+    return s;
+  }
+
+  private void ensureSlots(int n) {
+    if (n <= slotAddr.length) {
+      return;
+    }
+    int c = Math.max(n, slotAddr.length * 2);
+    slotAddr = Arrays.copyOf(slotAddr, c);
+    slotEpoch = Arrays.copyOf(slotEpoch, c);
+    senders = Arrays.copyOf(senders, c);
+    receivers = Arrays.copyOf(receivers, c);
+    incomplete = Arrays.copyOf(incomplete, c);
+    hchan = Arrays.copyOf(hchan, c);
+    state = Arrays.copyOf(state, c);
+  }
+
+  private void clearTable() {
+    slotIndex = new LongLongMap(1024);
+    slots = 0;
+    version++;
+    Arrays.fill(state, null);
+    Arrays.fill(slotEpoch, 0);
+  }
+
+  /** Reads the sudog lists of the goroutines that moved since the last sample. */
+  private void readSudogLists(List<Pending> waiters, List<String> reasons) {
+    List<Pending> owners = new ArrayList<>();
+    List<byte[]> plain = new ArrayList<>();
+    for (int i = 0; i < waiters.size(); i++) {
+      Pending p = waiters.get(i);
+      if (p.sudogs != null) {
+        continue; // kept from the last sample
+      }
+      owners.add(p);
+      String r = reasons.get(i);
+      byte dir = r.startsWith("chan send") ? Pending.SEND
+          : r.startsWith("chan receive") ? Pending.RECEIVE : Pending.UNKNOWN;
+      plain.add(new byte[] {dir});
+    }
+    int n = owners.size();
+    if (n == 0) {
+      return;
+    }
+    long[][] sg = new long[n][];
+    long[][] ch = new long[n][];
+    int[] count = new int[n];
+    long[] addrs = new long[n];
     int[] ownerOf = new int[n];
     for (int i = 0; i < n; i++) {
+      addrs[i] = owners.get(i).waiting;
       ownerOf[i] = i;
+      sg[i] = new long[1];
+      ch[i] = new long[1];
     }
-    int[] cases = new int[n];
-    int count = n;
-    for (int round = 0; count > 0 && round < MAX_CASES; round++) {
-      long[] nextAddrs = new long[Math.min(count, 1024)];
-      int[] nextOwner = new int[nextAddrs.length];
-      int[] nn = {0};
+    int frontier = n;
+    for (int round = 0; frontier > 0 && round < MAX_CASES; round++) {
       final long[] a = addrs;
       final int[] o = ownerOf;
-      final long[][] na = {nextAddrs};
-      final int[][] no = {nextOwner};
-      Batches.readAll(memory, batch, count, new Batches.Requests() {
+      long[][] next = {new long[Math.max(16, frontier / 4)]};
+      int[][] nextOwner = {new int[next[0].length]};
+      int[] nn = {0};
+      Batches.readAll(memory, batch, frontier, new Batches.Requests() {
         @Override
         public long address(int k) {
           return a[k];
@@ -105,53 +271,55 @@ final class ChannelReader {
 
         @Override
         public void read(int k, ReadBatch b, int q) {
-          int owner = o[k];
-          Pending p = owners.get(owner);
-          if (bad[owner]) {
+          int w = o[k];
+          Pending p = owners.get(w);
+          if (p.channelsFailed) {
             return;
           }
           if (!b.ok(q) || b.u64(q, l.g) != p.gp || b.u64(q, l.c) == 0) {
-            bad[owner] = true; // changed since: the goroutine was woken meanwhile
+            p.channelsFailed = true; // changed since: the goroutine was woken meanwhile
             return;
           }
-          long c = b.u64(q, l.c);
-          p.addSudog(a[k], c);
-          next.put(a[k], b.u64(q, l.next) == 0 ? -1 : b.u64(q, l.next));
+          if (count[w] == sg[w].length) {
+            sg[w] = Arrays.copyOf(sg[w], count[w] * 2);
+            ch[w] = Arrays.copyOf(ch[w], count[w] * 2);
+          }
+          sg[w][count[w]] = a[k];
+          ch[w][count[w]] = b.u64(q, l.c);
+          count[w]++;
           long link = b.u64(q, l.waitlink);
-          if (link != 0 && ++cases[owner] < MAX_CASES) {
-            if (nn[0] == na[0].length) {
-              na[0] = java.util.Arrays.copyOf(na[0], nn[0] * 2);
-              no[0] = java.util.Arrays.copyOf(no[0], nn[0] * 2);
+          if (link != 0 && count[w] < MAX_CASES) {
+            if (nn[0] == next[0].length) {
+              next[0] = Arrays.copyOf(next[0], nn[0] * 2);
+              nextOwner[0] = Arrays.copyOf(nextOwner[0], nn[0] * 2);
             }
-            na[0][nn[0]] = link;
-            no[0][nn[0]++] = owner;
+            next[0][nn[0]] = link;
+            nextOwner[0][nn[0]++] = w;
           }
         }
       });
-      addrs = na[0];
-      ownerOf = no[0];
-      count = nn[0];
+      addrs = next[0];
+      ownerOf = nextOwner[0];
+      frontier = nn[0];
     }
-
-    // 2. the channels, each read once
-    LongLongMap channelIndex = new LongLongMap(n);
-    List<long[]> channels = new ArrayList<>(); // address, qcount, dataqsiz, elemsize, closed,
-    // elemtype, recvq.first, sendq.first, valid
-    for (int i = 0; i < n; i++) {
-      Pending p = owners.get(i);
-      if (bad[i] || p.sudogs == null) {
+    for (int w = 0; w < n; w++) {
+      Pending p = owners.get(w);
+      if (p.channelsFailed) {
         continue;
       }
-      for (long[] s : p.sudogs) {
-        if (channelIndex.putIfAbsent(s[1], channels.size())) {
-          channels.add(new long[] {s[1], 0, 0, 0, 0, 0, 0, 0, 0});
-        }
-      }
+      p.sudogs = Arrays.copyOf(sg[w], count[w]);
+      p.chans = Arrays.copyOf(ch[w], count[w]);
+      p.dirs = new byte[count[w]];
+      Arrays.fill(p.dirs, plain.get(w)[0]);
     }
-    Batches.readAll(memory, batch, channels.size(), new Batches.Requests() {
+  }
+
+  /** Reads {@code hchan[slot]} = {qcount, dataqsiz, elemsize, closed, elemtype, recvq, sendq}. */
+  private void readChannels(int[] used, int n) {
+    Batches.readAll(memory, batch, n, new Batches.Requests() {
       @Override
       public long address(int k) {
-        return channels.get(k)[0];
+        return slotAddr[used[k]];
       }
 
       @Override
@@ -164,161 +332,135 @@ final class ChannelReader {
         if (!b.ok(q)) {
           return;
         }
-        long[] ch = channels.get(k);
-        ch[1] = b.u64(q, l.qcount);
-        ch[2] = b.u64(q, l.dataqsiz);
-        ch[3] = b.u16(q, l.elemsize);
-        ch[4] = Integer.toUnsignedLong(b.u32(q, l.closed));
-        ch[5] = b.u64(q, l.elemtype);
-        ch[6] = b.u64(q, l.recvqFirst);
-        ch[7] = b.u64(q, l.sendqFirst);
-        boolean plausible = ch[2] >= 0 && ch[2] < (1L << 40) && ch[1] >= 0 && ch[1] <= ch[2]
-            && (ch[4] == 0 || ch[4] == 1) && ch[5] != 0;
-        ch[8] = plausible ? 1 : 0;
+        long qcount = b.u64(q, l.qcount);
+        long dataqsiz = b.u64(q, l.dataqsiz);
+        long closed = Integer.toUnsignedLong(b.u32(q, l.closed));
+        long elemtype = b.u64(q, l.elemtype);
+        if (dataqsiz < 0 || dataqsiz >= (1L << 40) || qcount < 0 || qcount > dataqsiz
+            || closed > 1 || elemtype == 0) {
+          return; // not a channel as read: it changed, or the sudog lied
+        }
+        hchan[used[k]] = new long[] {qcount, dataqsiz, b.u16(q, l.elemsize), closed, elemtype,
+            b.u64(q, l.recvqFirst), b.u64(q, l.sendqFirst)};
       }
     });
-
-    // 3. the wait queues, over the sudogs known, reading the others in rounds
-    LongLongMap direction = new LongLongMap(n * 2);
-    int[] senders = new int[channels.size()];
-    int[] receivers = new int[channels.size()];
-    boolean[] complete = new boolean[channels.size()];
-    long limit = 4L * (next.size() + 1024);
-    QueueWalk walk = new QueueWalk(next);
-    for (int k = 0; k < channels.size(); k++) {
-      long[] ch = channels.get(k);
-      if (ch[8] == 0) {
-        continue;
-      }
-      walk.add(k, ch[6], RECEIVE);
-      walk.add(k, ch[7], SEND);
-    }
-    boolean[] incomplete = walk.run(limit, direction, senders, receivers);
-    for (int k = 0; k < channels.size(); k++) {
-      complete[k] = !incomplete[k];
-    }
-
-    // 4. what each goroutine waits on
-    int failed = 0;
-    ChannelState[] states = new ChannelState[channels.size()];
-    for (int i = 0; i < n; i++) {
-      Pending p = owners.get(i);
-      if (bad[i] || p.sudogs == null) {
-        failed++;
-        p.sudogs = null;
-        continue;
-      }
-      List<ChannelWait> waits = new ArrayList<>(p.sudogs.size());
-      boolean ok = true;
-      for (long[] s : p.sudogs) {
-        int k = (int) channelIndex.get(s[1], -1);
-        long[] ch = channels.get(k);
-        if (ch[8] == 0) {
-          ok = false;
-          break;
-        }
-        if (states[k] == null) {
-          states[k] = new ChannelState(ch[0], types.name(ch[5] - bias), (int) ch[3], ch[2],
-              ch[1], ch[4] == 1, senders[k], receivers[k], complete[k]);
-        }
-        long d = direction.get(s[0], 0);
-        waits.add(new ChannelWait(states[k], d == SEND ? ChannelWait.Direction.SEND
-            : d == RECEIVE ? ChannelWait.Direction.RECEIVE : ChannelWait.Direction.UNKNOWN));
-      }
-      if (ok) {
-        p.channels = waits;
-      } else {
-        failed++;
-      }
-      p.sudogs = null;
-    }
-    return failed;
   }
 
   /**
-   * Walks many queues at once: each step follows {@code next} through the sudogs known; a
-   * sudog not known yet is read with the others of its round.
+   * Select cases do not say which way they wait: walk the queues of the channels that have
+   * such waiters, over the sudogs of every sampled goroutine on those channels (read now for
+   * their {@code next}), reading members no goroutine led to in a few more rounds.
    */
-  private final class QueueWalk {
-    private final LongLongMap next;
-    private final List<long[]> walks = new ArrayList<>(); // channel, current, direction, steps
-
-    QueueWalk(LongLongMap next) {
-      this.next = next;
-    }
-
-    void add(int channel, long first, long dir) {
-      if (first != 0) {
-        walks.add(new long[] {channel, first, dir, 0});
+  private void walkUnknownDirections(List<Pending> waiters) {
+    boolean[] walk = new boolean[slots];
+    boolean any = false;
+    for (Pending p : waiters) {
+      if (p.channelsFailed) {
+        continue;
+      }
+      for (int k = 0; k < p.dirs.length; k++) {
+        if (p.dirs[k] == Pending.UNKNOWN && hchan[p.chanIndex[k]] != null) {
+          walk[p.chanIndex[k]] = true;
+          any = true;
+        }
       }
     }
-
-    /** Counts into {@code senders}/{@code receivers}; returns which channels' walks failed. */
-    boolean[] run(long limit, LongLongMap direction, int[] senders, int[] receivers) {
-      boolean[] inc = new boolean[senders.length];
-      List<long[]> active = walks;
-      for (int round = 0; !active.isEmpty(); round++) {
-        List<long[]> waiting = new ArrayList<>();
-        for (long[] w : active) {
-          while (w[1] != 0) {
-            long nx = next.get(w[1], 0);
-            if (nx == 0) {
-              waiting.add(w); // not read yet
-              break;
-            }
-            direction.put(w[1], w[2]);
-            if (w[2] == SEND) {
-              senders[(int) w[0]]++;
-            } else {
-              receivers[(int) w[0]]++;
-            }
-            w[1] = nx == -1 ? 0 : nx;
-            if (++w[3] > limit) {
-              inc[(int) w[0]] = true; // a loop: the queue changed while walked
-              w[1] = 0;
-            }
-          }
-        }
-        if (waiting.isEmpty()) {
-          break;
-        }
-        if (round >= MAX_QUEUE_ROUNDS) {
-          for (long[] w : waiting) {
-            inc[(int) w[0]] = true;
-          }
-          break;
-        }
-        Batches.readAll(memory, batch, waiting.size(), new Batches.Requests() {
-          @Override
-          public long address(int k) {
-            return waiting.get(k)[1];
-          }
-
-          @Override
-          public int length(int k) {
-            return l.window;
-          }
-
-          @Override
-          public void read(int k, ReadBatch b, int q) {
-            long[] w = waiting.get(k);
-            if (!b.ok(q)) {
-              inc[(int) w[0]] = true;
-              w[1] = 0;
-              return;
-            }
-            long nx = b.u64(q, l.next);
-            next.put(w[1], nx == 0 ? -1 : nx);
-          }
-        });
-        active = new ArrayList<>();
-        for (long[] w : waiting) {
-          if (w[1] != 0) {
-            active.add(w);
-          }
+    if (!any) {
+      return;
+    }
+    // the sudogs of those channels, with where each lives (pending, index)
+    LongLongMap where = new LongLongMap(64);
+    List<Pending> owners = new ArrayList<>();
+    for (Pending p : waiters) {
+      if (p.channelsFailed) {
+        continue;
+      }
+      for (int k = 0; k < p.chans.length; k++) {
+        if (walk[p.chanIndex[k]]) {
+          where.put(p.sudogs[k], ((long) owners.size() << 16) | k);
         }
       }
-      return inc;
+      owners.add(p);
+    }
+    LongLongMap next = new LongLongMap(where.size());
+    long[] members = where.keys();
+    Batches.readAll(memory, batch, members.length, new Batches.Requests() {
+      @Override
+      public long address(int k) {
+        return members[k];
+      }
+
+      @Override
+      public int length(int k) {
+        return l.window;
+      }
+
+      @Override
+      public void read(int k, ReadBatch b, int q) {
+        if (b.ok(q)) {
+          long nx = b.u64(q, l.next);
+          next.put(members[k], nx == 0 ? -1 : nx);
+        }
+      }
+    });
+    // walk: (current sudog, direction) per queue, reading unknown members in rounds
+    List<long[]> active = new ArrayList<>();
+    for (int c = 0; c < slots; c++) {
+      if (walk[c]) {
+        long[] h = hchan[c];
+        if (h[5] != 0) {
+          active.add(new long[] {h[5], Pending.RECEIVE, 0});
+        }
+        if (h[6] != 0) {
+          active.add(new long[] {h[6], Pending.SEND, 0});
+        }
+      }
+    }
+    long limit = 4L * (members.length + 1024);
+    for (int round = 0; !active.isEmpty() && round <= MAX_QUEUE_ROUNDS; round++) {
+      List<long[]> blocked = new ArrayList<>();
+      for (long[] w : active) {
+        while (w[0] != 0 && w[2] < limit) {
+          long nx = next.get(w[0], 0);
+          if (nx == 0) {
+            blocked.add(w); // a member not read yet
+            break;
+          }
+          long at = where.get(w[0], -1);
+          if (at >= 0) {
+            Pending p = owners.get((int) (at >>> 16));
+            p.dirs[(int) (at & 0xffff)] = (byte) w[1];
+          }
+          w[0] = nx == -1 ? 0 : nx;
+          w[2]++;
+        }
+      }
+      if (blocked.isEmpty() || round == MAX_QUEUE_ROUNDS) {
+        break;
+      }
+      Batches.readAll(memory, batch, blocked.size(), new Batches.Requests() {
+        @Override
+        public long address(int k) {
+          return blocked.get(k)[0];
+        }
+
+        @Override
+        public int length(int k) {
+          return l.window;
+        }
+
+        @Override
+        public void read(int k, ReadBatch b, int q) {
+          long[] w = blocked.get(k);
+          if (!b.ok(q)) {
+            w[0] = 0; // the queue changed under the walk: stop it
+            return;
+          }
+          long nx = b.u64(q, l.next);
+          next.put(w[0], nx == 0 ? -1 : nx);
+        }
+      });
+      active = blocked;
     }
   }
 }

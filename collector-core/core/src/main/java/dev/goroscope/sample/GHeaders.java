@@ -1,6 +1,7 @@
 package dev.goroscope.sample;
 
 import dev.goroscope.process.ReadBatch;
+import java.nio.ByteBuffer;
 
 /**
  * The g structs of one chunk of {@code runtime.allgs}, decoded into parallel arrays (no object
@@ -12,6 +13,8 @@ final class GHeaders {
   static final int SCAN_BIT = 0x1000;
 
   int size;
+  /** Index in runtime.allgs. */
+  int[] idx;
   long[] gp;
   boolean[] ok;
   long[] goid;
@@ -30,8 +33,10 @@ final class GHeaders {
   long[] syscallPc;
   long[] stktopsp;
   long[] waiting;
+  int[] trackingSeq;
 
   GHeaders(int capacity) {
+    idx = new int[capacity];
     gp = new long[capacity];
     ok = new boolean[capacity];
     goid = new long[capacity];
@@ -50,6 +55,7 @@ final class GHeaders {
     syscallPc = new long[capacity];
     stktopsp = new long[capacity];
     waiting = new long[capacity];
+    trackingSeq = new int[capacity];
   }
 
   int capacity() {
@@ -58,28 +64,32 @@ final class GHeaders {
 
   /** Decodes entry {@code i} from request {@code q} of {@code b} (which covers the window). */
   void decode(int i, ReadBatch b, int q, GLayout l) {
-    if (!b.ok(q)) {
+    if (!b.ok(q) || b.length(q) < l.window) {
       ok[i] = false;
       return;
     }
     ok[i] = true;
-    goid[i] = b.u64(q, l.goid);
-    status[i] = b.u32(q, l.status);
-    gopc[i] = b.u64(q, l.gopc);
-    startpc[i] = b.u64(q, l.startpc);
-    parentGoid[i] = l.parentGoid >= 0 ? b.u64(q, l.parentGoid) : 0;
-    waitReason[i] = l.waitReason >= 0 ? b.u8(q, l.waitReason) : 0;
-    waitSince[i] = l.waitSince >= 0 ? b.u64(q, l.waitSince) : 0;
-    lockedm[i] = l.lockedm >= 0 ? b.u64(q, l.lockedm) : 0;
-    waiting[i] = l.waiting >= 0 ? b.u64(q, l.waiting) : 0;
+    // one bounds check for the window, then plain reads
+    ByteBuffer buf = b.buffer();
+    int o = b.offset(q);
+    goid[i] = buf.getLong(o + l.goid);
+    status[i] = buf.getInt(o + l.status);
+    gopc[i] = buf.getLong(o + l.gopc);
+    startpc[i] = buf.getLong(o + l.startpc);
+    parentGoid[i] = l.parentGoid >= 0 ? buf.getLong(o + l.parentGoid) : 0;
+    waitReason[i] = l.waitReason >= 0 ? buf.get(o + l.waitReason) & 0xff : 0;
+    waitSince[i] = l.waitSince >= 0 ? buf.getLong(o + l.waitSince) : 0;
+    lockedm[i] = l.lockedm >= 0 ? buf.getLong(o + l.lockedm) : 0;
+    waiting[i] = l.waiting >= 0 ? buf.getLong(o + l.waiting) : 0;
+    trackingSeq[i] = l.trackingSeq >= 0 ? buf.get(o + l.trackingSeq) & 0xff : -1;
     if (l.stacks) {
-      stackLo[i] = b.u64(q, l.stackLo);
-      stackHi[i] = b.u64(q, l.stackHi);
-      sp[i] = b.u64(q, l.schedSp);
-      pc[i] = b.u64(q, l.schedPc);
-      syscallSp[i] = b.u64(q, l.syscallSp);
-      syscallPc[i] = b.u64(q, l.syscallPc);
-      stktopsp[i] = b.u64(q, l.stktopsp);
+      stackLo[i] = buf.getLong(o + l.stackLo);
+      stackHi[i] = buf.getLong(o + l.stackHi);
+      sp[i] = buf.getLong(o + l.schedSp);
+      pc[i] = buf.getLong(o + l.schedPc);
+      syscallSp[i] = buf.getLong(o + l.syscallSp);
+      syscallPc[i] = buf.getLong(o + l.syscallPc);
+      stktopsp[i] = buf.getLong(o + l.stktopsp);
     }
   }
 

@@ -27,6 +27,8 @@ final class GLayout {
   final int syscallPc;
   final int stktopsp;
   final int waiting;
+  /** {@code g.trackingSeq} (u8), or -1: with it a parked g's stack can be kept between samples. */
+  final int trackingSeq;
   final boolean stacks;
   /** Bytes of each g to read: the highest field read plus its size. */
   final int window;
@@ -45,6 +47,7 @@ final class GLayout {
     waitSince = optional(o, OffsetKeys.G_WAITSINCE);
     lockedm = optional(o, OffsetKeys.G_LOCKEDM);
     waiting = optional(o, OffsetKeys.G_WAITING);
+    trackingSeq = optional(o, OffsetKeys.G_TRACKING_SEQ);
     if (stacks) {
       stackLo = required(o, OffsetKeys.G_STACK_LO, what);
       stackHi = required(o, OffsetKeys.G_STACK_HI, what);
@@ -59,7 +62,8 @@ final class GLayout {
     int max = 0;
     int min = Integer.MAX_VALUE;
     for (int off : new int[] {goid, status, gopc, startpc, parentGoid, waitReason, waitSince,
-        lockedm, waiting, stackLo, stackHi, schedSp, schedPc, syscallSp, syscallPc, stktopsp}) {
+        lockedm, waiting, trackingSeq, stackLo, stackHi, schedSp, schedPc, syscallSp, syscallPc,
+        stktopsp}) {
       max = Math.max(max, off + 8);
     }
     window = max;

@@ -53,7 +53,7 @@ public record GoroutineSample(
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(waitReason, "waitReason");
     Objects.requireNonNull(startFunction, "startFunction");
-    channels = List.copyOf(channels);
+    channels = List.copyOf(channels); // the same list when it already is an immutable one
   }
 
   /** The first channel it waits on (the only one unless in a select). */

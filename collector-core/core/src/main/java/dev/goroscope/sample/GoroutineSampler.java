@@ -22,7 +22,6 @@ import dev.goroscope.process.TargetProcess;
 import dev.goroscope.snapshot.AllgsLocator;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,12 +71,21 @@ public final class GoroutineSampler implements AutoCloseable {
   private final ChannelReader channels;
   private final SemaphoreReader semaphores;
   private final List<String> notes;
+  /** Per wait reason code (0–255): what it waits on. */
+  private final byte[] reasonKind = new byte[256];
+  private final String[] reasonText = new String[256];
+  private static final byte OTHER = 0;
+  private static final byte CHANNEL = 1;
+  private static final byte SEMA = 2;
+  private static final byte COND = 3;
 
   private final PhysicalStack physical = new PhysicalStack();
   private final StackWindow window = new StackWindow();
   private final Map<Long, StackFrame> creationSites = new HashMap<>();
   private final Map<Long, String[]> startFunctions = new HashMap<>();
   private final StackInterner stacks = new StackInterner();
+  private final GTable table = new GTable();
+  private int[] todo = new int[0];
 
   private GoroutineSampler(Builder b) {
     this.pid = b.memory.pid();
@@ -127,6 +135,13 @@ public final class GoroutineSampler implements AutoCloseable {
       }
     }
     this.notes = List.copyOf(n);
+    for (int code = 0; code < 256; code++) {
+      String r = waitReasons.describe(code);
+      reasonText[code] = r;
+      reasonKind[code] = ChannelReader.isChannelWait(r) ? CHANNEL
+          : SemaphoreReader.SEMA_REASONS.contains(r) ? SEMA
+              : r.equals(SemaphoreReader.COND_REASON) ? COND : OTHER;
+    }
   }
 
   /**
@@ -224,58 +239,50 @@ public final class GoroutineSampler implements AutoCloseable {
     long calls0 = memory.systemCalls();
     long bytes0 = memory.bytesRead();
     Counts c = new Counts();
-    List<Pending> pending = new ArrayList<>();
     int n = allgs.readPointers();
     c.allgs = n;
-    long[] todo = allgs.pointers(n);
+    table.ensure(n);
+    if (todo.length < n) {
+      todo = new int[n];
+    }
+    for (int i = 0; i < n; i++) {
+      todo[i] = i;
+    }
+    List<Pending> pending = new ArrayList<>(n);
+    Phase.mark("pointers");
     int todoCount = n;
+    int[] work = todo;
     for (int attempt = 0; todoCount > 0; attempt++) {
       boolean last = attempt >= config.retries();
-      long[] retry = new long[Math.min(todoCount, 1024)];
+      int[][] retry = {new int[Math.min(todoCount, 1024)]};
       int[] retryCount = {0};
       for (int from = 0; from < todoCount; from += chunk) {
-        retry = readChunk(todo, from, Math.min(todoCount, from + chunk), last, pending, retry,
-            retryCount, c);
+        readChunk(work, from, Math.min(todoCount, from + chunk), pending, retry, retryCount, c);
       }
-      todo = retry;
+      work = retry[0];
       todoCount = retryCount[0];
       if (!last) {
         c.tornRetries += todoCount;
       } else {
         c.tornDropped += todoCount;
+        for (int i = 0; i < todoCount; i++) {
+          table.invalidate(work[i]);
+        }
         todoCount = 0;
       }
     }
+    Phase.mark("chunks");
+    pending.sort((a, b) -> Long.compare(a.goid, b.goid));
     dropDuplicateGoids(pending, c);
-    List<Pending> channelWaiters = new ArrayList<>();
-    List<Pending> semaDirect = new ArrayList<>();
-    List<Pending> semaTable = new ArrayList<>();
-    for (Pending p : pending) {
-      if (p.state() != GoroutineStatus.WAITING) {
-        continue;
-      }
-      String reason = waitReasons.describe(p.waitReason);
-      boolean sema = SemaphoreReader.SEMA_REASONS.contains(reason);
-      if (ChannelReader.isChannelWait(reason)) {
-        channelWaiters.add(p);
-      } else if ((sema || reason.equals(SemaphoreReader.COND_REASON)) && p.waiting != 0) {
-        semaDirect.add(p);
-      } else if (sema) {
-        semaTable.add(p);
-      }
-    }
-    if (channels != null) {
-      c.channelsInconsistent = channels.read(channelWaiters);
-    }
-    if (semaphores != null) {
-      semaphores.readDirect(semaDirect);
-      semaphores.readTable(semaTable);
-    }
+    Phase.mark("dups");
+    waitStates(pending, c);
+    Phase.mark("channels");
     List<GoroutineSample> out = new ArrayList<>(pending.size());
     for (Pending p : pending) {
       out.add(toSample(p));
     }
-    out.sort(Comparator.comparingLong(GoroutineSample::goid));
+    Phase.mark("build");
+    Phase.print();
     SampleStats stats = new SampleStats(c.allgs, out.size(), c.dead, c.unreadable, c.tornRetries,
         c.tornDropped, c.truncated, c.channelsInconsistent, memory.systemCalls() - calls0,
         memory.bytesRead() - bytes0, memory.method() == ProcessMemory.Method.PROCESS_VM_READV
@@ -284,13 +291,105 @@ public final class GoroutineSampler implements AutoCloseable {
         notes);
   }
 
-  /** Reads one chunk of g pointers; returns the (possibly grown) retry array. */
-  private long[] readChunk(long[] gps, int from, int to, boolean last, List<Pending> pending,
-      long[] retry, int[] retryCount, Counts c) {
+  /** Channels and semaphores of the waiting goroutines; kept ones reused, new ones read. */
+  private void waitStates(List<Pending> pending, Counts c) {
+    List<Pending> channelWaiters = new ArrayList<>();
+    List<String> channelReasons = new ArrayList<>();
+    List<Pending> semaDirect = new ArrayList<>();
+    List<Pending> semaTable = new ArrayList<>();
+    for (Pending p : pending) {
+      if (p.state() != GoroutineStatus.WAITING) {
+        continue;
+      }
+      int kind = reasonKind[p.waitReason & 0xff];
+      String reason = reasonText[p.waitReason & 0xff];
+      boolean sema = kind == SEMA;
+      if (kind == CHANNEL) {
+        if (p.unchanged && table.sudogs[p.idx] != null) {
+          p.sudogs = table.sudogs[p.idx];
+          p.chans = table.channels[p.idx];
+          p.dirs = table.directions[p.idx];
+          p.chanIndex = table.chanSlots[p.idx];
+          p.chanVersion = table.chanVersion[p.idx];
+        }
+        channelWaiters.add(p);
+        channelReasons.add(reason);
+      } else if (sema || kind == COND) {
+        if (p.unchanged && table.semaphore[p.idx] > 0) {
+          p.semaphore = table.semaphore[p.idx];
+        } else if (p.waiting != 0) {
+          semaDirect.add(p);
+        } else if (sema) {
+          semaTable.add(p);
+        }
+      }
+    }
+    ChannelReader.Result channelStates = null;
+    if (channels != null && !channelWaiters.isEmpty()) {
+      channelStates = channels.read(channelWaiters, channelReasons);
+      c.channelsInconsistent = channelStates.failed();
+    }
+    if (semaphores != null) {
+      semaphores.readDirect(semaDirect);
+      semaphores.readTable(semaTable);
+    }
+    for (Pending p : channelWaiters) {
+      if (channelStates == null || p.channelsFailed) {
+        continue;
+      }
+      boolean kept = table.holds(p.idx, p.gp);
+      p.channelWaits = waits(p, channelStates.states(), kept ? table.waits[p.idx] : null);
+      if (kept) {
+        table.sudogs[p.idx] = p.sudogs;
+        table.channels[p.idx] = p.chans;
+        table.directions[p.idx] = p.dirs;
+        table.chanSlots[p.idx] = p.chanIndex;
+        table.chanVersion[p.idx] = p.chanVersion;
+        table.waits[p.idx] = p.channelWaits;
+      }
+    }
+    for (Pending p : pending) {
+      if (p.semaphore > 0 && table.holds(p.idx, p.gp)) {
+        table.semaphore[p.idx] = p.semaphore;
+      }
+    }
+  }
+
+  /** The waits of {@code p}: the last sample's list again when every state in it is the same. */
+  private static List<ChannelWait> waits(Pending p, ChannelState[] states, Object last) {
+    if (last instanceof List<?> prev && prev.size() == p.chans.length) {
+      boolean same = true;
+      for (int k = 0; k < p.chans.length && same; k++) {
+        ChannelWait w = (ChannelWait) prev.get(k);
+        same = w.channel() == states[p.chanIndex[k]] && w.direction() == direction(p.dirs[k]);
+      }
+      if (same) {
+        @SuppressWarnings("unchecked")
+        List<ChannelWait> again = (List<ChannelWait>) prev;
+        return again;
+      }
+    }
+    ChannelWait[] out = new ChannelWait[p.chans.length];
+    for (int k = 0; k < out.length; k++) {
+      out[k] = new ChannelWait(states[p.chanIndex[k]], direction(p.dirs[k]));
+    }
+    return List.of(out);
+  }
+
+  private static ChannelWait.Direction direction(byte d) {
+    return d == Pending.SEND ? ChannelWait.Direction.SEND
+        : d == Pending.RECEIVE ? ChannelWait.Direction.RECEIVE : ChannelWait.Direction.UNKNOWN;
+  }
+
+  /** Reads the goroutines at allgs indices {@code idx[from, to)}; torn ones go to retry. */
+  private void readChunk(int[] idx, int from, int to, List<Pending> pending, int[][] retry,
+      int[] retryCount, Counts c) {
     GHeaders h = headers;
-    allgs.readChunk(gps, from, to, h);
+    Phase.mark("other");
+    allgs.readChunk(idx, from, to, h);
+    Phase.mark("gread");
     int size = h.size;
-    byte[] verdict = new byte[size]; // 0 skip, 1 accept, 2 torn
+    byte[] verdict = new byte[size]; // 0 skip, 1 accept, 2 torn, 3 unchanged since last sample
     GoroutineStack[] stackOf = new GoroutineStack[size];
     int[] needStack = new int[size];
     int stackCount = 0;
@@ -307,6 +406,12 @@ public final class GoroutineSampler implements AutoCloseable {
         c.dead++; // free g kept for reuse, or the g of a cgo extra M
         continue;
       }
+      boolean parkedStack = config.stacks() && st.hasParkedStack();
+      if (parkedStack && table.unchanged(h.idx[i], h, i)) {
+        stackOf[i] = table.stack[h.idx[i]];
+        verdict[i] = 3; // parked where it was when last checked: nothing to read again
+        continue;
+      }
       if (st == GoroutineStatus.UNKNOWN || st == GoroutineStatus.COPYSTACK || h.goid[i] < 0
           || pclntab.funcIndex(h.startpc[i] - bias) < 0
           || (h.gopc[i] != 0 && pclntab.funcIndex(h.gopc[i] - 1 - bias) < 0)) {
@@ -314,25 +419,32 @@ public final class GoroutineSampler implements AutoCloseable {
         continue;
       }
       verdict[i] = 1;
-      if (config.stacks() && st.hasParkedStack()) {
+      if (parkedStack) {
         needStack[stackCount++] = i;
       }
     }
+    Phase.mark("classify");
     if (stackCount > 0) {
       readStacks(h, needStack, stackCount, verdict, stackOf, c);
     }
+    Phase.mark("stacks");
     recheck(h, verdict, stackOf);
+    Phase.mark("recheck");
     for (int i = 0; i < size; i++) {
       if (verdict[i] == 1) {
-        pending.add(new Pending(h, i, stackOf[i]));
+        table.reset(h.idx[i], h, i, stackOf[i]);
+        pending.add(new Pending().set(h.idx[i], h, i, stackOf[i], false));
+      } else if (verdict[i] == 3) {
+        pending.add(new Pending().set(h.idx[i], h, i, stackOf[i], true));
       } else if (verdict[i] == 2) {
-        if (retryCount[0] == retry.length) {
-          retry = Arrays.copyOf(retry, retry.length * 2);
+        if (retryCount[0] == retry[0].length) {
+          retry[0] = Arrays.copyOf(retry[0], retry[0].length * 2);
         }
-        retry[retryCount[0]++] = h.gp[i];
+        retry[0][retryCount[0]++] = h.idx[i];
+      } else {
+        table.invalidate(h.idx[i]);
       }
     }
-    return retry;
   }
 
   /** Copies and unwinds the stacks of goroutines {@code idx[0, count)} of the chunk. */
@@ -436,47 +548,82 @@ public final class GoroutineSampler implements AutoCloseable {
     });
   }
 
+  /** Two g structs claiming one goid (list sorted by goid): at least one was garbage. */
   private void dropDuplicateGoids(List<Pending> pending, Counts c) {
-    LongLongMap seen = new LongLongMap(pending.size());
     boolean dup = false;
-    for (Pending p : pending) {
-      if (!seen.putIfAbsent(p.goid, 1)) {
-        dup = true;
-      }
+    for (int i = 1; i < pending.size() && !dup; i++) {
+      dup = pending.get(i).goid == pending.get(i - 1).goid;
     }
     if (!dup) {
       return;
     }
-    // two g structs claiming one goid: at least one was garbage; keep neither
-    LongLongMap counts = new LongLongMap(pending.size());
-    for (Pending p : pending) {
-      counts.put(p.goid, counts.get(p.goid, 0) + 1);
+    List<Pending> kept = new ArrayList<>(pending.size());
+    for (int i = 0; i < pending.size(); i++) {
+      long g = pending.get(i).goid;
+      boolean twin = (i > 0 && pending.get(i - 1).goid == g)
+          || (i + 1 < pending.size() && pending.get(i + 1).goid == g);
+      if (twin) {
+        c.tornDropped++;
+        table.invalidate(pending.get(i).idx);
+      } else {
+        kept.add(pending.get(i));
+      }
     }
-    int before = pending.size();
-    pending.removeIf(p -> counts.get(p.goid, 0) > 1);
-    c.tornDropped += before - pending.size();
+    pending.clear();
+    pending.addAll(kept);
   }
 
   private GoroutineSample toSample(Pending p) {
     GoroutineStatus st = p.state();
-    String[] start = startFunction(p.startpc);
+    int idx = p.idx;
+    if (idx >= table.gp.length || table.namedGoid[idx] != p.goid) {
+      String[] start = startFunction(p.startpc);
+      StackFrame created = creationSite(p.gopc);
+      if (idx < table.gp.length) {
+        table.namedGoid[idx] = p.goid;
+        table.startFunction[idx] = start[0];
+        table.createdBy[idx] = created;
+        table.system[idx] = traceback.isSystemGoroutine(start[1]);
+      } else {
+        return sample(p, st, start[0], created, traceback.isSystemGoroutine(start[1]));
+      }
+    }
+    GoroutineSample last = table.last[idx];
+    if (p.unchanged && last != null && last.goid() == p.goid && last.stack() == p.stack
+        && last.channels() == p.channelWaits && last.semaphore() == Math.max(p.semaphore, 0)
+        && last.status() == st && last.gcScanning() == ((p.status & GHeaders.SCAN_BIT) != 0)
+        && last.waitSinceNs() == Math.max(p.waitSince, 0)
+        && last.lockedToThread() == (p.lockedm != 0) && last.parentGoid() == p.parentGoid
+        && (last.status() != GoroutineStatus.WAITING || last.waitReasonCode() == p.waitReason)) {
+      return last; // nothing about it changed: the same immutable value
+    }
+    GoroutineSample now = sample(p, st, table.startFunction[idx], table.createdBy[idx],
+        table.system[idx]);
+    if (table.holds(idx, p.gp)) {
+      table.last[idx] = now;
+    }
+    return now;
+  }
+
+  private GoroutineSample sample(Pending p, GoroutineStatus st, String startFunction,
+      StackFrame createdBy, boolean system) {
     boolean waiting = st == GoroutineStatus.WAITING || st == GoroutineStatus.LEAKED;
     return new GoroutineSample(
         p.goid,
         st,
         (p.status & GHeaders.SCAN_BIT) != 0,
         waiting ? p.waitReason : 0,
-        waiting ? waitReasons.describe(p.waitReason) : "",
+        waiting ? reasonText[p.waitReason & 0xff] : "",
         p.waitSince > 0 ? p.waitSince : 0,
         p.parentGoid,
-        start[0],
+        startFunction,
         p.startpc,
-        creationSite(p.gopc),
+        createdBy,
         p.lockedm != 0,
-        traceback.isSystemGoroutine(start[1]),
+        system,
         p.stack,
-        p.channels,
-        p.semaphore);
+        p.channelWaits,
+        Math.max(p.semaphore, 0));
   }
 
   /** {unwrapped start function, function at startpc}. */

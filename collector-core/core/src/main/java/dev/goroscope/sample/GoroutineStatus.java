@@ -39,15 +39,21 @@ public enum GoroutineStatus {
     return text;
   }
 
+  private static final GoroutineStatus[] BY_CODE = new GoroutineStatus[16];
+
+  static {
+    java.util.Arrays.fill(BY_CODE, UNKNOWN);
+    for (GoroutineStatus v : values()) {
+      if (v.code >= 0) {
+        BY_CODE[v.code] = v;
+      }
+    }
+  }
+
   /** The state for {@code g.atomicstatus} (the scan bit is ignored). */
   public static GoroutineStatus of(int atomicstatus) {
     int s = atomicstatus & ~GHeaders.SCAN_BIT;
-    for (GoroutineStatus v : values()) {
-      if (v.code == s) {
-        return v;
-      }
-    }
-    return UNKNOWN;
+    return s >= 0 && s < BY_CODE.length ? BY_CODE[s] : UNKNOWN;
   }
 
   /** True for states that hold a parked stack the sampler can unwind. */

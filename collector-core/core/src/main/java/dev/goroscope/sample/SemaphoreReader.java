@@ -66,15 +66,16 @@ final class SemaphoreReader {
       @Override
       public void read(int k, ReadBatch b, int q) {
         Pending p = waiters.get(k);
-        if (b.ok(q) && b.u64(q, l.g) == p.gp) {
-          p.semaphore = b.u64(q, l.elem);
-        }
+        p.semaphore = b.ok(q) && b.u64(q, l.g) == p.gp ? b.u64(q, l.elem) : 0;
       }
     });
   }
 
   /** Sets {@code semaphore} of each of {@code waiters} found in the table. */
   void readTable(List<Pending> waiters) {
+    for (Pending p : waiters) {
+      p.semaphore = 0;
+    }
     if (semtable == 0) {
       return;
     }

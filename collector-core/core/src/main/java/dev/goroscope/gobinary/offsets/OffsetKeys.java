@@ -41,6 +41,8 @@ public final class OffsetKeys {
   public static final String G_STKTOPSP = "runtime.g.stktopsp";
   public static final String G_LOCKEDM = "runtime.g.lockedm";
   public static final String G_WAITING = "runtime.g.waiting";
+  /** Bumped on every transition out of running: tells a g parked twice at one place apart. */
+  public static final String G_TRACKING_SEQ = "runtime.g.trackingSeq";
   public static final String SUDOG_G = "runtime.sudog.g";
   public static final String SUDOG_NEXT = "runtime.sudog.next";
   public static final String SUDOG_PREV = "runtime.sudog.prev";
@@ -121,6 +123,7 @@ public final class OffsetKeys {
       new Field("runtime.g", "stktopsp", 0, false),
       new Field("runtime.g", "lockedm", 0, false),
       new Field("runtime.g", "waiting", 0, false),
+      new Field("runtime.g", "trackingSeq", 0, false),
       new Field("runtime.sudog", "g", 0, false),
       new Field("runtime.sudog", "next", 0, false),
       new Field("runtime.sudog", "prev", 0, false),

@@ -63,8 +63,14 @@ final class LongLongCache {
     size = 0;
   }
 
+  /** murmur3's finalizer: PCs differ in few low bits; this spreads them over the table. */
   private int slot(long key) {
-    long h = key * 0x9E3779B97F4A7C15L;
-    return (int) (h ^ (h >>> 32)) & mask;
+    long h = key;
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    h *= 0xc4ceb9fe1a85ec53L;
+    h ^= h >>> 33;
+    return (int) h & mask;
   }
 }
