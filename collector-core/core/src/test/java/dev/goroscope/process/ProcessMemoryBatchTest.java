@@ -53,8 +53,8 @@ class ProcessMemoryBatchTest {
               .isEqualTo(data.get(at[i] + k) & 0xff);
         }
       }
-      // requests this dense merge into few regions: far fewer calls than requests
-      assertThat(mem.systemCalls()).isLessThan(n / 100);
+      // dense requests merge into regions (here ~1,400): one pread each, or 1,024 a call
+      assertThat(mem.systemCalls()).isLessThan(method == Method.PROC_MEM ? n / 10 : n / 100);
     }
   }
 
