@@ -164,11 +164,18 @@ public final class GoroutineSampler implements AutoCloseable {
     }
     binary.requireSupportedVersion();
     StructOffsets offsets = OffsetResolver.resolve(binary.elf(), binary.goVersionString());
-    OptionalLong allgs;
-    OptionalLong semtable;
-    try (X86Disassembler disasm = X86Disassembler.open()) {
-      allgs = AllgsLocator.locate(binary, disasm);
-      semtable = SemtableLocator.locate(binary, disasm);
+    OptionalLong allgs = symbol(binary, "runtime.allgs");
+    OptionalLong semtable = symbol(binary, "runtime.semtable");
+    if (allgs.isEmpty() || semtable.isEmpty()) {
+      // stripped: find them in the code that uses them (needs the disassembler)
+      try (X86Disassembler disasm = X86Disassembler.open()) {
+        if (allgs.isEmpty()) {
+          allgs = AllgsLocator.fromCode(binary, disasm);
+        }
+        if (semtable.isEmpty()) {
+          semtable = SemtableLocator.fromCode(binary, disasm);
+        }
+      }
     }
     if (allgs.isEmpty()) {
       throw new GoroscopeException("cannot find runtime.allgs in " + target.executablePath()
@@ -189,6 +196,11 @@ public final class GoroutineSampler implements AutoCloseable {
       memory.close();
       throw e;
     }
+  }
+
+  private static OptionalLong symbol(GoBinary binary, String name) {
+    return binary.elf().symbols().stream().filter(s -> s.name().equals(name))
+        .mapToLong(s -> s.value()).findFirst();
   }
 
   /**
