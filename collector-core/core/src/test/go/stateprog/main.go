@@ -1,7 +1,8 @@
 // stateprog parks goroutines in known states so that a test can compare what goroscope reads
 // from its memory with the program's own view. It prints the addresses of its channels and
 // locks, then "ready"; each "dump" line on stdin prints runtime.Stack(buf, true) between
-// BEGIN and END; end of input exits.
+// BEGIN and END; "recv1" sends one value to the receivers of unbuf and "take" receives one
+// job from full (waking one sender), each answered by "done"; end of input exits.
 package main
 
 import (
@@ -178,9 +179,16 @@ func main() {
 	in := bufio.NewScanner(os.Stdin)
 	buf := make([]byte, 1<<20)
 	for in.Scan() {
-		if in.Text() == "dump" {
+		switch in.Text() {
+		case "dump":
 			n := runtime.Stack(buf, true)
 			fmt.Printf("BEGIN\n%s\nEND\n", buf[:n])
+		case "recv1":
+			unbuf <- 1
+			fmt.Println("done")
+		case "take":
+			<-full
+			fmt.Println("done")
 		}
 	}
 }

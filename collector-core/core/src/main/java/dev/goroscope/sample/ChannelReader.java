@@ -71,9 +71,7 @@ final class ChannelReader {
    * is set kept it from the last sample ({@link #version()} unchanged).
    */
   Result read(List<Pending> waiters, List<String> reasons) {
-    Phase.mark("ch-other");
     readSudogLists(waiters, reasons);
-    Phase.mark("ch-sudogs");
     epoch++;
     if (slots > 65536 && slots > 4 * lastUsed) {
       clearTable(); // channels of goroutines long gone: start over
@@ -96,27 +94,41 @@ final class ChannelReader {
       for (int k = 0; k < p.chans.length; k++) {
         int c = p.chanIndex[k];
         if (slotEpoch[c] != epoch) {
+          // read last sample too (and not found inconsistent): may keep its state, see below
+          keep[c] = slotEpoch[c] == epoch - 1 && hchan[c] != null;
           slotEpoch[c] = epoch;
           senders[c] = 0;
           receivers[c] = 0;
           incomplete[c] = false;
-          hchan[c] = null;
           if (nUsed == used.length) {
             used = Arrays.copyOf(used, nUsed * 2);
           }
           used[nUsed++] = c;
         }
+        keep[c] &= p.unchanged;
         unknown |= p.dirs[k] == Pending.UNKNOWN;
       }
     }
     lastUsed = nUsed;
-    Phase.mark("ch-sort");
-    readChannels(used, nUsed);
-    Phase.mark("ch-hchan");
+    // A channel whose queued goroutines all stayed parked has not changed: Go never leaves a
+    // waiter queued across a send, receive or close that concerns it (a receiver waits only
+    // on an empty buffer, a sender only on a full one, close wakes all), so its buffer and
+    // closed flag are as read last time. Only the others are read again.
+    if (reread.length < nUsed) {
+      reread = new int[Math.max(nUsed, reread.length * 2)];
+    }
+    int toRead = 0;
+    for (int u = 0; u < nUsed; u++) {
+      int c = used[u];
+      if (!keep[c]) {
+        hchan[c] = null;
+        reread[toRead++] = c;
+      }
+    }
+    readChannels(reread, toRead);
     if (unknown) {
       walkUnknownDirections(waiters);
     }
-    Phase.mark("ch-walk");
     int failed = 0;
     for (Pending p : waiters) {
       if (p.channelsFailed) {
@@ -163,7 +175,6 @@ final class ChannelReader {
             senders[c], receivers[c], !incomplete[c]);
       }
     }
-    Phase.mark("ch-count");
     return new Result(state, failed);
   }
 
@@ -183,6 +194,8 @@ final class ChannelReader {
   private int[] senders = new int[0];
   private int[] receivers = new int[0];
   private boolean[] incomplete = new boolean[0];
+  private boolean[] keep = new boolean[0];
+  private int[] reread = new int[0];
   private long[][] hchan = new long[0][];
   private ChannelState[] state = new ChannelState[0];
 
@@ -195,6 +208,7 @@ final class ChannelReader {
       slotAddr[s] = chan;
       slotEpoch[s] = 0;
       state[s] = null;
+      hchan[s] = null;
     }
     return s;
   }
@@ -209,6 +223,7 @@ final class ChannelReader {
     senders = Arrays.copyOf(senders, c);
     receivers = Arrays.copyOf(receivers, c);
     incomplete = Arrays.copyOf(incomplete, c);
+    keep = Arrays.copyOf(keep, c);
     hchan = Arrays.copyOf(hchan, c);
     state = Arrays.copyOf(state, c);
   }
@@ -218,6 +233,7 @@ final class ChannelReader {
     slots = 0;
     version++;
     Arrays.fill(state, null);
+    Arrays.fill(hchan, null);
     Arrays.fill(slotEpoch, 0);
   }
 

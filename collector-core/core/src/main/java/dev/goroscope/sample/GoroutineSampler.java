@@ -261,7 +261,6 @@ public final class GoroutineSampler implements AutoCloseable {
       todo[i] = i;
     }
     List<Pending> pending = new ArrayList<>(n);
-    Phase.mark("pointers");
     int todoCount = n;
     int[] work = todo;
     for (int attempt = 0; todoCount > 0; attempt++) {
@@ -283,18 +282,13 @@ public final class GoroutineSampler implements AutoCloseable {
         todoCount = 0;
       }
     }
-    Phase.mark("chunks");
     pending.sort((a, b) -> Long.compare(a.goid, b.goid));
     dropDuplicateGoids(pending, c);
-    Phase.mark("dups");
     waitStates(pending, c);
-    Phase.mark("channels");
     List<GoroutineSample> out = new ArrayList<>(pending.size());
     for (Pending p : pending) {
       out.add(toSample(p));
     }
-    Phase.mark("build");
-    Phase.print();
     SampleStats stats = new SampleStats(c.allgs, out.size(), c.dead, c.unreadable, c.tornRetries,
         c.tornDropped, c.truncated, c.channelsInconsistent, memory.systemCalls() - calls0,
         memory.bytesRead() - bytes0, memory.method() == ProcessMemory.Method.PROCESS_VM_READV
@@ -397,9 +391,7 @@ public final class GoroutineSampler implements AutoCloseable {
   private void readChunk(int[] idx, int from, int to, List<Pending> pending, int[][] retry,
       int[] retryCount, Counts c) {
     GHeaders h = headers;
-    Phase.mark("other");
     allgs.readChunk(idx, from, to, h);
-    Phase.mark("gread");
     int size = h.size;
     byte[] verdict = new byte[size]; // 0 skip, 1 accept, 2 torn, 3 unchanged since last sample
     GoroutineStack[] stackOf = new GoroutineStack[size];
@@ -435,13 +427,10 @@ public final class GoroutineSampler implements AutoCloseable {
         needStack[stackCount++] = i;
       }
     }
-    Phase.mark("classify");
     if (stackCount > 0) {
       readStacks(h, needStack, stackCount, verdict, stackOf, c);
     }
-    Phase.mark("stacks");
     recheck(h, verdict, stackOf);
-    Phase.mark("recheck");
     for (int i = 0; i < size; i++) {
       if (verdict[i] == 1) {
         table.reset(h.idx[i], h, i, stackOf[i]);

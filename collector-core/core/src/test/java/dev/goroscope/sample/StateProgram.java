@@ -98,6 +98,26 @@ public final class StateProgram implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends {@code command} ({@code recv1}: one value to unbuf's receivers; {@code take}: one job
+   * out of full) and waits for the program's answer, then a moment for the woken goroutine to
+   * finish.
+   */
+  public void command(String command) {
+    try {
+      in.write((command + "\n").getBytes(StandardCharsets.UTF_8));
+      in.flush();
+      for (String l = out.readLine(); l != null && !l.equals("done"); l = out.readLine()) {
+        // skip
+      }
+      Thread.sleep(200);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** A dump cut into goroutine blocks by goid, each block's lines ending in newlines. */
   public static Map<Long, String> blocks(String dump) {
     Map<Long, String> out = new LinkedHashMap<>();
