@@ -1,6 +1,8 @@
 package dev.goroscope.sample;
 
 import com.sun.management.OperatingSystemMXBean;
+import dev.goroscope.gobinary.elf.ElfFile;
+import dev.goroscope.gobinary.offsets.OffsetResolver;
 import dev.goroscope.process.ProcessMemory;
 import dev.goroscope.testing.GoToolchains;
 import dev.goroscope.testing.GoToolchains.Mode;
@@ -97,9 +99,8 @@ public final class SamplerCpuHarness {
       List<Double> baseline = new ArrayList<>();
       try (ProcessMemory memory = ProcessMemory.open(pid)) {
         long allgs = allgsAddress(binary);
-        var offsets = dev.goroscope.gobinary.offsets.OffsetResolver.resolve(
-            dev.goroscope.gobinary.elf.ElfFile.open(binary), GoToolchains.version(toolchain))
-            .asMap();
+        var offsets = OffsetResolver.resolve(ElfFile.open(binary),
+            GoToolchains.version(toolchain)).asMap();
         for (int i = 0; i < warmup + measured; i++) {
           long c0 = thread.getCurrentThreadCpuTime();
           int n = AllgsScan.scan(memory, allgs, offsets, (a, b, c, d, e, f) -> { });
@@ -121,7 +122,7 @@ public final class SamplerCpuHarness {
   }
 
   private static long allgsAddress(Path binary) {
-    return dev.goroscope.gobinary.elf.ElfFile.open(binary).symbols().stream()
+    return ElfFile.open(binary).symbols().stream()
         .filter(s -> s.name().equals("runtime.allgs")).findFirst().orElseThrow().value();
   }
 
