@@ -111,7 +111,7 @@ final class GoroutineView implements Goroutine {
   @Override
   public List<GoroutineEvent> events() {
     LiveGoroutine.Extras x = g.extras();
-    if (x == null && !g.isParked()) {
+    if (x == null && g.parks == null && !g.isParked()) {
       return List.of();
     }
     List<GoroutineEvent> out = new ArrayList<>();
@@ -122,12 +122,12 @@ final class GoroutineView implements Goroutine {
           out.add(e.toEvent());
         }
       }
-      if (x.parks != null) {
-        x.parks.appendTo(out, s);
-      }
       if (x.marks != null) {
         x.marks.appendTo(out, s);
       }
+    }
+    if (g.parks != null) {
+      g.parks.appendTo(out, s);
     }
     if (g.isParked()) {
       new ParkInterval(g.parkedSinceNs, -1, g.waitCode, s.waitReason(g.waitCode), -1)
