@@ -10,6 +10,7 @@ import dev.goroscope.record.GoroutineEvent;
 import dev.goroscope.record.GoroutineState;
 import dev.goroscope.record.ParkInterval;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 
@@ -30,6 +31,8 @@ final class GoroutineView implements Goroutine {
   private long nowNs;
   private boolean leak;
   private boolean forceIncomplete;
+  /** The events, made at the first ask during one call and shared by every sink of a fan-out. */
+  private List<GoroutineEvent> events;
 
   /** Points this view at {@code g} as of {@code nowNs}. */
   GoroutineView set(LiveGoroutine g, long endNs, GoroutineState state, long nowNs, boolean leak,
@@ -40,12 +43,14 @@ final class GoroutineView implements Goroutine {
     this.nowNs = nowNs;
     this.leak = leak;
     this.forceIncomplete = forceIncomplete;
+    this.events = null;
     return this;
   }
 
   /** Lets go of the goroutine after the call. */
   void clear() {
     g = null;
+    events = null;
   }
 
   @Override
@@ -110,6 +115,13 @@ final class GoroutineView implements Goroutine {
 
   @Override
   public List<GoroutineEvent> events() {
+    if (events == null) {
+      events = makeEvents();
+    }
+    return events;
+  }
+
+  private List<GoroutineEvent> makeEvents() {
     LiveGoroutine.Extras x = g.extras();
     if (x == null && g.parks == null && !g.isParked()) {
       return List.of();
@@ -134,7 +146,7 @@ final class GoroutineView implements Goroutine {
           .addEvents(out);
     }
     out.sort(BY_TIME); // stable: a park keeps its place before its ready
-    return out;
+    return Collections.unmodifiableList(out);
   }
 
   @Override
