@@ -57,8 +57,9 @@ public final class AttachCommand implements Callable<Integer> {
     Path exe;
   }
 
-  @Option(names = "--deep", description = "Also probe parks and wake-ups (gopark/ready): far"
-      + " more uprobe hits, so more overhead; off by default.")
+  @Option(names = "--deep", description = "Also probe parks and wake-ups (gopark/ready) and"
+      + " channel operations (chansend1/chanrecv1/chanrecv2): far more uprobe hits, so more"
+      + " overhead; off by default.")
   boolean deep;
 
   @Option(names = "--probe", paramLabel = "NAME", split = ",",

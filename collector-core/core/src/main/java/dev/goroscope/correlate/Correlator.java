@@ -63,7 +63,7 @@ public final class Correlator implements AutoCloseable {
     this.config = b.config;
     this.clock = b.clock;
     Dispatch dispatch = new Dispatch();
-    this.ordering = new Ordering(config, counters, this::runTimers, i -> i.dispatch(dispatch));
+    this.ordering = new Ordering(config, counters, this::runTimers, dispatch);
     this.leaks = new Leaks(config);
     this.emitter = new Emitter(b.sink, counters, leaks);
     this.goroutines =

@@ -16,9 +16,9 @@ import dev.goroscope.record.ThreadsRecord;
 import java.util.List;
 
 /**
- * What the correlator orders by time before acting on it: a kernel event, or one of its own
- * inputs (a process announced or ended, goroutines found in memory). {@link #dispatch} calls the
- * {@link Handler} method for the kind, so nothing downstream tests types.
+ * What the correlator orders by time besides kernel events: its own inputs (a process announced
+ * or ended, goroutines found in memory). {@link #dispatch} calls the {@link Handler} method for
+ * the kind, as {@link Event#accept} does for events, so nothing downstream tests types.
  */
 abstract class Input {
 
@@ -41,7 +41,8 @@ abstract class Input {
 
     void goroutinesFound(Found f);
 
-    void threadsSampled(ThreadsSample t);
+    /** A look at a process's threads (no-op unless the handler passes them on). */
+    default void threadsSampled(ThreadsSample t) {}
   }
 
   final long timestampNs;
@@ -53,28 +54,6 @@ abstract class Input {
   abstract int rank();
 
   abstract void dispatch(Handler h);
-
-  /** A decoded kernel event. */
-  static final class Kernel extends Input {
-    final Event event;
-    private final int rank;
-
-    Kernel(Event event, int rank) {
-      super(event.timestampNs());
-      this.event = event;
-      this.rank = rank;
-    }
-
-    @Override
-    int rank() {
-      return rank;
-    }
-
-    @Override
-    void dispatch(Handler h) {
-      event.accept(h);
-    }
-  }
 
   /** A traced process announced, with the names of its binary. */
   static final class ProcessStart extends Input {

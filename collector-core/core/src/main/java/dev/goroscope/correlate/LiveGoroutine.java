@@ -10,8 +10,8 @@ import java.util.List;
  * What the correlator holds for one tracked goroutine: the one goroutine table's entry (sinks'
  * per-goroutine state lives here too, in {@link #attachments}). Kept small (about 96 bytes with
  * compressed oops): names are not stored but looked up in the process's {@link SymbolCache} when
- * a record is read, and what only some goroutines have (parks, context events, marks, an
- * overrun) hangs off a lazily allocated {@link Extras}.
+ * a record is read, and what only some goroutines have (context events, marks, an overrun)
+ * hangs off a lazily allocated {@link Extras}.
  */
 final class LiveGoroutine extends AgeList.Node<LiveGoroutine> {
 
@@ -24,7 +24,6 @@ final class LiveGoroutine extends AgeList.Node<LiveGoroutine> {
 
   /** The rarer parts of a goroutine's state. */
   static final class Extras {
-    ParkLog parks;
     List<ContextEvent> contextEvents;
     MarkLog marks;
     /** Durations of marks by {@link dev.goroscope.event.MarkKind} ordinal, or null. */
@@ -47,6 +46,11 @@ final class LiveGoroutine extends AgeList.Node<LiveGoroutine> {
   int waitCode;
   /** Live deadline contexts whose scope this goroutine's future children join. */
   ScopeNode scope;
+  /**
+   * Deep mode: closed park intervals, or null. A field of its own, not in {@link Extras}: in deep
+   * mode nearly every goroutine parks, and the extra object would cost 32 bytes each.
+   */
+  ParkLog parks;
   private Extras extras;
   /** Values of {@link AttachmentKey}s, indexed by key; null until a sink attaches something. */
   private Object[] attachments;

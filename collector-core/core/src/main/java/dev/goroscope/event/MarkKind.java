@@ -44,7 +44,7 @@ public enum MarkKind {
     @Override
     public Attrs attributes(MarkData m, MarkSymbols symbols) {
       Attrs.Builder a = Attrs.builder()
-          .put(MUTEX_ADDRESS, GoroutineEvents.hex(m.a()))
+          .put(MUTEX_ADDRESS, m.a())
           .put(MUTEX_WAIT_NS, m.b())
           .put(MUTEX_KIND, lockKind(m.d()));
       if (m.c() > 0) {
@@ -180,13 +180,13 @@ public enum MarkKind {
   };
 
   /** The channel's address, {@code 0x…}. */
-  public static final Attr<String> CHANNEL_ADDRESS = Attr.string("channel.address", "address");
+  public static final Attr<Long> CHANNEL_ADDRESS = Attr.address("channel.address", "address");
   /** Buffer capacity ({@code hchan.dataqsiz}) when the operation started. */
   public static final Attr<Long> CHANNEL_CAPACITY = Attr.integer("channel.capacity", "capacity");
   /** Elements buffered ({@code hchan.qcount}) when the operation started. */
   public static final Attr<Long> CHANNEL_LENGTH = Attr.integer("channel.length", "length");
   /** The lock's address ({@code *sync.Mutex} or {@code *sync.RWMutex}), {@code 0x…}. */
-  public static final Attr<String> MUTEX_ADDRESS = GoroutineEvents.MUTEX_ADDRESS;
+  public static final Attr<Long> MUTEX_ADDRESS = GoroutineEvents.MUTEX_ADDRESS;
   /** How long the goroutine waited for the lock, ns. */
   public static final Attr<Long> MUTEX_WAIT_NS = GoroutineEvents.MUTEX_WAIT_NS;
   /** {@code mutex}, {@code rwmutex.read} or {@code rwmutex.write}. */
@@ -294,7 +294,7 @@ public enum MarkKind {
   /** b packs the channel's dataqsiz (high 32 bits) and qcount (low 32 bits). */
   private static Attrs channel(long hchan, long b) {
     return Attrs.builder()
-        .put(CHANNEL_ADDRESS, GoroutineEvents.hex(hchan))
+        .put(CHANNEL_ADDRESS, hchan)
         .put(CHANNEL_CAPACITY, b >>> 32)
         .put(CHANNEL_LENGTH, b & 0xffff_ffffL)
         .build();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.goroscope.gobinary.GoVersion;
 import dev.goroscope.probe.ProbeSelection;
+import dev.goroscope.record.Attr;
 import dev.goroscope.record.GoroutineEvent;
 import dev.goroscope.record.GoroutineEvents;
 import dev.goroscope.testing.GoToolchains.Mode;
@@ -53,7 +54,7 @@ class MutexContentionTest {
       long goid = w.get("goid").asLong();
       String lock = w.get("lock").asText();
       List<GoroutineEvent> events = run.events(goid, GoroutineEvents.MUTEX_WAIT).stream()
-          .filter(e -> lock.equals(e.attributes().get(GoroutineEvents.MUTEX_ADDRESS)))
+          .filter(e -> lock.equals(Attr.hex(e.attributes().get(GoroutineEvents.MUTEX_ADDRESS))))
           .toList();
       if (!rw && kind.startsWith("rwmutex")) {
         // Go 1.19: refused with a note; nothing is reported for reader/writer waits.

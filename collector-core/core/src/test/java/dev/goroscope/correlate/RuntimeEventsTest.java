@@ -111,7 +111,7 @@ class RuntimeEventsTest {
     assertThat(events).extracting(GoroutineEvent::timestampNs)
         .containsExactly(ns(6), ns(18), ns(21));
     GoroutineEvent first = events.get(0);
-    assertThat(first.attributes().get(GoroutineEvents.MUTEX_ADDRESS)).isEqualTo("0xc000a0");
+    assertThat(first.attributes().get(GoroutineEvents.MUTEX_ADDRESS)).isEqualTo(0xc000a0L);
     assertThat(first.attributes().get(GoroutineEvents.MUTEX_KIND)).isEqualTo("mutex");
     assertThat(first.attributes().get(GoroutineEvents.MUTEX_RELEASER_ID)).isEqualTo(9L);
     // the caller of Lock, past the inlined sync frame

@@ -14,12 +14,13 @@ public final class GoroutineEvents {
   public static final String CONTEXT_CANCELED = "context.canceled";
   public static final String CONTEXT_DEADLINE_EXCEEDED = "context.deadline_exceeded";
   /** The context's address, {@code 0x…}; an identity only while it lives. */
-  public static final Attr<String> CONTEXT_ADDRESS = Attr.string("context.address", "ctx");
-  /** The context's deadline, Unix epoch ns, as Go computed it. */
+  public static final Attr<Long> CONTEXT_ADDRESS = Attr.address("context.address", "ctx");
+  /**
+   * The context's deadline, Unix epoch ns, as Go computed it (spans add it as ISO-8601 text,
+   * {@code context.deadline}, formatted only there).
+   */
   public static final Attr<Long> CONTEXT_DEADLINE_UNIX_NS =
       Attr.integer("context.deadline_unix_ns", "deadlineUnixNs");
-  /** The same deadline as ISO-8601 UTC, for people reading a trace (not in JSON lines). */
-  public static final Attr<String> CONTEXT_DEADLINE = Attr.spanOnlyString("context.deadline");
 
   // Parks and wake-ups (deep mode).
   public static final String PARK = "goroutine.park";
@@ -42,7 +43,7 @@ public final class GoroutineEvents {
   /** A stop-the-world pause stopped the goroutine while it ran: dated when it began. */
   public static final String STW = "runtime.stw";
   /** The lock's address ({@code *sync.Mutex} or {@code *sync.RWMutex}), {@code 0x…}. */
-  public static final Attr<String> MUTEX_ADDRESS = Attr.string("mutex.address", "lock");
+  public static final Attr<Long> MUTEX_ADDRESS = Attr.address("mutex.address", "lock");
   /** How long the goroutine waited for the lock, ns. */
   public static final Attr<Long> MUTEX_WAIT_NS = Attr.integer("mutex.wait_ns", "durationNs");
   /** {@code mutex}, {@code rwmutex.read} (a reader waited for a writer) or {@code rwmutex.write}. */
@@ -88,9 +89,4 @@ public final class GoroutineEvents {
   /** The goroutine locked itself to its OS thread (runtime.LockOSThread) at some point. */
   public static final Attr<Boolean> LOCKED_TO_THREAD =
       Attr.bool("goroutine.locked_to_thread", "lockedToThread");
-
-  /** Hex form of an address, as Go prints pointers. */
-  public static String hex(long address) {
-    return "0x" + Long.toHexString(address);
-  }
 }

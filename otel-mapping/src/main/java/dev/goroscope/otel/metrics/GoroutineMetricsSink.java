@@ -4,6 +4,7 @@ import dev.goroscope.record.AttachmentKey;
 import dev.goroscope.record.ContextRecord;
 import dev.goroscope.record.Goroutine;
 import dev.goroscope.record.GoroutineState;
+import dev.goroscope.record.Attr;
 import dev.goroscope.record.Attrs;
 import dev.goroscope.record.GoroutineEvent;
 import dev.goroscope.record.GoroutineEvents;
@@ -231,7 +232,8 @@ public final class GoroutineMetricsSink implements RecordSink {
       Attrs a = e.attributes();
       switch (e.name()) {
         case GoroutineEvents.MUTEX_WAIT -> {
-          String lock = str(a, GoroutineEvents.MUTEX_ADDRESS.name());
+          Long address = a.get(GoroutineEvents.MUTEX_ADDRESS);
+          String lock = address == null ? "unknown" : Attr.hex(address);
           String site = str(a, GoroutineEvents.SITE_FUNCTION.name());
           boolean kept = waitKey(GoroutineEvents.MUTEX_WAIT + " " + lock + " " + site);
           mutexWait.record(ns(a, GoroutineEvents.MUTEX_WAIT_NS.name()), Attributes.of(PID, pid,

@@ -6,6 +6,7 @@ import dev.goroscope.otel.time.ClockOffset;
 import dev.goroscope.record.DeadlineOverrun;
 import dev.goroscope.record.Goroutine;
 import dev.goroscope.record.GoroutineEvent;
+import dev.goroscope.record.GoroutineEvents;
 import dev.goroscope.record.ParkInterval;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -15,6 +16,7 @@ import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.StatusData;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -164,6 +166,10 @@ public final class GoroutineSpanMapper {
     for (GoroutineEvent e : kept) {
       AttributesBuilder a = Attributes.builder();
       AttrMapping.putAll(a, e.attributes());
+      Long deadline = e.attributes().get(GoroutineEvents.CONTEXT_DEADLINE_UNIX_NS);
+      if (deadline != null) {
+        a.put(GoroutineAttributes.CONTEXT_DEADLINE, Instant.ofEpochSecond(0, deadline).toString());
+      }
       out.add(EventData.create(clock.toEpochNanos(e.timestampNs()), e.name(), a.build()));
     }
     return out;

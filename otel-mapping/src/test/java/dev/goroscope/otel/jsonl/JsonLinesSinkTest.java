@@ -142,7 +142,7 @@ class JsonLinesSinkTest {
       sink.goroutineEnded(GoroutineRecord.builder(4242, 9).setStartNs(10).setEndNs(990)
           .setState(dev.goroscope.record.GoroutineState.EXITED)
           .setEvents(List.of(new GoroutineEvent(GoroutineEvents.MUTEX_WAIT, 20, Attrs.builder()
-              .put(GoroutineEvents.MUTEX_ADDRESS, "0xc0000a0")
+              .put(GoroutineEvents.MUTEX_ADDRESS, 0xc0000a0L)
               .put(GoroutineEvents.MUTEX_WAIT_NS, 40L)
               .put(GoroutineEvents.MUTEX_KIND, "mutex")
               .put(GoroutineEvents.MUTEX_RELEASER_ID, 8L)

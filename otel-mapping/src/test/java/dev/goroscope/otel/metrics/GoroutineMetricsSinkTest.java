@@ -150,7 +150,7 @@ class GoroutineMetricsSinkTest {
         (ts, site) -> new dev.goroscope.record.GoroutineEvent(
             dev.goroscope.record.GoroutineEvents.MUTEX_WAIT, ts,
             dev.goroscope.record.Attrs.builder()
-                .put(dev.goroscope.record.GoroutineEvents.MUTEX_ADDRESS, "0xc0001")
+                .put(dev.goroscope.record.GoroutineEvents.MUTEX_ADDRESS, 0xc0001L)
                 .put(dev.goroscope.record.GoroutineEvents.MUTEX_WAIT_NS, 3_000_000L)
                 .put(dev.goroscope.record.GoroutineEvents.SITE_FUNCTION, site).build());
     dev.goroscope.record.GoroutineEvent call = new dev.goroscope.record.GoroutineEvent(
