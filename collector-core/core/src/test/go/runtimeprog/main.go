@@ -187,7 +187,8 @@ var rw sync.RWMutex
 // d, and releases it. Each waiter reports how long Lock took and in which order it got it.
 func mutexRound(round, n int, d time.Duration) {
 	var wg sync.WaitGroup
-	var order []int64
+	var order, acquired []int64
+	var released int64 // the holder's clock just before Unlock (read under mu)
 	held := make(chan struct{})
 	queued := make(chan struct{}, n)
 	holder := make(chan int64)
@@ -199,6 +200,7 @@ func mutexRound(round, n int, d time.Duration) {
 			<-queued
 		}
 		time.Sleep(d) // the waiters are (about to be) blocked in Lock now
+		released = mono()
 		mu.Unlock()
 	}()
 	holderGoid := <-holder
@@ -213,11 +215,20 @@ func mutexRound(round, n int, d time.Duration) {
 			mu.Lock()
 			t1 := mono()
 			order = append(order, id)
+			acquired = append(acquired, t1)
 			pred := predecessor(order, holderGoid)
+			// the lock was free again no earlier than this: the holder's release, or the
+			// moment the previous waiter had it (it let go after that)
+			freed := released
+			if len(acquired) > 1 {
+				freed = acquired[len(acquired)-2]
+			}
+			rel := released
 			mu.Unlock()
 			emit(map[string]interface{}{"mode": "mutex", "kind": "mutex", "round": round,
 				"goid": id, "lock": fmt.Sprintf("%p", &mu), "startNs": t0, "endNs": t1,
-				"holder": holderGoid, "predecessor": pred})
+				"holder": holderGoid, "predecessor": pred, "freedNotBeforeNs": freed,
+				"holderReleasedNs": rel})
 		}()
 	}
 	wg.Wait()
@@ -235,12 +246,14 @@ func rwRound(d time.Duration) {
 	writer := make(chan int64)
 	held := make(chan struct{})
 	release := make(chan struct{})
+	var wReleased, rReleased int64 // clock readings before the unlocks, read under rw
 	go func() {
 		rw.Lock()
 		writer <- goid()
 		close(held)
 		<-release
 		time.Sleep(d)
+		wReleased = mono()
 		rw.Unlock()
 	}()
 	w := <-writer
@@ -254,9 +267,11 @@ func rwRound(d time.Duration) {
 			t0 := mono()
 			rw.RLock()
 			t1 := mono()
+			rel := wReleased
 			rw.RUnlock()
 			emit(map[string]interface{}{"mode": "mutex", "kind": "rwmutex.read", "goid": id,
-				"lock": fmt.Sprintf("%p", &rw), "startNs": t0, "endNs": t1, "holder": w})
+				"lock": fmt.Sprintf("%p", &rw), "startNs": t0, "endNs": t1, "holder": w,
+				"freedNotBeforeNs": rel, "holderReleasedNs": rel})
 		}()
 	}
 	time.Sleep(20 * time.Millisecond) // both readers blocked in RLock
@@ -271,6 +286,7 @@ func rwRound(d time.Duration) {
 		reader <- goid()
 		close(rheld)
 		time.Sleep(d)
+		rReleased = mono()
 		rw.RUnlock()
 	}()
 	r := <-reader
@@ -282,9 +298,11 @@ func rwRound(d time.Duration) {
 		t0 := mono()
 		rw.Lock()
 		t1 := mono()
+		rel := rReleased
 		rw.Unlock()
 		emit(map[string]interface{}{"mode": "mutex", "kind": "rwmutex.write", "goid": id,
-			"lock": fmt.Sprintf("%p", &rw), "startNs": t0, "endNs": t1, "holder": r})
+			"lock": fmt.Sprintf("%p", &rw), "startNs": t0, "endNs": t1, "holder": r,
+			"freedNotBeforeNs": rel, "holderReleasedNs": rel})
 		close(done)
 	}()
 	<-done
@@ -340,7 +358,10 @@ func syscalls() {
 	emit(map[string]interface{}{"mode": "blocked", "gomaxprocs": runtime.GOMAXPROCS(0),
 		"goids": goids})
 	time.Sleep(2500 * time.Millisecond)
-	for _, fd := range writers {
+	for i, fd := range writers {
+		// the read cannot return before this: a lower bound on its end that no scheduling
+		// delay after the read can blur
+		emit(map[string]interface{}{"mode": "written", "goid": goids[i], "writtenNs": mono()})
 		if _, err := syscall.Write(fd, []byte{1}); err != nil {
 			panic(err)
 		}

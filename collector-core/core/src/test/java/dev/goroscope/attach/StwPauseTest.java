@@ -88,15 +88,16 @@ class StwPauseTest {
     // the restart time is the very value goroscope reads, and its start is taken just after
     // the probed entry, so goroscope's pause is never shorter (measured: 10-32 µs longer per
     // cycle of two pauses). Before, GC accounting starts before stopTheWorldWithSema and mark
-    // termination ends before the restart (measured: -16 to +146 µs). The bound leaves room
-    // for a thread descheduled on a loaded machine.
+    // termination ends before the restart (measured: -16 to +146 µs). The 5 ms bound leaves
+    // room for a thread descheduled between the probe and the runtime's clock reading on a
+    // loaded machine (the counts and call windows above pin down each pause anyway).
     JsonNode theirs = self.get("cyclePauseNs");
     boolean worldStop = GoVersion.parseOrUnknown(self.get("goVersion").asText()).atLeast(1, 22);
     assertThat(ours).hasSize(cycles);
     for (int i = 0; i < cycles; i++) {
       long diff = ours.get(i) - theirs.get(i).asLong();
       assertThat(diff).as("cycle %d: goroscope %d ns, runtime %d ns", i, ours.get(i),
-          theirs.get(i).asLong()).isBetween(worldStop ? 0L : -1_000_000L, 1_000_000L);
+          theirs.get(i).asLong()).isBetween(worldStop ? 0L : -5_000_000L, 5_000_000L);
     }
 
     // Who stopped the world, who was running, and the goroutine events of the latter.
@@ -104,14 +105,19 @@ class StwPauseTest {
     long spinner = self.get("spinGoid").asLong();
     for (StwRecord p : other) {
       assertThat(p.stopperGoid()).as("ReadMemStats runs on main: %s", p).isEqualTo(main);
-      assertThat(p.runningGoids()).as("the spinner runs on the other P: %s", p)
-          .containsExactly(spinner);
+      // Only the spinner can run on the other P; it may be between two runs at that instant
+      // (sysmon preempts it every 10 ms; on a loaded machine a woken P can take milliseconds
+      // to pick it up again), so a pause may list nobody, never anybody else.
+      assertThat(p.runningGoids()).as("at most the spinner runs on the other P: %s", p)
+          .isSubsetOf(spinner);
     }
     for (StwRecord p : pauses) {
       assertThat(p.gomaxprocs()).isEqualTo(self.get("gomaxprocs").asInt());
       assertThat(p.runningGoids()).doesNotContain(p.stopperGoid());
       assertThat(p.running()).isEqualTo(p.runningGoids().size());
     }
+    assertThat(pauses).as("the spinner is caught running by some pause")
+        .anyMatch(p -> p.runningGoids().contains(spinner));
     List<StwRecord> spinnerPauses =
         pauses.stream().filter(p -> p.runningGoids().contains(spinner)).toList();
     List<GoroutineEvent> events = run.events(spinner, GoroutineEvents.STW);
