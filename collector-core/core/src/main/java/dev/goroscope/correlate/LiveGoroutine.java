@@ -27,6 +27,8 @@ final class LiveGoroutine extends AgeList.Node<LiveGoroutine> {
     MarkLog marks;
     /** The first context whose deadline this goroutine overran, or null. */
     LiveContext overrunOf;
+    /** Application spans it started or ended, oldest first (bounded). */
+    List<AppSpanMark> appSpanMarks;
   }
 
   final ProcessTable process;
@@ -43,6 +45,10 @@ final class LiveGoroutine extends AgeList.Node<LiveGoroutine> {
   int waitCode;
   /** Live deadline contexts whose scope this goroutine's future children join. */
   ScopeNode scope;
+  /** Application spans it started and that have not ended, innermost first (or null). */
+  AppSpanNode appSpans;
+  /** The application span that was open on its creator when it was created, or null. */
+  LiveAppSpan appParent;
   private Extras extras;
   /** Values of {@link AttachmentKey}s, indexed by key; null until a sink attaches something. */
   private Object[] attachments;
