@@ -3,6 +3,7 @@ package dev.goroscope.cli;
 import dev.goroscope.GoroscopeException;
 import dev.goroscope.otel.export.OtlpConfig;
 import dev.goroscope.otel.export.OtlpProtocol;
+import dev.goroscope.otel.sink.ExportPipeline;
 import dev.goroscope.otel.span.TraceRootPolicy;
 import dev.goroscope.record.ProcessInfo;
 import java.io.FileDescriptor;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import picocli.CommandLine.Option;
 
 /** Where the goroutine records go: shared by {@code attach} and {@code demo}. */
@@ -58,6 +60,11 @@ final class OutputOptions {
 
   /** Builds the exporters; OTLP settings are the OTEL_* environment overridden by flags. */
   Outputs create(ProcessInfo target) {
+    return create(target, pipeline -> { });
+  }
+
+  /** As {@link #create(ProcessInfo)}, with further settings of the pipeline (extra sinks…). */
+  Outputs create(ProcessInfo target, Consumer<ExportPipeline.Builder> more) {
     OtlpConfig otlp = otlpConfig();
     Set<Outputs.Kind> kinds = outputKinds(otlp);
     if (kinds.contains(Outputs.Kind.OTLP) && !otlp.isEndpointConfigured()) {
@@ -65,7 +72,7 @@ final class OutputOptions {
           + " OTEL_EXPORTER_OTLP_ENDPOINT");
     }
     return Outputs.create(kinds, otlp, serviceName, target.executablePath(), traceRoots(),
-        jsonlFile, new FileOutputStream(FileDescriptor.out), System.err);
+        jsonlFile, new FileOutputStream(FileDescriptor.out), System.err, more);
   }
 
   /** The OTEL_EXPORTER_OTLP_* environment overridden by the flags. */

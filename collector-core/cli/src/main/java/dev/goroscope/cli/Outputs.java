@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The exporters one run writes to — console tree, JSON lines, OTLP spans and metrics, any
@@ -47,6 +48,15 @@ final class Outputs {
   static Outputs create(
       Set<Kind> kinds, OtlpConfig otlp, String serviceName, String targetExecutable,
       List<String> traceRoots, Path jsonlFile, OutputStream stdout, OutputStream stderr) {
+    return create(kinds, otlp, serviceName, targetExecutable, traceRoots, jsonlFile, stdout,
+        stderr, pipeline -> { });
+  }
+
+  /** As above, with further settings of the pipeline ({@code more}: extra sinks, mapping). */
+  static Outputs create(
+      Set<Kind> kinds, OtlpConfig otlp, String serviceName, String targetExecutable,
+      List<String> traceRoots, Path jsonlFile, OutputStream stdout, OutputStream stderr,
+      Consumer<ExportPipeline.Builder> more) {
     ExportPipeline.Builder b =
         ExportPipeline.builder()
             .setServiceName(serviceName)
@@ -64,6 +74,7 @@ final class Outputs {
     if (kinds.contains(Kind.OTLP)) {
       b.enableOtlp(otlp).enableMetrics(MetricsPipeline.DEFAULT_INTERVAL);
     }
+    more.accept(b);
     try {
       return new Outputs(b.build());
     } catch (IllegalArgumentException e) {
@@ -98,6 +109,23 @@ final class Outputs {
       return "OTLP export dropped " + s.spansDropped() + " spans (last error: " + cause + ")";
     }
     return "";
+  }
+
+  /**
+   * What became of the application's spans and the goroutines under them, one line; empty when
+   * the target started none (no SDK, or none while watched).
+   *
+   * @param started application spans whose start the probes saw
+   * @param ended of those, ended while watched
+   */
+  String appSpanLine(long started, long ended) {
+    if (started == 0) {
+      return "";
+    }
+    ExportPipeline.Summary s = pipeline.summary();
+    return "application spans: " + started + " started, " + ended + " ended; "
+        + s.underAppSpans() + " goroutines joined their traces, " + s.unsampled()
+        + " not exported (unsampled)";
   }
 
   static Duration shutdownTimeout() {

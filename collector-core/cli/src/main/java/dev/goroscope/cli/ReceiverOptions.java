@@ -72,6 +72,14 @@ final class ReceiverOptions {
    * @return the running receiver, or null when no receiver flag was given
    */
   OtlpReceiver start(OtlpConfig otlp, PrintWriter err) {
+    return start(otlp, err, SpanEnricher.NONE);
+  }
+
+  /**
+   * As {@link #start(OtlpConfig, PrintWriter)}, adding what {@code enricher} knows to the
+   * application's spans on the way.
+   */
+  OtlpReceiver start(OtlpConfig otlp, PrintWriter err, SpanEnricher enricher) {
     if (!enabled()) {
       return null;
     }
@@ -81,7 +89,7 @@ final class ReceiverOptions {
     }
     OtlpReceiver receiver;
     try {
-      receiver = OtlpReceiver.create(receiverConfig(), forwardConfig(otlp), SpanEnricher.NONE);
+      receiver = OtlpReceiver.create(receiverConfig(), forwardConfig(otlp), enricher);
     } catch (IllegalArgumentException e) {
       throw new GoroscopeException(e.getMessage());
     }

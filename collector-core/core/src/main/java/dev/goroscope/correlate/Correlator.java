@@ -67,6 +67,8 @@ public final class Correlator implements AutoCloseable {
     this.parks = new Parks(config, counters);
     this.deadlines = new Deadlines(config, counters, emitter, goroutines);
     this.appSpans = new AppSpans(counters, emitter, goroutines);
+    // Before the sink hears of a new goroutine: its span's parent depends on it.
+    goroutines.setInheritance(appSpans::inherit);
   }
 
   /** A builder for a correlator writing to {@code sink}. */
@@ -252,7 +254,6 @@ public final class Correlator implements AutoCloseable {
         LiveGoroutine parent = p.goroutines.get(g.parentGoid);
         if (parent != null) {
           deadlines.inherit(parent, g);
-          appSpans.inherit(parent, g);
         }
       }
     }

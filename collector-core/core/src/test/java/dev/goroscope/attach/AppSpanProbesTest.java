@@ -143,6 +143,9 @@ class AppSpanProbesTest {
                 .isEqualTo(span[1]);
             assertThat(g.attributes().get(AppSpanEvents.UNDER_SAMPLED)).as(l)
                 .isEqualTo(Boolean.parseBoolean(span[2]));
+            // Already when the goroutine started at the sink (where span parents are decided).
+            assertThat(sink.startedGoroutines).as(l).anyMatch(r -> r.goid() == g.goid()
+                && c.group(3).equals(r.attributes().get(AppSpanEvents.UNDER_SPAN_ID)));
           }
         }
       }

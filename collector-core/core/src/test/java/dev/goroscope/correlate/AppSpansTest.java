@@ -86,6 +86,9 @@ class AppSpansTest {
     correlator.close();
 
     assertThat(under(11)).isEqualTo(hex(0xb));
+    // Known when the sink first hears of it (a span sink decides the parent then).
+    assertThat(sink.startedGoroutines.stream().filter(r -> r.goid() == 11).findFirst()
+        .orElseThrow().attributes().get(AppSpanEvents.UNDER_SPAN_ID)).isEqualTo(hex(0xb));
     assertThat(record(11).attributes().get(AppSpanEvents.UNDER_TRACE_ID))
         .isEqualTo("0af7651916cd43dd8448eb211c80319c");
     assertThat(record(11).attributes().get(AppSpanEvents.UNDER_SAMPLED)).isTrue();
