@@ -1,5 +1,6 @@
 package dev.goroscope.correlate;
 
+import dev.goroscope.record.AppSpanEvents;
 import dev.goroscope.record.AttachmentKey;
 import dev.goroscope.record.Attrs;
 import dev.goroscope.record.CodeLocation;
@@ -137,6 +138,11 @@ final class GoroutineView implements Goroutine {
       if (x.marks != null) {
         x.marks.appendTo(out, s);
       }
+      if (x.appSpanMarks != null) {
+        for (AppSpanMark m : x.appSpanMarks) {
+          out.add(m.toEvent());
+        }
+      }
     }
     if (g.parks != null) {
       g.parks.appendTo(out, s);
@@ -151,7 +157,15 @@ final class GoroutineView implements Goroutine {
 
   @Override
   public Attrs attributes() {
-    return Attrs.empty();
+    LiveAppSpan under = g.appParent();
+    if (under == null) {
+      return Attrs.empty();
+    }
+    return Attrs.builder()
+        .put(AppSpanEvents.UNDER_TRACE_ID, under.traceIdHex())
+        .put(AppSpanEvents.UNDER_SPAN_ID, under.spanIdHex())
+        .put(AppSpanEvents.UNDER_SAMPLED, under.sampled)
+        .build();
   }
 
   @Override
