@@ -33,6 +33,12 @@ final class Counters {
   long deadlineOverruns;
   long sinkFailures;
   long stwPauses;
+  long appSpansStarted;
+  long appSpansEnded;
+  long appSpanEndsUnknown;
+  long appSpansEvicted;
+  long appSpanEventsTruncated;
+  long goroutinesUnderAppSpans;
   /** Symbolizer counters of processes no longer tracked. */
   long pastSymbolizerCalls;
   long pastSymbolizerFailures;

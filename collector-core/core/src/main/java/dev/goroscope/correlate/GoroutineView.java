@@ -1,6 +1,7 @@
 package dev.goroscope.correlate;
 
 import dev.goroscope.event.MarkKind;
+import dev.goroscope.record.AppSpanEvents;
 import dev.goroscope.record.AttachmentKey;
 import dev.goroscope.record.Attrs;
 import dev.goroscope.record.CodeLocation;
@@ -140,6 +141,11 @@ final class GoroutineView implements Goroutine {
       if (x.marks != null) {
         x.marks.appendTo(out, s);
       }
+      if (x.appSpanMarks != null) {
+        for (AppSpanMark m : x.appSpanMarks) {
+          out.add(m.toEvent());
+        }
+      }
     }
     if (g.parks != null) {
       g.parks.appendTo(out, s);
@@ -152,12 +158,16 @@ final class GoroutineView implements Goroutine {
     return Collections.unmodifiableList(out);
   }
 
-  /** The per-goroutine totals of its waits (mutex, syscall, sched, stw) and its thread lock. */
+  /**
+   * The per-goroutine totals of its waits (mutex, syscall, sched, stw), its thread lock, and the
+   * application span it runs under.
+   */
   @Override
   public Attrs attributes() {
     LiveGoroutine.Extras x = g.extras();
     boolean locked = g.has(LiveGoroutine.LOCKED_TO_THREAD);
-    if ((x == null || x.totals == null) && !locked) {
+    LiveAppSpan under = g.appParent();
+    if ((x == null || x.totals == null) && !locked && under == null) {
       return Attrs.empty();
     }
     Attrs.Builder a = Attrs.builder();
@@ -170,6 +180,11 @@ final class GoroutineView implements Goroutine {
     }
     if (locked) {
       a.put(GoroutineEvents.LOCKED_TO_THREAD, true);
+    }
+    if (under != null) {
+      a.put(AppSpanEvents.UNDER_TRACE_ID, under.traceIdHex())
+          .put(AppSpanEvents.UNDER_SPAN_ID, under.spanIdHex())
+          .put(AppSpanEvents.UNDER_SAMPLED, under.sampled);
     }
     return a.build();
   }

@@ -16,6 +16,7 @@ public sealed interface Event
         ContextCancelled,
         GoroutineMark,
         StwPause,
+        AppSpan,
         EventsLost {
 
   /** CLOCK_MONOTONIC nanoseconds when the probe fired. */

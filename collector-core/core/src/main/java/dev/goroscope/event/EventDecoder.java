@@ -30,6 +30,12 @@ public final class EventDecoder {
   static final int TYPE_GOROUTINE_PARKED = 5;
   static final int TYPE_GOROUTINE_READIED = 6;
   static final int TYPE_STW = 9;
+  static final int TYPE_APP_SPAN_START = 40;
+  static final int TYPE_APP_SPAN_END = 41;
+
+  // enum goroscope_app_span_flag
+  static final int APP_SPAN_SAMPLED = 1;
+  static final int APP_SPAN_RECORDING = 2;
 
   // enum goroscope_cancel_reason
   static final int CANCEL_UNKNOWN = 0;
@@ -101,6 +107,14 @@ public final class EventDecoder {
   static final int STW_REASON_TEXT_LEN = 24;
   static final int STW_MAX_RUNNING = 32;
   static final int STW_REASON_IS_TEXT = 0xffff;
+  // struct goroscope_app_span
+  static final int APP_SPAN_GOID = 24;
+  static final int APP_SPAN_TRACE_ID_HIGH = 32;
+  static final int APP_SPAN_TRACE_ID_LOW = 40;
+  static final int APP_SPAN_SPAN_ID = 48;
+  static final int APP_SPAN_PARENT_SPAN_ID = 56;
+  static final int APP_SPAN_FLAGS = 64;
+  static final int APP_SPAN_SIZE = 72;
 
   private long malformed;
 
@@ -179,6 +193,20 @@ public final class EventDecoder {
           break;
         }
         return stw(b, at, ts, pid, tid, cpu);
+      case TYPE_APP_SPAN_START:
+      case TYPE_APP_SPAN_END:
+        if (len < APP_SPAN_SIZE) {
+          break;
+        }
+        int flags = b.getInt(at + APP_SPAN_FLAGS);
+        // The ids' bytes are in memory order: reversed, the first byte is the high digit pair.
+        return new AppSpan(ts, pid, tid, cpu, b.getLong(at + APP_SPAN_GOID),
+            type == TYPE_APP_SPAN_START ? AppSpan.Phase.START : AppSpan.Phase.END,
+            Long.reverseBytes(b.getLong(at + APP_SPAN_TRACE_ID_HIGH)),
+            Long.reverseBytes(b.getLong(at + APP_SPAN_TRACE_ID_LOW)),
+            Long.reverseBytes(b.getLong(at + APP_SPAN_SPAN_ID)),
+            Long.reverseBytes(b.getLong(at + APP_SPAN_PARENT_SPAN_ID)),
+            (flags & APP_SPAN_SAMPLED) != 0, (flags & APP_SPAN_RECORDING) != 0);
       default:
         MarkKind kind = MarkKind.forCode(type);
         if (kind == null) {

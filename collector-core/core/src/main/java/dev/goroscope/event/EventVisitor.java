@@ -23,6 +23,8 @@ public interface EventVisitor {
 
   /** A stop-the-world pause of the whole process (ignored unless a visitor cares). */
   default void stw(StwPause e) {}
+  /** An application span started or ended (OpenTelemetry Go SDK probes). */
+  void appSpan(AppSpan e);
 
   void lost(EventsLost e);
 }

@@ -23,23 +23,43 @@ public enum ProbeGroup {
   /** System calls and threads locked by goroutines ({@code --probe syscall}). */
   SYSCALLS("syscall", false, false, false),
   /** Time from runnable to running ({@code --probe sched}): every status change, deep. */
-  SCHED_LATENCY("sched", false, false, false);
+  SCHED_LATENCY("sched", false, false, false),
+  /**
+   * The application's own spans (OpenTelemetry Go SDK): by default when the program links the
+   * SDK; a program without it simply has no such group (no note).
+   */
+  APP_SPANS(null, false, false, true, "go.opentelemetry.io/otel/sdk");
 
   private final String option;
   private final boolean deep;
   private final boolean required;
   private final boolean defaultOn;
+  private final String library;
 
   ProbeGroup(String option, boolean deep, boolean required, boolean defaultOn) {
+    this(option, deep, required, defaultOn, null);
+  }
+
+  ProbeGroup(String option, boolean deep, boolean required, boolean defaultOn, String library) {
     this.option = option;
     this.deep = deep;
     this.required = required;
     this.defaultOn = defaultOn;
+    this.library = library;
   }
 
   /** The {@code --probe} name that switches it on or off, or null (always, or {@code --deep}). */
   public String option() {
     return option;
+  }
+
+  /**
+   * The Go module whose code the group watches, or null for the runtime and standard library:
+   * when none of the group's functions is in the binary, the library is not linked and the
+   * group is absent without a note.
+   */
+  public String library() {
+    return library;
   }
 
   /** Attached only with {@code --deep}. */

@@ -51,5 +51,11 @@ public enum ProbeRole {
   /** A goroutine locks itself to its thread (runtime.LockOSThread). */
   THREAD_LOCK,
   /** A goroutine's status changes (runnable, running, …). */
-  STATUS_CHANGE
+  STATUS_CHANGE,
+  /** The application starts an OpenTelemetry span (recording or not). */
+  APP_SPAN_START,
+  /** The application ends a recording span. */
+  APP_SPAN_END,
+  /** The application ends a span its sampler dropped (a non-recording one). */
+  APP_SPAN_END_UNSAMPLED
 }

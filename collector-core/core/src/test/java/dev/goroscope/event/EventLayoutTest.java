@@ -98,6 +98,17 @@ class EventLayoutTest {
     m.put("offsetof(struct goroscope_stw, running)", EventDecoder.STW_RUNNING);
     m.put("offsetof(struct goroscope_stw, running_goids)", EventDecoder.STW_RUNNING_GOIDS);
     m.put("sizeof(struct goroscope_stw)", EventDecoder.STW_SIZE);
+    m.put("GOROSCOPE_EV_APP_SPAN_START", EventDecoder.TYPE_APP_SPAN_START);
+    m.put("GOROSCOPE_EV_APP_SPAN_END", EventDecoder.TYPE_APP_SPAN_END);
+    m.put("GOROSCOPE_APP_SPAN_SAMPLED", EventDecoder.APP_SPAN_SAMPLED);
+    m.put("GOROSCOPE_APP_SPAN_RECORDING", EventDecoder.APP_SPAN_RECORDING);
+    m.put("offsetof(struct goroscope_app_span, goid)", EventDecoder.APP_SPAN_GOID);
+    m.put("offsetof(struct goroscope_app_span, trace_id_high)", EventDecoder.APP_SPAN_TRACE_ID_HIGH);
+    m.put("offsetof(struct goroscope_app_span, trace_id_low)", EventDecoder.APP_SPAN_TRACE_ID_LOW);
+    m.put("offsetof(struct goroscope_app_span, span_id)", EventDecoder.APP_SPAN_SPAN_ID);
+    m.put("offsetof(struct goroscope_app_span, parent_span_id)", EventDecoder.APP_SPAN_PARENT_SPAN_ID);
+    m.put("offsetof(struct goroscope_app_span, flags)", EventDecoder.APP_SPAN_FLAGS);
+    m.put("sizeof(struct goroscope_app_span)", EventDecoder.APP_SPAN_SIZE);
     return m;
   }
 
@@ -157,8 +168,8 @@ class EventLayoutTest {
       assertThat(expected()).as("decoder constant for %s", m.group(1)).containsKey(m.group(1));
       assertThat(expected().get(m.group(1))).isEqualTo(Integer.parseInt(m.group(2)));
     }
-    // six fixed records, the stop-the-world record, and one code per mark kind
-    assertThat(types).isEqualTo(7 + MarkKind.values().length);
+    // six fixed records, the stop-the-world record, one code per mark kind, application spans
+    assertThat(types).isEqualTo(7 + MarkKind.values().length + 2);
   }
 
   static String run(String... cmd) throws IOException, InterruptedException {

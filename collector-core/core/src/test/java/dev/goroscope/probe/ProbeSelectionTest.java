@@ -15,7 +15,9 @@ class ProbeSelectionTest {
     assertThat(ProbeSelection.optionNames()).containsExactly("stw", "mutex", "syscall", "sched");
     assertThat(d.options()).containsExactly("stw");
     for (ProbeGroup g : ProbeGroup.values()) {
-      boolean on = g == ProbeGroup.LIFECYCLE || g == ProbeGroup.CONTEXTS || g == ProbeGroup.STW;
+      // application spans: by default too (attached when the program links the SDK)
+      boolean on = g == ProbeGroup.LIFECYCLE || g == ProbeGroup.CONTEXTS || g == ProbeGroup.STW
+          || g == ProbeGroup.APP_SPANS;
       assertThat(d.enabled(g)).as("%s", g).isEqualTo(on);
     }
     assertThat(d.withDeep(true).enabled(ProbeGroup.SCHEDULING)).isTrue();
