@@ -211,6 +211,7 @@ func mutexRound(round, n int, d time.Duration) {
 			<-held
 			id := goid()
 			queued <- struct{}{}
+			_, _, here, _ := runtime.Caller(0) // the Lock call is 2 lines below
 			t0 := mono()
 			mu.Lock()
 			t1 := mono()
@@ -228,7 +229,7 @@ func mutexRound(round, n int, d time.Duration) {
 			emit(map[string]interface{}{"mode": "mutex", "kind": "mutex", "round": round,
 				"goid": id, "lock": fmt.Sprintf("%p", &mu), "startNs": t0, "endNs": t1,
 				"holder": holderGoid, "predecessor": pred, "freedNotBeforeNs": freed,
-				"holderReleasedNs": rel})
+				"holderReleasedNs": rel, "lockLine": here + 2})
 		}()
 	}
 	wg.Wait()
@@ -264,6 +265,7 @@ func rwRound(d time.Duration) {
 			defer wg.Done()
 			<-held
 			id := goid()
+			_, _, here, _ := runtime.Caller(0) // the Lock call is 2 lines below
 			t0 := mono()
 			rw.RLock()
 			t1 := mono()
@@ -271,7 +273,7 @@ func rwRound(d time.Duration) {
 			rw.RUnlock()
 			emit(map[string]interface{}{"mode": "mutex", "kind": "rwmutex.read", "goid": id,
 				"lock": fmt.Sprintf("%p", &rw), "startNs": t0, "endNs": t1, "holder": w,
-				"freedNotBeforeNs": rel, "holderReleasedNs": rel})
+				"freedNotBeforeNs": rel, "holderReleasedNs": rel, "lockLine": here + 2})
 		}()
 	}
 	time.Sleep(20 * time.Millisecond) // both readers blocked in RLock
@@ -295,6 +297,7 @@ func rwRound(d time.Duration) {
 	done := make(chan struct{})
 	go func() {
 		id := goid()
+		_, _, here, _ := runtime.Caller(0) // the Lock call is 2 lines below
 		t0 := mono()
 		rw.Lock()
 		t1 := mono()
@@ -302,7 +305,7 @@ func rwRound(d time.Duration) {
 		rw.Unlock()
 		emit(map[string]interface{}{"mode": "mutex", "kind": "rwmutex.write", "goid": id,
 			"lock": fmt.Sprintf("%p", &rw), "startNs": t0, "endNs": t1, "holder": r,
-			"freedNotBeforeNs": rel, "holderReleasedNs": rel})
+			"freedNotBeforeNs": rel, "holderReleasedNs": rel, "lockLine": here + 2})
 		close(done)
 	}()
 	<-done

@@ -4,8 +4,12 @@ import dev.goroscope.correlate.Symbolizer;
 import dev.goroscope.event.CallSites;
 import dev.goroscope.gobinary.GoBinary;
 import dev.goroscope.gobinary.GoFunction;
+import dev.goroscope.gobinary.pclntab.PcLnTable;
+import dev.goroscope.gobinary.pclntab.SourceFrame;
 import dev.goroscope.gobinary.waitreason.WaitReasons;
 import dev.goroscope.record.CodeLocation;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Names for one process's run-time PCs, read from its executable's pclntab. The load bias
@@ -26,6 +30,29 @@ final class GoBinarySymbolizer implements Symbolizer {
   @Override
   public CodeLocation creationSite(long gopc) {
     return gopc == 0 ? CodeLocation.UNKNOWN : binary.resolveReturnAddress(gopc - bias);
+  }
+
+  /**
+   * The calls inlined at a return address, innermost first, then the function that holds it,
+   * each with its own file and line: a call site picked from them ({@code event.CallSites}) is
+   * the caller's line, not the inlined callee's (sync.Mutex.Lock is inlined into its callers).
+   */
+  @Override
+  public List<CodeLocation> frames(long returnAddress) {
+    if (returnAddress == 0) {
+      return List.of();
+    }
+    PcLnTable table = binary.pcLnTable();
+    long pc = returnAddress - bias - 1; // inside the call, as the runtime's symPC
+    int fn = table.funcIndex(pc);
+    if (fn < 0) {
+      return List.of(creationSite(returnAddress));
+    }
+    List<CodeLocation> out = new ArrayList<>(2);
+    for (SourceFrame f : table.sourceFrames(fn, pc)) {
+      out.add(new CodeLocation(f.function(), f.file(), Math.max(f.line(), 0)));
+    }
+    return out;
   }
 
   @Override

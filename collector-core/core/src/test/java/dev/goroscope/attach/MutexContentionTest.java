@@ -80,6 +80,11 @@ class MutexContentionTest {
           .as("released by: %s %s", w, e).isEqualTo(releaser);
       assertThat(e.attributes().get(GoroutineEvents.SITE_FUNCTION)).as("call site: %s", e)
           .startsWith(kind.equals("mutex") ? "main.mutexRound." : "main.rwRound.");
+      // the caller's own line, not that of the Lock inlined into it (sync/mutex.go)
+      assertThat(e.attributes().get(GoroutineEvents.SITE_FILE)).as("call site: %s", e)
+          .endsWith("/main.go");
+      assertThat(e.attributes().get(GoroutineEvents.SITE_LINE)).as("call site: %s %s", w, e)
+          .isEqualTo(w.get("lockLine").asLong());
       assertThat(run.last(goid).attributes().get(GoroutineEvents.MUTEX_WAIT_TOTAL_NS))
           .as("total of goroutine %d", goid).isEqualTo(run.events(goid,
               GoroutineEvents.MUTEX_WAIT).stream()
