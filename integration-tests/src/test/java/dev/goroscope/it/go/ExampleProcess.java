@@ -161,6 +161,16 @@ public final class ExampleProcess implements AutoCloseable {
     process.toHandle().destroy();
   }
 
+  /** Writes one line to the process's standard input (e.g. "go" to a program waiting for it). */
+  public void writeLine(String line) {
+    try {
+      process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      process.getOutputStream().flush();
+    } catch (IOException e) {
+      throw new IllegalStateException(name + ": cannot write to its stdin: " + e.getMessage(), e);
+    }
+  }
+
   /** Whether the process is still running. */
   public boolean isAlive() {
     return process.isAlive();
