@@ -11,7 +11,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -21,11 +20,12 @@ import java.util.stream.Stream;
  * need real Go binaries. Binaries go to one temporary directory per JVM, deleted at exit, and
  * each (source, toolchain, build mode) is built once per JVM however many test classes ask.
  *
- * <p>The toolchains are those the README's test command installs: Go 1.26 ({@code go} on the
- * PATH), Go 1.27 ({@code go} with {@code GOTOOLCHAIN=go1.27.3}, fetched through the module
- * proxy) and Go 1.19 ({@code /usr/lib/go-1.19/bin/go}, Debian's golang-1.19-go). A missing one
- * fails the test with the fix in the message: these tests are the point of the suite; tests that
- * need BPF as well skip loudly instead, through {@link #unavailability(Toolchain)}.
+ * <p>The toolchains are those the README's test command installs, one per supported Go minor:
+ * Go 1.19 ({@code /usr/lib/go-1.19/bin/go}, Debian's golang-1.19-go), Go 1.26 ({@code go} on
+ * the PATH), and Go 1.20–1.25 and 1.27 ({@code go} with {@code GOTOOLCHAIN=go1.20.14} etc.,
+ * fetched once through the Go module proxy into the module cache by scripts/setup.sh). A
+ * missing one fails the test with the fix in the message: these tests are the point of the
+ * suite.
  *
  * <p>Every build runs with {@code CGO_ENABLED=0} (unless the mode says cgo),
  * {@code GOFLAGS=-mod=mod} and {@code -buildvcs=false}, from a copy of the source so that the
@@ -34,13 +34,21 @@ import java.util.stream.Stream;
  */
 public final class GoToolchains {
 
-  /** A Go toolchain: how to run its {@code go} command. */
+  /**
+   * A Go toolchain: how to run its {@code go} command. One per Go minor release that goroscope
+   * supports; every test parameterised over this enum runs on all of them.
+   */
   public enum Toolchain {
     GO_1_19("go1.19", "/usr/lib/go-1.19/bin/go", "local",
         "apt-get install golang-1.19-go"),
+    GO_1_20("go1.20", "go", "go1.20.14", fetched("go1.20.14")),
+    GO_1_21("go1.21", "go", "go1.21.13", fetched("go1.21.13")),
+    GO_1_22("go1.22", "go", "go1.22.12", fetched("go1.22.12")),
+    GO_1_23("go1.23", "go", "go1.23.12", fetched("go1.23.12")),
+    GO_1_24("go1.24", "go", "go1.24.9", fetched("go1.24.9")),
+    GO_1_25("go1.25", "go", "go1.25.4", fetched("go1.25.4")),
     GO_1_26("go1.26", "go", "local", "install Go 1.26 and put it on the PATH"),
-    GO_1_27("go1.27", "go", "go1.27.3",
-        "Go 1.27 is fetched by 'GOTOOLCHAIN=go1.27.3 go version' through the Go module proxy");
+    GO_1_27("go1.27", "go", "go1.27.3", fetched("go1.27.3"));
 
     private final String release;
     private final String goCommand;
@@ -54,6 +62,12 @@ public final class GoToolchains {
       this.installHint = installHint;
     }
 
+    private static String fetched(String version) {
+      return "Go " + version.substring(2) + " is fetched into the Go module cache by"
+          + " 'GOTOOLCHAIN=" + version + " go version' (scripts/setup.sh does it) through the Go"
+          + " module proxy";
+    }
+
     /** The release line, e.g. {@code go1.26}; {@code go version} prints it with a patch. */
     public String release() {
       return release;
@@ -62,6 +76,24 @@ public final class GoToolchains {
     /** The release without the {@code go} prefix, e.g. {@code 1.26}. */
     public String minor() {
       return release.substring(2);
+    }
+
+    /** The minor number, e.g. 26 for Go 1.26. */
+    public int minorNumber() {
+      return Integer.parseInt(release.substring("go1.".length()));
+    }
+
+    /** Whether this is Go 1.{@code minor} or later. */
+    public boolean atLeast(int minor) {
+      return minorNumber() >= minor;
+    }
+
+    /**
+     * What {@code GOTOOLCHAIN} is set to: {@code local} for an installed toolchain, else the
+     * exact version fetched through the module proxy (e.g. {@code go1.20.14}).
+     */
+    public String goToolchainEnv() {
+      return goToolchainEnv;
     }
   }
 
@@ -161,19 +193,6 @@ public final class GoToolchains {
       }
       return out;
     });
-  }
-
-  /**
-   * Empty when {@code toolchain} runs and is the expected release, else why not: for tests that
-   * skip loudly (JUnit assumptions) on a machine without it rather than fail.
-   */
-  public static Optional<String> unavailability(Toolchain toolchain) {
-    try {
-      version(toolchain);
-      return Optional.empty();
-    } catch (RuntimeException e) {
-      return Optional.of(toolchain + " not usable: " + e.getMessage());
-    }
   }
 
   /** Builds the committed Go program {@code name} (see {@link #program(String)}). */

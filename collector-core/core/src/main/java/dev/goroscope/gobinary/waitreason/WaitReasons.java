@@ -3,6 +3,7 @@ package dev.goroscope.gobinary.waitreason;
 import dev.goroscope.gobinary.BinaryFormatException;
 import dev.goroscope.gobinary.elf.ElfFile;
 import dev.goroscope.gobinary.elf.ElfSymbol;
+import dev.goroscope.gobinary.offsets.GoVersions;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -87,9 +88,9 @@ public final class WaitReasons {
   }
 
   /**
-   * Built-in numbering per Go version, from the runtime sources (runtime2.go). The 1.19 and
-   * 1.26+ rows are checked in tests against the binaries' own arrays; 1.20–1.25 are not
-   * regenerated here (no such toolchain on our machines).
+   * Built-in numbering per Go version, from the runtime sources (runtime2.go), for stripped
+   * binaries. WaitReasonsTest checks the numbering of every Go minor 1.19–1.27 against the
+   * {@code runtime.waitReasonStrings} of a real binary built by that toolchain.
    */
   static final class WaitReasonTable {
     private WaitReasonTable() {}
@@ -113,6 +114,10 @@ public final class WaitReasons {
         concat(GO_1_20, List.of("flushing proc caches", "trace goroutine status",
             "trace proc status", "page trace flush", "coroutine"));
 
+    /** 1.23 appends the weak-pointer wait (checked against go1.23.12's own array). */
+    private static final List<String> GO_1_23 =
+        concat(GO_1_22, List.of("GC weak to strong wait"));
+
     private static final List<String> GO_1_24 =
         concat(GO_1_22.subList(0, 24), List.of("sync.WaitGroup.Wait"), GO_1_22.subList(24, 37),
             List.of("GC weak to strong wait", "synctest.Run", "synctest.Wait",
@@ -132,29 +137,26 @@ public final class WaitReasons {
             "select (no cases)", "select", "chan receive", "chan send"),
             GO_1_25.subList(21, GO_1_25.size()));
 
+    /**
+     * The numbering of {@code goVersion} (e.g. {@code go1.22.5}, {@code devel go1.27-abc}); a
+     * version string naming no Go 1.x release gets the newest.
+     */
     static List<String> forVersion(String goVersion) {
-      int minor = minor(goVersion);
-      if (minor >= 26) {
+      int minor = GoVersions.minor(goVersion);
+      if (minor < 0 || minor >= 26) {
         return GO_1_26;
       } else if (minor == 25) {
         return GO_1_25;
       } else if (minor == 24) {
         return GO_1_24;
-      } else if (minor >= 22) {
+      } else if (minor == 23) {
+        return GO_1_23;
+      } else if (minor == 22) {
         return GO_1_22;
       } else if (minor >= 20) {
         return GO_1_20;
       }
       return GO_1_19;
-    }
-
-    static int minor(String goVersion) {
-      String[] parts = goVersion.replaceFirst("^go", "").split("[.a-z]");
-      try {
-        return parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
-      } catch (NumberFormatException e) {
-        return 0;
-      }
     }
 
     @SafeVarargs
