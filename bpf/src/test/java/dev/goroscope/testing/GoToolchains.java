@@ -2,12 +2,18 @@ package dev.goroscope.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,8 +23,9 @@ import java.util.stream.Stream;
 
 /**
  * The Go toolchains of this machine and a cache of Go programs built with them, for tests that
- * need real Go binaries. Binaries go to one temporary directory per JVM, deleted at exit, and
- * each (source, toolchain, build mode) is built once per JVM however many test classes ask.
+ * need real Go binaries. Each (source, toolchain, build mode) is built once and shared by every
+ * test class and every test JVM: builds live in {@code target/go-builds} of the repository,
+ * keyed by the source's content and the exact toolchain version and flags.
  *
  * <p>The toolchains are those the README's test command installs, one per supported Go minor:
  * Go 1.19 ({@code /usr/lib/go-1.19/bin/go}, Debian's golang-1.19-go), Go 1.26 ({@code go} on
@@ -130,7 +137,6 @@ public final class GoToolchains {
   private static final Map<String, Path> BUILT = new ConcurrentHashMap<>();
   private static final Map<Path, Path> SOURCES = new ConcurrentHashMap<>();
   private static final Map<Toolchain, String> VERSIONS = new ConcurrentHashMap<>();
-  private static volatile Path workDir;
 
   private GoToolchains() {}
 
@@ -201,8 +207,8 @@ public final class GoToolchains {
   }
 
   /**
-   * Builds the Go main package in {@code sourceDir} (copied to a temporary directory first)
-   * with {@code toolchain} in {@code mode}, once per JVM, and returns the binary.
+   * Builds the Go main package in {@code sourceDir} with {@code toolchain} in {@code mode} (see
+   * {@link #build(Path, String, Toolchain, Mode)}) and returns the binary.
    */
   public static Path build(Path sourceDir, Toolchain toolchain, Mode mode) {
     return build(sourceDir, ".", toolchain, mode);
@@ -210,34 +216,62 @@ public final class GoToolchains {
 
   /**
    * Builds the main package {@code pkg} (e.g. {@code ./leak}) of the Go module in
-   * {@code moduleDir} (copied to a temporary directory first) with {@code toolchain} in
-   * {@code mode}, once per JVM, and returns the binary, named
+   * {@code moduleDir} with {@code toolchain} in {@code mode} and returns the binary, named
    * {@code <last element of pkg>-<release>-<mode>}.
+   *
+   * <p>Built once, then shared by every test JVM (each module's, and child JVMs such as a
+   * killed sidecar's, which must probe the very file the target runs): builds live in the
+   * build cache ({@link #buildCache()}) under a key of the source files' contents, so a changed
+   * source is rebuilt, and of the full toolchain version, package, flags and environment. The
+   * module is copied there first (the committed tree is never written to), once per content, so
+   * a program's normal and stripped builds record the same file paths.
    */
   public static Path build(Path moduleDir, String pkg, Toolchain toolchain, Mode mode) {
     Path module = moduleDir.toAbsolutePath().normalize();
     String key = module + "|" + pkg + "|" + toolchain + "|" + mode;
     return BUILT.computeIfAbsent(key, k -> {
-      version(toolchain);
+      String version = version(toolchain);
       Path src = source(module);
       String base = pkg.equals(".") ? module.getFileName().toString()
           : Path.of(pkg).getFileName().toString();
-      // next to this source's copy: two sources of the same name never share a binary
-      Path out = src.getParent().resolve(base + "-" + toolchain.release + "-"
-          + mode.name().toLowerCase(Locale.ROOT));
-      List<String> args =
-          new ArrayList<>(List.of("build", "-buildvcs=false", "-o", out.toString()));
-      args.addAll(mode.flags);
-      args.add(pkg);
+      List<String> flags = new ArrayList<>(mode.flags);
+      flags.add(pkg);
       Map<String, String> env =
           Map.of("GOARCH", mode.goarch, "CGO_ENABLED", mode.cgo ? "1" : "0");
-      go(toolchain, src, null, env, args.toArray(String[]::new));
-      if (!Files.isRegularFile(out)) {
-        throw new IllegalStateException("go build " + pkg + " in " + module + " with "
-            + toolchain.release + " produced no binary");
-      }
-      return out;
+      String recipe = String.join("\n", version, String.join(" ", flags), env.get("GOARCH"),
+          env.get("CGO_ENABLED"), String.valueOf(System.getenv("GOAMD64")),
+          String.valueOf(System.getenv("GOEXPERIMENT")));
+      // next to this source's copy: two sources of the same name never share a binary
+      Path out = src.getParent().resolve("bin-" + sha256(recipe).substring(0, 12))
+          .resolve(base + "-" + toolchain.release + "-" + mode.name().toLowerCase(Locale.ROOT));
+      return underLock(out, () -> {
+        if (Files.isRegularFile(out)) {
+          return out;
+        }
+        Files.createDirectories(out.getParent());
+        Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
+        List<String> args =
+            new ArrayList<>(List.of("build", "-buildvcs=false", "-o", tmp.toString()));
+        args.addAll(flags);
+        go(toolchain, src, null, env, args.toArray(String[]::new));
+        if (!Files.isRegularFile(tmp)) {
+          throw new IllegalStateException("go build " + pkg + " in " + module + " with "
+              + toolchain.release + " produced no binary");
+        }
+        Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
+        return out;
+      });
     });
+  }
+
+  /**
+   * Where builds are kept: {@code -Dgoroscope.go.builds=DIR}, else {@code target/go-builds} of
+   * the repository root ({@code mvn clean} there drops it).
+   */
+  public static Path buildCache() {
+    String dir = System.getProperty("goroscope.go.builds");
+    return dir != null ? Path.of(dir).toAbsolutePath()
+        : repositoryRoot().resolve("target").resolve("go-builds");
   }
 
   /**
@@ -301,49 +335,100 @@ public final class GoToolchains {
     }
   }
 
-  /** One copy of each source directory, so all builds of it record the same file paths. */
+  /**
+   * The copy of {@code sourceDir} in the build cache, one per content, shared by all builds of
+   * it (so they record the same file paths).
+   */
   private static Path source(Path sourceDir) {
     Path abs = sourceDir.toAbsolutePath().normalize();
     return SOURCES.computeIfAbsent(abs, k -> {
-      Path copy = workDir().resolve("src-" + SOURCES.size()).resolve(abs.getFileName());
-      copyTree(abs, copy);
-      return copy;
-    });
-  }
-
-  private static synchronized Path workDir() {
-    if (workDir == null) {
+      List<Path> files = sourceFiles(abs);
+      StringBuilder content = new StringBuilder();
       try {
-        Path dir = Files.createTempDirectory("goroscope-go-");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
-        workDir = dir;
+        for (Path f : files) {
+          content.append(abs.relativize(f)).append('\0')
+              .append(sha256(Files.readAllBytes(f))).append('\n');
+        }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-    }
-    return workDir;
+      Path dir = buildCache().resolve(abs.getFileName() + "-"
+          + sha256(content.toString()).substring(0, 12));
+      Path copy = dir.resolve(abs.getFileName());
+      Path done = dir.resolve("copied");
+      return underLock(dir, () -> {
+        if (!Files.exists(done)) {
+          deleteTree(copy);
+          for (Path f : files) {
+            Path target = copy.resolve(abs.relativize(f).toString());
+            Files.createDirectories(target.getParent());
+            Files.copy(f, target, StandardCopyOption.REPLACE_EXISTING);
+          }
+          Files.writeString(done, abs.toString());
+        }
+        return copy;
+      });
+    });
   }
 
-  private static void copyTree(Path from, Path to) {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path f : (Iterable<Path>) files::iterator) {
-        Path target = to.resolve(from.relativize(f).toString());
-        if (Files.isDirectory(f)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(f, target, StandardCopyOption.REPLACE_EXISTING);
-        }
+  /** The files of a Go source tree, sorted; Maven's target/ and hidden entries left out. */
+  private static List<Path> sourceFiles(Path root) {
+    try (Stream<Path> files = Files.walk(root)) {
+      return files.filter(Files::isRegularFile)
+          .filter(f -> {
+            for (Path part : root.relativize(f)) {
+              String n = part.toString();
+              if (n.equals("target") || n.startsWith(".")) {
+                return false;
+              }
+            }
+            return true;
+          })
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private interface IoSupplier<T> {
+    T get() throws IOException;
+  }
+
+  /** Runs {@code action} holding an exclusive file lock on {@code path.lock} (across JVMs). */
+  private static <T> T underLock(Path path, IoSupplier<T> action) {
+    try {
+      Files.createDirectories(path.getParent());
+      Path lock = path.resolveSibling(path.getFileName() + ".lock");
+      try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.CREATE,
+          StandardOpenOption.WRITE); FileLock held = ch.lock()) {
+        return action.get();
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  private static void deleteTree(Path dir) {
+  private static String sha256(String text) {
+    return sha256(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
     try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException | UncheckedIOException e) {
-      // best effort at JVM exit
+      for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+        Files.delete(p);
+      }
     }
   }
 }
