@@ -7,26 +7,27 @@ import dev.goroscope.bpf.testing.ProbeSites;
 import dev.goroscope.bpf.testing.Probes;
 import dev.goroscope.bpf.testing.Target;
 import dev.goroscope.bpf.testing.TestEvent;
+import dev.goroscope.testing.GoToolchains.Mode;
 import dev.goroscope.testing.GoToolchains.Toolchain;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Attaches every default probe to a real Go program with a known goroutine tree and known
- * contexts, and compares every event with what the program printed about itself.
+ * contexts, and compares every event with what the program printed about itself: on every Go
+ * minor 1.19–1.27, each built normal, stripped and PIE ({@code GoMatrix}).
  */
 class GoroutineProbesTest {
 
-  @ParameterizedTest(name = "{0} stripped={1}")
-  @CsvSource({"GO_1_26,false", "GO_1_26,true", "GO_1_19,false", "GO_1_19,true", "GO_1_27,false",
-      "GO_1_27,true"})
-  void everyGoroutineAndContextIsSeenExactlyOnce(Toolchain go, boolean stripped) throws Exception {
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("dev.goroscope.testing.GoMatrix#cells")
+  void everyGoroutineAndContextIsSeenExactlyOnce(Toolchain go, Mode mode) throws Exception {
     assumeReady(go);
-    ProbeSites sites = ProbeSites.of(go, stripped);
+    ProbeSites sites = ProbeSites.of(go, mode);
     String[] args = {"-fanout", "6", "-depth", "3", "-fired", "8", "-cancelled", "8", "-nested", "3",
         "-recurse", "40"};
 
@@ -49,7 +50,7 @@ class GoroutineProbesTest {
     // same behaviour with and without probes
     assertThat(probed.exitCode()).isEqualTo(plain.exitCode()).isZero();
     assertThat(probed.linesOf("N")).hasSize(3);
-    for (String tag : List.of("G", "D", "N", "X", "R", "done")) {
+    for (String tag : List.of("G", "D", "N", "P", "X", "R", "done")) {
       assertThat(probed.linesOf(tag)).hasSameSizeAs(plain.linesOf(tag));
     }
     assertThat(probed.linesOf("R").get(0)[1]).isEqualTo(plain.linesOf("R").get(0)[1]);
@@ -80,7 +81,8 @@ class GoroutineProbesTest {
       assertThat(exited.get(goid).get(0).ts()).isGreaterThan(c.ts());
     }
 
-    // contexts: one deadline-set event per WithTimeout, exact deadline, creator and ctx pointer
+    // contexts: one deadline-set event per WithTimeout, exact deadline, creator and ctx identity
+    // (its cancelCtx: on Go 1.20 behind the timerCtx's pointer)
     int recursed = Integer.parseInt(probed.linesOf("R").get(0)[1]);
     List<TestEvent> set = ofType(events, TestEvent.DEADLINE_SET);
     for (String[] n : probed.linesOf("N")) {
@@ -101,13 +103,21 @@ class GoroutineProbesTest {
       assertThat(e.b()).as("parent ctx (Background)").isPositive();
     }
 
-    assertThat(set).hasSize(16 + 3 + recursed);
+    // a timerCtx under a timerCtx names that parent by its identity too
+    assertThat(probed.linesOf("P")).hasSize(3);
+    for (String[] p : probed.linesOf("P")) {
+      TestEvent e = set.stream().filter(x -> x.a() == Long.decode(p[1])).findFirst().orElseThrow();
+      assertThat(e.b()).as("parent ctx of %s", p[1]).isEqualTo(Long.decode(p[2]));
+    }
+
+    assertThat(set).hasSize(16 + 3 * 2 + recursed);
 
     // cancels: the first cancel of each ctx only, with the right reason and canceller
     List<TestEvent> cancels = ofType(events, TestEvent.CANCELLED);
     assertThat(cancels.stream().filter(e -> e.c() == 1)).as("deadline exceeded").hasSize(8);
-    assertThat(cancels.stream().filter(e -> e.c() == 2)).as("canceled").hasSize(8 + 6 + recursed);
-    assertThat(cancels).hasSize(16 + 6 + recursed);
+    assertThat(cancels.stream().filter(e -> e.c() == 2)).as("canceled")
+        .hasSize(8 + 3 * 3 + recursed);
+    assertThat(cancels).hasSize(16 + 3 * 3 + recursed);
     for (String[] x : probed.linesOf("X")) {
       long ctx = Long.decode(x[1]);
       long reason = x[3].equals("deadline") ? 1 : 2;
@@ -129,7 +139,7 @@ class GoroutineProbesTest {
   void entryProbesSitAfterThePrologueBecauseStackGrowthReRunsIt() throws Exception {
     Toolchain go = Toolchain.GO_1_26;
     assumeReady(go);
-    ProbeSites sites = ProbeSites.of(go, false);
+    ProbeSites sites = ProbeSites.of(go, Mode.NORMAL);
     String[] args = {"-fanout", "0", "-depth", "0", "-fired", "0", "-cancelled", "0", "-recurse", "300"};
     long[] counts = new long[2];
     for (int atEntry = 0; atEntry < 2; atEntry++) {
