@@ -118,6 +118,7 @@ func main() {
 		bufio.NewReader(os.Stdin).ReadString('\n')
 	}
 	if *spawn > 0 {
+		before := runtime.NumGoroutine()
 		start := time.Now()
 		var wg sync.WaitGroup
 		for i := 0; i < *spawn; i++ {
@@ -126,6 +127,12 @@ func main() {
 		}
 		wg.Wait()
 		printf("spawn %d %d\n", *spawn, time.Since(start).Nanoseconds())
+		// Done comes before a goroutine's exit: wait until every one has exited too, so that
+		// all of them are seen exiting before the process does.
+		for end := time.Now().Add(5 * time.Second); runtime.NumGoroutine() > before &&
+			time.Now().Before(end); {
+			time.Sleep(time.Millisecond)
+		}
 		printf("done\n")
 		return
 	}
