@@ -14,7 +14,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -51,8 +53,8 @@ class OffsetTableTest {
 
   /**
    * An independent reader agrees with every row: Go's own debug/dwarf (bpf's probeinfo program)
-   * on the same build gives the same offset for every field, and -1 exactly where the row has
-   * none.
+   * on the same build gives the same offset for every field, -1 exactly where the row has none,
+   * and the same pointer marks.
    */
   @ParameterizedTest
   @EnumSource(Toolchain.class)
@@ -70,11 +72,16 @@ class OffsetTableTest {
       expected.put(key, row.get(key).orElse(-1));
     }
     Map<String, Long> answered = new TreeMap<>();
+    Set<String> pointers = new TreeSet<>();
     for (String line : run(cmd).split("\n")) {
       String[] f = line.split(" ");
       answered.put(f[1], Long.parseLong(f[2]));
+      if (f.length > 3 && f[3].equals("pointer")) {
+        pointers.add(f[1]);
+      }
     }
     assertThat(answered).as("debug/dwarf of %s", probe).isEqualTo(expected);
+    assertThat(pointers).as("pointer fields").isEqualTo(new TreeSet<>(row.pointerFields()));
   }
 
   private static String run(List<String> cmd) {
