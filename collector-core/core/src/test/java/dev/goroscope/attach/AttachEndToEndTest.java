@@ -59,7 +59,11 @@ class AttachEndToEndTest {
             sink, () -> sink.goroutines.size(), () -> 0, new PrintWriter(log, true), false);
     try {
       CompletableFuture<AttachSummary> run = CompletableFuture.supplyAsync(attacher::run);
-      awaitAttached(log, run);
+      // Probes attached and the snapshot taken: only then may the early goroutines end.
+      if (!attacher.awaitAttached(Duration.ofSeconds(30))) {
+        run.get(5, TimeUnit.SECONDS); // rethrows the attach failure
+        throw new AssertionError("attacher ended or took too long before attaching: " + log);
+      }
       try (OutputStream stdin = target.getOutputStream()) {
         stdin.write("go\n".getBytes(StandardCharsets.UTF_8));
       }
@@ -101,7 +105,7 @@ class AttachEndToEndTest {
           assertThat(r.parentGoid()).as("parent of %d", goid)
               .isEqualTo(Long.parseLong(m.group(3)));
         }
-        assertThat(r.startFunction()).isEqualTo(m.group(4));
+        assertThat(r.startFunction()).as("start function of %s", r).isEqualTo(m.group(4));
         assertThat(r.state()).isEqualTo(GoroutineState.EXITED);
         assertThat(r.endNs()).isGreaterThanOrEqualTo(r.startNs());
         assertThat(r.creationSite().function()).startsWith("main.");
@@ -128,19 +132,6 @@ class AttachEndToEndTest {
     } finally {
       attacher.requestStop();
       target.destroyForcibly();
-    }
-  }
-
-  private static void awaitAttached(StringWriter log, CompletableFuture<?> run)
-      throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!log.toString().contains("attached to pid")) {
-      if (run.isDone()) {
-        run.get(); // rethrows the attach failure
-        throw new AssertionError("attacher ended before attaching: " + log);
-      }
-      assertThat(System.nanoTime()).as("attached in time: %s", log).isLessThan(deadline);
-      Thread.sleep(20);
     }
   }
 }
