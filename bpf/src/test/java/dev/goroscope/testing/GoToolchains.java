@@ -166,7 +166,7 @@ public final class GoToolchains {
       List.of("bpf", "collector-core/core", "collector-core/cli", "otel-mapping");
 
   /** The directory of the parent pom, found by walking up from the working directory. */
-  private static Path repositoryRoot() {
+  static Path repositoryRoot() {
     for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
       if (Files.isDirectory(p.resolve("bpf")) && Files.isDirectory(p.resolve("collector-core"))
           && Files.isRegularFile(p.resolve("pom.xml"))) {
