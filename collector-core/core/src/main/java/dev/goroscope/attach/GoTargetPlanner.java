@@ -66,12 +66,6 @@ public final class GoTargetPlanner implements TargetPlanner {
     List<String> notes = new ArrayList<>();
     List<BpfPlan.Site> sites = new ArrayList<>();
     boolean contexts = true;
-    if (offsets.isPointer(OffsetKeys.TIMERCTX_CANCELCTX)) {
-      // Go 1.20: the BPF programs read the deadline and parent inline, not through a pointer.
-      contexts = false;
-      notes.add("no context probes: " + version + "'s timerCtx holds its cancelCtx by pointer,"
-          + " which the probes do not follow yet");
-    }
     for (ResolvedProbe p : probes) {
       ProbeRole role = p.spec().role();
       if (!sets.contains(p.spec().set()) || !PROGRAMS.containsKey(role)) {
@@ -139,9 +133,13 @@ public final class GoTargetPlanner implements TargetPlanner {
     if (contexts) {
       putOffset(constants, GoroscopeBpf.OFF_TIMERCTX_DEADLINE, offsets,
           OffsetKeys.TIMERCTX_DEADLINE);
+      // A context is named by its cancelCtx; Go 1.20's timerCtx holds it by pointer.
+      putOffset(constants, GoroscopeBpf.OFF_TIMERCTX_CANCELCTX, offsets,
+          OffsetKeys.TIMERCTX_CANCELCTX);
+      constants.put(GoroscopeBpf.TIMERCTX_CANCELCTX_PTR,
+          offsets.isPointer(OffsetKeys.TIMERCTX_CANCELCTX) ? 1L : 0L);
       constants.put(GoroscopeBpf.OFF_CANCELCTX_PARENT_DATA,
-          offsets.get(OffsetKeys.TIMERCTX_CANCELCTX).orElse(0)
-              + offsets.get(OffsetKeys.CANCELCTX_CONTEXT).orElse(0) + 8);
+          offsets.get(OffsetKeys.CANCELCTX_CONTEXT).orElse(0) + 8);
       putOffset(constants, GoroscopeBpf.OFF_CANCELCTX_ERR, offsets, OffsetKeys.CANCELCTX_ERR);
       String itab = binary.goVersion().map(v -> v.atLeast(1, 20)).orElse(true)
           ? "go:itab." : "go.itab.";
