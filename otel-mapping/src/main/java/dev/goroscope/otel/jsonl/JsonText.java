@@ -24,7 +24,7 @@ import java.nio.charset.StandardCharsets;
 final class JsonText {
 
   private static final byte[] DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] TWO_DIGITS = twoDigits();
+  private static final byte[] THREE_DIGITS = threeDigits();
   private static final byte[] MIN_LONG =
       Long.toString(Long.MIN_VALUE).getBytes(StandardCharsets.US_ASCII);
   private static final long BILLION = 1_000_000_000L;
@@ -241,19 +241,22 @@ final class JsonText {
   /** Digits of {@code v} right-aligned before {@code end}, zero-filled back to {@code start}. */
   private static void writeBackwards(int v, byte[] b, int end, int start) {
     int p = end;
-    while (v >= 100) {
-      int q = (int) ((v * 1374389535L) >>> 37); // v / 100, exact below 2^32
-      int r = (v - q * 100) << 1;
-      b[--p] = TWO_DIGITS[r + 1];
-      b[--p] = TWO_DIGITS[r];
+    while (v >= 1000) { // three digits a step, from a table
+      int q = (int) ((v * 274877907L) >>> 38); // v / 1000, exact below 2^32
+      int r = (v - q * 1000) * 3;
+      b[p - 1] = THREE_DIGITS[r + 2];
+      b[p - 2] = THREE_DIGITS[r + 1];
+      b[p - 3] = THREE_DIGITS[r];
+      p -= 3;
       v = q;
     }
+    int r = v * 3; // the last one to three digits
+    b[--p] = THREE_DIGITS[r + 2];
     if (v >= 10) {
-      int r = v << 1;
-      b[--p] = TWO_DIGITS[r + 1];
-      b[--p] = TWO_DIGITS[r];
-    } else {
-      b[--p] = (byte) ('0' + v);
+      b[--p] = THREE_DIGITS[r + 1];
+      if (v >= 100) {
+        b[--p] = THREE_DIGITS[r];
+      }
     }
     while (p > start) {
       b[--p] = '0';
@@ -268,12 +271,14 @@ final class JsonText {
     return n;
   }
 
-  private static byte[] twoDigits() {
-    byte[] t = new byte[200];
-    for (int i = 0; i < 100; i++) {
-      t[2 * i] = (byte) ('0' + i / 10);
-      t[2 * i + 1] = (byte) ('0' + i % 10);
+  private static byte[] threeDigits() {
+    byte[] t = new byte[3000];
+    for (int i = 0; i < 1000; i++) {
+      t[3 * i] = (byte) ('0' + i / 100);
+      t[3 * i + 1] = (byte) ('0' + i / 10 % 10);
+      t[3 * i + 2] = (byte) ('0' + i % 10);
     }
     return t;
   }
+
 }
