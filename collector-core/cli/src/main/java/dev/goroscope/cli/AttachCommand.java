@@ -160,7 +160,7 @@ public final class AttachCommand implements Callable<Integer> {
     if (debug) {
       err.println("goroscope: " + attacher.correlatorStats());
     }
-    err.println(summary);
+    err.println(summary.line(outputs.exportedLabel()));
     String problems = outputs.problems();
     if (!problems.isEmpty()) {
       err.println("goroscope: " + problems);
