@@ -17,6 +17,9 @@ import java.util.Objects;
  *     before the steady-state block, in goroscope modes; negative: no steady-state block
  * @param modes the modes to run, in this order (rotated each round)
  * @param launcher the {@code goroscope} launcher script
+ * @param baseline the launcher of another build (e.g. an older commit) that the {@code base}
+ *     modes run, or null
+ * @param baselineName what the report calls the baseline (its revision), or null
  * @param programs the Go module of the benchmark programs (benchhttp, benchload, benchspawn)
  * @param command the command line to print in the report
  */
@@ -30,6 +33,8 @@ record BenchConfig(
     int steadyAfter,
     List<Mode> modes,
     Path launcher,
+    Path baseline,
+    String baselineName,
     Path programs,
     String command) {
 
@@ -57,6 +62,10 @@ record BenchConfig(
     }
     if (modes.stream().distinct().count() != modes.size()) {
       throw new IllegalArgumentException("--modes names a mode twice: " + modes);
+    }
+    if (baseline == null && modes.stream().anyMatch(Mode::baseline)) {
+      throw new IllegalArgumentException("the base modes need --baseline PATH (or"
+          + " scripts/bench.sh overhead --against REV)");
     }
     modes = List.copyOf(modes);
   }

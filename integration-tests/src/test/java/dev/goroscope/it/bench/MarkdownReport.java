@@ -34,6 +34,9 @@ final class MarkdownReport {
     line("- %s (benchmark programs), Java %s, goroscope %s%s", r.goVersion(), m.java(),
         m.revision(), javaOpts.isEmpty() ? "" : ", `GOROSCOPE_JAVA_OPTS=" + javaOpts + "`");
     line("- Command: `%s`", c.command());
+    if (c.baseline() != null) {
+      line("- Baseline build (the base modes): %s, `%s`", c.baselineName(), c.baseline());
+    }
     line("- %d round%s, modes interleaved (order rotated each round), medians of the rounds;"
         + " %d s without the build", c.rounds(), c.rounds() == 1 ? "" : "s", r.seconds());
     line("- HTTP: `benchhttp` (per request a `context.WithTimeout` and 2 goroutines doing %d"
@@ -43,6 +46,11 @@ final class MarkdownReport {
     if (r.spawnSites() != null) {
       line("- Spawn: `benchspawn`, %,d × (`WithTimeout` + a goroutine that checks it + `cancel`)",
           c.spawnOps());
+    }
+    if (r.otlpRequests() >= 0) {
+      line("- OTLP modes: spans and metrics over OTLP/HTTP (protobuf) to a receiver in the"
+          + " harness that reads and discards them: %,d requests, %,d bytes in the run",
+          r.otlpRequests(), r.otlpBytes());
     }
     line("- Floor: an empty BPF program at goroscope's default sites from `goroscope inspect"
         + " --json`: %s%s", sitesText(r.httpSites(), "benchhttp"),

@@ -17,8 +17,10 @@ class OverheadBenchmarkTest {
   @Test
   void oneTinyRoundMeasuresEveryMode() {
     Requirements.assumeReady(BenchPrograms.GO);
+    Path launcher = Path.of(System.getProperty("goroscope.launcher", "../goroscope"));
+    // The same build as its own baseline: the base modes run through the baseline's launcher.
     BenchConfig config = new BenchConfig(1, 200, 4, 50, BenchConfig.DEFAULT_WORK, 500, 0,
-        List.of(Mode.values()), Path.of(System.getProperty("goroscope.launcher", "../goroscope")),
+        List.of(Mode.values()), launcher, launcher, "this build",
         Path.of(System.getProperty("goroscope.bench.programs", "src/test/go/overhead")), "test");
 
     Results results = new OverheadRun(config, System.err).run();
@@ -66,11 +68,15 @@ class OverheadBenchmarkTest {
       }
     }
 
+    assertThat(results.otlpRequests()).as("the otlp modes sent to the receiver").isPositive();
+    assertThat(results.otlpBytes()).isPositive();
+
     String report = MarkdownReport.render(results);
     for (Mode mode : Mode.values()) {
       assertThat(report).contains("| " + mode.label() + " |");
     }
-    assertThat(report).contains("goroscope attached the same number")
+    assertThat(report).contains("- Baseline build (the base modes): this build")
+        .contains("goroscope attached the same number")
         .doesNotContain("NaN").contains("| no tracer | ").contains("1.00× | 0.00 |");
   }
 }

@@ -18,14 +18,14 @@ final class SpawnWorkload {
   private final BenchConfig config;
   private final BenchPrograms programs;
   private final DefaultSites sites;
-  private final Launcher goroscope;
+  private final Sidecars sidecars;
 
   SpawnWorkload(
-      BenchConfig config, BenchPrograms programs, DefaultSites sites, Launcher goroscope) {
+      BenchConfig config, BenchPrograms programs, DefaultSites sites, Sidecars sidecars) {
     this.config = config;
     this.programs = programs;
     this.sites = sites;
-    this.goroscope = goroscope;
+    this.sidecars = sidecars;
   }
 
   Samples.Spawn measure(Mode mode, int round) {
@@ -37,7 +37,7 @@ final class SpawnWorkload {
       CpuUse cpu = null;
       Optional<Sidecar.Counts> counts;
       int uprobes;
-      try (Attachment attachment = Attachment.attach(mode, pid, sites, goroscope)) {
+      try (Attachment attachment = Attachment.attach(mode, pid, sites, sidecars)) {
         uprobes = attachment.uprobes();
         Optional<ProcessCpu> before = attachment.cpu();
         signal("USR1", pid);
