@@ -13,6 +13,8 @@ import java.util.Objects;
  * @param warmupRequests requests sent to a fresh server before the tracer is attached
  * @param work arithmetic rounds each of the two per-request goroutines does
  * @param spawnOps operations of one spawn-heavy measurement; 0 skips the spawn workload
+ * @param spawnKinds what one spawn operation is, each measured in turn ({@code benchspawn
+ *     -kind}): mixed, spawn, ctx, pingpong
  * @param steadyAfter blocks of {@code requests} run after the first (fresh-attach) block and
  *     before the steady-state block, in goroscope modes; negative: no steady-state block
  * @param modes the modes to run, in this order (rotated each round)
@@ -30,6 +32,7 @@ record BenchConfig(
     int warmupRequests,
     int work,
     int spawnOps,
+    List<String> spawnKinds,
     int steadyAfter,
     List<Mode> modes,
     Path launcher,
@@ -45,12 +48,20 @@ record BenchConfig(
   static final int DEFAULT_WORK = 200;
   static final int DEFAULT_SPAWN_OPS = 50_000;
   static final int DEFAULT_STEADY_AFTER = 1;
+  static final List<String> SPAWN_KINDS = List.of("mixed", "spawn", "ctx", "pingpong");
 
   BenchConfig {
     Objects.requireNonNull(modes, "modes");
     Objects.requireNonNull(launcher, "launcher");
     Objects.requireNonNull(programs, "programs");
     Objects.requireNonNull(command, "command");
+    Objects.requireNonNull(spawnKinds, "spawnKinds");
+    if (spawnKinds.isEmpty() || !SPAWN_KINDS.containsAll(spawnKinds)
+        || spawnKinds.stream().distinct().count() != spawnKinds.size()) {
+      throw new IllegalArgumentException("--spawn-kinds must name some of " + SPAWN_KINDS
+          + " once each, got " + spawnKinds);
+    }
+    spawnKinds = List.copyOf(spawnKinds);
     positive("--rounds", rounds);
     positive("--requests", requests);
     positive("--clients", clients);

@@ -60,6 +60,11 @@ public final class OverheadBenchmark implements Callable<Integer> {
       + " spawn-heavy program; 0 skips it (default: ${DEFAULT-VALUE}).")
   int spawnOps = BenchConfig.DEFAULT_SPAWN_OPS;
 
+  @Option(names = "--spawn-kinds", split = ",", paramLabel = "KIND", description = "What one"
+      + " operation of the spawn-heavy program is, each measured in turn: mixed (WithTimeout, a"
+      + " goroutine, cancel), spawn, ctx, pingpong (default: mixed).")
+  List<String> spawnKinds = new ArrayList<>(List.of("mixed"));
+
   @Option(names = "--steady-after", paramLabel = "B", description = "In goroscope modes, blocks"
       + " of --requests between the first block and the steady-state block (default:"
       + " ${DEFAULT-VALUE}).")
@@ -138,7 +143,7 @@ public final class OverheadBenchmark implements Callable<Integer> {
         "goroscope.bench.programs", root.resolve("integration-tests/src/test/go/overhead")
             .toString()));
     return new BenchConfig(rounds, requests, clients, warmupRequests, work, spawnOps,
-        noSteady ? -1 : steadyAfter, chosen, goroscope, baseline,
+        spawnKinds, noSteady ? -1 : steadyAfter, chosen, goroscope, baseline,
         baselineName != null ? baselineName : baseline != null ? baseline.toString() : null,
         module,
         "scripts/bench.sh overhead" + (spec.commandLine().getParseResult().originalArgs().isEmpty()

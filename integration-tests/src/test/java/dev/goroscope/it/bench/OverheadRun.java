@@ -91,12 +91,14 @@ final class OverheadRun {
             (System.nanoTime() - t) / 1e9);
       }
       if (spawn != null) {
-        for (Mode mode : order) {
-          long t = System.nanoTime();
-          Samples.Spawn s = spawn.measure(mode, round);
-          spawnSamples.add(s);
-          log("round %d/%d spawn %-10s %,10.0f ops/s  (%.1f s)", round, config.rounds(),
-              mode.id(), s.opsPerSecond(), (System.nanoTime() - t) / 1e9);
+        for (String kind : config.spawnKinds()) {
+          for (Mode mode : order) {
+            long t = System.nanoTime();
+            Samples.Spawn s = spawn.measure(mode, kind, round);
+            spawnSamples.add(s);
+            log("round %d/%d spawn %-8s %-10s %,10.0f ops/s  (%.1f s)", round, config.rounds(),
+                kind, mode.id(), s.opsPerSecond(), (System.nanoTime() - t) / 1e9);
+          }
         }
       }
     }

@@ -33,4 +33,8 @@ record Results(BenchConfig config, Machine machine, String goVersion, DefaultSit
   List<Samples.Spawn> spawn(Mode mode) {
     return spawn.stream().filter(s -> s.mode() == mode).toList();
   }
+
+  List<Samples.Spawn> spawn(Mode mode, String kind) {
+    return spawn.stream().filter(s -> s.mode() == mode && s.kind().equals(kind)).toList();
+  }
 }

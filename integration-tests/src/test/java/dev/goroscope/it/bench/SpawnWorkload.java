@@ -28,9 +28,9 @@ final class SpawnWorkload {
     this.sidecars = sidecars;
   }
 
-  Samples.Spawn measure(Mode mode, int round) {
+  Samples.Spawn measure(Mode mode, String kind, int round) {
     try (ExampleProcess spawn = ExampleProcess.start(programs.spawn(), "-tracer", mode.goTracer(),
-        "-ops", Integer.toString(config.spawnOps()))) {
+        "-ops", Integer.toString(config.spawnOps()), "-kind", kind)) {
       spawn.awaitReady(READY_TIMEOUT);
       int pid = HttpWorkload.value(spawn, "pid");
       double opsPerSecond;
@@ -54,7 +54,7 @@ final class SpawnWorkload {
         throw new IllegalStateException(
             "benchspawn exited with " + exit + "\n" + spawn.transcript());
       }
-      return new Samples.Spawn(mode, round, config.spawnOps(), opsPerSecond, cpu,
+      return new Samples.Spawn(mode, kind, round, config.spawnOps(), opsPerSecond, cpu,
           counts.orElse(null), uprobes);
     }
   }
