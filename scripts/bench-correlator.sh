@@ -36,7 +36,8 @@ classpath() {
   echo "bench: building the JMH benchmarks of $root/$module" >&2
   (cd "$root" && mvn -B -q -Dstyle.color=never -Pjmh -pl "$module" -am -DskipTests test-compile \
     dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/jmh.classpath >&2)
-  echo "$root/$module/target/test-classes:$root/$module/target/classes:$(cat "$root/$module/target/jmh.classpath")"
+  # jmh-classes where the profile compiles them now, test-classes in older commits.
+  echo "$root/$module/target/jmh-classes:$root/$module/target/test-classes:$root/$module/target/classes:$(cat "$root/$module/target/jmh.classpath")"
 }
 
 declare -A cp

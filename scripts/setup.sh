@@ -2,7 +2,7 @@
 # Installs what goroscope builds and tests with, on a Debian-like Linux amd64 host (run as root):
 # apt packages (clang/llvm for the BPF objects, libbpf, bpftool, Capstone, binutils, Go 1.19;
 # for the tests only, chromium and chromium-driver, which open the HTML reports),
-# Go 1.26 if there is no Go >= 1.24 on PATH, the Go 1.27 toolchain (GOTOOLCHAIN), a mounted
+# Go 1.26 if there is no Go >= 1.24 on PATH, the Go 1.27 and 1.23 toolchains (GOTOOLCHAIN), a mounted
 # tracefs, and a Jaeger binary built once from the Go module proxy into the user cache.
 # Idempotent: a second run only checks, in a few seconds.
 # --runtime: only what building and running goroscope needs (no Go 1.27, no Jaeger, no browser).
@@ -14,6 +14,7 @@ runtime_only=false
 readonly JAEGER_VERSION=v1.76.0
 readonly GO_VERSION=go1.26.8      # installed only when no Go >= 1.24 is on PATH
 readonly GO127_VERSION=go1.27.3
+readonly GO123_VERSION=go1.23.12  # the oldest Go of the OpenTelemetry Go SDK v1.38.0 (tests)
 readonly GO119=/usr/lib/go-1.19/bin/go
 readonly GO_PREFIX="${GOROSCOPE_GO_PREFIX:-/usr/local}"  # where install_go puts Go and its links
 readonly CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/goroscope"
@@ -77,6 +78,7 @@ install_go() {
 
 install_go127() { # downloads through the module proxy once, then it is in the module cache
   GOTOOLCHAIN="$GO127_VERSION" go version >/dev/null || die "GOTOOLCHAIN=$GO127_VERSION go version failed"
+  GOTOOLCHAIN="$GO123_VERSION" go version >/dev/null || die "GOTOOLCHAIN=$GO123_VERSION go version failed"
 }
 
 mount_tracefs() {

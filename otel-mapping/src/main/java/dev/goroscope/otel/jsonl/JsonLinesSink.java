@@ -603,6 +603,7 @@ public final class JsonLinesSink implements RecordSink {
         case LONG -> out.number((Long) v);
         case BOOLEAN -> out.bool((Boolean) v);
         case DOUBLE -> out.number((Double) v);
+        case ADDRESS -> out.hex((Long) v);
       }
     }
   }

@@ -2,6 +2,7 @@ package dev.goroscope.otel.sink;
 
 import dev.goroscope.record.ContextRecord;
 import dev.goroscope.record.Goroutine;
+import dev.goroscope.record.GoroutineEvent;
 import dev.goroscope.record.ProcessInfo;
 import dev.goroscope.record.RecordSink;
 import java.util.List;
@@ -69,6 +70,17 @@ public final class CompositeRecordSink implements RecordSink {
     for (RecordSink s : sinks) {
       try {
         s.goroutineEnded(g);
+      } catch (RuntimeException e) {
+        failures.incrementAndGet();
+      }
+    }
+  }
+
+  @Override
+  public void goroutineEvent(Goroutine g, GoroutineEvent event) {
+    for (RecordSink s : sinks) {
+      try {
+        s.goroutineEvent(g, event);
       } catch (RuntimeException e) {
         failures.incrementAndGet();
       }

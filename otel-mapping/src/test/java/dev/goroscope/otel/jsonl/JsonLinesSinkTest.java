@@ -37,7 +37,7 @@ class JsonLinesSinkTest {
           .setStartFunction("main.\"quoted\"\n")
           .setCreationSite(new CodeLocation("main.f", "/src/ü.go", 3))
           .setEvents(List.of(new GoroutineEvent("channel.send", 77, Attrs.of(
-              Attr.string("channel.address", "address"), "0xc0001",
+              Attr.address("channel.address", "address"), 0xc0001L,
               Attr.integer("channel.capacity", "capacity"), 4L))))
           .setStartNs(10).build());
       sink.contextCreated(new ContextRecord(4242, 0xc000bbb0L, 0, 20, 7, 99, -1, -1, null,
