@@ -26,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -126,6 +127,47 @@ class AttachEndToEndTest {
       assertThat(summary.processes()).isEqualTo(1);
       assertThat(summary.eventsLost()).isZero();
       assertThat(sink.started).extracting(ProcessInfo::pid).containsExactly((int) target.pid());
+    } finally {
+      attacher.requestStop();
+      target.destroyForcibly();
+    }
+  }
+
+  @Test
+  void aRingTooSmallForTheLoadLosesEventsAndCountsEveryOne() throws Exception {
+    // 200,000 goroutines created and exited as fast as the target can, into a 4 KiB ring that
+    // nobody wakes up for (the wake-up threshold is larger than the ring): most records cannot
+    // be reserved. Every kernel event must be either received or counted as lost, including
+    // the losses of the last moments, read when the process exits.
+    Path binary = GoToolchains.build(Path.of("../../bpf/src/test/go/goroutines"),
+        Toolchain.GO_1_26, Mode.NORMAL);
+    Process target = new ProcessBuilder(binary.toString(), "-spawn", "200000").start();
+    RecordingSink sink = new RecordingSink();
+    StringWriter log = new StringWriter();
+    Attacher attacher = new Attacher(
+        AttachConfig.builder().setPid((int) target.pid()).setRingBytes(4096).build(),
+        new GoTargetPlanner(), sink, () -> sink.goroutines.size(), () -> 0,
+        new PrintWriter(log, true), false);
+    try {
+      CompletableFuture<AttachSummary> run = CompletableFuture.supplyAsync(attacher::run);
+      awaitAttached(log, run);
+      try (OutputStream stdin = target.getOutputStream()) {
+        stdin.write("go\n".getBytes(StandardCharsets.UTF_8));
+      }
+      String output = new String(target.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(target.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(output).contains("spawn 200000 ").contains("done");
+      AttachSummary summary = run.get(60, TimeUnit.SECONDS);
+
+      long received = attacher.correlatorStats().eventsIn()
+          - attacher.correlatorStats().lostMarkers();
+      assertThat(summary.eventsLost()).as("a 4 KiB ring loses most of 400,000 records")
+          .isGreaterThan(100_000);
+      assertThat(received + summary.eventsLost())
+          .as("received + lost = every creation and exit (+ a few of the runtime's)")
+          .isBetween(400_000L, 401_000L);
+      assertThat(sink.goroutines).as("goroutines alive at a loss are marked incomplete")
+          .anyMatch(GoroutineRecord::incomplete);
     } finally {
       attacher.requestStop();
       target.destroyForcibly();
