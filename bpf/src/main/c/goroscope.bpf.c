@@ -49,7 +49,7 @@ volatile const __u32 off_m_curg = 0;
 
 /* context layouts (offsets inside *timerCtx / *cancelCtx / time.Time). */
 volatile const __u32 off_timerctx_deadline = 0;
-volatile const __u32 off_timerctx_cancelctx = 0; /* the embedded cancelCtx */
+volatile const __u32 off_timerctx_cancelctx = 0; /* its cancelCtx (a pointer on Go 1.20) */
 volatile const __u32 off_cancelctx_context = 0;  /* cancelCtx.Context: the parent interface */
 volatile const __u32 off_cancelctx_err = 0;      /* 0 = do not skip repeated cancels */
 volatile const __u32 off_time_wall = 0;
@@ -58,6 +58,13 @@ volatile const __u32 off_time_ext = 0;
 /* runtime.hchan (deep: channel operations). */
 volatile const __u32 off_hchan_qcount = 0;
 volatile const __u32 off_hchan_dataqsiz = 0;
+
+/*
+ * A context is known by its cancelCtx: that is what (*cancelCtx).cancel receives. A timerCtx
+ * embeds it at off_timerctx_cancelctx, except on Go 1.20, whose timerCtx holds a *cancelCtx
+ * there: then timerctx_cancelctx_ptr is 1 and the pointer is followed.
+ */
+volatile const __u32 timerctx_cancelctx_ptr = 0;
 
 /*
  * Recognising the result of WithDeadline: when the parent's deadline is earlier, WithDeadline
@@ -301,6 +308,21 @@ int goexit1_entry(struct pt_regs *ctx)
 	return 0;
 }
 
+/* Whether an itab is (*timerCtx, Context)'s: by address, or by fun[0] = (*timerCtx).Deadline. */
+static __always_inline int is_timerctx_itab(__u64 itab)
+{
+	if (timerctx_itab && itab == timerctx_itab)
+		return 1;
+	return timerctx_deadline_pc && read_u64(itab + ITAB_FUN0) == timerctx_deadline_pc;
+}
+
+/* The identity (cancelCtx address) of the *timerCtx tctx. */
+static __always_inline __u64 timerctx_identity(__u64 tctx)
+{
+	__u64 c = tctx + off_timerctx_cancelctx;
+	return timerctx_cancelctx_ptr ? read_u64(c) : c;
+}
+
 static __always_inline __s64 time_to_unix_ns(__u64 wall, __s64 ext)
 {
 	__s64 sec;
@@ -314,6 +336,7 @@ static __always_inline __s64 time_to_unix_ns(__u64 wall, __s64 ext)
 /*
  * At each RET of context.WithDeadline / WithDeadlineCause:
  * results (ctx Context, cancel CancelFunc) = RAX:RBX (itab, data), RCX (closure).
+ * The event names the context by its identity (its cancelCtx) and its parent likewise.
  */
 SEC("uprobe")
 int with_deadline_ret(struct pt_regs *ctx)
@@ -324,20 +347,25 @@ int with_deadline_ret(struct pt_regs *ctx)
 	__u64 tctx = ctx->rbx;
 	if (!tctx)
 		return 0;
-	if (timerctx_itab || timerctx_deadline_pc) {
-		if (itab != timerctx_itab &&
-		    (!timerctx_deadline_pc || read_u64(itab + ITAB_FUN0) != timerctx_deadline_pc))
-			return 0; /* a plain cancelCtx: the parent's earlier deadline applies */
-	}
+	if ((timerctx_itab || timerctx_deadline_pc) && !is_timerctx_itab(itab))
+		return 0; /* a plain cancelCtx: the parent's earlier deadline applies */
 	__u64 wall = read_u64(tctx + off_timerctx_deadline + off_time_wall);
 	__s64 ext = (__s64)read_u64(tctx + off_timerctx_deadline + off_time_ext);
+	__u64 cctx = timerctx_identity(tctx);
+	if (!cctx)
+		return 0;
+	/* The parent: the data word of cancelCtx.Context (itab, then data), or, for a timerCtx
+	 * parent on Go 1.20, its cancelCtx (its identity), one more read away. */
+	__u64 parent = read_u64(cctx + off_cancelctx_context + 8);
+	if (timerctx_cancelctx_ptr && parent &&
+	    is_timerctx_itab(read_u64(cctx + off_cancelctx_context)))
+		parent = timerctx_identity(parent);
 	struct goroscope_ctx_deadline_set *e = reserve(sizeof(*e));
 	if (!e)
 		return 0;
 	fill_header(&e->hdr, GOROSCOPE_EV_CTX_DEADLINE_SET);
-	e->ctx = tctx;
-	/* The parent Context interface's data word (itab, then data). */
-	e->parent_ctx = read_u64(tctx + off_timerctx_cancelctx + off_cancelctx_context + 8);
+	e->ctx = cctx;
+	e->parent_ctx = parent;
 	e->deadline_unix_ns = time_to_unix_ns(wall, ext);
 	e->goid = read_u64(ctx->r14 + off_g_goid);
 	submit(e);

@@ -1,7 +1,10 @@
-// Command benchspawn is the spawn-heavy program of goroscope's overhead benchmark. One
-// operation is what goroscope's default probes trap most densely: a context with a deadline
-// (context.WithTimeout), a goroutine started with it that checks it and finishes, and the
-// cancel. Joined every -batch operations, so at most that many goroutines are alive.
+// Command benchspawn is the spawn-heavy program of goroscope's overhead benchmark. With -kind
+// mixed (the default) one operation is what goroscope's default probes trap most densely: a
+// context with a deadline (context.WithTimeout), a goroutine started with it that checks it and
+// finishes, and the cancel. Joined every -batch operations, so at most that many goroutines are
+// alive. The other kinds isolate one edge: spawn (go func(){ wg.Done() }()), ctx
+// (WithTimeout(bg, 1h) + cancel, no goroutine) and pingpong (a round trip over two unbuffered
+// channels with a partner goroutine: no default probe fires, --deep traps every park and ready).
 //
 // It runs -warmup operations first (not measured), prints "pid=<pid>" and "ready", and waits
 // for SIGUSR1 (so probes can be attached in between); then it runs -ops operations, prints
@@ -34,7 +37,13 @@ func main() {
 	batch := flag.Int("batch", 1000, "operations between joins")
 	wait := flag.Bool("wait", true, "wait for SIGUSR1 before and SIGTERM after the measured run")
 	tracer := flag.String("tracer", "none", "Go tracer to run: "+gotracer.Modes)
+	kind := flag.String("kind", "mixed", "what one operation is: mixed, spawn, ctx, pingpong")
 	flag.Parse()
+	run, ok := kinds[*kind]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "benchspawn: -kind %q: use mixed, spawn, ctx or pingpong\n", *kind)
+		os.Exit(2)
+	}
 	if *ops <= 0 || *batch <= 0 || *warmup < 0 {
 		fmt.Fprintln(os.Stderr, "benchspawn: -ops and -batch must be positive, -warmup not negative")
 		os.Exit(2)
@@ -70,7 +79,14 @@ func main() {
 	}
 }
 
-func run(n, batch int) {
+var kinds = map[string]func(n, batch int){
+	"mixed":    mixed,
+	"spawn":    spawn,
+	"ctx":      ctxOnly,
+	"pingpong": pingpong,
+}
+
+func mixed(n, batch int) {
 	var wg sync.WaitGroup
 	for i := 0; i < n; i++ {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
@@ -87,4 +103,42 @@ func run(n, batch int) {
 		}
 	}
 	wg.Wait()
+}
+
+func spawn(n, batch int) {
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() { wg.Done() }()
+		if (i+1)%batch == 0 {
+			wg.Wait()
+		}
+	}
+	wg.Wait()
+}
+
+func ctxOnly(n, _ int) {
+	for i := 0; i < n; i++ {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+		if ctx.Err() == nil {
+			sink.Add(1)
+		}
+		cancel()
+	}
+}
+
+func pingpong(n, _ int) {
+	ping, pong := make(chan int), make(chan int)
+	go func() {
+		for v := range ping {
+			pong <- v + 1
+		}
+		close(pong)
+	}()
+	for i := 0; i < n; i++ {
+		ping <- i
+		sink.Add(int64(<-pong))
+	}
+	close(ping)
+	<-pong
 }

@@ -17,8 +17,9 @@ package dev.goroscope.bpf;
  *
  * <p>Which context function: probe {@code context.WithDeadlineCause} when the binary has it
  * (1.21+; {@code WithDeadline} then only calls it and is usually inlined), else
- * {@code context.WithDeadline}, never both (one context would be reported twice). Go 1.20's
- * timerCtx holds a pointer to its cancelCtx, which these programs do not follow.
+ * {@code context.WithDeadline}, never both (one context would be reported twice). A context is
+ * known by its cancelCtx (what {@code (*cancelCtx).cancel} receives): Go 1.20's timerCtx holds a
+ * pointer to it, which the programs follow when {@link #TIMERCTX_CANCELCTX_PTR} is set.
  */
 public final class GoroscopeBpf {
   /** Classpath resource of the compiled object. */
@@ -96,8 +97,13 @@ public final class GoroscopeBpf {
   public static final String OFF_M_CURG = "off_m_curg";
   /** u32 offset of context.timerCtx.deadline. */
   public static final String OFF_TIMERCTX_DEADLINE = "off_timerctx_deadline";
-  /** u32 offset of the embedded cancelCtx in a timerCtx. */
+  /** u32 offset of context.timerCtx.cancelCtx (the embedded cancelCtx, or Go 1.20's pointer). */
   public static final String OFF_TIMERCTX_CANCELCTX = "off_timerctx_cancelctx";
+  /**
+   * u32: 1 when context.timerCtx.cancelCtx is a {@code *cancelCtx} (Go 1.20), which the
+   * programs then follow to the context's identity; 0 when it is embedded.
+   */
+  public static final String TIMERCTX_CANCELCTX_PTR = "timerctx_cancelctx_ptr";
   /** u32 offset of cancelCtx.Context (the parent interface). */
   public static final String OFF_CANCELCTX_CONTEXT = "off_cancelctx_context";
   /** u32 offset of time.Time.wall. */

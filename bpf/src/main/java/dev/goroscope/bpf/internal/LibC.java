@@ -17,8 +17,6 @@ interface LibC extends Library {
 
   int epoll_ctl(int epfd, int op, int fd, Pointer event);
 
-  int epoll_wait(int epfd, Pointer events, int maxEvents, int timeoutMs);
-
   int eventfd(int initval, int flags);
 
   long write(int fd, Pointer buf, long count);

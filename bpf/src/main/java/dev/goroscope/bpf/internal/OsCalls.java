@@ -1,5 +1,6 @@
 package dev.goroscope.bpf.internal;
 
+import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
@@ -82,15 +83,15 @@ public final class OsCalls {
 
   /** Ready count, 0 on timeout or EINTR. */
   public static int epollWait(int epfd, EpollEvents events, int timeoutMs) {
-    int n = LibC.INSTANCE.epoll_wait(epfd, events.memory, events.capacity, timeoutMs);
-    if (n < 0) {
-      int errno = Native.getLastError();
-      if (errno == Errno.EINTR) {
+    try {
+      return LibCDirect.epoll_wait(epfd, Pointer.nativeValue(events.memory), events.capacity,
+          timeoutMs);
+    } catch (LastErrorException e) {
+      if (e.getErrorCode() == Errno.EINTR) {
         return 0;
       }
-      throw BpfException.of("epoll_wait", errno);
+      throw BpfException.of("epoll_wait", e.getErrorCode());
     }
-    return n;
   }
 
   public static int eventfd() {

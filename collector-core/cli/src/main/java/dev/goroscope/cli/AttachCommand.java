@@ -193,7 +193,7 @@ public final class AttachCommand implements Callable<Integer> {
     if (debug) {
       err.println("goroscope: " + attacher.correlatorStats());
     }
-    err.println(summary);
+    err.println(summary.line(outputs.exportedLabel()));
     String app = outputs.appSpanLine(attacher.correlatorStats().appSpansStarted(),
         attacher.correlatorStats().appSpansEnded());
     if (!app.isEmpty()) {

@@ -1,6 +1,7 @@
 package dev.goroscope.cli;
 
 import dev.goroscope.GoroscopeException;
+import dev.goroscope.attach.AttachSummary;
 import dev.goroscope.otel.export.BatchConfig;
 import dev.goroscope.otel.export.OtlpSetup;
 import dev.goroscope.otel.sink.CompositeRecordSink;
@@ -123,6 +124,15 @@ final class Outputs {
       return s.spansExported();
     }
     return s.spans() > 0 ? s.spans() : s.jsonLines();
+  }
+
+  /**
+   * What {@link #exported()} counts, for the summary: spans when a span exporter (OTLP, the
+   * console tree) is configured, else the JSON lines written (JSON lines, HTML report).
+   */
+  String exportedLabel() {
+    return pipeline != null && pipeline.hasSpanExporter() ? AttachSummary.SPANS_EXPORTED
+        : AttachSummary.RECORDS_WRITTEN;
   }
 
   /** Spans the OTLP exporter dropped (queue full, retries exhausted, shutdown). */

@@ -23,6 +23,11 @@ public record AttachSummary(
     long spansExported,
     LeakReport leaks) {
 
+  /** What the count says when spans went to a span exporter (OTLP, the console tree). */
+  public static final String SPANS_EXPORTED = "spans exported";
+  /** What the count says when only records were written (JSON lines, the HTML report). */
+  public static final String RECORDS_WRITTEN = "records written";
+
   /** The leak groups as lines for the user, largest first; empty when there are none. */
   public String leakLines(int maxGroups) {
     StringBuilder out = new StringBuilder();
@@ -44,13 +49,22 @@ public record AttachSummary(
     return out.toString();
   }
 
+  /** The summary line, with spans exported (a span exporter such as OTLP was configured). */
   @Override
   public String toString() {
+    return line(SPANS_EXPORTED);
+  }
+
+  /**
+   * The summary line, naming what {@link #spansExported()} counts: {@link #SPANS_EXPORTED}, or
+   * {@link #RECORDS_WRITTEN} when the outputs only write records (JSON lines, HTML report).
+   */
+  public String line(String exportedLabel) {
     return String.format(
         Locale.ROOT,
-        "goroscope: %d process%s, %d goroutines seen, %d spans exported, %d contexts with a"
+        "goroscope: %d process%s, %d goroutines seen, %d %s, %d contexts with a"
             + " deadline, %d deadline overruns, %d events lost",
-        processes, processes == 1 ? "" : "es", goroutinesSeen, spansExported, contexts,
-        deadlineOverruns, eventsLost);
+        processes, processes == 1 ? "" : "es", goroutinesSeen, spansExported, exportedLabel,
+        contexts, deadlineOverruns, eventsLost);
   }
 }

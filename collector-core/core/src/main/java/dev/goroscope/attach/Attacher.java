@@ -1,6 +1,7 @@
 package dev.goroscope.attach;
 
 import dev.goroscope.GoroscopeException;
+import dev.goroscope.bpf.ringbuf.RecordHandler;
 import dev.goroscope.correlate.Correlator;
 import dev.goroscope.correlate.CorrelatorStats;
 import dev.goroscope.correlate.LeakReport;
@@ -52,6 +53,8 @@ public final class Attacher {
   private final CountDownLatch finished = new CountDownLatch(1);
   private final CountDownLatch attached = new CountDownLatch(1);
   private final EventDecoder decoder = new EventDecoder();
+  /** One handler object for every poll (a method reference per poll would be a new one). */
+  private final RecordHandler onRecord = this::onRecord;
   private final List<Watched> watched = new ArrayList<>();
   private Correlator correlator;
   private int processesSeen;
@@ -183,11 +186,8 @@ public final class Attacher {
       } else {
         Duration timeout = watched.size() == 1 ? POLL_TIMEOUT : Duration.ZERO;
         for (Watched w : watched) {
-          w.probes.poll(this::onRecord, timeout);
-          long lost = w.probes.newLosses();
-          if (lost > 0) {
-            correlator.accept(EventDecoder.lost(System.nanoTime(), w.probes.target().pid(), lost));
-          }
+          w.probes.poll(onRecord, timeout);
+          reportLosses(w, w.probes.newLosses());
         }
         if (watched.size() > 1) {
           sleep(POLL_TIMEOUT.toMillis() / 2);
@@ -215,7 +215,8 @@ public final class Attacher {
     }
     // Drain what is already in the rings, then detach before the final flush.
     for (Watched w : watched) {
-      w.probes.poll(this::onRecord, Duration.ZERO);
+      w.probes.poll(onRecord, Duration.ZERO);
+      reportLosses(w, w.probes.remainingLosses());
     }
     correlator.advanceTo(System.nanoTime());
     leaks = correlator.leakReport();
@@ -223,6 +224,12 @@ public final class Attacher {
 
   private long watchClock() {
     return watchedUntil != Long.MIN_VALUE ? watchedUntil : System.nanoTime();
+  }
+
+  private void reportLosses(Watched w, long lost) {
+    if (lost > 0) {
+      correlator.accept(EventDecoder.lost(System.nanoTime(), w.probes.target().pid(), lost));
+    }
   }
 
   private void onRecord(ByteBuffer record) {
@@ -312,7 +319,8 @@ public final class Attacher {
     for (int i = watched.size() - 1; i >= 0; i--) {
       Watched w = watched.get(i);
       if (!w.probes.target().isAlive()) {
-        w.probes.poll(this::onRecord, Duration.ZERO);
+        w.probes.poll(onRecord, Duration.ZERO);
+        reportLosses(w, w.probes.remainingLosses());
         w.probes.close();
         w.closeThreads();
         watched.remove(i);

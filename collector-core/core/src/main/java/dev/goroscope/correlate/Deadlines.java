@@ -70,8 +70,8 @@ final class Deadlines {
       addContextEvent(creator, new ContextEvent(
           ContextEvent.Kind.DEADLINE_SET, e.timestampNs(), e.ctx(), e.deadlineUnixNs()));
     }
-    ContextCancelled early = p.takeUnknownCancel(e.ctx());
-    if (early != null && e.timestampNs() - early.timestampNs() <= EARLY_CANCEL_NS) {
+    ContextCancelled early = p.takeUnknownCancel(e.ctx(), e.timestampNs() - EARLY_CANCEL_NS);
+    if (early != null) {
       // Created with a deadline already past: WithDeadline cancelled it before returning.
       cancelled(p, early, late);
     }

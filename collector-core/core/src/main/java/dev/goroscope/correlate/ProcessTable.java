@@ -13,8 +13,9 @@ final class ProcessTable {
   /**
    * Goroutine ids remembered after exit, to drop duplicate exits and stragglers; with them the
    * sinks' attachments, so a goroutine woken or created by one that just exited still finds it.
+   * A power of two: the table is direct-mapped by goid.
    */
-  private static final int RECENT_EXITS = 4096;
+  private static final int RECENT_EXITS = 8192;
   /** Cancels of contexts not (yet) known, remembered in case their creation follows. */
   private static final int RECENT_UNKNOWN_CANCELS = 1024;
 
@@ -36,10 +37,21 @@ final class ProcessTable {
   boolean degraded;
 
   private static final Object[] NO_ATTACHMENTS = new Object[0];
-  private final LongObjectMap<Object[]> recentExits = new LongObjectMap<>();
-  private final long[] recentRing = new long[RECENT_EXITS];
-  private int recentNext;
-  private final LongObjectMap<ContextCancelled> unknownCancels = new LongObjectMap<>();
+  /**
+   * Recent exits, direct-mapped by goid: the runtime hands goids out nearly in order, so the
+   * last {@link #RECENT_EXITS} goids land in distinct slots, next to each other. (A hash map
+   * with FIFO eviction cost a cache miss or two per exit, 5% of the drain thread.) A slot keeps
+   * the goid that exited last in it: goid 0 is never stored.
+   */
+  private final long[] exitedGoids = new long[RECENT_EXITS];
+  private final Object[][] exitedAttachments = new Object[RECENT_EXITS][];
+  /**
+   * Recent unknown cancels in arrival order (the correlator's time order), a ring; the look-up
+   * scans back over the last few milliseconds, reading the context and time arrays in order,
+   * and stops at the first older entry (a late event there may hide a match behind it).
+   */
+  private final long[] unknownCtx = new long[RECENT_UNKNOWN_CANCELS];
+  private final long[] unknownNs = new long[RECENT_UNKNOWN_CANCELS];
   private final ContextCancelled[] unknownRing = new ContextCancelled[RECENT_UNKNOWN_CANCELS];
   private int unknownNext;
 
@@ -51,23 +63,21 @@ final class ProcessTable {
   }
 
   void rememberExit(LiveGoroutine g) {
-    long evicted = recentRing[recentNext];
-    if (evicted != 0) {
-      recentExits.remove(evicted);
-    }
-    recentRing[recentNext] = g.goid;
-    recentNext = (recentNext + 1) % RECENT_EXITS;
+    int i = slot(g.goid);
+    exitedGoids[i] = g.goid;
     Object[] a = g.attachments();
-    recentExits.put(g.goid, a == null ? NO_ATTACHMENTS : a);
+    exitedAttachments[i] = a == null ? NO_ATTACHMENTS : a;
   }
 
   boolean exitedRecently(long goid) {
-    return recentExits.get(goid) != null;
+    return goid != 0 && exitedGoids[slot(goid)] == goid;
   }
 
   /** A sink's attachment of a goroutine that exited recently, or null. */
   <T> T recentAttachment(long goid, AttachmentKey<T> key) {
-    return LiveGoroutine.attachment(recentExits.get(goid), key);
+    int i = slot(goid);
+    return goid != 0 && exitedGoids[i] == goid
+        ? LiveGoroutine.attachment(exitedAttachments[i], key) : null;
   }
 
   /**
@@ -76,22 +86,35 @@ final class ProcessTable {
    * event read at the RET.
    */
   void rememberUnknownCancel(ContextCancelled e) {
-    ContextCancelled evicted = unknownRing[unknownNext];
-    if (evicted != null && unknownCancels.get(evicted.ctx()) == evicted) {
-      unknownCancels.remove(evicted.ctx());
-    }
-    unknownRing[unknownNext] = e;
-    unknownNext = (unknownNext + 1) % RECENT_UNKNOWN_CANCELS;
-    unknownCancels.put(e.ctx(), e);
+    int i = unknownNext;
+    unknownCtx[i] = e.ctx();
+    unknownNs[i] = e.timestampNs();
+    unknownRing[i] = e;
+    unknownNext = (i + 1) & (RECENT_UNKNOWN_CANCELS - 1);
   }
 
-  /** The remembered cancel of {@code ctx}, removed; null if none. */
-  ContextCancelled takeUnknownCancel(long ctx) {
-    ContextCancelled e = unknownCancels.get(ctx);
-    if (e != null) {
-      unknownCancels.remove(ctx);
+  /**
+   * The latest remembered cancel of {@code ctx} not older than {@code notBeforeNs}, removed;
+   * null if none.
+   */
+  ContextCancelled takeUnknownCancel(long ctx, long notBeforeNs) {
+    int i = unknownNext;
+    for (int n = 0; n < RECENT_UNKNOWN_CANCELS; n++) {
+      i = (i - 1) & (RECENT_UNKNOWN_CANCELS - 1);
+      ContextCancelled e = unknownRing[i];
+      if (e == null || unknownNs[i] < notBeforeNs) {
+        return null; // the rest is older (or was never used)
+      }
+      if (unknownCtx[i] == ctx && ctx != 0) {
+        unknownCtx[i] = 0; // taken
+        return e;
+      }
     }
-    return e;
+    return null;
+  }
+
+  private static int slot(long goid) {
+    return (int) goid & (RECENT_EXITS - 1);
   }
 
   @Override

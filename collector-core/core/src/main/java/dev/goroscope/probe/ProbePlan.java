@@ -19,8 +19,7 @@ import java.util.function.Function;
  * inspect} shows it and {@code attach} loads it.
  *
  * <p>A group attaches when every probe in it has a function, every required offset it reads is
- * known (and is an embedded value, not a pointer), and each address it needs has at least one
- * alternative in the binary. A missing piece of a required group refuses the attach; of another
+ * known, and each address it needs has at least one alternative in the binary. A missing piece of a required group refuses the attach; of another
  * group, drops the group with a note. Every constant of the catalog gets a value, 0 where the
  * field or address is absent, so the BPF object is always fully configured.
  */
@@ -134,6 +133,9 @@ public final class ProbePlan {
         for (OffsetUse use : spec.offsets()) {
           OptionalLong value = offsets.get(use.key());
           constants.putIfAbsent(use.constant(), value.isPresent() ? value.getAsLong() : 0L);
+          if (use.pointerFlag() != null) {
+            constants.putIfAbsent(use.pointerFlag(), 0L);
+          }
         }
         for (AddressUse use : spec.addresses()) {
           constants.putIfAbsent(use.constant(), 0L);
@@ -163,16 +165,15 @@ public final class ProbePlan {
       }
       for (OffsetUse use : spec.offsets()) {
         OptionalLong value = offsets.get(use.key());
-        boolean pointer = use.embedded() && offsets.isPointer(use.key());
-        constants.putIfAbsent(use.constant(), value.isPresent() && !pointer
-            ? value.getAsLong() : 0L);
-        if (use.optional() || (value.isPresent() && !pointer)) {
+        constants.putIfAbsent(use.constant(), value.orElse(0));
+        if (use.pointerFlag() != null) {
+          constants.putIfAbsent(use.pointerFlag(), offsets.isPointer(use.key()) ? 1L : 0L);
+        }
+        if (use.optional() || value.isPresent()) {
           continue;
         }
-        String why = pointer
-            ? use.key() + " is a pointer in " + version + ", which the probe does not follow"
-            : "offset " + use.key() + " is in neither the binary's DWARF nor the built-in table"
-                + " for " + version;
+        String why = "offset " + use.key() + " is in neither the binary's DWARF nor the built-in"
+            + " table for " + version;
         if (!r.isMissing()) {
           groupProblems.add(why);
         }

@@ -347,6 +347,29 @@ class CorrelatorTest {
     }
 
     @Test
+    void anEarlyCancelIsFoundAmongManyOthersButNotOutsideItsWindow() {
+      long late = CTX + 0x1000;
+      feed(ev.created(1000, 10, 1),
+          ev.cancelled(1001, CTX, 10, CancelReason.DEADLINE_EXCEEDED));
+      // Plain WithCancel contexts cancelled meanwhile (unknown to the correlator).
+      for (int i = 0; i < 600; i++) {
+        feed(ev.cancelled(1001 + i * 0.01, 0xc000900000L + 16L * i, 10, CancelReason.CANCELED));
+      }
+      feed(ev.deadlineSet(1008, CTX, 10, DEADLINE_UNIX), // 7 ms: the same WithDeadline call
+          ev.cancelled(1010, late, 10, CancelReason.DEADLINE_EXCEEDED),
+          ev.deadlineSet(1030, late, 10, DEADLINE_UNIX)); // 20 ms: not the same call
+      correlator.close();
+
+      ContextRecord early = sink.context(CTX);
+      assertThat(early.isLive()).isFalse();
+      assertThat(early.endedNs()).isEqualTo(ns(1001));
+      assertThat(early.reason()).isEqualTo(ContextRecord.EndReason.DEADLINE_EXCEEDED);
+      assertThat(sink.context(late).isLive()).as("its cancel came too early to be its own")
+          .isTrue();
+      assertThat(correlator.stats().unknownContextCancels()).isEqualTo(602);
+    }
+
+    @Test
     void reusedContextPointerIsANewContext() {
       feed(ev.created(1000, 10, 1), ev.created(1000.5, 20, 1),
           ev.deadlineSet(1001, CTX, 10, DEADLINE_UNIX),

@@ -105,9 +105,9 @@ class ProbeSitesTest {
     }
     assertThat(byRole.get(ProbeRole.CONTEXT_DEADLINE_SET).returnOffsets()).isNotEmpty();
     assertThat(symbols.find("context.WithDeadline")).as("WithDeadline inlined from 1.21")
-        .matches(o -> o.isPresent() == (t == Toolchain.GO_1_19));
+        .matches(o -> o.isPresent() == !t.atLeast(21));
     assertThat(byRole.get(ProbeRole.CONTEXT_DEADLINE_SET).function()).isEqualTo(
-        t == Toolchain.GO_1_19 ? "context.WithDeadline" : "context.WithDeadlineCause");
+        t.atLeast(21) ? "context.WithDeadlineCause" : "context.WithDeadline");
     for (ProbeRole withPrologue : List.of(ProbeRole.GOROUTINE_EXIT, ProbeRole.CONTEXT_CANCEL,
         ProbeRole.GOROUTINE_PARK, ProbeRole.GOROUTINE_READY)) {
       assertThat(byRole.get(withPrologue).afterPrologue()).as("%s", withPrologue).isTrue();
@@ -187,7 +187,7 @@ class ProbeSitesTest {
   @EnumSource(Toolchain.class)
   void hugeFramePrologueIsRecognised(Toolchain t) throws Exception {
     // A frame above 4 KiB: mov r12, rsp; sub r12, N; jb M; cmp r12, [r14+0x10]; jbe M.
-    String name = t == Toolchain.GO_1_19 ? "runtime.getproccount" : "runtime.getCPUCount";
+    String name = t.atLeast(25) ? "runtime.getCPUCount" : "runtime.getproccount";
     Path bin = GoToolchains.build("offsetprobe", t, Mode.NORMAL);
     ElfFile elf = ElfFile.open(bin);
     FunctionBounds fn = FunctionLocator.fromSymbols(elf).find(name).orElseThrow();

@@ -11,8 +11,11 @@ public enum GoroutineState {
   /** The process ended while the goroutine was alive. */
   PROCESS_EXITED;
 
+  /** Made once: every span and JSON line asks for it. */
+  private final String attributeValue = name().toLowerCase(java.util.Locale.ROOT);
+
   /** The lower-case name used in attributes and JSON ({@code running}, {@code exited} …). */
   public String attributeValue() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return attributeValue;
   }
 }

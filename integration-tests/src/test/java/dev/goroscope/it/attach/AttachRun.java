@@ -22,7 +22,8 @@ final class AttachRun implements AutoCloseable {
   static final Duration EXIT_TIMEOUT = Duration.ofSeconds(60);
   private static final Pattern SUMMARY =
       Pattern.compile(
-          "goroscope: (\\d+) process(?:es)?, (\\d+) goroutines seen, (\\d+) spans exported,"
+          "goroscope: (\\d+) process(?:es)?, (\\d+) goroutines seen,"
+              + " (\\d+) (?:spans exported|records written),"
               + " (\\d+) contexts with a deadline, (\\d+) deadline overruns, (\\d+) events lost");
 
   /** The numbers of the summary line goroscope prints when it ends. */

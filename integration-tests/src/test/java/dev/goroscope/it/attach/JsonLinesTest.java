@@ -40,6 +40,10 @@ class JsonLinesTest {
       lines = attach.process().stdout();
       assertThat(attach.process().stderr()).as("stderr: messages only")
           .allMatch(l -> l.startsWith("goroscope: "));
+      assertThat(attach.process().stderr()).as("no span exporter: the summary counts records")
+          .anyMatch(l -> l.matches("goroscope: 1 process, \\d+ goroutines seen, "
+              + lines.size() + " records written, .*"))
+          .noneMatch(l -> l.contains("spans exported"));
     }
 
     Map<String, List<JsonNode>> byType = new HashMap<>();

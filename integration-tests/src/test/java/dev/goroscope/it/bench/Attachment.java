@@ -17,11 +17,11 @@ final class Attachment implements AutoCloseable {
     this.sidecar = sidecar;
   }
 
-  static Attachment attach(Mode mode, int pid, DefaultSites sites, Launcher goroscope) {
+  static Attachment attach(Mode mode, int pid, DefaultSites sites, Sidecars sidecars) {
     return switch (mode.kind()) {
       case PLAIN -> new Attachment(null, null);
       case EMPTY_UPROBES -> new Attachment(EmptyUprobes.attach(sites, pid), null);
-      case GOROSCOPE -> new Attachment(null, Sidecar.attach(goroscope, pid, mode.attachArgs()));
+      case GOROSCOPE -> new Attachment(null, sidecars.attach(mode, pid));
     };
   }
 

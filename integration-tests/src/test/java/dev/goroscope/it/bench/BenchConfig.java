@@ -13,10 +13,15 @@ import java.util.Objects;
  * @param warmupRequests requests sent to a fresh server before the tracer is attached
  * @param work arithmetic rounds each of the two per-request goroutines does
  * @param spawnOps operations of one spawn-heavy measurement; 0 skips the spawn workload
+ * @param spawnKinds what one spawn operation is, each measured in turn ({@code benchspawn
+ *     -kind}): mixed, spawn, ctx, pingpong
  * @param steadyAfter blocks of {@code requests} run after the first (fresh-attach) block and
  *     before the steady-state block, in goroscope modes; negative: no steady-state block
  * @param modes the modes to run, in this order (rotated each round)
  * @param launcher the {@code goroscope} launcher script
+ * @param baseline the launcher of another build (e.g. an older commit) that the {@code base}
+ *     modes run, or null
+ * @param baselineName what the report calls the baseline (its revision), or null
  * @param programs the Go module of the benchmark programs (benchhttp, benchload, benchspawn)
  * @param command the command line to print in the report
  */
@@ -27,9 +32,12 @@ record BenchConfig(
     int warmupRequests,
     int work,
     int spawnOps,
+    List<String> spawnKinds,
     int steadyAfter,
     List<Mode> modes,
     Path launcher,
+    Path baseline,
+    String baselineName,
     Path programs,
     String command) {
 
@@ -40,12 +48,20 @@ record BenchConfig(
   static final int DEFAULT_WORK = 200;
   static final int DEFAULT_SPAWN_OPS = 50_000;
   static final int DEFAULT_STEADY_AFTER = 1;
+  static final List<String> SPAWN_KINDS = List.of("mixed", "spawn", "ctx", "pingpong");
 
   BenchConfig {
     Objects.requireNonNull(modes, "modes");
     Objects.requireNonNull(launcher, "launcher");
     Objects.requireNonNull(programs, "programs");
     Objects.requireNonNull(command, "command");
+    Objects.requireNonNull(spawnKinds, "spawnKinds");
+    if (spawnKinds.isEmpty() || !SPAWN_KINDS.containsAll(spawnKinds)
+        || spawnKinds.stream().distinct().count() != spawnKinds.size()) {
+      throw new IllegalArgumentException("--spawn-kinds must name some of " + SPAWN_KINDS
+          + " once each, got " + spawnKinds);
+    }
+    spawnKinds = List.copyOf(spawnKinds);
     positive("--rounds", rounds);
     positive("--requests", requests);
     positive("--clients", clients);
@@ -57,6 +73,10 @@ record BenchConfig(
     }
     if (modes.stream().distinct().count() != modes.size()) {
       throw new IllegalArgumentException("--modes names a mode twice: " + modes);
+    }
+    if (baseline == null && modes.stream().anyMatch(Mode::baseline)) {
+      throw new IllegalArgumentException("the base modes need --baseline PATH (or"
+          + " scripts/bench.sh overhead --against REV)");
     }
     modes = List.copyOf(modes);
   }

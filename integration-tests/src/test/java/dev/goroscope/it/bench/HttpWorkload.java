@@ -23,13 +23,13 @@ final class HttpWorkload {
   private final BenchConfig config;
   private final BenchPrograms programs;
   private final DefaultSites sites;
-  private final Launcher goroscope;
+  private final Sidecars sidecars;
 
-  HttpWorkload(BenchConfig config, BenchPrograms programs, DefaultSites sites, Launcher goroscope) {
+  HttpWorkload(BenchConfig config, BenchPrograms programs, DefaultSites sites, Sidecars sidecars) {
     this.config = config;
     this.programs = programs;
     this.sites = sites;
-    this.goroscope = goroscope;
+    this.sidecars = sidecars;
   }
 
   Samples.Http measure(Mode mode, int round) {
@@ -46,7 +46,7 @@ final class HttpWorkload {
       long attached;
       Optional<Sidecar.Counts> counts;
       int uprobes;
-      try (Attachment attachment = Attachment.attach(mode, pid, sites, goroscope)) {
+      try (Attachment attachment = Attachment.attach(mode, pid, sites, sidecars)) {
         uprobes = attachment.uprobes();
         fresh = block(port, attachment);
         attached = fresh.requests();

@@ -34,6 +34,9 @@ final class MarkdownReport {
     line("- %s (benchmark programs), Java %s, goroscope %s%s", r.goVersion(), m.java(),
         m.revision(), javaOpts.isEmpty() ? "" : ", `GOROSCOPE_JAVA_OPTS=" + javaOpts + "`");
     line("- Command: `%s`", c.command());
+    if (c.baseline() != null) {
+      line("- Baseline build (the base modes): %s, `%s`", c.baselineName(), c.baseline());
+    }
     line("- %d round%s, modes interleaved (order rotated each round), medians of the rounds;"
         + " %d s without the build", c.rounds(), c.rounds() == 1 ? "" : "s", r.seconds());
     line("- HTTP: `benchhttp` (per request a `context.WithTimeout` and 2 goroutines doing %d"
@@ -41,8 +44,14 @@ final class MarkdownReport {
         + " (`benchload`), after %,d warm-up requests with nothing attached",
         c.work(), c.requests(), c.clients(), c.warmupRequests());
     if (r.spawnSites() != null) {
-      line("- Spawn: `benchspawn`, %,d × (`WithTimeout` + a goroutine that checks it + `cancel`)",
-          c.spawnOps());
+      line("- Spawn: `benchspawn`, %,d operations of each kind: %s", c.spawnOps(),
+          c.spawnKinds().stream().map(k -> "`" + k + "` (" + kindText(k) + ")")
+              .collect(Collectors.joining(", ")));
+    }
+    if (r.otlpRequests() >= 0) {
+      line("- OTLP modes: spans and metrics over OTLP/HTTP (protobuf) to a receiver in the"
+          + " harness that reads and discards them: %,d requests, %,d bytes in the run",
+          r.otlpRequests(), r.otlpBytes());
     }
     line("- Floor: an empty BPF program at goroscope's default sites from `goroscope inspect"
         + " --json`: %s%s", sitesText(r.httpSites(), "benchhttp"),
@@ -50,7 +59,9 @@ final class MarkdownReport {
     line("");
     httpTable();
     if (r.spawnSites() != null) {
-      spawnTable();
+      for (String kind : c.spawnKinds()) {
+        spawnTable(kind);
+      }
     }
     sidecarTable();
     rawTable();
@@ -115,21 +126,31 @@ final class MarkdownReport {
     line("");
   }
 
-  private void spawnTable() {
-    line("#### Spawn-heavy");
+  static String kindText(String kind) {
+    return switch (kind) {
+      case "mixed" -> "`WithTimeout` + a goroutine that checks it + `cancel`";
+      case "spawn" -> "`go func(){ wg.Done() }()`";
+      case "ctx" -> "`WithTimeout(bg, 1h)` + `cancel()`";
+      case "pingpong" -> "a round trip over two unbuffered channels";
+      default -> kind;
+    };
+  }
+
+  private void spawnTable(String kind) {
+    line("#### Spawn-heavy: `%s`, %s", kind, kindText(kind));
     line("");
     line("| mode | ops/s | × no tracer | × floor | sidecar CPU per op (fresh attach) | per event"
         + " | events per op | events lost |");
     line("|---|---:|---:|---:|---:|---:|---:|---:|");
-    double none = medianOps(Mode.NONE);
-    double floor = medianOps(Mode.FLOOR);
+    double none = medianOps(Mode.NONE, kind);
+    double floor = medianOps(Mode.FLOOR, kind);
     for (Mode mode : r.config().modes()) {
       Optional<String> missing = unavailable(mode);
       if (missing.isPresent()) {
         line("| %s | %s | | | | | | |", mode.label(), missing.get());
         continue;
       }
-      List<Samples.Spawn> s = r.spawn(mode);
+      List<Samples.Spawn> s = r.spawn(mode, kind);
       double ops = median(s, Samples.Spawn::opsPerSecond);
       String cpu = "—";
       String perEvent = "—";
@@ -204,7 +225,8 @@ final class MarkdownReport {
       line("| %s | %s | %s |", mode.id(),
           r.http(mode).stream().map(x -> String.format(Locale.ROOT, "%,.0f", x.fresh().rps()))
               .collect(Collectors.joining(", ")),
-          r.spawn(mode).stream().map(x -> String.format(Locale.ROOT, "%,.0f", x.opsPerSecond()))
+          r.spawn(mode).stream().map(x -> (r.config().spawnKinds().size() > 1
+                  ? x.kind() + " " : "") + String.format(Locale.ROOT, "%,.0f", x.opsPerSecond()))
               .collect(Collectors.joining(", ")));
     }
     line("");
@@ -220,9 +242,9 @@ final class MarkdownReport {
         ? median(r.http(mode), x -> x.fresh().rps()) : Double.NaN;
   }
 
-  private double medianOps(Mode mode) {
+  private double medianOps(Mode mode, String kind) {
     return r.config().modes().contains(mode) && r.spawnSites() != null
-        ? median(r.spawn(mode), Samples.Spawn::opsPerSecond) : Double.NaN;
+        ? median(r.spawn(mode, kind), Samples.Spawn::opsPerSecond) : Double.NaN;
   }
 
   /** (t_mode − t_none) ÷ (t_floor − t_none) on time per request (1 / rate). */

@@ -24,12 +24,29 @@ enum Mode {
       List.of("--probe", "syscall")),
   GOROSCOPE_SCHED("sched", "`goroscope attach --probe sched`", "none", Kind.GOROSCOPE,
       List.of("--probe", "sched")),
+  /** Spans over OTLP/HTTP to a receiver of the harness's that answers and discards them. */
+  GOROSCOPE_OTLP("otlp", "`goroscope attach --output otlp` (to a discarding receiver)", "none",
+      Kind.GOROSCOPE, List.of(), Output.OTLP, false),
   /**
    * The always-on mode being built elsewhere: measured when {@code goroscope attach --help}
    * lists {@code --mode}, else reported as not available (see {@link Sidecar#supportsModeOption}).
    */
   GOROSCOPE_SAMPLED("sampled", "`goroscope attach --mode sampled`", "none", Kind.GOROSCOPE,
-      List.of("--mode", "sampled"));
+      List.of("--mode", "sampled")),
+  /** {@link #GOROSCOPE} with the baseline build ({@code --baseline}): before/after in one run. */
+  BASE("base", "`goroscope attach` (default), baseline build", "none", Kind.GOROSCOPE,
+      List.of(), Output.JSONL, true),
+  /** {@link #GOROSCOPE_OTLP} with the baseline build. */
+  BASE_OTLP("base-otlp", "`goroscope attach --output otlp`, baseline build", "none",
+      Kind.GOROSCOPE, List.of(), Output.OTLP, true);
+
+  /** Where a goroscope mode's records go. */
+  enum Output {
+    /** {@code --output jsonl --jsonl-file /dev/null} */
+    JSONL,
+    /** {@code --output otlp} to the harness's discarding OTLP/HTTP receiver */
+    OTLP
+  }
 
   /** How the mode is set up around the target. */
   enum Kind {
@@ -46,13 +63,22 @@ enum Mode {
   private final String goTracer;
   private final Kind kind;
   private final List<String> attachArgs;
+  private final Output output;
+  private final boolean baseline;
 
   Mode(String id, String label, String goTracer, Kind kind, List<String> attachArgs) {
+    this(id, label, goTracer, kind, attachArgs, Output.JSONL, false);
+  }
+
+  Mode(String id, String label, String goTracer, Kind kind, List<String> attachArgs,
+      Output output, boolean baseline) {
     this.id = id;
     this.label = label;
     this.goTracer = goTracer;
     this.kind = kind;
     this.attachArgs = attachArgs;
+    this.output = output;
+    this.baseline = baseline;
   }
 
   /** The name on the command line ({@code --modes none,floor,...}). */
@@ -81,6 +107,21 @@ enum Mode {
 
   boolean hasSidecar() {
     return kind == Kind.GOROSCOPE;
+  }
+
+  /** Where a goroscope mode writes (JSON lines for the other kinds too: unused there). */
+  Output output() {
+    return output;
+  }
+
+  /** Whether the mode runs the baseline build of goroscope ({@code --baseline}). */
+  boolean baseline() {
+    return baseline;
+  }
+
+  /** Every mode, without the baseline ones unless a baseline build is given. */
+  static List<Mode> defaults(boolean withBaseline) {
+    return Arrays.stream(values()).filter(m -> withBaseline || !m.baseline).toList();
   }
 
   static Mode ofId(String id) {

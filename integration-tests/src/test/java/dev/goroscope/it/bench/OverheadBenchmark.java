@@ -60,6 +60,11 @@ public final class OverheadBenchmark implements Callable<Integer> {
       + " spawn-heavy program; 0 skips it (default: ${DEFAULT-VALUE}).")
   int spawnOps = BenchConfig.DEFAULT_SPAWN_OPS;
 
+  @Option(names = "--spawn-kinds", split = ",", paramLabel = "KIND", description = "What one"
+      + " operation of the spawn-heavy program is, each measured in turn: mixed (WithTimeout, a"
+      + " goroutine, cancel), spawn, ctx, pingpong (default: mixed).")
+  List<String> spawnKinds = new ArrayList<>(List.of("mixed"));
+
   @Option(names = "--steady-after", paramLabel = "B", description = "In goroscope modes, blocks"
       + " of --requests between the first block and the steady-state block (default:"
       + " ${DEFAULT-VALUE}).")
@@ -69,13 +74,22 @@ public final class OverheadBenchmark implements Callable<Integer> {
   boolean noSteady;
 
   @Option(names = "--modes", split = ",", paramLabel = "MODE", description = "Modes to run"
-      + " (default: all): none, trace, flight, floor, goroscope, deep, no-stw, mutex, syscall,"
-      + " sched, sampled.")
+      + " (default: all; base modes only with --baseline): none, trace, flight, floor,"
+      + " goroscope, deep, no-stw, mutex, syscall, sched, otlp, sampled, base, base-otlp.")
   List<String> modes = new ArrayList<>();
 
   @Option(names = "--goroscope", paramLabel = "PATH", description = "The goroscope launcher"
       + " (default: the repository's ./goroscope).")
   Path launcher;
+
+  @Option(names = "--baseline", paramLabel = "PATH", description = "The goroscope launcher of"
+      + " another build (scripts/bench.sh overhead --against REV builds one): adds the base"
+      + " modes, the same measurements with that build, to the run.")
+  Path baseline;
+
+  @Option(names = "--baseline-name", paramLabel = "NAME", description = "What the report calls"
+      + " the baseline build, e.g. its revision (default: its path).")
+  String baselineName;
 
   @Option(names = "--programs", paramLabel = "DIR", description = "The Go module of the"
       + " benchmark programs (default: integration-tests/src/test/go/overhead).")
@@ -116,7 +130,7 @@ public final class OverheadBenchmark implements Callable<Integer> {
   BenchConfig config() {
     List<Mode> chosen = new ArrayList<>();
     if (modes.isEmpty()) {
-      chosen.addAll(List.of(Mode.values()));
+      chosen.addAll(Mode.defaults(baseline != null));
     } else {
       for (String m : modes) {
         chosen.add(Mode.ofId(m));
@@ -129,7 +143,9 @@ public final class OverheadBenchmark implements Callable<Integer> {
         "goroscope.bench.programs", root.resolve("integration-tests/src/test/go/overhead")
             .toString()));
     return new BenchConfig(rounds, requests, clients, warmupRequests, work, spawnOps,
-        noSteady ? -1 : steadyAfter, chosen, goroscope, module,
+        spawnKinds, noSteady ? -1 : steadyAfter, chosen, goroscope, baseline,
+        baselineName != null ? baselineName : baseline != null ? baseline.toString() : null,
+        module,
         "scripts/bench.sh overhead" + (spec.commandLine().getParseResult().originalArgs().isEmpty()
             ? "" : " " + String.join(" ", spec.commandLine().getParseResult().originalArgs())));
   }

@@ -17,8 +17,10 @@ class OverheadBenchmarkTest {
   @Test
   void oneTinyRoundMeasuresEveryMode() {
     Requirements.assumeReady(BenchPrograms.GO);
-    BenchConfig config = new BenchConfig(1, 200, 4, 50, BenchConfig.DEFAULT_WORK, 500, 0,
-        List.of(Mode.values()), Path.of(System.getProperty("goroscope.launcher", "../goroscope")),
+    Path launcher = Path.of(System.getProperty("goroscope.launcher", "../goroscope"));
+    // The same build as its own baseline: the base modes run through the baseline's launcher.
+    BenchConfig config = new BenchConfig(1, 200, 4, 50, BenchConfig.DEFAULT_WORK, 500,
+        List.of("mixed", "pingpong"), 0, List.of(Mode.values()), launcher, launcher, "this build",
         Path.of(System.getProperty("goroscope.bench.programs", "src/test/go/overhead")), "test");
 
     Results results = new OverheadRun(config, System.err).run();
@@ -31,7 +33,7 @@ class OverheadBenchmarkTest {
         .satisfies(s -> assertThat(s.uprobes()).isEqualTo(sites));
     assertThat(results.http(Mode.GOROSCOPE)).singleElement()
         .satisfies(s -> assertThat(s.uprobes()).as("goroscope's own 'N uprobes'").isEqualTo(sites));
-    assertThat(results.spawn(Mode.GOROSCOPE)).singleElement().satisfies(
+    assertThat(results.spawn(Mode.GOROSCOPE)).allSatisfy(
         s -> assertThat(s.uprobes()).isEqualTo(results.spawnSites().sites().size()));
 
     boolean sampled =
@@ -45,8 +47,10 @@ class OverheadBenchmarkTest {
         assertThat(s.fresh().requests()).isEqualTo(200);
         assertThat(s.fresh().rps()).as(mode.id() + " req/s").isPositive();
       });
-      assertThat(results.spawn(mode)).as(mode.id()).singleElement()
-          .satisfies(s -> assertThat(s.opsPerSecond()).as(mode.id() + " ops/s").isPositive());
+      assertThat(results.spawn(mode)).as(mode.id()).extracting(Samples.Spawn::kind)
+          .containsExactly("mixed", "pingpong");
+      assertThat(results.spawn(mode)).allSatisfy(
+          s -> assertThat(s.opsPerSecond()).as(mode.id() + " ops/s").isPositive());
       if (mode.hasSidecar()) {
         Samples.Http h = results.http(mode).get(0);
         // Per request at least two goroutine creations and two exits reach goroscope.
@@ -57,20 +61,31 @@ class OverheadBenchmarkTest {
         assertThat(h.attachedRequests()).isEqualTo(400);
         assertThat(h.fresh().sidecarCpu().totalNs() + h.steady().sidecarCpu().totalNs())
             .as(mode.id() + " sidecar CPU (a fresh JVM compiles)").isPositive();
-        Samples.Spawn sp = results.spawn(mode).get(0);
+        Samples.Spawn sp = results.spawn(mode, "mixed").get(0);
         // Per operation a creation, an exit, a deadline context and its cancel.
         assertThat(sp.eventsPerOp()).as(mode.id() + " events per op").isGreaterThanOrEqualTo(2);
+        if (mode == Mode.GOROSCOPE_DEEP) {
+          // Every round trip parks and readies both goroutines: deep mode traps them.
+          assertThat(results.spawn(mode, "pingpong").get(0).eventsPerOp())
+              .as("deep pingpong events per op").isGreaterThanOrEqualTo(2);
+        }
       } else {
         assertThat(results.http(mode).get(0).counts()).isNull();
         assertThat(results.http(mode).get(0).steady()).isNull();
       }
     }
 
+    assertThat(results.otlpRequests()).as("the otlp modes sent to the receiver").isPositive();
+    assertThat(results.otlpBytes()).isPositive();
+
     String report = MarkdownReport.render(results);
     for (Mode mode : Mode.values()) {
       assertThat(report).contains("| " + mode.label() + " |");
     }
-    assertThat(report).contains("goroscope attached the same number")
+    assertThat(report).contains("#### Spawn-heavy: `mixed`")
+        .contains("#### Spawn-heavy: `pingpong`")
+        .contains("- Baseline build (the base modes): this build")
+        .contains("goroscope attached the same number")
         .doesNotContain("NaN").contains("| no tracer | ").contains("1.00× | 0.00 |");
   }
 }

@@ -56,9 +56,26 @@ final class OverheadRun {
     log("goroscope's default sites: %d in benchhttp%s (%.1f s)", httpSites.sites().size(),
         spawnSites == null ? "" : ", " + spawnSites.sites().size() + " in benchspawn",
         (System.nanoTime() - start) / 1e9);
-    HttpWorkload http = new HttpWorkload(config, programs, httpSites, goroscope);
+    DiscardingOtlpReceiver otlp = modes.stream().anyMatch(m -> m.output() == Mode.Output.OTLP)
+        ? DiscardingOtlpReceiver.start() : null;
+    try {
+      Sidecars sidecars = new Sidecars(goroscope,
+          config.baseline() == null ? null : new Launcher(config.baseline()), otlp);
+      return measure(modes, unavailable, machine, programs, httpSites, spawnSites, sidecars,
+          otlp, start);
+    } finally {
+      if (otlp != null) {
+        otlp.close();
+      }
+    }
+  }
+
+  private Results measure(List<Mode> modes, List<Results.Unavailable> unavailable,
+      Machine machine, BenchPrograms programs, DefaultSites httpSites, DefaultSites spawnSites,
+      Sidecars sidecars, DiscardingOtlpReceiver otlp, long start) {
+    HttpWorkload http = new HttpWorkload(config, programs, httpSites, sidecars);
     SpawnWorkload spawn =
-        spawnSites == null ? null : new SpawnWorkload(config, programs, spawnSites, goroscope);
+        spawnSites == null ? null : new SpawnWorkload(config, programs, spawnSites, sidecars);
 
     List<Samples.Http> httpSamples = new ArrayList<>();
     List<Samples.Spawn> spawnSamples = new ArrayList<>();
@@ -74,18 +91,21 @@ final class OverheadRun {
             (System.nanoTime() - t) / 1e9);
       }
       if (spawn != null) {
-        for (Mode mode : order) {
-          long t = System.nanoTime();
-          Samples.Spawn s = spawn.measure(mode, round);
-          spawnSamples.add(s);
-          log("round %d/%d spawn %-10s %,10.0f ops/s  (%.1f s)", round, config.rounds(),
-              mode.id(), s.opsPerSecond(), (System.nanoTime() - t) / 1e9);
+        for (String kind : config.spawnKinds()) {
+          for (Mode mode : order) {
+            long t = System.nanoTime();
+            Samples.Spawn s = spawn.measure(mode, kind, round);
+            spawnSamples.add(s);
+            log("round %d/%d spawn %-8s %-10s %,10.0f ops/s  (%.1f s)", round, config.rounds(),
+                kind, mode.id(), s.opsPerSecond(), (System.nanoTime() - t) / 1e9);
+          }
         }
       }
     }
     long seconds = (System.nanoTime() - start) / 1_000_000_000L;
     return new Results(config, machine, programs.goVersion(), httpSites, spawnSites, httpSamples,
-        spawnSamples, unavailable, Machine.loadAverage(), seconds);
+        spawnSamples, unavailable, otlp == null ? -1 : otlp.requests(),
+        otlp == null ? -1 : otlp.bytes(), Machine.loadAverage(), seconds);
   }
 
   static <T> List<T> rotated(List<T> list, int by) {

@@ -7,12 +7,15 @@ import java.util.List;
  *
  * @param unavailable modes asked for that this build cannot run, with the reason
  * @param spawnSites the floor's sites in {@code benchspawn}; null when the spawn workload is off
+ * @param otlpRequests OTLP requests the harness's receiver answered (otlp modes), or -1
+ * @param otlpBytes their body bytes, or -1
  * @param loadAtEnd the 1-minute load average when the run ended
  * @param seconds how long the run took, building excluded
  */
 record Results(BenchConfig config, Machine machine, String goVersion, DefaultSites httpSites,
     DefaultSites spawnSites, List<Samples.Http> http, List<Samples.Spawn> spawn,
-    List<Unavailable> unavailable, String loadAtEnd, long seconds) {
+    List<Unavailable> unavailable, long otlpRequests, long otlpBytes, String loadAtEnd,
+    long seconds) {
 
   /** A mode that was not run, and why. */
   record Unavailable(Mode mode, String reason) {}
@@ -29,5 +32,9 @@ record Results(BenchConfig config, Machine machine, String goVersion, DefaultSit
 
   List<Samples.Spawn> spawn(Mode mode) {
     return spawn.stream().filter(s -> s.mode() == mode).toList();
+  }
+
+  List<Samples.Spawn> spawn(Mode mode, String kind) {
+    return spawn.stream().filter(s -> s.mode() == mode && s.kind().equals(kind)).toList();
   }
 }

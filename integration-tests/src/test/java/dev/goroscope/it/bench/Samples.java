@@ -42,13 +42,14 @@ final class Samples {
   /**
    * One spawn-heavy measurement.
    *
+   * @param kind what one operation is ({@link BenchConfig#spawnKinds()})
    * @param ops operations measured
    * @param opsPerSecond operations per second
    * @param sidecarCpu the sidecar's CPU over the run; null without a sidecar
    * @param counts the sidecar's event counts; null without a sidecar
    * @param uprobes uprobes attached
    */
-  record Spawn(Mode mode, int round, long ops, double opsPerSecond, CpuUse sidecarCpu,
+  record Spawn(Mode mode, String kind, int round, long ops, double opsPerSecond, CpuUse sidecarCpu,
       Sidecar.Counts counts, int uprobes) {
 
     double eventsPerOp() {

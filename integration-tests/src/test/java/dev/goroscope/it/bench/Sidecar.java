@@ -10,8 +10,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One {@code goroscope attach --pid P --output jsonl --jsonl-file /dev/null --debug} run
- * through the launcher: started, waited on until its probes are live, sampled for CPU, stopped
+ * One {@code goroscope attach --pid P --debug …} run (JSON lines to /dev/null, or OTLP to the
+ * harness's receiver: {@link Sidecars}) through the launcher: started, waited on until its probes are live, sampled for CPU, stopped
  * with SIGTERM (as Ctrl-C would), and its event count read from the {@code --debug} counters.
  */
 final class Sidecar implements AutoCloseable {
@@ -46,12 +46,13 @@ final class Sidecar implements AutoCloseable {
     return goroscope.run("attach", "--help").contains("--mode");
   }
 
-  static Sidecar attach(Launcher goroscope, int pid, List<String> extraArgs) {
-    List<String> args = new ArrayList<>(List.of("attach", "--pid", Integer.toString(pid),
-        "--output", "jsonl", "--jsonl-file", "/dev/null", "--debug"));
-    args.addAll(extraArgs);
+  /** Starts {@code goroscope attach --pid P --debug} with {@code args} (outputs, mode options). */
+  static Sidecar attach(Launcher goroscope, int pid, List<String> args) {
+    List<String> all = new ArrayList<>(List.of("attach", "--pid", Integer.toString(pid),
+        "--debug"));
+    all.addAll(args);
     ExampleProcess process = ExampleProcess.start(
-        "goroscope", goroscope.command(args.toArray(String[]::new)), goroscope.directory(),
+        "goroscope", goroscope.command(all.toArray(String[]::new)), goroscope.directory(),
         Map.of());
     try {
       Matcher attached = ATTACHED.matcher(awaitStderr(process, ATTACHED, ATTACH_TIMEOUT));

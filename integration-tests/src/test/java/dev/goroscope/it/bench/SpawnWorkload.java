@@ -18,26 +18,26 @@ final class SpawnWorkload {
   private final BenchConfig config;
   private final BenchPrograms programs;
   private final DefaultSites sites;
-  private final Launcher goroscope;
+  private final Sidecars sidecars;
 
   SpawnWorkload(
-      BenchConfig config, BenchPrograms programs, DefaultSites sites, Launcher goroscope) {
+      BenchConfig config, BenchPrograms programs, DefaultSites sites, Sidecars sidecars) {
     this.config = config;
     this.programs = programs;
     this.sites = sites;
-    this.goroscope = goroscope;
+    this.sidecars = sidecars;
   }
 
-  Samples.Spawn measure(Mode mode, int round) {
+  Samples.Spawn measure(Mode mode, String kind, int round) {
     try (ExampleProcess spawn = ExampleProcess.start(programs.spawn(), "-tracer", mode.goTracer(),
-        "-ops", Integer.toString(config.spawnOps()))) {
+        "-ops", Integer.toString(config.spawnOps()), "-kind", kind)) {
       spawn.awaitReady(READY_TIMEOUT);
       int pid = HttpWorkload.value(spawn, "pid");
       double opsPerSecond;
       CpuUse cpu = null;
       Optional<Sidecar.Counts> counts;
       int uprobes;
-      try (Attachment attachment = Attachment.attach(mode, pid, sites, goroscope)) {
+      try (Attachment attachment = Attachment.attach(mode, pid, sites, sidecars)) {
         uprobes = attachment.uprobes();
         Optional<ProcessCpu> before = attachment.cpu();
         signal("USR1", pid);
@@ -54,7 +54,7 @@ final class SpawnWorkload {
         throw new IllegalStateException(
             "benchspawn exited with " + exit + "\n" + spawn.transcript());
       }
-      return new Samples.Spawn(mode, round, config.spawnOps(), opsPerSecond, cpu,
+      return new Samples.Spawn(mode, kind, round, config.spawnOps(), opsPerSecond, cpu,
           counts.orElse(null), uprobes);
     }
   }

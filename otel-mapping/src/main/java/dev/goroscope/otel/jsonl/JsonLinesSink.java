@@ -1,9 +1,7 @@
 package dev.goroscope.otel.jsonl;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
+import static dev.goroscope.otel.jsonl.JsonText.key;
+
 import dev.goroscope.otel.time.ClockOffset;
 import dev.goroscope.record.Attr;
 import dev.goroscope.record.Attrs;
@@ -13,18 +11,23 @@ import dev.goroscope.record.ContextRecord;
 import dev.goroscope.record.DeadlineOverrun;
 import dev.goroscope.record.Goroutine;
 import dev.goroscope.record.GoroutineEvent;
+import dev.goroscope.record.GoroutineState;
 import dev.goroscope.record.ParkInterval;
 import dev.goroscope.record.ProcessInfo;
 import dev.goroscope.record.RecordSink;
 import dev.goroscope.record.StwRecord;
 import dev.goroscope.record.ThreadsRecord;
-import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Duration;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.LongSupplier;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Writes every record as one JSON object per line with a {@code type} field, for {@code jq} and
@@ -46,22 +49,128 @@ import java.util.function.LongSupplier;
  * </ul>
  *
  * <p>{@code *Ns} are CLOCK_MONOTONIC like the records; each has an {@code *UnixNs} twin converted
- * with the run's single {@link ClockOffset}. Output is buffered and pushed on {@link #flush()},
- * on {@link #close()} and at most every 200 ms while records flow, so {@code | jq} stays live
- * without a system call per line. An I/O error (e.g. the reader of a pipe went away) stops
- * output and is counted, never thrown.
+ * with the run's single {@link ClockOffset}. Output is buffered (no system call per line) and
+ * pushed on {@link #flush()}, on {@link #close()}, and by a timer at most {@link
+ * #DEFAULT_FLUSH_INTERVAL} after a line was written, so {@code | jq} stays live even when
+ * records stop. An I/O error (e.g. the reader of a pipe went away) stops output and is counted,
+ * never thrown.
+ *
+ * <p>Hot path (a line per goroutine that ends): the fixed parts of each line are pre-encoded
+ * keys, the names a line repeats (start function, creation site) are encoded once per distinct
+ * string, values are written by {@link JsonText} straight into the output buffer.
  */
 public final class JsonLinesSink implements RecordSink {
 
-  private static final long AUTO_FLUSH_NS = 200_000_000L;
+  /** The longest a written line waits in the buffer. */
+  public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(200);
 
+  /** Distinct strings (function and file names) whose JSON form is kept; past it, none are. */
+  private static final int MAX_CACHED_STRINGS = 4096;
+  private static final int BUFFER_BYTES = 1 << 16;
+
+  private static final byte[] PROCESS = key("{\"type\":\"process\",\"pid\":");
+  private static final byte[] EXECUTABLE = key(",\"executable\":");
+  private static final byte[] GO_VERSION = key(",\"goVersion\":");
+  private static final byte[] MODULE_PATH = key(",\"modulePath\":");
+
+  private static final byte[] GOROUTINE = key("{\"type\":\"goroutine\",\"pid\":");
+  private static final byte[] GOID = key(",\"goid\":");
+  private static final byte[] PARENT_GOID = key(",\"parentGoid\":");
+  private static final byte[] PARENT_TRACED = key(",\"parentTraced\":");
+  private static final byte[] START_FUNCTION = key(",\"startFunction\":");
+  private static final byte[] START_PC = key(",\"startPc\":");
+  private static final byte[] CREATED_AT = key(",\"createdAt\":{\"function\":");
+  private static final byte[] FILE = key(",\"file\":");
+  private static final byte[] LINE = key(",\"line\":");
+  private static final byte[] START_NS = key("},\"startNs\":");
+  private static final byte[] END_NS = key(",\"endNs\":");
+  private static final byte[] END_NS_NULL = key(",\"endNs\":null,\"startUnixNs\":");
+  private static final byte[] END_UNIX_NS_NULL_DURATION_NULL =
+      key(",\"endUnixNs\":null,\"durationNs\":null");
+  private static final byte[] START_UNIX_NS = key(",\"startUnixNs\":");
+  private static final byte[] END_UNIX_NS = key(",\"endUnixNs\":");
+  private static final byte[] DURATION_NS = key(",\"durationNs\":");
+  private static final byte[] WAIT_REASON = key(",\"waitReason\":");
+  private static final byte[] PARTIAL = key(",\"partial\":");
+  private static final byte[] DEADLINE_OVERRUN = key(",\"deadlineOverrun\":");
+  private static final byte[] OVERRUN_NULL = key(",\"overrun\":null");
+  private static final byte[] OVERRUN_CTX = key(",\"overrun\":{\"ctx\":");
+  private static final byte[] CONTEXT_CREATOR_GOID = key(",\"contextCreatorGoid\":");
+  private static final byte[] DEADLINE_FIRED_NS = key(",\"deadlineFiredNs\":");
+  private static final byte[] OVERRUN_NS = key(",\"overrunNs\":");
+  private static final byte[] LEAK_CANDIDATE = key("},\"leakCandidate\":");
+  private static final byte[] LEAK_CANDIDATE_NO_OVERRUN = key(",\"leakCandidate\":");
+  private static final byte[] INCOMPLETE = key(",\"incomplete\":");
+  private static final byte[] CONTEXT_EVENTS = key(",\"contextEvents\":[");
+  private static final byte[] PARKS = key("],\"parks\":[");
+  private static final byte[] EVENTS = key("],\"events\":[");
+  private static final byte[] ATTRIBUTES = key("],\"attributes\":{");
+  private static final byte[] END_GOROUTINE = key("}}\n");
+
+  private static final byte[] EVENT = key("{\"event\":");
+  private static final byte[] NS = key(",\"ns\":");
+  private static final byte[] CTX = key(",\"ctx\":");
+  private static final byte[] DEADLINE_UNIX_NS = key(",\"deadlineUnixNs\":");
+  private static final byte[] PARK_START_NS = key("{\"startNs\":");
+  private static final byte[] WAIT_REASON_CODE = key(",\"waitReasonCode\":");
+  private static final byte[] WAKER_GOID = key(",\"wakerGoid\":");
+
+  private static final byte[] CONTEXT = key("{\"type\":\"context\",\"pid\":");
+  private static final byte[] PARENT_CTX = key(",\"parentCtx\":");
+  private static final byte[] CANCELLED_BY = key(",\"cancelledBy\":");
+  private static final byte[] CREATED_NS = key(",\"createdNs\":");
+  private static final byte[] CREATED_UNIX_NS = key(",\"createdUnixNs\":");
+  private static final byte[] ENDED_NS = key(",\"endedNs\":");
+  private static final byte[] ENDED_UNIX_NS = key(",\"endedUnixNs\":");
+  private static final byte[] REASON = key(",\"reason\":");
+  private static final byte[] OVERRUN_GOIDS = key(",\"overrunGoids\":[");
+  private static final byte[] END_CONTEXT = key("]}\n");
+
+  private static final byte[] STW = key("{\"type\":\"stw\",\"pid\":");
+  private static final byte[] STW_START_NS = key(",\"startNs\":");
+  private static final byte[] GC = key(",\"gc\":");
+  private static final byte[] STOPPER_GOID = key(",\"stopperGoid\":");
+  private static final byte[] GOMAXPROCS = key(",\"gomaxprocs\":");
+  private static final byte[] RUNNING = key(",\"running\":");
+  private static final byte[] RUNNING_GOIDS = key(",\"runningGoids\":[");
+  private static final byte[] THREADS = key("{\"type\":\"threads\",\"pid\":");
+  private static final byte[] UNIX_NS = key(",\"unixNs\":");
+  private static final byte[] THREAD_COUNT = key(",\"threads\":");
+  private static final byte[] IN_SYSCALL = key(",\"inSyscall\":");
+  private static final byte[] THRESHOLD_NS = key(",\"thresholdNs\":");
+  private static final byte[] BLOCKED = key(",\"blocked\":[");
+  private static final byte[] BLOCKED_GOID_FIRST = key("{\"goid\":");
+  private static final byte[] BLOCKED_GOID = key(",{\"goid\":");
+  private static final byte[] SINCE_NS = key(",\"sinceNs\":");
+  private static final byte[] SINCE_UNIX_NS = key(",\"sinceUnixNs\":");
+  private static final byte[] LOCKED_TO_THREAD = key(",\"lockedToThread\":");
+
+  private static final byte[] EVENTS_LOST = key("{\"type\":\"events_lost\",\"pid\":");
+  private static final byte[] COUNT = key(",\"count\":");
+  private static final byte[] PROCESS_END = key("{\"type\":\"process_end\",\"pid\":");
+  private static final byte[] END_OBJECT = key("}\n");
+
+  /** {@code ,"state":"…"} by state. */
+  private static final byte[][] STATES = states();
+  /** The rest of a line without wait reason, overrun, leak, loss, events or attributes. */
+  private static final byte[][] PLAIN_TAILS = plainTails(false);
+  private static final byte[][] PLAIN_TAILS_PARTIAL = plainTails(true);
+  private static final byte[][] REASONS = reasons();
+
+  private final JsonText out;
   private final OutputStream stream;
-  private final JsonGenerator json;
   private final ClockOffset clock;
   private final boolean closeStream;
-  private final LongSupplier nanoClock;
-  private final AtomicBoolean closed = new AtomicBoolean();
-  private long lastFlushNs;
+  private final ScheduledExecutorService flusher;
+  /** JSON forms of the strings lines repeat (function, file and event names, JSON keys). */
+  private final Map<String, byte[]> encoded = new IdentityHashMap<>();
+  /** The site part of goroutine lines, by creation site (one object per creation PC). */
+  private final Map<CodeLocation, SiteChunk> sites = new IdentityHashMap<>();
+  private boolean closed;
+  /** Lines written since the last flush. */
+  private boolean dirty;
+  /** Set by the timer each tick, cleared by the writer when it flushes for it. */
+  private volatile boolean flushDue;
   private long linesWritten;
   private long writeErrors;
   private boolean broken;
@@ -72,33 +181,51 @@ public final class JsonLinesSink implements RecordSink {
    * @param closeStream whether {@link #close()} closes {@code out} (false for stdout)
    */
   public JsonLinesSink(OutputStream out, ClockOffset clock, boolean closeStream) {
-    this.stream = new BufferedOutputStream(Objects.requireNonNull(out, "out"), 1 << 16);
+    this(out, clock, closeStream, DEFAULT_FLUSH_INTERVAL);
+  }
+
+  /** As above, flushing lines at most {@code flushInterval} after they were written. */
+  public JsonLinesSink(OutputStream out, ClockOffset clock, boolean closeStream,
+      Duration flushInterval) {
+    this.stream = Objects.requireNonNull(out, "out");
+    this.out = new JsonText(out, BUFFER_BYTES);
     this.clock = Objects.requireNonNull(clock, "clock");
     this.closeStream = closeStream;
-    this.nanoClock = System::nanoTime;
-    try {
-      JsonFactory f = JsonFactory.builder().build();
-      this.json = f.createGenerator(stream, JsonEncoding.UTF8);
-      this.json.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
-      this.json.configure(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM, false);
-      this.json.setPrettyPrinter(new MinimalPrettyPrinter(""));
-    } catch (IOException e) {
-      throw new IllegalStateException("create json writer: " + e.getMessage(), e);
+    long everyNs = Objects.requireNonNull(flushInterval, "flushInterval").toNanos();
+    if (everyNs <= 0) {
+      throw new IllegalArgumentException("flush interval must be positive: " + flushInterval);
     }
-    this.lastFlushNs = nanoClock.getAsLong();
+    // A tick every half interval, never a wake-up per line. While lines flow the writer flushes
+    // at the tick it sees (no lock taken by this thread, so no contention on the hot path);
+    // when a whole tick passed without a line, the timer flushes what waits.
+    this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "goroscope-jsonl-flush");
+      t.setDaemon(true);
+      return t;
+    });
+    long tickNs = Math.max(1, everyNs / 2);
+    flusher.scheduleWithFixedDelay(this::tick, tickNs, tickNs, TimeUnit.NANOSECONDS);
   }
 
   @Override
   public synchronized void processStarted(ProcessInfo p) {
-    write(() -> {
-      json.writeStartObject();
-      json.writeStringField("type", "process");
-      json.writeNumberField("pid", p.pid());
-      json.writeStringField("executable", p.executablePath());
-      json.writeStringField("goVersion", p.goVersion());
-      json.writeStringField("modulePath", p.modulePath());
-      json.writeEndObject();
-    });
+    if (!writable()) {
+      return;
+    }
+    try {
+      out.raw(PROCESS);
+      out.number(p.pid());
+      out.raw(EXECUTABLE);
+      out.string(p.executablePath());
+      out.raw(GO_VERSION);
+      out.string(p.goVersion());
+      out.raw(MODULE_PATH);
+      out.string(p.modulePath());
+      out.raw(END_OBJECT);
+      written();
+    } catch (IOException e) {
+      fail();
+    }
   }
 
   @Override
@@ -122,176 +249,360 @@ public final class JsonLinesSink implements RecordSink {
   }
 
   private void goroutine(Goroutine r) {
-    List<GoroutineEvent> events = r.events();
-    write(() -> {
-      json.writeStartObject();
-      json.writeStringField("type", "goroutine");
-      json.writeNumberField("pid", r.pid());
-      json.writeNumberField("goid", r.goid());
-      json.writeNumberField("parentGoid", r.parentGoid());
-      json.writeBooleanField("parentTraced", r.parentTraced());
-      json.writeStringField("startFunction", r.startFunction());
-      json.writeStringField("startPc", hex(r.startPc()));
-      location("createdAt", r.creationSite());
-      json.writeNumberField("startNs", r.startNs());
-      nullableLong("endNs", r.isPartial() ? null : r.endNs());
-      json.writeNumberField("startUnixNs", clock.toEpochNanos(r.startNs()));
-      nullableLong("endUnixNs", r.isPartial() ? null : clock.toEpochNanos(r.endNs()));
-      nullableLong("durationNs", r.isPartial() ? null : Math.max(0, r.endNs() - r.startNs()));
-      json.writeStringField("state", r.state().attributeValue());
-      nullableString("waitReason", r.waitReason().isEmpty() ? null : r.waitReason());
-      json.writeBooleanField("partial", r.isPartial());
-      json.writeBooleanField("deadlineOverrun", r.hasDeadlineOverrun());
-      if (r.hasDeadlineOverrun()) {
-        DeadlineOverrun o = r.deadlineOverrun();
-        json.writeObjectFieldStart("overrun");
-        json.writeStringField("ctx", hex(o.ctx()));
-        json.writeNumberField("contextCreatorGoid", o.contextCreatorGoid());
-        json.writeNumberField("deadlineFiredNs", o.deadlineFiredNs());
-        json.writeNumberField("overrunNs", o.overrunNs());
-        json.writeEndObject();
+    if (!writable()) {
+      return;
+    }
+    try {
+      List<GoroutineEvent> events = r.events();
+      long startNs = r.startNs();
+      long endNs = r.endNs();
+      boolean partial = endNs < 0;
+      out.raw(GOROUTINE);
+      out.number(r.pid());
+      out.raw(GOID);
+      out.number(r.goid());
+      out.raw(PARENT_GOID);
+      out.number(r.parentGoid());
+      // parentTraced … createdAt, up to the key of startNs: the same bytes for every goroutine
+      // of a creation site, encoded once.
+      out.raw(siteChunk(r.parentTraced(), r.startFunction(), r.startPc(), r.creationSite()));
+      out.number(startNs);
+      if (partial) {
+        out.raw(END_NS_NULL);
+        out.number(clock.toEpochNanos(startNs));
+        out.raw(END_UNIX_NS_NULL_DURATION_NULL);
       } else {
-        json.writeNullField("overrun");
+        out.raw(END_NS);
+        out.number(endNs);
+        out.raw(START_UNIX_NS);
+        out.number(clock.toEpochNanos(startNs));
+        out.raw(END_UNIX_NS);
+        out.number(clock.toEpochNanos(endNs));
+        out.raw(DURATION_NS);
+        out.number(Math.max(0, endNs - startNs));
       }
-      json.writeBooleanField("leakCandidate", r.leakCandidate());
-      json.writeBooleanField("incomplete", r.incomplete());
-      json.writeArrayFieldStart("contextEvents");
-      for (ContextEvent e : ContextEvent.of(events)) {
-        json.writeStartObject();
-        json.writeStringField("event", e.kind().eventName());
-        json.writeNumberField("ns", e.timestampNs());
-        json.writeStringField("ctx", hex(e.ctx()));
-        if (e.deadlineUnixNs() > 0) {
-          json.writeNumberField("deadlineUnixNs", e.deadlineUnixNs());
-        } else {
-          json.writeNullField("deadlineUnixNs");
+      String waitReason = r.waitReason();
+      DeadlineOverrun o = r.deadlineOverrun();
+      boolean leak = r.leakCandidate();
+      boolean incomplete = r.incomplete();
+      Attrs attributes = r.attributes();
+      if (waitReason.isEmpty() && o == null && !leak && !incomplete && events.isEmpty()
+          && attributes.isEmpty()) {
+        // The common line (an exited goroutine, default mode): its whole tail is one constant.
+        out.raw(partial ? PLAIN_TAILS_PARTIAL[r.state().ordinal()]
+            : PLAIN_TAILS[r.state().ordinal()]);
+        written();
+        return;
+      }
+      out.raw(STATES[r.state().ordinal()]);
+      out.raw(WAIT_REASON);
+      if (waitReason.isEmpty()) {
+        out.nul();
+      } else {
+        out.raw(encoded(waitReason));
+      }
+      out.raw(PARTIAL);
+      out.bool(partial);
+      out.raw(DEADLINE_OVERRUN);
+      out.bool(o != null);
+      if (o != null) {
+        out.raw(OVERRUN_CTX);
+        out.hex(o.ctx());
+        out.raw(CONTEXT_CREATOR_GOID);
+        out.number(o.contextCreatorGoid());
+        out.raw(DEADLINE_FIRED_NS);
+        out.number(o.deadlineFiredNs());
+        out.raw(OVERRUN_NS);
+        out.number(o.overrunNs());
+        out.raw(LEAK_CANDIDATE);
+      } else {
+        out.raw(OVERRUN_NULL);
+        out.raw(LEAK_CANDIDATE_NO_OVERRUN);
+      }
+      out.bool(leak);
+      out.raw(INCOMPLETE);
+      out.bool(incomplete);
+      out.raw(CONTEXT_EVENTS);
+      if (!events.isEmpty()) {
+        contextEvents(events);
+      }
+      out.raw(PARKS);
+      if (!events.isEmpty()) {
+        parks(events);
+      }
+      out.raw(EVENTS);
+      for (int i = 0; i < events.size(); i++) {
+        GoroutineEvent e = events.get(i);
+        if (i > 0) {
+          out.raw(',');
         }
-        json.writeEndObject();
+        out.raw(EVENT);
+        out.raw(encoded(e.name()));
+        out.raw(NS);
+        out.number(e.timestampNs());
+        attributes(e.attributes(), true);
+        out.raw('}');
       }
-      json.writeEndArray();
-      json.writeArrayFieldStart("parks");
-      for (ParkInterval p : ParkInterval.of(events)) {
-        json.writeStartObject();
-        json.writeNumberField("startNs", p.startNs());
-        nullableLong("endNs", p.isOpen() ? null : p.endNs());
-        json.writeStringField("waitReason", p.waitReason());
-        json.writeNumberField("waitReasonCode", p.waitReasonCode());
-        nullableLong("wakerGoid", p.wakerGoid() < 0 ? null : p.wakerGoid());
-        json.writeEndObject();
+      out.raw(ATTRIBUTES);
+      attributes(attributes, false);
+      out.raw(END_GOROUTINE);
+      written();
+    } catch (IOException e) {
+      fail();
+    }
+  }
+
+  /**
+   * {@code ,"parentTraced":…,"startFunction":…,"startPc":…,"createdAt":{…},"startNs":} for a
+   * goroutine, from the last one of its creation site (the view hands out one {@link
+   * CodeLocation} object per creation PC) when it had the same start.
+   */
+  private byte[] siteChunk(boolean parentTraced, String startFunction, long startPc,
+      CodeLocation site) throws IOException {
+    SiteChunk c = sites.get(site);
+    if (c == null || c.startPc != startPc || c.startFunction != startFunction) {
+      c = new SiteChunk(startPc, startFunction, siteBytes(true, startFunction, startPc, site),
+          siteBytes(false, startFunction, startPc, site));
+      if (sites.size() < MAX_CACHED_STRINGS || sites.containsKey(site)) {
+        sites.put(site, c);
       }
-      json.writeEndArray();
-      json.writeArrayFieldStart("events");
-      for (GoroutineEvent e : events) {
-        json.writeStartObject();
-        json.writeStringField("event", e.name());
-        json.writeNumberField("ns", e.timestampNs());
-        attributes(e.attributes());
-        json.writeEndObject();
+    }
+    return parentTraced ? c.traced : c.untraced;
+  }
+
+  private byte[] siteBytes(boolean parentTraced, String startFunction, long startPc,
+      CodeLocation site) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+    JsonText t = new JsonText(bytes, 256);
+    t.raw(PARENT_TRACED);
+    t.bool(parentTraced);
+    t.raw(START_FUNCTION);
+    t.raw(encoded(startFunction));
+    t.raw(START_PC);
+    t.hex(startPc);
+    t.raw(CREATED_AT);
+    t.raw(encoded(site.function()));
+    t.raw(FILE);
+    t.raw(encoded(site.file()));
+    t.raw(LINE);
+    t.number(site.line());
+    t.raw(START_NS);
+    t.flush();
+    return bytes.toByteArray();
+  }
+
+  /** The encoded site part of the lines of one creation site, for one start. */
+  private record SiteChunk(long startPc, String startFunction, byte[] traced, byte[] untraced) {}
+
+  private void contextEvents(List<GoroutineEvent> events) throws IOException {
+    boolean first = true;
+    for (ContextEvent e : ContextEvent.of(events)) {
+      if (!first) {
+        out.raw(',');
       }
-      json.writeEndArray();
-      json.writeObjectFieldStart("attributes");
-      attributes(r.attributes());
-      json.writeEndObject();
-      json.writeEndObject();
-    });
+      first = false;
+      out.raw(EVENT);
+      out.raw(encoded(e.kind().eventName()));
+      out.raw(NS);
+      out.number(e.timestampNs());
+      out.raw(CTX);
+      out.hex(e.ctx());
+      out.raw(DEADLINE_UNIX_NS);
+      nullableNumber(e.deadlineUnixNs() <= 0, e.deadlineUnixNs());
+      out.raw('}');
+    }
+  }
+
+  private void parks(List<GoroutineEvent> events) throws IOException {
+    boolean first = true;
+    for (ParkInterval p : ParkInterval.of(events)) {
+      if (!first) {
+        out.raw(',');
+      }
+      first = false;
+      out.raw(PARK_START_NS);
+      out.number(p.startNs());
+      out.raw(END_NS);
+      nullableNumber(p.isOpen(), p.endNs());
+      out.raw(WAIT_REASON);
+      out.raw(encoded(p.waitReason()));
+      out.raw(WAIT_REASON_CODE);
+      out.number(p.waitReasonCode());
+      out.raw(WAKER_GOID);
+      nullableNumber(p.wakerGoid() < 0, p.wakerGoid());
+      out.raw('}');
+    }
   }
 
   private void context(ContextRecord c) {
-    write(() -> {
-      json.writeStartObject();
-      json.writeStringField("type", "context");
-      json.writeNumberField("pid", c.pid());
-      json.writeStringField("ctx", hex(c.ctx()));
-      nullableString("parentCtx", c.parentCtx() == 0 ? null : hex(c.parentCtx()));
-      json.writeNumberField("goid", c.creatorGoid());
-      nullableLong("cancelledBy", c.isLive() || c.cancellerGoid() < 0 ? null : c.cancellerGoid());
-      json.writeNumberField("createdNs", c.createdNs());
-      json.writeNumberField("createdUnixNs", clock.toEpochNanos(c.createdNs()));
-      json.writeNumberField("deadlineUnixNs", c.deadlineUnixNs());
-      nullableLong("endedNs", c.isLive() ? null : c.endedNs());
-      nullableLong("endedUnixNs", c.isLive() ? null : clock.toEpochNanos(c.endedNs()));
-      nullableString("reason", c.reason() == null ? null : c.reason().attributeValue());
-      json.writeArrayFieldStart("overrunGoids");
-      for (long g : c.overrunGoids()) {
-        json.writeNumber(g);
+    if (!writable()) {
+      return;
+    }
+    try {
+      boolean live = c.isLive();
+      out.raw(CONTEXT);
+      out.number(c.pid());
+      out.raw(CTX);
+      out.hex(c.ctx());
+      out.raw(PARENT_CTX);
+      if (c.parentCtx() == 0) {
+        out.nul();
+      } else {
+        out.hex(c.parentCtx());
       }
-      json.writeEndArray();
-      json.writeEndObject();
-    });
+      out.raw(GOID);
+      out.number(c.creatorGoid());
+      out.raw(CANCELLED_BY);
+      nullableNumber(live || c.cancellerGoid() < 0, c.cancellerGoid());
+      out.raw(CREATED_NS);
+      out.number(c.createdNs());
+      out.raw(CREATED_UNIX_NS);
+      out.number(clock.toEpochNanos(c.createdNs()));
+      out.raw(DEADLINE_UNIX_NS);
+      out.number(c.deadlineUnixNs());
+      out.raw(ENDED_NS);
+      nullableNumber(live, c.endedNs());
+      out.raw(ENDED_UNIX_NS);
+      nullableNumber(live, live ? 0 : clock.toEpochNanos(c.endedNs()));
+      out.raw(REASON);
+      if (c.reason() == null) {
+        out.nul();
+      } else {
+        out.raw(REASONS[c.reason().ordinal()]);
+      }
+      out.raw(OVERRUN_GOIDS);
+      List<Long> overran = c.overrunGoids();
+      for (int i = 0; i < overran.size(); i++) {
+        if (i > 0) {
+          out.raw(',');
+        }
+        out.number(overran.get(i));
+      }
+      out.raw(END_CONTEXT);
+      written();
+    } catch (IOException e) {
+      fail();
+    }
   }
 
   @Override
   public synchronized void stopTheWorld(StwRecord p) {
-    write(() -> {
-      json.writeStartObject();
-      json.writeStringField("type", "stw");
-      json.writeNumberField("pid", p.pid());
-      json.writeNumberField("startNs", p.startNs());
-      json.writeNumberField("endNs", p.endNs());
-      json.writeNumberField("startUnixNs", clock.toEpochNanos(p.startNs()));
-      json.writeNumberField("endUnixNs", clock.toEpochNanos(p.endNs()));
-      json.writeNumberField("durationNs", p.durationNs());
-      json.writeStringField("reason", p.reason());
-      json.writeBooleanField("gc", p.gc());
-      nullableLong("stopperGoid", p.stopperGoid() > 0 ? p.stopperGoid() : null);
-      nullableLong("gomaxprocs", p.gomaxprocs() > 0 ? (long) p.gomaxprocs() : null);
-      json.writeNumberField("running", p.running());
-      json.writeArrayFieldStart("runningGoids");
-      for (long g : p.runningGoids()) {
-        json.writeNumber(g);
+    if (!writable()) {
+      return;
+    }
+    try {
+      out.raw(STW);
+      out.number(p.pid());
+      out.raw(STW_START_NS);
+      out.number(p.startNs());
+      out.raw(END_NS);
+      out.number(p.endNs());
+      out.raw(START_UNIX_NS);
+      out.number(clock.toEpochNanos(p.startNs()));
+      out.raw(END_UNIX_NS);
+      out.number(clock.toEpochNanos(p.endNs()));
+      out.raw(DURATION_NS);
+      out.number(p.durationNs());
+      out.raw(REASON);
+      out.string(p.reason());
+      out.raw(GC);
+      out.bool(p.gc());
+      out.raw(STOPPER_GOID);
+      nullableNumber(p.stopperGoid() <= 0, p.stopperGoid());
+      out.raw(GOMAXPROCS);
+      nullableNumber(p.gomaxprocs() <= 0, p.gomaxprocs());
+      out.raw(RUNNING);
+      out.number(p.running());
+      out.raw(RUNNING_GOIDS);
+      List<Long> running = p.runningGoids();
+      for (int i = 0; i < running.size(); i++) {
+        if (i > 0) {
+          out.raw(',');
+        }
+        out.number(running.get(i));
       }
-      json.writeEndArray();
-      json.writeEndObject();
-    });
+      out.raw(END_CONTEXT);
+      written();
+    } catch (IOException e) {
+      fail();
+    }
   }
 
   @Override
   public synchronized void threadsSampled(ThreadsRecord t) {
-    write(() -> {
-      json.writeStartObject();
-      json.writeStringField("type", "threads");
-      json.writeNumberField("pid", t.pid());
-      json.writeNumberField("ns", t.timestampNs());
-      json.writeNumberField("unixNs", clock.toEpochNanos(t.timestampNs()));
-      nullableLong("threads", t.threads() > 0 ? (long) t.threads() : null);
-      nullableLong("gomaxprocs", t.gomaxprocs() > 0 ? (long) t.gomaxprocs() : null);
-      json.writeNumberField("inSyscall", t.inSyscall());
-      json.writeNumberField("thresholdNs", t.thresholdNs());
-      json.writeArrayFieldStart("blocked");
-      for (ThreadsRecord.Blocked b : t.blocked()) {
-        json.writeStartObject();
-        json.writeNumberField("goid", b.goid());
-        json.writeNumberField("sinceNs", b.sinceNs());
-        json.writeNumberField("sinceUnixNs", clock.toEpochNanos(b.sinceNs()));
-        json.writeBooleanField("lockedToThread", b.lockedToThread());
-        json.writeEndObject();
+    if (!writable()) {
+      return;
+    }
+    try {
+      out.raw(THREADS);
+      out.number(t.pid());
+      out.raw(NS);
+      out.number(t.timestampNs());
+      out.raw(UNIX_NS);
+      out.number(clock.toEpochNanos(t.timestampNs()));
+      out.raw(THREAD_COUNT);
+      nullableNumber(t.threads() <= 0, t.threads());
+      out.raw(GOMAXPROCS);
+      nullableNumber(t.gomaxprocs() <= 0, t.gomaxprocs());
+      out.raw(IN_SYSCALL);
+      out.number(t.inSyscall());
+      out.raw(THRESHOLD_NS);
+      out.number(t.thresholdNs());
+      out.raw(BLOCKED);
+      List<ThreadsRecord.Blocked> blocked = t.blocked();
+      for (int i = 0; i < blocked.size(); i++) {
+        ThreadsRecord.Blocked b = blocked.get(i);
+        out.raw(i == 0 ? BLOCKED_GOID_FIRST : BLOCKED_GOID);
+        out.number(b.goid());
+        out.raw(SINCE_NS);
+        out.number(b.sinceNs());
+        out.raw(SINCE_UNIX_NS);
+        out.number(clock.toEpochNanos(b.sinceNs()));
+        out.raw(LOCKED_TO_THREAD);
+        out.bool(b.lockedToThread());
+        out.raw('}');
       }
-      json.writeEndArray();
-      json.writeEndObject();
-    });
+      out.raw(END_CONTEXT);
+      written();
+    } catch (IOException e) {
+      fail();
+    }
   }
 
   @Override
   public synchronized void eventsLost(int pid, long count) {
-    write(() -> {
-      json.writeStartObject();
-      json.writeStringField("type", "events_lost");
-      json.writeNumberField("pid", pid);
-      json.writeNumberField("count", count);
-      json.writeEndObject();
-    });
+    if (!writable()) {
+      return;
+    }
+    try {
+      out.raw(EVENTS_LOST);
+      out.number(pid);
+      out.raw(COUNT);
+      out.number(count);
+      out.raw(END_OBJECT);
+      written();
+    } catch (IOException e) {
+      fail();
+    }
   }
 
   @Override
   public synchronized void processEnded(int pid, long timestampNs) {
-    write(() -> {
-      json.writeStartObject();
-      json.writeStringField("type", "process_end");
-      json.writeNumberField("pid", pid);
-      json.writeNumberField("endNs", timestampNs);
-      json.writeNumberField("endUnixNs", clock.toEpochNanos(timestampNs));
-      json.writeEndObject();
-    });
+    if (!writable()) {
+      return;
+    }
+    try {
+      out.raw(PROCESS_END);
+      out.number(pid);
+      out.raw(END_NS);
+      out.number(timestampNs);
+      out.raw(END_UNIX_NS);
+      out.number(clock.toEpochNanos(timestampNs));
+      out.raw(END_OBJECT);
+      written();
+    } catch (IOException e) {
+      fail();
+    }
   }
 
   @Override
@@ -300,30 +611,30 @@ public final class JsonLinesSink implements RecordSink {
       return;
     }
     try {
-      json.flush();
-      stream.flush();
-      lastFlushNs = nanoClock.getAsLong();
+      out.flush();
+      dirty = false;
     } catch (IOException e) {
       fail();
     }
   }
 
   @Override
-  public synchronized void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
-    }
-    flush();
-    try {
-      json.close();
-      if (closeStream) {
-        stream.close();
-      } else {
-        stream.flush();
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
       }
-    } catch (IOException e) {
-      fail();
+      flush();
+      closed = true;
+      if (closeStream) {
+        try {
+          stream.close();
+        } catch (IOException e) {
+          fail();
+        }
+      }
     }
+    flusher.shutdownNow();
   }
 
   public synchronized long linesWritten() {
@@ -335,27 +646,33 @@ public final class JsonLinesSink implements RecordSink {
     return writeErrors;
   }
 
-  private interface JsonWrite {
-    void run() throws IOException;
+  /** The timer: asks the writer to flush, or flushes itself when no line came for a tick. */
+  private void tick() {
+    if (flushDue) {
+      synchronized (this) {
+        if (dirty && !closed) {
+          flush();
+        }
+      }
+    }
+    flushDue = true;
   }
 
-  private void write(JsonWrite w) {
-    if (broken || closed.get()) {
+  /** Whether a line may be written now; counts the record as lost when not. */
+  private boolean writable() {
+    if (broken || closed) {
       writeErrors++;
-      return;
+      return false;
     }
-    try {
-      w.run();
-      json.writeRaw('\n');
-      linesWritten++;
-      long now = nanoClock.getAsLong();
-      if (now - lastFlushNs >= AUTO_FLUSH_NS) {
-        json.flush();
-        stream.flush();
-        lastFlushNs = now;
-      }
-    } catch (IOException e) {
-      fail();
+    return true;
+  }
+
+  private void written() {
+    linesWritten++;
+    dirty = true;
+    if (flushDue) {
+      flushDue = false;
+      flush();
     }
   }
 
@@ -364,49 +681,83 @@ public final class JsonLinesSink implements RecordSink {
     writeErrors++;
   }
 
-  /** Each attribute with a JSON name, as a field of the current object. */
-  private void attributes(Attrs attrs) throws IOException {
+  private void nullableNumber(boolean isNull, long v) throws IOException {
+    if (isNull) {
+      out.nul();
+    } else {
+      out.number(v);
+    }
+  }
+
+  /**
+   * Each attribute with a JSON name as a field of the current object, after the fields already
+   * there ({@code more}) or as its first.
+   */
+  private void attributes(Attrs attrs, boolean more) throws IOException {
     for (int i = 0; i < attrs.size(); i++) {
       Attr<?> key = attrs.key(i);
       if (key.jsonName() == null) {
         continue;
       }
+      if (more) {
+        out.raw(',');
+      }
+      more = true;
+      out.raw(encoded(key.jsonName()));
+      out.raw(':');
       Object v = attrs.value(i);
       switch (key.type()) {
-        case STRING -> json.writeStringField(key.jsonName(), (String) v);
-        case LONG -> json.writeNumberField(key.jsonName(), (Long) v);
-        case BOOLEAN -> json.writeBooleanField(key.jsonName(), (Boolean) v);
-        case DOUBLE -> json.writeNumberField(key.jsonName(), (Double) v);
-        case ADDRESS -> json.writeStringField(key.jsonName(), hex((Long) v));
+        case STRING -> out.string((String) v);
+        case LONG -> out.number((Long) v);
+        case BOOLEAN -> out.bool((Boolean) v);
+        case DOUBLE -> out.number((Double) v);
+        case ADDRESS -> out.hex((Long) v);
       }
     }
   }
 
-  private void location(String field, CodeLocation l) throws IOException {
-    json.writeObjectFieldStart(field);
-    json.writeStringField("function", l.function());
-    json.writeStringField("file", l.file());
-    json.writeNumberField("line", l.line());
-    json.writeEndObject();
-  }
-
-  private void nullableLong(String field, Long v) throws IOException {
-    if (v == null) {
-      json.writeNullField(field);
-    } else {
-      json.writeNumberField(field, v);
+  /**
+   * The JSON form of a string the correlator hands out again and again (one String per
+   * symbolised PC, per event kind): escaped and encoded once, found by identity.
+   */
+  private byte[] encoded(String s) {
+    byte[] b = encoded.get(s);
+    if (b == null) {
+      b = JsonText.encode(s);
+      if (encoded.size() < MAX_CACHED_STRINGS) {
+        encoded.put(s, b);
+      }
     }
+    return b;
   }
 
-  private void nullableString(String field, String v) throws IOException {
-    if (v == null) {
-      json.writeNullField(field);
-    } else {
-      json.writeStringField(field, v);
+  private static byte[][] states() {
+    GoroutineState[] all = GoroutineState.values();
+    byte[][] out = new byte[all.length][];
+    for (GoroutineState s : all) {
+      out[s.ordinal()] = key(",\"state\":\"" + s.attributeValue() + "\"");
     }
+    return out;
   }
 
-  private static String hex(long v) {
-    return "0x" + Long.toHexString(v);
+  private static byte[][] plainTails(boolean partial) {
+    GoroutineState[] all = GoroutineState.values();
+    byte[][] out = new byte[all.length][];
+    for (GoroutineState s : all) {
+      out[s.ordinal()] = key(",\"state\":\"" + s.attributeValue() + "\",\"waitReason\":null"
+          + ",\"partial\":" + partial + ",\"deadlineOverrun\":false,\"overrun\":null"
+          + ",\"leakCandidate\":false,\"incomplete\":false,\"contextEvents\":[]"
+          + ",\"parks\":[],\"events\":[],\"attributes\":{}}\n");
+    }
+    return out;
+  }
+
+  private static byte[][] reasons() {
+    ContextRecord.EndReason[] all = ContextRecord.EndReason.values();
+    byte[][] out = new byte[all.length][];
+    for (ContextRecord.EndReason r : all) {
+      out[r.ordinal()] = JsonText.encode(r.attributeValue());
+    }
+    return out;
   }
 }

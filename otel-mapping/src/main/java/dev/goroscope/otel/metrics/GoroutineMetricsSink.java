@@ -20,6 +20,7 @@ import io.opentelemetry.api.metrics.ObservableLongGauge;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -106,7 +107,9 @@ public final class GoroutineMetricsSink implements RecordSink {
   private static final AttachmentKey<Integer> COUNTED = AttachmentKey.create("metrics state");
   private static final int OVERRUN_COUNTED = 1 << 4;
 
-  private record StateKey(int pid, GoroutineState state) {}
+  /** Distinct start-function strings whose attributes are kept (per process); past it, made. */
+  private static final int MAX_CACHED_ATTRIBUTES = 4096;
+  private static final GoroutineState[] STATES = GoroutineState.values();
 
   private final LongCounter created;
   private final LongCounter exited;
@@ -125,7 +128,17 @@ public final class GoroutineMetricsSink implements RecordSink {
   private final AutoCloseable onClose;
   private final int maxStartFunctions;
   private final Set<String> startFunctions = new HashSet<>();
-  private final Map<StateKey, Long> liveByState = new HashMap<>();
+  /** Goroutines alive by process and state (index: the state's ordinal). */
+  private final Map<Integer, long[]> liveByState = new HashMap<>();
+  /**
+   * The attributes of a start function, by process and by the start function's String (one
+   * object per symbolised PC, so found by identity): each goroutine's counter updates reuse
+   * them instead of building, sorting and hashing new ones.
+   */
+  private final Map<Integer, Map<String, Attributes>> fnAttributes = new HashMap<>();
+  private int lastPid = -1;
+  private long[] lastLive;
+  private Map<String, Attributes> lastFn;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /**
@@ -159,8 +172,14 @@ public final class GoroutineMetricsSink implements RecordSink {
         .setDescription("Goroutines alive, by state")
         .buildWithCallback(m -> {
           synchronized (this) {
-            liveByState.forEach((k, n) -> m.record(n, Attributes.of(
-                PID, (long) k.pid(), STATE, k.state().attributeValue())));
+            liveByState.forEach((pid, counts) -> {
+              for (GoroutineState state : STATES) {
+                if (counts[state.ordinal()] != 0) {
+                  m.record(counts[state.ordinal()],
+                      Attributes.of(PID, (long) pid, STATE, state.attributeValue()));
+                }
+              }
+            });
           }
         });
     stw = meter.histogramBuilder(STW).setUnit("s")
@@ -290,7 +309,7 @@ public final class GoroutineMetricsSink implements RecordSink {
       goroutineStarted(g); // started before this sink saw it
       counted = g.attachment(COUNTED);
     }
-    GoroutineState was = GoroutineState.values()[counted & (OVERRUN_COUNTED - 1)];
+    GoroutineState was = STATES[counted & (OVERRUN_COUNTED - 1)];
     int flags = counted & OVERRUN_COUNTED;
     if (was != g.state()) {
       count(g.pid(), was, -1);
@@ -307,7 +326,7 @@ public final class GoroutineMetricsSink implements RecordSink {
     if (counted == null) {
       created.add(1, fn(g));
     } else {
-      count(g.pid(), GoroutineState.values()[counted & (OVERRUN_COUNTED - 1)], -1);
+      count(g.pid(), STATES[counted & (OVERRUN_COUNTED - 1)], -1);
     }
     countOverrun(g, counted);
     recordWaits(g);
@@ -334,7 +353,9 @@ public final class GoroutineMetricsSink implements RecordSink {
 
   @Override
   public synchronized void processEnded(int pid, long timestampNs) {
-    liveByState.keySet().removeIf(k -> k.pid() == pid);
+    liveByState.remove(pid);
+    fnAttributes.remove(pid);
+    lastPid = -1;
     threads.remove(pid);
   }
 
@@ -366,7 +387,25 @@ public final class GoroutineMetricsSink implements RecordSink {
   }
 
   private Attributes fn(Goroutine g) {
-    return Attributes.of(PID, (long) g.pid(), START_FUNCTION, fn(g.startFunction()));
+    select(g.pid());
+    String startFunction = g.startFunction();
+    Attributes a = lastFn.get(startFunction);
+    if (a == null) {
+      a = Attributes.of(PID, (long) g.pid(), START_FUNCTION, fn(startFunction));
+      if (lastFn.size() < MAX_CACHED_ATTRIBUTES) {
+        lastFn.put(startFunction, a);
+      }
+    }
+    return a;
+  }
+
+  /** Makes {@code pid}'s tables the current ones (one process at a time, usually). */
+  private void select(int pid) {
+    if (pid != lastPid) {
+      lastLive = liveByState.computeIfAbsent(pid, p -> new long[STATES.length]);
+      lastFn = fnAttributes.computeIfAbsent(pid, p -> new IdentityHashMap<>());
+      lastPid = pid;
+    }
   }
 
   private String fn(String startFunction) {
@@ -382,6 +421,7 @@ public final class GoroutineMetricsSink implements RecordSink {
   }
 
   private void count(int pid, GoroutineState state, long delta) {
-    liveByState.merge(new StateKey(pid, state), delta, (a, b) -> a + b == 0 ? null : a + b);
+    select(pid);
+    lastLive[state.ordinal()] += delta;
   }
 }

@@ -10,21 +10,24 @@ import dev.goroscope.record.ThreadsRecord;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 /**
  * Fans lifecycle calls out to several sinks (e.g. OTLP spans, JSON lines and metrics at once).
  * A sink that throws is isolated: the others still get the call and the failure is counted.
  * Closes in reverse order of the list, once.
+ *
+ * <p>Every record of the run passes here: each method is a plain loop over the sinks (no
+ * lambda per call, which the JIT's C1 allocated through a slow path).
  */
 public final class CompositeRecordSink implements RecordSink {
 
-  private final List<RecordSink> sinks;
+  /** An array, iterated by index: one call per sink and record, no iterator or lambda. */
+  private final RecordSink[] sinks;
   private final AtomicLong failures = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
 
   public CompositeRecordSink(List<? extends RecordSink> sinks) {
-    this.sinks = List.copyOf(sinks);
+    this.sinks = List.copyOf(sinks).toArray(RecordSink[]::new);
   }
 
   public static RecordSink of(RecordSink... sinks) {
@@ -33,67 +36,145 @@ public final class CompositeRecordSink implements RecordSink {
 
   @Override
   public void processStarted(ProcessInfo process) {
-    each(s -> s.processStarted(process));
+    for (RecordSink s : sinks) {
+      try {
+        s.processStarted(process);
+      } catch (RuntimeException e) {
+        failures.incrementAndGet();
+      }
+    }
   }
 
   @Override
   public void goroutineStarted(Goroutine g) {
-    each(s -> s.goroutineStarted(g));
+    for (RecordSink s : sinks) {
+      try {
+        s.goroutineStarted(g);
+      } catch (RuntimeException e) {
+        failures.incrementAndGet();
+      }
+    }
   }
 
   @Override
   public void goroutineUpdated(Goroutine g) {
-    each(s -> s.goroutineUpdated(g));
+    for (RecordSink s : sinks) {
+      try {
+        s.goroutineUpdated(g);
+      } catch (RuntimeException e) {
+        failures.incrementAndGet();
+      }
+    }
   }
 
   @Override
   public void goroutineEnded(Goroutine g) {
-    each(s -> s.goroutineEnded(g));
+    for (RecordSink s : sinks) {
+      try {
+        s.goroutineEnded(g);
+      } catch (RuntimeException e) {
+        failures.incrementAndGet();
+      }
+    }
   }
 
   @Override
   public void goroutineEvent(Goroutine g, GoroutineEvent event) {
-    each(s -> s.goroutineEvent(g, event));
+    for (RecordSink s : sinks) {
+      try {
+        s.goroutineEvent(g, event);
+      } catch (RuntimeException e) {
+        failures.incrementAndGet();
+      }
+    }
   }
 
   @Override
   public void contextCreated(ContextRecord c) {
-    each(s -> s.contextCreated(c));
+    for (RecordSink s : sinks) {
+      try {
+        s.contextCreated(c);
+      } catch (RuntimeException e) {
+        failures.incrementAndGet();
+      }
+    }
   }
 
   @Override
   public void contextUpdated(ContextRecord c) {
-    each(s -> s.contextUpdated(c));
+    for (RecordSink s : sinks) {
+      try {
+        s.contextUpdated(c);
+      } catch (RuntimeException e) {
+        failures.incrementAndGet();
+      }
+    }
   }
 
   @Override
   public void contextEnded(ContextRecord c) {
-    each(s -> s.contextEnded(c));
+    for (RecordSink s : sinks) {
+      try {
+        s.contextEnded(c);
+      } catch (RuntimeException e) {
+        failures.incrementAndGet();
+      }
+    }
   }
 
   @Override
   public void stopTheWorld(StwRecord pause) {
-    each(s -> s.stopTheWorld(pause));
+    for (RecordSink s : sinks) {
+      try {
+        s.stopTheWorld(pause);
+      } catch (RuntimeException e) {
+        failures.incrementAndGet();
+      }
+    }
   }
 
   @Override
   public void threadsSampled(ThreadsRecord threads) {
-    each(s -> s.threadsSampled(threads));
+    for (RecordSink s : sinks) {
+      try {
+        s.threadsSampled(threads);
+      } catch (RuntimeException e) {
+        failures.incrementAndGet();
+      }
+    }
   }
 
   @Override
   public void eventsLost(int pid, long count) {
-    each(s -> s.eventsLost(pid, count));
+    for (RecordSink s : sinks) {
+      try {
+        s.eventsLost(pid, count);
+      } catch (RuntimeException e) {
+        failures.incrementAndGet();
+      }
+    }
   }
 
   @Override
   public void processEnded(int pid, long timestampNs) {
-    each(s -> s.processEnded(pid, timestampNs));
+    for (RecordSink s : sinks) {
+      try {
+        s.processEnded(pid, timestampNs);
+      } catch (RuntimeException e) {
+        failures.incrementAndGet();
+      }
+    }
   }
 
   @Override
   public void flush() {
-    each(RecordSink::flush);
+    for (RecordSink s : sinks) {
+      try {
+        s.flush();
+      } catch (RuntimeException e) {
+        failures.incrementAndGet();
+      }
+    }
   }
 
   @Override
@@ -101,9 +182,9 @@ public final class CompositeRecordSink implements RecordSink {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    for (int i = sinks.size() - 1; i >= 0; i--) {
+    for (int i = sinks.length - 1; i >= 0; i--) {
       try {
-        sinks.get(i).close();
+        sinks[i].close();
       } catch (Exception e) {
         failures.incrementAndGet();
       }
@@ -113,15 +194,5 @@ public final class CompositeRecordSink implements RecordSink {
   /** Exceptions thrown by member sinks (which should not throw at all). */
   public long failures() {
     return failures.get();
-  }
-
-  private void each(Consumer<RecordSink> call) {
-    for (RecordSink s : sinks) {
-      try {
-        call.accept(s);
-      } catch (RuntimeException e) {
-        failures.incrementAndGet();
-      }
-    }
   }
 }

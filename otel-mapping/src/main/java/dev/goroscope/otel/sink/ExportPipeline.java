@@ -142,6 +142,11 @@ public final class ExportPipeline implements RecordSink {
     delegate.close();
   }
 
+  /** Whether spans go to a span exporter (OTLP or the console tree), not only records. */
+  public boolean hasSpanExporter() {
+    return spans != null;
+  }
+
   /** The numbers for the status line and the final summary. */
   public Summary summary() {
     ExportStats s = otlp != null ? otlp.stats() : null;

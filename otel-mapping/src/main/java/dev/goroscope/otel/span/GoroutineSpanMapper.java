@@ -4,6 +4,7 @@ import static dev.goroscope.otel.span.GoroutineAttributes.*;
 
 import dev.goroscope.otel.time.ClockOffset;
 import dev.goroscope.record.AppSpanEvents;
+import dev.goroscope.record.CodeLocation;
 import dev.goroscope.record.DeadlineOverrun;
 import dev.goroscope.record.Goroutine;
 import dev.goroscope.record.GoroutineEvent;
@@ -57,7 +58,11 @@ public final class GoroutineSpanMapper {
     long start = clock.toEpochNanos(r.startNs());
     long endMono = r.isPartial() ? r.asOfNs() : r.endNs();
     long end = Math.max(start, clock.toEpochNanos(endMono));
-    String name = r.startFunction().isEmpty() ? "goroutine" : r.startFunction();
+    // Each accessor of the view looks its value up: read each once.
+    String startFunction = r.startFunction();
+    CodeLocation site = r.creationSite();
+    String waitReason = r.waitReason();
+    String name = startFunction.isEmpty() ? "goroutine" : startFunction;
 
     AttributesBuilder a = Attributes.builder();
     a.put(GOROUTINE_ID, r.goid());
@@ -67,21 +72,21 @@ public final class GoroutineSpanMapper {
     if (!r.parentTraced()) {
       a.put(PARENT_UNTRACED, true);
     }
-    if (!r.startFunction().isEmpty()) {
-      a.put(START_FUNCTION, r.startFunction());
+    if (!startFunction.isEmpty()) {
+      a.put(START_FUNCTION, startFunction);
     }
-    if (r.creationSite().isKnown()) {
-      a.put(CODE_FUNCTION, r.creationSite().function());
-      if (!r.creationSite().file().isEmpty()) {
-        a.put(CODE_FILE, r.creationSite().file());
+    if (site.isKnown()) {
+      a.put(CODE_FUNCTION, site.function());
+      if (!site.file().isEmpty()) {
+        a.put(CODE_FILE, site.file());
       }
-      if (r.creationSite().line() > 0) {
-        a.put(CODE_LINE, (long) r.creationSite().line());
+      if (site.line() > 0) {
+        a.put(CODE_LINE, (long) site.line());
       }
     }
     a.put(STATE, r.state().attributeValue());
-    if (!r.waitReason().isEmpty()) {
-      a.put(WAIT_REASON, r.waitReason());
+    if (!waitReason.isEmpty()) {
+      a.put(WAIT_REASON, waitReason);
     }
     if (lineage.isRoot()) {
       a.put(TRACE_ROOT, lineage.rootReason());
@@ -105,7 +110,7 @@ public final class GoroutineSpanMapper {
       a.put(PARTIAL, true);
     }
     List<GoroutineEvent> all = r.events();
-    List<ParkInterval> parks = r.parks();
+    List<ParkInterval> parks = all.isEmpty() ? List.of() : ParkInterval.of(all);
     if (!parks.isEmpty()) {
       long parked = 0;
       for (ParkInterval p : parks) {
@@ -141,7 +146,7 @@ public final class GoroutineSpanMapper {
         }
       }
     }
-    Map<Long, Long> wakeCounts = new LinkedHashMap<>();
+    Map<Long, Long> wakeCounts = parks.isEmpty() ? Map.of() : new LinkedHashMap<>();
     for (ParkInterval p : parks) {
       if (p.wakerGoid() > 0 && p.wakerGoid() != r.goid()) {
         wakeCounts.merge(p.wakerGoid(), 1L, Long::sum);

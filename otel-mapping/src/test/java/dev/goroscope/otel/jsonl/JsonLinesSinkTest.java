@@ -13,13 +13,18 @@ import dev.goroscope.record.ContextRecord;
 import dev.goroscope.record.GoroutineEvent;
 import dev.goroscope.record.GoroutineEvents;
 import dev.goroscope.record.GoroutineRecord;
+import dev.goroscope.record.GoroutineState;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class JsonLinesSinkTest {
+
+  /** One object for every goroutine of the site, as the correlator's view hands it out. */
+  private static final CodeLocation SITE = new CodeLocation("main.serve", "/src/app/main.go", 85);
 
   @Test
   void writesTheDocumentedSchemaOneObjectPerLine() throws Exception {
@@ -33,7 +38,7 @@ class JsonLinesSinkTest {
           .setStartFunction("main.\"quoted\"\n")
           .setCreationSite(new CodeLocation("main.f", "/src/ü.go", 3))
           .setEvents(List.of(new GoroutineEvent("channel.send", 77, Attrs.of(
-              Attr.string("channel.address", "address"), "0xc0001",
+              Attr.address("channel.address", "address"), 0xc0001L,
               Attr.integer("channel.capacity", "capacity"), 4L))))
           .setStartNs(10).build());
       sink.contextCreated(new ContextRecord(4242, 0xc000bbb0L, 0, 20, 7, 99, -1, -1, null,
@@ -176,6 +181,90 @@ class JsonLinesSinkTest {
         + "\"line\":17}");
     assertThat(g.get("attributes").toString())
         .isEqualTo("{\"mutexWaitNs\":40,\"lockedToThread\":true}");
+  }
+
+  @Test
+  void plainLinesOfOneCreationSiteSayWhatEachGoroutineIs() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (JsonLinesSink sink = new JsonLinesSink(bytes, ClockOffset.of(10_000), true)) {
+      sink.goroutineEnded(plain(100).build());
+      // Same site: another start, an untraced parent, still running, then lost events.
+      sink.goroutineEnded(plain(101).setParentTraced(false).setStartPc(0x62ce00)
+          .setStartFunction("main.other").build());
+      sink.goroutineUpdated(plain(102).setParentTraced(false).setEndNs(-1).setAsOfNs(2_000)
+          .setState(GoroutineState.RUNNING).build());
+      sink.goroutineEnded(plain(103).setEndNs(3_000).setIncomplete(true).build());
+    }
+    String[] lines = bytes.toString(StandardCharsets.UTF_8).split("\n");
+    assertThat(lines).hasSize(4);
+    assertThat(lines[0]).isEqualTo("{\"type\":\"goroutine\",\"pid\":7,\"goid\":100,"
+        + "\"parentGoid\":9,\"parentTraced\":true,\"startFunction\":\"main.serve.func1\","
+        + "\"startPc\":\"0x62cd00\",\"createdAt\":{\"function\":\"main.serve\","
+        + "\"file\":\"/src/app/main.go\",\"line\":85},\"startNs\":1000,\"endNs\":1500,"
+        + "\"startUnixNs\":11000,\"endUnixNs\":11500,\"durationNs\":500,\"state\":\"exited\","
+        + "\"waitReason\":null,\"partial\":false,\"deadlineOverrun\":false,\"overrun\":null,"
+        + "\"leakCandidate\":false,\"incomplete\":false,\"contextEvents\":[],\"parks\":[],"
+        + "\"events\":[],\"attributes\":{}}");
+    ObjectMapper m = new ObjectMapper();
+    JsonNode other = m.readTree(lines[1]);
+    assertThat(other.get("goid").asLong()).isEqualTo(101);
+    assertThat(other.get("parentTraced").asBoolean()).isFalse();
+    assertThat(other.get("startFunction").asText()).isEqualTo("main.other");
+    assertThat(other.get("startPc").asText()).isEqualTo("0x62ce00");
+    assertThat(other.get("createdAt").get("line").asInt()).isEqualTo(85);
+    JsonNode running = m.readTree(lines[2]);
+    assertThat(running.get("partial").asBoolean()).isTrue();
+    assertThat(running.get("state").asText()).isEqualTo("running");
+    assertThat(running.get("endNs").isNull()).isTrue();
+    assertThat(running.get("endUnixNs").isNull()).isTrue();
+    assertThat(running.get("durationNs").isNull()).isTrue();
+    assertThat(running.get("startUnixNs").asLong()).isEqualTo(11_000);
+    assertThat(running.get("parentTraced").asBoolean()).isFalse();
+    JsonNode incomplete = m.readTree(lines[3]);
+    assertThat(incomplete.get("incomplete").asBoolean()).isTrue();
+    assertThat(incomplete.get("durationNs").asLong()).isEqualTo(2_000);
+    assertThat(incomplete.get("events")).isEmpty();
+    assertThat(incomplete.get("attributes").size()).isZero();
+  }
+
+  /** An exited goroutine with nothing to flag, created at one site. */
+  private static GoroutineRecord.Builder plain(long goid) {
+    return GoroutineRecord.builder(7, goid).setParentGoid(9).setParentTraced(true)
+        .setStartFunction("main.serve.func1").setStartPc(0x62cd00)
+        .setCreationSite(SITE).setStartNs(1_000).setEndNs(1_500)
+        .setState(GoroutineState.EXITED);
+  }
+
+  @Test
+  void linesAreBufferedNotWrittenOneSystemCallEach() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (JsonLinesSink sink =
+        new JsonLinesSink(bytes, ClockOffset.of(0), false, Duration.ofHours(1))) {
+      sink.eventsLost(1, 2);
+      sink.processEnded(1, 5);
+      assertThat(bytes.size()).as("nothing reaches the stream before a flush").isZero();
+      sink.flush();
+      assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo(
+          "{\"type\":\"events_lost\",\"pid\":1,\"count\":2}\n"
+              + "{\"type\":\"process_end\",\"pid\":1,\"endNs\":5,\"endUnixNs\":5}\n");
+    }
+  }
+
+  @Test
+  void aLineReachesTheStreamWithinTheFlushIntervalWhenNothingElseIsWritten() throws Exception {
+    assertThat(JsonLinesSink.DEFAULT_FLUSH_INTERVAL).isEqualTo(Duration.ofMillis(200));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(); // synchronized: read while written
+    try (JsonLinesSink sink =
+        new JsonLinesSink(bytes, ClockOffset.of(0), false, Duration.ofMillis(50))) {
+      sink.eventsLost(1, 2);
+      // No further write and no flush call: only the sink's timer can push the line out.
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (bytes.size() == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertThat(bytes.toString(StandardCharsets.UTF_8))
+          .isEqualTo("{\"type\":\"events_lost\",\"pid\":1,\"count\":2}\n");
+    }
   }
 
   @Test
