@@ -335,6 +335,7 @@ func blockedRead(locked bool, ready chan<- int64, wfd chan<- int, results chan<-
 	wfd <- fds[1]
 	ready <- goid()
 	buf := make([]byte, 1)
+	_, _, here, _ := runtime.Caller(0) // the Read call is 2 lines below
 	t0 := mono()
 	n, err := syscall.Read(fds[0], buf)
 	t1 := mono()
@@ -342,7 +343,7 @@ func blockedRead(locked bool, ready chan<- int64, wfd chan<- int, results chan<-
 		panic(fmt.Sprint("read: ", n, err))
 	}
 	results <- map[string]interface{}{"mode": "syscall", "goid": goid(), "locked": locked,
-		"startNs": t0, "endNs": t1}
+		"startNs": t0, "endNs": t1, "readLine": here + 2}
 }
 
 func syscalls() {

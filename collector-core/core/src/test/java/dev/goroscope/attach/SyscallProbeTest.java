@@ -63,6 +63,9 @@ class SyscallProbeTest {
           .isEqualTo("syscall.read");
       assertThat(e.attributes().get(GoroutineEvents.SITE_FUNCTION)).as("%s", e)
           .isEqualTo("main.blockedRead");
+      assertThat(e.attributes().get(GoroutineEvents.SITE_FILE)).as("%s", e).endsWith("/main.go");
+      assertThat(e.attributes().get(GoroutineEvents.SITE_LINE)).as("the Read call: %s %s", r, e)
+          .isEqualTo(r.get("readLine").asLong());
       assertThat(e.attributes().get(GoroutineEvents.LOCKED_TO_THREAD))
           .isEqualTo(locked ? Boolean.TRUE : null);
       assertThat(run.last(goid).attributes().get(GoroutineEvents.LOCKED_TO_THREAD))

@@ -140,6 +140,7 @@ class RuntimeEventsJsonLinesTest {
           .isGreaterThanOrEqualTo(written).isLessThanOrEqualTo(r.get("endNs").asLong());
       assertThat(e.get("syscall").asText()).isEqualTo("syscall.read");
       assertThat(e.get("function").asText()).isEqualTo("main.blockedRead");
+      assertThat(e.get("line").asLong()).as("%s %s", r, e).isEqualTo(r.get("readLine").asLong());
       assertThat(e.path("lockedToThread").asBoolean()).isEqualTo(r.get("locked").asBoolean());
     }
     // Every second while both block: one threads line listing both.
