@@ -36,6 +36,8 @@ public final class CorrelatorStats {
   private final long symbolizerCalls;
   private final long symbolizerFailures;
   private final long sinkFailures;
+  private final long samples;
+  private final long goroutinesVanished;
   private final int liveGoroutines;
   private final int liveContexts;
   private final int bufferedEvents;
@@ -70,6 +72,8 @@ public final class CorrelatorStats {
     this.symbolizerCalls = symbolizerCalls;
     this.symbolizerFailures = symbolizerFailures;
     this.sinkFailures = c.sinkFailures;
+    this.samples = c.samples;
+    this.goroutinesVanished = c.goroutinesVanished;
     this.liveGoroutines = liveGoroutines;
     this.liveContexts = liveContexts;
     this.bufferedEvents = bufferedEvents;
@@ -225,6 +229,16 @@ public final class CorrelatorStats {
     return liveContexts;
   }
 
+  /** Sampled mode: samples taken in. */
+  public long samples() {
+    return samples;
+  }
+
+  /** Sampled mode: goroutines ended because a sample no longer listed them. */
+  public long goroutinesVanished() {
+    return goroutinesVanished;
+  }
+
   /** Events waiting in the reorder buffer now. */
   public int bufferedEvents() {
     return bufferedEvents;
@@ -240,13 +254,14 @@ public final class CorrelatorStats {
             + " parksTruncated=%d contextEventsTruncated=%d marksTruncated=%d"
             + " scopeGoroutinesDropped=%d finishedRecords=%d partialRecords=%d contextRecords=%d"
             + " deadlineOverruns=%d symbolizerCalls=%d symbolizerFailures=%d sinkFailures=%d"
-            + " liveGoroutines=%d liveContexts=%d bufferedEvents=%d",
+            + " liveGoroutines=%d liveContexts=%d bufferedEvents=%d samples=%d"
+            + " goroutinesVanished=%d",
         eventsIn, outOfOrderFixed, lateEvents, reorderOverflows, duplicatesDropped, staleEvents,
         eventsLost, lostMarkers, goroutinesStarted, goroutinesFound, goroutinesAdopted,
         goroutinesEvicted, contextsCreated, contextsEvicted, unknownContextCancels,
         eventsAfterProcessEnd, eventsAfterClose, parksTruncated, contextEventsTruncated,
         marksTruncated, scopeGoroutinesDropped, finishedRecords, partialRecords, contextRecords,
         deadlineOverruns, symbolizerCalls, symbolizerFailures, sinkFailures, liveGoroutines,
-        liveContexts, bufferedEvents);
+        liveContexts, bufferedEvents, samples, goroutinesVanished);
   }
 }

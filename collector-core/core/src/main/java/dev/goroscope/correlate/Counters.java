@@ -32,6 +32,8 @@ final class Counters {
   long contextRecords;
   long deadlineOverruns;
   long sinkFailures;
+  long samples;
+  long goroutinesVanished;
   /** Symbolizer counters of processes no longer tracked. */
   long pastSymbolizerCalls;
   long pastSymbolizerFailures;

@@ -105,7 +105,7 @@ final class GoroutineView implements Goroutine {
 
   @Override
   public String waitReason() {
-    return g.isParked() ? g.process.symbols.waitReason(g.waitCode) : "";
+    return g.isParked() ? g.process.symbols.waitReason(g.waitCode) : Sampling.waitReason(g);
   }
 
   @Override
@@ -113,6 +113,12 @@ final class GoroutineView implements Goroutine {
     LiveGoroutine.Extras x = g.extras();
     if (x == null && !g.isParked()) {
       return List.of();
+    }
+    if (x != null && x.sampled != null && x.parks == null && x.contextEvents == null
+        && x.marks == null && !g.isParked()) {
+      List<GoroutineEvent> waits = new ArrayList<>();
+      Sampling.addEvents(g, waits); // in time order already
+      return waits;
     }
     List<GoroutineEvent> out = new ArrayList<>();
     SymbolCache s = g.process.symbols;
@@ -128,6 +134,7 @@ final class GoroutineView implements Goroutine {
       if (x.marks != null) {
         x.marks.appendTo(out, s);
       }
+      Sampling.addEvents(g, out);
     }
     if (g.isParked()) {
       new ParkInterval(g.parkedSinceNs, -1, g.waitCode, s.waitReason(g.waitCode), -1)
@@ -139,7 +146,17 @@ final class GoroutineView implements Goroutine {
 
   @Override
   public Attrs attributes() {
-    return Attrs.empty();
+    if (g.process.sampling == null) {
+      return Attrs.empty();
+    }
+    Attrs.Builder a = Attrs.builder();
+    Sampling.putAttributes(g, endNs >= 0, a);
+    return a.build();
+  }
+
+  @Override
+  public List<CodeLocation> stack() {
+    return Sampling.stack(g);
   }
 
   @Override

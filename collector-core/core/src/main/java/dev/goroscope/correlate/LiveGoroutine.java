@@ -19,6 +19,8 @@ final class LiveGoroutine extends AgeList.Node<LiveGoroutine> {
   static final int ADOPTED = 1 << 1;
   static final int INCOMPLETE = 1 << 2;
   static final int FOUND = 1 << 3;
+  /** Ended because a sample no longer listed it (sampled mode): its end is when last seen. */
+  static final int SAMPLED_END = 1 << 7;
 
   /** The rarer parts of a goroutine's state. */
   static final class Extras {
@@ -27,6 +29,8 @@ final class LiveGoroutine extends AgeList.Node<LiveGoroutine> {
     MarkLog marks;
     /** The first context whose deadline this goroutine overran, or null. */
     LiveContext overrunOf;
+    /** What samples showed of it (sampled mode), or null. */
+    SampledGoroutine sampled;
   }
 
   final ProcessTable process;
