@@ -25,8 +25,8 @@ public final class Unmoved {
     this.known = known;
   }
 
-  /** From per-index flags ({@code flags[i]} for goroutine {@code i}). */
-  static Unmoved of(boolean[] flags, int n) {
+  /** From per-index flags ({@code flags[i]} for goroutine {@code i} of {@code n}). */
+  public static Unmoved of(boolean[] flags, int n) {
     long[] bits = new long[(n + 63) >>> 6];
     int count = 0;
     for (int i = 0; i < n; i++) {

@@ -7,19 +7,24 @@ import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import dev.goroscope.otel.time.ClockOffset;
 import dev.goroscope.record.Attr;
 import dev.goroscope.record.Attrs;
+import dev.goroscope.record.BurstStatus;
+import dev.goroscope.record.ChannelInfo;
 import dev.goroscope.record.CodeLocation;
 import dev.goroscope.record.ContextEvent;
 import dev.goroscope.record.ContextRecord;
 import dev.goroscope.record.DeadlineOverrun;
 import dev.goroscope.record.Goroutine;
 import dev.goroscope.record.GoroutineEvent;
+import dev.goroscope.record.LeakGroupRecord;
 import dev.goroscope.record.ParkInterval;
 import dev.goroscope.record.ProcessInfo;
 import dev.goroscope.record.RecordSink;
+import dev.goroscope.record.SampleRecord;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
@@ -37,6 +42,10 @@ import java.util.function.LongSupplier;
  *       {@code parks} keep the older typed views of the context and park events.
  *   <li>{@code {"type":"context","ctx":"0x…","goid":<creator>,"cancelledBy"|null,
  *       "deadlineUnixNs","endedNs"|null,"reason"|null, …}}
+ *   <li>{@code {"type":"sample","pid","ns","goroutines","byStatus":{…},"byWaitReason":{…},
+ *       "byCreationSite":[…],"blockedNs":{…},"leakGroups":[…],"bursts"|null, …}} — sampled
+ *       mode, one per sample; goroutine lines then also carry {@code "stack":[{"function",
+ *       "file","line"}]} (innermost first) when a stack was read.
  *   <li>{@code process}, {@code process_end} and {@code events_lost} lines.
  * </ul>
  *
@@ -187,8 +196,119 @@ public final class JsonLinesSink implements RecordSink {
       json.writeObjectFieldStart("attributes");
       attributes(r.attributes());
       json.writeEndObject();
+      List<CodeLocation> stack = r.stack();
+      if (!stack.isEmpty()) {
+        json.writeArrayFieldStart("stack");
+        for (CodeLocation f : stack) {
+          locationObject(f);
+        }
+        json.writeEndArray();
+      }
       json.writeEndObject();
     });
+  }
+
+  @Override
+  public synchronized void goroutinesSampled(SampleRecord s) {
+    write(() -> {
+      json.writeStartObject();
+      json.writeStringField("type", "sample");
+      json.writeNumberField("pid", s.pid());
+      json.writeNumberField("ns", s.timestampNs());
+      json.writeNumberField("unixNs", clock.toEpochNanos(s.timestampNs()));
+      json.writeNumberField("intervalNs", s.intervalNs());
+      json.writeNumberField("readNs", s.readNs());
+      json.writeNumberField("goroutines", s.goroutines());
+      json.writeNumberField("leftOut", s.leftOut());
+      counts("byStatus", s.byStatus());
+      counts("byWaitReason", s.byWaitReason());
+      json.writeArrayFieldStart("byCreationSite");
+      for (SampleRecord.SiteCount c : s.bySite()) {
+        json.writeStartObject();
+        json.writeStringField("function", c.site().function());
+        json.writeStringField("file", c.site().file());
+        json.writeNumberField("line", c.site().line());
+        json.writeNumberField("count", c.count());
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+      json.writeNumberField("otherSites", s.otherSites());
+      json.writeObjectFieldStart("blockedNs");
+      for (Map.Entry<String, Long> e : s.blockedNs().entrySet()) {
+        json.writeNumberField(e.getKey(), e.getValue());
+      }
+      json.writeEndObject();
+      json.writeArrayFieldStart("leakGroups");
+      for (LeakGroupRecord g : s.leakGroups()) {
+        leakGroup(g);
+      }
+      json.writeEndArray();
+      BurstStatus b = s.bursts();
+      if (b == null) {
+        json.writeNullField("bursts");
+      } else {
+        json.writeObjectFieldStart("bursts");
+        json.writeBooleanField("active", b.active());
+        json.writeNumberField("bursts", b.bursts());
+        json.writeNumberField("probeHits", b.probeHits());
+        json.writeNumberField("trapCostNs", b.trapCostNs());
+        json.writeNumberField("budgetPercent", b.budgetPercent());
+        json.writeNumberField("estimatedOverheadPercent", b.estimatedOverheadPercent());
+        json.writeEndObject();
+      }
+      json.writeEndObject();
+    });
+  }
+
+  private void leakGroup(LeakGroupRecord g) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("id", g.id());
+    location("creationSite", g.creationSite());
+    json.writeStringField("startFunction", g.startFunction());
+    json.writeStringField("waitReason", g.waitReason());
+    json.writeArrayFieldStart("topFrames");
+    for (CodeLocation f : g.topFrames()) {
+      locationObject(f);
+    }
+    json.writeEndArray();
+    json.writeNumberField("count", g.count());
+    json.writeNumberField("blocked", g.blocked());
+    json.writeNumberField("growth", g.growth());
+    json.writeNumberField("windowNs", g.windowNs());
+    json.writeBooleanField("growing", g.growing());
+    json.writeStringField("reason", g.reason());
+    json.writeNumberField("oldestBlockedSinceNs", g.oldestBlockedSinceNs());
+    ChannelInfo c = g.channel();
+    if (c == null) {
+      json.writeNullField("channel");
+    } else {
+      json.writeObjectFieldStart("channel");
+      json.writeStringField("address", hex(c.address()));
+      json.writeStringField("elemType", c.elemType());
+      json.writeNumberField("capacity", c.capacity());
+      json.writeNumberField("length", c.length());
+      json.writeBooleanField("closed", c.closed());
+      json.writeNumberField("waitingSenders", c.waitingSenders());
+      json.writeNumberField("waitingReceivers", c.waitingReceivers());
+      json.writeEndObject();
+    }
+    json.writeNumberField("channels", g.channels());
+    nullableString("semaphore", g.semaphore() == 0 ? null : hex(g.semaphore()));
+    json.writeNumberField("semaphores", g.semaphores());
+    json.writeArrayFieldStart("exampleGoids");
+    for (long goid : g.exampleGoids()) {
+      json.writeNumber(goid);
+    }
+    json.writeEndArray();
+    json.writeEndObject();
+  }
+
+  private void counts(String field, Map<String, Integer> counts) throws IOException {
+    json.writeObjectFieldStart(field);
+    for (Map.Entry<String, Integer> e : counts.entrySet()) {
+      json.writeNumberField(e.getKey(), e.getValue());
+    }
+    json.writeEndObject();
   }
 
   private void context(ContextRecord c) {
@@ -327,7 +447,12 @@ public final class JsonLinesSink implements RecordSink {
   }
 
   private void location(String field, CodeLocation l) throws IOException {
-    json.writeObjectFieldStart(field);
+    json.writeFieldName(field);
+    locationObject(l);
+  }
+
+  private void locationObject(CodeLocation l) throws IOException {
+    json.writeStartObject();
     json.writeStringField("function", l.function());
     json.writeStringField("file", l.file());
     json.writeNumberField("line", l.line());

@@ -4,6 +4,7 @@ import dev.goroscope.record.ContextRecord;
 import dev.goroscope.record.Goroutine;
 import dev.goroscope.record.ProcessInfo;
 import dev.goroscope.record.RecordSink;
+import dev.goroscope.record.SampleRecord;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -61,6 +62,11 @@ public final class CompositeRecordSink implements RecordSink {
   @Override
   public void contextEnded(ContextRecord c) {
     each(s -> s.contextEnded(c));
+  }
+
+  @Override
+  public void goroutinesSampled(SampleRecord sample) {
+    each(s -> s.goroutinesSampled(sample));
   }
 
   @Override

@@ -17,6 +17,7 @@ import dev.goroscope.record.ContextRecord;
 import dev.goroscope.record.Goroutine;
 import dev.goroscope.record.ProcessInfo;
 import dev.goroscope.record.RecordSink;
+import dev.goroscope.record.SampleRecord;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.io.OutputStream;
@@ -101,6 +102,11 @@ public final class ExportPipeline implements RecordSink {
   @Override
   public void contextEnded(ContextRecord c) {
     delegate.contextEnded(c);
+  }
+
+  @Override
+  public void goroutinesSampled(SampleRecord sample) {
+    delegate.goroutinesSampled(sample);
   }
 
   @Override
