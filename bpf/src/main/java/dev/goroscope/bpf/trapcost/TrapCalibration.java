@@ -16,12 +16,14 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Measures the trap cost of this host: a counting uprobe ({@code trapcost.bpf.c}) is attached,
- * for this process only, to libc's {@code getppid}, which is then called a known number of
- * times with and without the probe. The extra CPU time of the calling thread per call is the
- * cost of one hit — the breakpoint trap, the kernel's uprobe handling and a minimal BPF program
- * — and the program's count must equal the probed calls (else the probe did not fire and the
- * calibration fails). Takes a fraction of a second; touches no other process.
+ * Measures the trap cost of this host: a uprobe ({@code trapcost.bpf.c}, which does the work
+ * goroscope's programs do per hit: pid, time, four reads of user memory, a ring buffer record)
+ * is attached, for this process only, to libc's {@code getppid}, which is then called a known
+ * number of times with and without the probe. The extra CPU time of the calling thread per
+ * call is the cost of one hit — the breakpoint trap, the kernel's uprobe handling (here at
+ * getppid's first instruction) and the program — and the program's count must equal the
+ * probed calls (else the probe did not fire and the calibration fails). Takes a fraction of a
+ * second; touches no other process.
  */
 public final class TrapCalibration {
 

@@ -318,6 +318,7 @@ public final class SampledAttacher implements AttachSession {
     SampledTarget t = SampledTarget.open(target, config, planner,
         trapCost == null ? 0 : trapCost.nsPerHit(), CHECK_NS, problem);
     correlator.processStarted(t.info(), t.symbolizer(), System.nanoTime(), false);
+    t.nextSampleNs = System.nanoTime(); // opening (and planning bursts) took a while
     targets.add(t);
     processesSeen++;
     status.clear();

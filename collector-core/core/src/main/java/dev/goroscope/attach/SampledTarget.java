@@ -75,17 +75,17 @@ final class SampledTarget implements AutoCloseable {
     try {
       ProcessPlan plan = null;
       BurstScheduler scheduler = null;
-      long now = System.nanoTime();
       if (config.bursts() != null) {
         try {
           plan = planner.plan(target, false);
-          scheduler = new BurstScheduler(config.bursts(), trapNs, checkNs, now,
+          scheduler = new BurstScheduler(config.bursts(), trapNs, checkNs, System.nanoTime(),
               Math.max(0, ProcessCpu.cpuNs(target.pid())));
         } catch (GoroscopeException e) {
           problem.append("no precise bursts: ").append(e.getMessage());
         }
       }
-      return new SampledTarget(target, sampler, config, plan, scheduler, trapNs, now);
+      return new SampledTarget(target, sampler, config, plan, scheduler, trapNs,
+          System.nanoTime());
     } catch (RuntimeException e) {
       sampler.close();
       throw e;
