@@ -9,7 +9,9 @@ package dev.goroscope.attach;
  * <p>A token bucket of trap time: the target's own work (its CPU time less the traps) adds
  * {@code budget × work}; every probe hit takes one trap cost. A burst starts no sooner than
  * {@code every} after the previous one (or sooner for an anomaly) and only when the bucket
- * holds what the last burst's hit rate says the next one will spend; a running burst stops at
+ * holds what the next one is expected to spend — at the higher of the last burst's hit rate and
+ * two hits (a creation and an exit) per goroutine the samples see created, so even the first
+ * burst is paid for before it starts; a running burst stops at
  * its length, or as soon as the bucket would not cover the hits expected before the next
  * check. So the trap time of all bursts never exceeds {@code budget} times the target's work,
  * except by what one check interval's hits cost. The bucket holds at most what two periods of
@@ -35,6 +37,7 @@ final class BurstScheduler {
   private long burstStartNs;
   private long burstHits;
   private double lastHitRate; // hits per ns during the last burst
+  private double creationRate; // goroutines created per ns, as the samples see it
   private long bursts;
   private long hits;
 
@@ -108,7 +111,8 @@ final class BurstScheduler {
     if (elapsed >= lengthNs) {
       return true;
     }
-    double rate = elapsed > 0 ? burstHits / (double) elapsed : lastHitRate;
+    double rate = elapsed > 0 ? burstHits / (double) elapsed
+        : Math.max(lastHitRate, 2 * creationRate);
     return bucketNs - rate * checkNs * trapNs < 0;
   }
 
@@ -128,6 +132,14 @@ final class BurstScheduler {
     active = false;
     burstHits = 0;
     lastHits = 0;
+  }
+
+  /**
+   * The target creates about {@code perSecond} goroutines a second (from the samples: how fast
+   * the highest goid grows); each will cost a burst two hits.
+   */
+  void expectCreations(double perSecond) {
+    creationRate = Math.max(0, perSecond) / 1e9;
   }
 
   boolean active() {
@@ -154,7 +166,7 @@ final class BurstScheduler {
   }
 
   private double expectedCostNs() {
-    return lastHitRate * lengthNs * trapNs;
+    return Math.max(lastHitRate, 2 * creationRate) * lengthNs * trapNs;
   }
 
   private double cap() {

@@ -411,8 +411,7 @@ public final class SampledAttacher implements AttachSession {
       StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
           "sampled every %s: %d samples", millis(config.sampleInterval()), samples));
       if (skipped > 0) {
-        s.append(String.format(Locale.ROOT, " (%d skipped: reading took longer than the"
-            + " interval)", skipped));
+        s.append(String.format(Locale.ROOT, " (%d skipped: goroscope fell behind)", skipped));
       }
       if (cost != null) {
         s.append(String.format(Locale.ROOT, "; %d precise bursts, %d probe hits, trap cost"

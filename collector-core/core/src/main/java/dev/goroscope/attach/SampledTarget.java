@@ -37,6 +37,9 @@ final class SampledTarget implements AutoCloseable {
   private ProcessProbes probes;
   private long burstHits;
   private long lastBurstEndNs = Long.MIN_VALUE;
+  private long lastMaxGoid;
+  private long lastMaxGoidNs;
+  private double creationRate = -1;
   long nextSampleNs;
   long samples;
   long samplesSkipped;
@@ -116,6 +119,7 @@ final class SampledTarget implements AutoCloseable {
   ProcessSample sample(long nowNs) {
     ProcessSample s = sampler.sample();
     samples++;
+    watchCreations(s);
     nextSampleNs += intervalNs;
     long after = System.nanoTime();
     if (nextSampleNs <= after) {
@@ -124,6 +128,24 @@ final class SampledTarget implements AutoCloseable {
       nextSampleNs += behind * intervalNs;
     }
     return s;
+  }
+
+  /**
+   * How fast the target creates goroutines: goids are handed out in increasing order (in
+   * batches per P, so this is close, not exact), so the highest goid's growth between samples.
+   */
+  private void watchCreations(ProcessSample s) {
+    if (scheduler == null || s.goroutines().isEmpty()) {
+      return;
+    }
+    long max = s.goroutines().get(s.goroutines().size() - 1).goid();
+    if (lastMaxGoid > 0 && max >= lastMaxGoid && s.timestampNs() > lastMaxGoidNs) {
+      double rate = (max - lastMaxGoid) * 1e9 / (s.timestampNs() - lastMaxGoidNs);
+      creationRate = creationRate < 0 ? rate : 0.7 * creationRate + 0.3 * rate;
+      scheduler.expectCreations(creationRate);
+    }
+    lastMaxGoid = max;
+    lastMaxGoidNs = s.timestampNs();
   }
 
   /** How the samples are to be read, with the bursts as of now. */

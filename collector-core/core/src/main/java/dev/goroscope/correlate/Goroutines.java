@@ -335,7 +335,9 @@ final class Goroutines {
   private LiveGoroutine adopted(ProcessTable p, long goid) {
     counters.goroutinesAdopted++;
     int flags = LiveGoroutine.ADOPTED | (p.degraded ? LiveGoroutine.INCOMPLETE : 0);
-    return new LiveGoroutine(p, goid, 0, 0, 0, p.attachNs, flags);
+    // Sampled mode: the last sample did not list it, so it was created after that sample.
+    long start = p.sampling != null ? Math.max(p.attachNs, p.sampling.previousNs) : p.attachNs;
+    return new LiveGoroutine(p, goid, 0, 0, 0, start, flags);
   }
 
   private static void complete(LiveGoroutine g, long parentGoid, long startPc, long creationPc,

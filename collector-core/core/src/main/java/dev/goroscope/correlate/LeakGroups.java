@@ -15,11 +15,12 @@ import java.util.Map;
 
 /**
  * Sampled mode's leak rule for one process. Blocked goroutines are grouped by creation site,
- * start function, wait reason and top frames; a group is a leak candidate when its count keeps
- * growing over the leak window — it rose from a window ago to half a window ago and again to
- * now, and no sample in each half fell below the half's starting count (less the goroutines
- * that sample left out) — or when members stay blocked past the leak threshold. Each group
- * names the channel or lock most of its members wait on.
+ * start function, wait reason and top frames; a group is a leak candidate when it keeps
+ * growing over the leak window — its count rose from a window ago to half a window ago and
+ * again to now, and the members counted at those two moments are still blocked in the same
+ * wait now (a leak's members never leave; a busy pool's idle workers do: their waits start
+ * afresh) — or when members stay blocked past the leak threshold. Each group names the channel
+ * or lock most of its members wait on.
  *
  * <p>Per sample: {@link #begin}, {@link #add} each blocked goroutine, {@link #finish}. Memory
  * is bounded: at most {@link #MAX_GROUPS} groups, each with the counts of the samples of one
@@ -52,7 +53,6 @@ final class LeakGroups {
     final long createdNs;
     private long[] hts = new long[16];
     private int[] counts = new int[16];
-    private int[] torn = new int[16];
     private int first;
     private int size;
     // the current sample
@@ -84,7 +84,7 @@ final class LeakGroups {
       growth = 0;
     }
 
-    void record(long t, int n, int left, long keepAfter) {
+    void record(long t, int n, long keepAfter) {
       while (size >= 2 && hts[(first + 1) % hts.length] <= keepAfter) {
         first = (first + 1) % hts.length; // the entry at or before the window's start stays
         size--;
@@ -100,7 +100,6 @@ final class LeakGroups {
       int at = (first + size) % hts.length;
       hts[at] = t;
       counts[at] = n;
-      torn[at] = left;
       size++;
     }
 
@@ -108,16 +107,13 @@ final class LeakGroups {
       int n = hts.length * 2;
       long[] t = new long[n];
       int[] c = new int[n];
-      int[] l = new int[n];
       for (int i = 0; i < size; i++) {
         int from = (first + i) % hts.length;
         t[i] = hts[from];
         c[i] = counts[from];
-        l[i] = torn[from];
       }
       hts = t;
       counts = c;
-      torn = l;
       first = 0;
     }
 
@@ -132,17 +128,6 @@ final class LeakGroups {
         n = counts[at];
       }
       return n;
-    }
-
-    /** Whether no sample in {@code (from, to]} counted fewer than {@code floor} (less torn). */
-    boolean neverBelow(long from, long to, int floor) {
-      for (int i = 0; i < size; i++) {
-        int at = (first + i) % hts.length;
-        if (hts[at] > from && hts[at] <= to && counts[at] + torn[at] < floor) {
-          return false;
-        }
-      }
-      return true;
     }
 
     long lastNonZeroNs() {
@@ -204,7 +189,7 @@ final class LeakGroups {
     long mid = ts - windowNs / 2;
     for (Iterator<Group> it = groups.values().iterator(); it.hasNext(); ) {
       Group g = it.next();
-      g.record(ts, g.count, leftOut, start);
+      g.record(ts, g.count, start);
       if (g.count == 0) {
         if (g.lastNonZeroNs() < start) {
           it.remove();
@@ -214,8 +199,15 @@ final class LeakGroups {
       if (firstSampleNs <= start) {
         int c0 = g.countAt(start);
         int c1 = g.countAt(mid);
-        g.growing = c0 < c1 && c1 < g.count && g.neverBelow(start, mid, c0)
-            && g.neverBelow(mid, ts, c1);
+        int sinceStart = 0;
+        int sinceMid = 0;
+        for (SampledGoroutine m : g.members) {
+          sinceStart += m.blockedSinceNs <= start ? 1 : 0;
+          sinceMid += m.blockedSinceNs <= mid ? 1 : 0;
+        }
+        // goroutines left out of this sample are missing from all three counts
+        g.growing = c0 < c1 && c1 < g.count && sinceStart + leftOut >= c0
+            && sinceMid + leftOut >= c1;
         g.growth = g.count - c0;
       }
       if (!g.growing && g.blocked == 0) {

@@ -231,6 +231,22 @@ class SamplingTest {
   }
 
   @Test
+  void aPoolWhoseIdleWorkersKeepRunningIsNotALeakEvenWhileItsCountRises() {
+    // 2, then 3, then 4 workers waiting for jobs, but every one of them ran between samples
+    for (int i = 0; i <= 30; i++) {
+      List<GoroutineSample> now = new ArrayList<>();
+      for (int w = 0; w < 2 + i / 10; w++) {
+        now.add(waiting(1000 + w, "chan receive", RECV_STACK, JOBS,
+            ChannelWait.Direction.RECEIVE, OTHER_GO_STMT));
+      }
+      sample(i * 100 * MS, now, false, 0, Duration.ofSeconds(2));
+    }
+    correlator.advanceTo(10 * S);
+
+    assertThat(sink.samples).allSatisfy(s -> assertThat(s.leakGroups()).isEmpty());
+  }
+
+  @Test
   void membersBlockedPastTheThresholdAreCandidatesAndRunnersAreNot() {
     withLeakThreshold(Duration.ofMillis(500));
     SamplingTest t = this;
