@@ -1,6 +1,7 @@
 package dev.goroscope.sample;
 
 import com.sun.management.OperatingSystemMXBean;
+import dev.goroscope.gobinary.GoVersion;
 import dev.goroscope.gobinary.elf.ElfFile;
 import dev.goroscope.gobinary.offsets.OffsetResolver;
 import dev.goroscope.process.ProcessMemory;
@@ -100,7 +101,7 @@ public final class SamplerCpuHarness {
       try (ProcessMemory memory = ProcessMemory.open(pid)) {
         long allgs = allgsAddress(binary);
         var offsets = OffsetResolver.resolve(ElfFile.open(binary),
-            GoToolchains.version(toolchain)).asMap();
+            GoVersion.parseOrUnknown(GoToolchains.version(toolchain))).asMap();
         for (int i = 0; i < warmup + measured; i++) {
           long c0 = thread.getCurrentThreadCpuTime();
           int n = AllgsScan.scan(memory, allgs, offsets, (a, b, c, d, e, f) -> { });
