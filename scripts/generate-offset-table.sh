@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Regenerates collector-core/core/src/main/resources/dev/goroscope/gobinary/offsets/offset-table.txt:
-# builds collector-core/core/src/test/go/offsetprobe with every Go toolchain here (1.19 from
-# golang-1.19-go, 1.26 = go, 1.27 = GOTOOLCHAIN=go1.27.3 go) and reads their DWARF with
-# goroscope's own reader. Rows 1.20-1.25 come from the reference notes (marked documented).
-# Commit the result; OffsetTableTest fails when the committed table and the toolchains disagree.
+# builds collector-core/core/src/test/go/offsetprobe with the toolchain of every Go minor 1.19-1.27
+# (GoToolchains.Toolchain: 1.19 from golang-1.19-go, 1.26 = go, the others GOTOOLCHAIN=go1.2x.y go,
+# fetched by scripts/setup.sh) and reads their DWARF with goroscope's own reader: every row is
+# regenerated, none typed by hand. Commit the result; OffsetTableTest fails when the committed table
+# and the toolchains disagree. Another OffsetKeys field? Add it there and rerun this.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"

@@ -2,10 +2,13 @@
 # Installs what goroscope builds and tests with, on a Debian-like Linux amd64 host (run as root):
 # apt packages (clang/llvm for the BPF objects, libbpf, bpftool, Capstone, binutils, Go 1.19;
 # for the tests only, chromium and chromium-driver, which open the HTML reports),
-# Go 1.26 if there is no Go >= 1.24 on PATH, the Go 1.27 toolchain (GOTOOLCHAIN), a mounted
+# Go 1.26 if there is no Go >= 1.24 on PATH, the toolchains of Go 1.20-1.25 and 1.27 (fetched by
+# GOTOOLCHAIN into the Go module cache: the tests build with every Go minor 1.19-1.27; 1.23 is
+# also the oldest Go of the OpenTelemetry Go SDK v1.38.0 the app-span tests build), a mounted
 # tracefs, and a Jaeger binary built once from the Go module proxy into the user cache.
 # Idempotent: a second run only checks, in a few seconds.
-# --runtime: only what building and running goroscope needs (no Go 1.27, no Jaeger, no browser).
+# --runtime: only what building and running goroscope needs (no extra toolchains, no Jaeger, no
+# browser).
 set -euo pipefail
 
 runtime_only=false
@@ -13,7 +16,9 @@ runtime_only=false
 
 readonly JAEGER_VERSION=v1.76.0
 readonly GO_VERSION=go1.26.8      # installed only when no Go >= 1.24 is on PATH
-readonly GO127_VERSION=go1.27.3
+# Test toolchains besides Debian's 1.19 and the 1.26 on PATH, one per Go minor; keep in step with
+# GoToolchains.Toolchain (bpf/src/test/java/dev/goroscope/testing/GoToolchains.java).
+readonly FETCHED_TOOLCHAINS=(go1.20.14 go1.21.13 go1.22.12 go1.23.12 go1.24.9 go1.25.4 go1.27.3)
 readonly GO119=/usr/lib/go-1.19/bin/go
 readonly GO_PREFIX="${GOROSCOPE_GO_PREFIX:-/usr/local}"  # where install_go puts Go and its links
 readonly CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/goroscope"
@@ -75,8 +80,14 @@ install_go() {
   go_is_recent || die "installed $GO_VERSION but 'go' on PATH is not it; put $GO_PREFIX/bin first on PATH"
 }
 
-install_go127() { # downloads through the module proxy once, then it is in the module cache
-  GOTOOLCHAIN="$GO127_VERSION" go version >/dev/null || die "GOTOOLCHAIN=$GO127_VERSION go version failed"
+install_toolchains() { # each downloads through the module proxy once, then is in the module cache
+  local modcache v
+  modcache="$(go env GOMODCACHE)"
+  for v in "${FETCHED_TOOLCHAINS[@]}"; do
+    [[ -x "$modcache/golang.org/toolchain@v0.0.1-$v.linux-amd64/bin/go" ]] && continue
+    say "fetching the $v toolchain into $modcache (once, ~80 MB download)"
+    GOTOOLCHAIN="$v" go version >/dev/null || die "GOTOOLCHAIN=$v go version failed"
+  done
 }
 
 mount_tracefs() {
@@ -117,6 +128,6 @@ if $runtime_only; then
   exit 0
 fi
 install_apt_packages "${TEST_APT_PACKAGES[@]}"
-install_go127
+install_toolchains
 build_jaeger
-say "ready: $(go env GOVERSION), $("$GO119" env GOVERSION), $GO127_VERSION, jaeger at $JAEGER_BIN"
+say "ready: $(go env GOVERSION), $("$GO119" env GOVERSION), ${FETCHED_TOOLCHAINS[*]}, jaeger at $JAEGER_BIN"

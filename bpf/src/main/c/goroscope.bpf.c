@@ -49,7 +49,7 @@ volatile const __u32 off_m_curg = 0;
 
 /* context layouts (offsets inside *timerCtx / *cancelCtx / time.Time). */
 volatile const __u32 off_timerctx_deadline = 0;
-volatile const __u32 off_timerctx_cancelctx = 0; /* the embedded cancelCtx */
+volatile const __u32 off_timerctx_cancelctx = 0; /* its cancelCtx (a pointer on Go 1.20) */
 volatile const __u32 off_cancelctx_context = 0;  /* cancelCtx.Context: the parent interface */
 volatile const __u32 off_cancelctx_err = 0;      /* 0 = do not skip repeated cancels */
 volatile const __u32 off_time_wall = 0;
@@ -58,6 +58,13 @@ volatile const __u32 off_time_ext = 0;
 /* runtime.hchan (deep: channel operations). */
 volatile const __u32 off_hchan_qcount = 0;
 volatile const __u32 off_hchan_dataqsiz = 0;
+
+/*
+ * A context is known by its cancelCtx: that is what (*cancelCtx).cancel receives. A timerCtx
+ * embeds it at off_timerctx_cancelctx, except on Go 1.20, whose timerCtx holds a *cancelCtx
+ * there: then timerctx_cancelctx_ptr is 1 and the pointer is followed.
+ */
+volatile const __u32 timerctx_cancelctx_ptr = 0;
 
 /*
  * Recognising the result of WithDeadline: when the parent's deadline is earlier, WithDeadline
@@ -203,6 +210,21 @@ int goexit1_entry(struct pt_regs *ctx)
 	return 0;
 }
 
+/* Whether an itab is (*timerCtx, Context)'s: by address, or by fun[0] = (*timerCtx).Deadline. */
+static __always_inline int is_timerctx_itab(__u64 itab)
+{
+	if (timerctx_itab && itab == timerctx_itab)
+		return 1;
+	return timerctx_deadline_pc && read_u64(itab + ITAB_FUN0) == timerctx_deadline_pc;
+}
+
+/* The identity (cancelCtx address) of the *timerCtx tctx. */
+static __always_inline __u64 timerctx_identity(__u64 tctx)
+{
+	__u64 c = tctx + off_timerctx_cancelctx;
+	return timerctx_cancelctx_ptr ? read_u64(c) : c;
+}
+
 static __always_inline __s64 time_to_unix_ns(__u64 wall, __s64 ext)
 {
 	__s64 sec;
@@ -216,6 +238,7 @@ static __always_inline __s64 time_to_unix_ns(__u64 wall, __s64 ext)
 /*
  * At each RET of context.WithDeadline / WithDeadlineCause:
  * results (ctx Context, cancel CancelFunc) = RAX:RBX (itab, data), RCX (closure).
+ * The event names the context by its identity (its cancelCtx) and its parent likewise.
  */
 SEC("uprobe")
 int with_deadline_ret(struct pt_regs *ctx)
@@ -226,20 +249,25 @@ int with_deadline_ret(struct pt_regs *ctx)
 	__u64 tctx = ctx->rbx;
 	if (!tctx)
 		return 0;
-	if (timerctx_itab || timerctx_deadline_pc) {
-		if (itab != timerctx_itab &&
-		    (!timerctx_deadline_pc || read_u64(itab + ITAB_FUN0) != timerctx_deadline_pc))
-			return 0; /* a plain cancelCtx: the parent's earlier deadline applies */
-	}
+	if ((timerctx_itab || timerctx_deadline_pc) && !is_timerctx_itab(itab))
+		return 0; /* a plain cancelCtx: the parent's earlier deadline applies */
 	__u64 wall = read_u64(tctx + off_timerctx_deadline + off_time_wall);
 	__s64 ext = (__s64)read_u64(tctx + off_timerctx_deadline + off_time_ext);
+	__u64 cctx = timerctx_identity(tctx);
+	if (!cctx)
+		return 0;
+	/* The parent: the data word of cancelCtx.Context (itab, then data), or, for a timerCtx
+	 * parent on Go 1.20, its cancelCtx (its identity), one more read away. */
+	__u64 parent = read_u64(cctx + off_cancelctx_context + 8);
+	if (timerctx_cancelctx_ptr && parent &&
+	    is_timerctx_itab(read_u64(cctx + off_cancelctx_context)))
+		parent = timerctx_identity(parent);
 	struct goroscope_ctx_deadline_set *e = reserve(sizeof(*e));
 	if (!e)
 		return 0;
 	fill_header(&e->hdr, GOROSCOPE_EV_CTX_DEADLINE_SET);
-	e->ctx = tctx;
-	/* The parent Context interface's data word (itab, then data). */
-	e->parent_ctx = read_u64(tctx + off_timerctx_cancelctx + off_cancelctx_context + 8);
+	e->ctx = cctx;
+	e->parent_ctx = parent;
 	e->deadline_unix_ns = time_to_unix_ns(wall, ext);
 	e->goid = read_u64(ctx->r14 + off_g_goid);
 	submit(e);
@@ -351,4 +379,121 @@ SEC("uprobe")
 int chanrecv_entry(struct pt_regs *ctx)
 {
 	return channel_mark(ctx, GOROSCOPE_EV_CHAN_RECEIVE);
+}
+
+/*
+ * ---- application spans: the OpenTelemetry Go SDK (go.opentelemetry.io/otel/sdk/trace) ----
+ * Attached only when the target links the SDK. Offsets come from the binary's DWARF or the
+ * table generated per SDK version range; the IsRecording PCs from .gopclntab.
+ */
+
+/* recordingSpan.spanContext / recordingSpan.parent / nonRecordingSpan.sc (trace.SpanContext). */
+volatile const __u32 off_recording_span_context = 0;
+volatile const __u32 off_recording_span_parent = 0;
+volatile const __u32 off_nonrecording_span_context = 0;
+/* trace.SpanContext.traceID ([16]byte), .spanID ([8]byte), .traceFlags (byte). */
+volatile const __u32 off_span_context_trace_id = 0;
+volatile const __u32 off_span_context_span_id = 0;
+volatile const __u32 off_span_context_trace_flags = 0;
+/*
+ * Entry PCs of (*recordingSpan).IsRecording and of the (*nonRecordingSpan).IsRecording wrapper:
+ * (*tracer).Start returns its span as a trace.Span interface, and the itab's method table holds
+ * one of the two (Start itself calls IsRecording through the interface, so the linker always
+ * keeps that slot). Found in stripped binaries too, unlike itab symbols.
+ */
+volatile const __u64 recording_span_is_recording_pc = 0;
+volatile const __u64 nonrecording_span_is_recording_pc = 0;
+
+/* trace.Span has ~11 methods; IsRecording sorts 3rd or 4th. The table is scanned in order, so a
+ * neighbouring itab's slots are never reached before the span's own IsRecording. */
+#define APP_SPAN_ITAB_SLOTS 8
+
+static __always_inline void read_span_context(struct goroscope_app_span *e, __u64 sc)
+{
+	e->trace_id_high = read_u64(sc + off_span_context_trace_id);
+	e->trace_id_low = read_u64(sc + off_span_context_trace_id + 8);
+	e->span_id = read_u64(sc + off_span_context_span_id);
+	__u8 flags = 0;
+	bpf_probe_read_user(&flags, sizeof(flags), (const void *)(sc + off_span_context_trace_flags));
+	e->flags = flags & GOROSCOPE_APP_SPAN_SAMPLED;
+}
+
+/*
+ * At each RET of sdk/trace.(*tracer).Start: results (context.Context, trace.Span) = RAX:RBX,
+ * RCX:RDI (itab, data); R14 = the calling goroutine. The span is a *recordingSpan or a
+ * *nonRecordingSpan (unsampled, dropped by the sampler): told apart by the itab's IsRecording.
+ */
+SEC("uprobe")
+int otel_span_start_ret(struct pt_regs *ctx)
+{
+	if (!is_target())
+		return 0;
+	__u64 itab = ctx->rcx;
+	__u64 span = ctx->rdi;
+	if (!itab || !span)
+		return 0;
+	__u64 fun[APP_SPAN_ITAB_SLOTS] = {};
+	bpf_probe_read_user(fun, sizeof(fun), (const void *)(itab + ITAB_FUN0));
+	int recording = -1;
+#pragma unroll
+	for (int i = 0; i < APP_SPAN_ITAB_SLOTS; i++) {
+		if (recording < 0 && recording_span_is_recording_pc &&
+		    fun[i] == recording_span_is_recording_pc)
+			recording = 1;
+		else if (recording < 0 && nonrecording_span_is_recording_pc &&
+			 fun[i] == nonrecording_span_is_recording_pc)
+			recording = 0;
+	}
+	if (recording < 0)
+		return 0; /* not an SDK span: nothing the probe can read safely */
+	struct goroscope_app_span *e = reserve(sizeof(*e));
+	if (!e)
+		return 0;
+	fill_header(&e->hdr, GOROSCOPE_EV_APP_SPAN_START);
+	e->goid = read_u64(ctx->r14 + off_g_goid);
+	e->parent_span_id = 0;
+	e->_pad = 0;
+	if (recording) {
+		read_span_context(e, span + off_recording_span_context);
+		e->flags |= GOROSCOPE_APP_SPAN_RECORDING;
+		e->parent_span_id = read_u64(span + off_recording_span_parent + off_span_context_span_id);
+	} else {
+		read_span_context(e, span + off_nonrecording_span_context);
+	}
+	submit(e);
+	return 0;
+}
+
+static __always_inline int app_span_end(struct pt_regs *ctx, __u32 context_offset, __u32 recording)
+{
+	if (!is_target())
+		return 0;
+	__u64 span = ctx->rax;
+	if (!span)
+		return 0;
+	struct goroscope_app_span *e = reserve(sizeof(*e));
+	if (!e)
+		return 0;
+	fill_header(&e->hdr, GOROSCOPE_EV_APP_SPAN_END);
+	e->goid = read_u64(ctx->r14 + off_g_goid);
+	e->parent_span_id = 0;
+	e->_pad = 0;
+	read_span_context(e, span + context_offset);
+	e->flags |= recording;
+	submit(e);
+	return 0;
+}
+
+/* (*recordingSpan).End entry (after the prologue): RAX = the span, R14 = the ending goroutine. */
+SEC("uprobe")
+int otel_span_end_entry(struct pt_regs *ctx)
+{
+	return app_span_end(ctx, off_recording_span_context, GOROSCOPE_APP_SPAN_RECORDING);
+}
+
+/* The (*nonRecordingSpan).End wrapper's entry (no prologue): RAX = the span. */
+SEC("uprobe")
+int otel_nonrecording_span_end_entry(struct pt_regs *ctx)
+{
+	return app_span_end(ctx, off_nonrecording_span_context, 0);
 }

@@ -7,8 +7,11 @@
 //	D <ctx> <goid> <deadlineUnixNs>    every context.WithTimeout that returned a timerCtx
 //	X <ctx> <goid> deadline|canceled   how each of those ended (goid = canceller, 0 = timer)
 //	N <ctx>                            a WithTimeout child that is a plain cancelCtx
+//	P <ctx> <parentCtx>                a timerCtx whose parent is a timerCtx
 //	R <count>                          cancel() calls made at varying stack depths
 //	done
+//
+// <ctx> is the context's identity as the probes know it (see ident).
 //
 // Flags: -fanout, -depth (tree), -fired, -cancelled, -nested (contexts), -recurse (deep-stack cancels),
 // -spawn N (benchmark: N goroutines in a loop, prints elapsed ns), -ctxbench N and -pingpong N.
@@ -20,6 +23,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"reflect"
 	"runtime"
 	"strconv"
 	"strings"
@@ -48,6 +52,21 @@ func goid() int64 {
 		panic(err)
 	}
 	return id
+}
+
+// ident is the address the probes know a context by: that of its cancelCtx, the receiver of
+// (*cancelCtx).cancel. A *timerCtx embeds its cancelCtx first, so that is the timerCtx's own
+// address, except on Go 1.20, whose timerCtx holds a *cancelCtx instead.
+func ident(ctx context.Context) uintptr {
+	v := reflect.ValueOf(ctx)
+	if v.Type().String() != "*context.timerCtx" {
+		return v.Pointer()
+	}
+	inner := v.Elem().Field(0)
+	if inner.Kind() == reflect.Ptr {
+		return inner.Pointer()
+	}
+	return inner.UnsafeAddr()
 }
 
 func tree(parent int64, depth, fanout int, wg *sync.WaitGroup) {
@@ -99,6 +118,7 @@ func main() {
 		bufio.NewReader(os.Stdin).ReadString('\n')
 	}
 	if *spawn > 0 {
+		before := runtime.NumGoroutine()
 		start := time.Now()
 		var wg sync.WaitGroup
 		for i := 0; i < *spawn; i++ {
@@ -107,6 +127,12 @@ func main() {
 		}
 		wg.Wait()
 		printf("spawn %d %d\n", *spawn, time.Since(start).Nanoseconds())
+		// Done comes before a goroutine's exit: wait until every one has exited too, so that
+		// all of them are seen exiting before the process does.
+		for end := time.Now().Add(5 * time.Second); runtime.NumGoroutine() > before &&
+			time.Now().Before(end); {
+			time.Sleep(time.Millisecond)
+		}
 		printf("done\n")
 		return
 	}
@@ -158,32 +184,39 @@ func main() {
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), d)
 			dl, _ := ctx.Deadline()
-			printf("D %p %d %d\n", ctx, me, dl.UnixNano())
+			printf("D %#x %d %d\n", ident(ctx), me, dl.UnixNano())
 			if fire {
 				<-ctx.Done()
-				printf("X %p 0 deadline\n", ctx)
+				printf("X %#x 0 deadline\n", ident(ctx))
 				cancel() // a second cancel of the same ctx: no new event
 			} else {
 				cancel()
-				printf("X %p %d canceled\n", ctx, me)
+				printf("X %#x %d canceled\n", ident(ctx), me)
 			}
 		}()
 	}
 	cwg.Wait()
 
 	// WithTimeout under a parent whose deadline is earlier returns a plain cancelCtx: no
-	// deadline of its own, so no D line (and no deadline event) for the child.
+	// deadline of its own, so no D line (and no deadline event) for the child. One with an
+	// earlier deadline than its parent's is a timerCtx whose parent is a timerCtx (P line).
 	for i := 0; i < *nested; i++ {
 		me := goid()
 		parent, cancelParent := context.WithTimeout(context.Background(), time.Hour)
 		dl, _ := parent.Deadline()
-		printf("D %p %d %d\n", parent, me, dl.UnixNano())
+		printf("D %#x %d %d\n", ident(parent), me, dl.UnixNano())
 		child, cancelChild := context.WithTimeout(parent, 2*time.Hour)
-		printf("N %p\n", child)
+		printf("N %#x\n", ident(child))
 		cancelChild()
-		printf("X %p %d canceled\n", child, me)
+		printf("X %#x %d canceled\n", ident(child), me)
+		inner, cancelInner := context.WithTimeout(parent, time.Minute)
+		innerDl, _ := inner.Deadline()
+		printf("D %#x %d %d\n", ident(inner), me, innerDl.UnixNano())
+		printf("P %#x %#x\n", ident(inner), ident(parent))
+		cancelInner()
+		printf("X %#x %d canceled\n", ident(inner), me)
 		cancelParent()
-		printf("X %p %d canceled\n", parent, me)
+		printf("X %#x %d canceled\n", ident(parent), me)
 	}
 
 	if *recurseN > 0 {

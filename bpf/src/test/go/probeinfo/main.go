@@ -3,15 +3,19 @@
 // offsets from its ELF symbol table and program headers. (The product gets these from the
 // collector-core inspector; this is the tests' independent oracle.)
 //
-//	probeinfo BINARY field runtime.g.goid sym runtime.newproc1 ...
+//	probeinfo BINARY field runtime.g.goid sym runtime.newproc1 waitreason "chan receive" ...
 //
-// prints one line per request: "field runtime.g.goid 152" (-1 when absent) or
-// "sym runtime.newproc1 0x4548c0 0x548c0" (address, file offset; "- -" when absent).
+// prints one line per request: "field runtime.g.goid 152" (-1 when absent; "field runtime.g.m 48
+// pointer" when the member is a pointer),
+// "sym runtime.newproc1 0x4548c0 0x548c0" (address, file offset; "- -" when absent) or
+// "waitreason 14 chan receive" (the code whose runtime.waitReasonStrings entry is that text;
+// -1 when none).
 package main
 
 import (
 	"debug/dwarf"
 	"debug/elf"
+	"encoding/binary"
 	"fmt"
 	"os"
 	"strings"
@@ -34,8 +38,13 @@ func main() {
 					fail(err)
 				}
 			}
-			dot := strings.LastIndex(name, ".")
-			fmt.Printf("field %s %d\n", name, fieldOffset(dw, name[:dot], name[dot+1:]))
+			structName, path := splitField(name)
+			off, ptr := fieldOffset(dw, structName, path)
+			if ptr {
+				fmt.Printf("field %s %d pointer\n", name, off)
+			} else {
+				fmt.Printf("field %s %d\n", name, off)
+			}
 		case "sym":
 			addr, off := uint64(0), uint64(0)
 			found := false
@@ -53,13 +62,25 @@ func main() {
 			} else {
 				fmt.Printf("sym %s - -\n", name)
 			}
+		case "waitreason":
+			fmt.Printf("waitreason %d %s\n", waitReason(f, syms, name), name)
 		default:
 			fail(fmt.Errorf("unknown request %q", kind))
 		}
 	}
 }
 
-func fieldOffset(dw *dwarf.Data, structName, field string) int64 {
+// splitField splits runtime.g.sched.sp into the struct (the package path's last element and
+// the type name: runtime.g, internal/abi.Type) and the member path (sched, sp).
+func splitField(name string) (string, []string) {
+	slash := strings.LastIndex(name, "/") + 1
+	parts := strings.Split(name[slash:], ".")
+	return name[:slash] + parts[0] + "." + parts[1], parts[2:]
+}
+
+// fieldOffset is the offset of the member path in the struct (-1 when absent), following
+// nested struct members, and whether the last member is a pointer.
+func fieldOffset(dw *dwarf.Data, structName string, path []string) (int64, bool) {
 	r := dw.Reader()
 	for {
 		e, err := r.Next()
@@ -67,7 +88,7 @@ func fieldOffset(dw *dwarf.Data, structName, field string) int64 {
 			fail(err)
 		}
 		if e == nil {
-			return -1
+			return -1, false
 		}
 		if e.Tag != dwarf.TagStructType || e.Val(dwarf.AttrName) != structName {
 			if e.Tag != dwarf.TagCompileUnit {
@@ -75,24 +96,77 @@ func fieldOffset(dw *dwarf.Data, structName, field string) int64 {
 			}
 			continue
 		}
-		if !e.Children {
+		t, err := dw.Type(e.Offset)
+		if err != nil {
+			fail(err)
+		}
+		var off int64
+		var last *dwarf.StructField
+		for _, name := range path {
+			st, ok := underlying(t).(*dwarf.StructType)
+			if !ok {
+				return -1, false
+			}
+			last = nil
+			for _, f := range st.Field {
+				if f.Name == name {
+					last = f
+					break
+				}
+			}
+			if last == nil {
+				return -1, false
+			}
+			off += last.ByteOffset
+			t = last.Type
+		}
+		_, ptr := last.Type.(*dwarf.PtrType)
+		return off, ptr
+	}
+}
+
+func underlying(t dwarf.Type) dwarf.Type {
+	for {
+		td, ok := t.(*dwarf.TypedefType)
+		if !ok {
+			return t
+		}
+		t = td.Type
+	}
+}
+
+// waitReason is the index of text in the binary's runtime.waitReasonStrings ([N]string), read
+// from the file: each element is a (pointer, length) pair pointing into read-only data.
+func waitReason(f *elf.File, syms []elf.Symbol, text string) int {
+	for _, s := range syms {
+		if s.Name != "runtime.waitReasonStrings" {
 			continue
 		}
-		for {
-			c, err := r.Next()
-			if err != nil {
-				fail(err)
-			}
-			if c == nil || c.Tag == 0 {
-				break
-			}
-			if c.Tag == dwarf.TagMember && c.Val(dwarf.AttrName) == field {
-				if off, ok := c.Val(dwarf.AttrDataMemberLoc).(int64); ok {
-					return off
-				}
+		arr := read(f, s.Value, s.Size)
+		for i := 0; i+16 <= len(arr); i += 16 {
+			ptr := binary.LittleEndian.Uint64(arr[i:])
+			n := binary.LittleEndian.Uint64(arr[i+8:])
+			if n == uint64(len(text)) && string(read(f, ptr, n)) == text {
+				return i / 16
 			}
 		}
 	}
+	return -1
+}
+
+// read returns size bytes at virtual address addr from the section holding them.
+func read(f *elf.File, addr, size uint64) []byte {
+	for _, sec := range f.Sections {
+		if sec.Type != elf.SHT_NOBITS && addr >= sec.Addr && addr+size <= sec.Addr+sec.Size {
+			b := make([]byte, size)
+			if _, err := sec.ReadAt(b, int64(addr-sec.Addr)); err != nil {
+				fail(err)
+			}
+			return b
+		}
+	}
+	fail(fmt.Errorf("no section holds %#x+%d", addr, size))
+	return nil
 }
 
 func fileOffset(f *elf.File, addr uint64) (uint64, bool) {

@@ -1,11 +1,14 @@
 // spawntree builds a known goroutine tree and two contexts with deadlines, printing what it
 // did so a test can compare it with what goroscope observed from outside:
 //
-//	g <goid> parent <parent goid> fn <function>   for every goroutine it starts
-//	ctx deadline                                  a WithTimeout whose deadline fires
-//	ctx cancel                                    a WithTimeout cancelled before its deadline
+//	early <goid> parent <parent goid> fn main.early   goroutines started before attach
+//	ready                                             (flushed) the early ones are running
+//	g <goid> parent <parent goid> fn <function>       for every goroutine of the tree
+//	ctx deadline                                      a WithTimeout whose deadline fires
+//	ctx cancel                                        a WithTimeout cancelled before its deadline
 //
-// It waits for a line on stdin before starting, so the probes can be attached first.
+// It starts the early goroutines (blocked until then, so only the attach-time snapshot can
+// report them), prints ready and waits for a line on stdin, so the probes can be attached first.
 package main
 
 import (
@@ -32,15 +35,15 @@ func goid() int64 {
 	return id
 }
 
-func report(parent int64, fn string) {
+func report(kind string, parent int64, fn string) {
 	mu.Lock()
-	fmt.Fprintf(out, "g %d parent %d fn %s\n", goid(), parent, fn)
+	fmt.Fprintf(out, "%s %d parent %d fn %s\n", kind, goid(), parent, fn)
 	mu.Unlock()
 }
 
 func level1(parent int64, wg *sync.WaitGroup) {
 	defer wg.Done()
-	report(parent, "main.level1")
+	report("g", parent, "main.level1")
 	me := goid()
 	var inner sync.WaitGroup
 	for i := 0; i < 4; i++ {
@@ -52,7 +55,7 @@ func level1(parent int64, wg *sync.WaitGroup) {
 
 func level2(parent int64, wg *sync.WaitGroup) {
 	defer wg.Done()
-	report(parent, "main.level2")
+	report("g", parent, "main.level2")
 	me := goid()
 	var inner sync.WaitGroup
 	for i := 0; i < 5; i++ {
@@ -64,13 +67,32 @@ func level2(parent int64, wg *sync.WaitGroup) {
 
 func leaf(parent int64, wg *sync.WaitGroup) {
 	defer wg.Done()
-	report(parent, "main.leaf")
+	report("g", parent, "main.leaf")
 	time.Sleep(time.Millisecond)
 }
 
+func early(parent int64, started *sync.WaitGroup, release chan struct{}, done *sync.WaitGroup) {
+	defer done.Done()
+	report("early", parent, "main.early")
+	started.Done()
+	<-release
+}
+
 func main() {
-	bufio.NewReader(os.Stdin).ReadString('\n')
 	me := goid()
+	var started, earlyDone sync.WaitGroup
+	release := make(chan struct{})
+	for i := 0; i < 4; i++ {
+		started.Add(1)
+		earlyDone.Add(1)
+		go early(me, &started, release, &earlyDone)
+	}
+	started.Wait()
+	fmt.Println("ready")
+	bufio.NewReader(os.Stdin).ReadString('\n')
+	close(release)
+	earlyDone.Wait()
+
 	var wg sync.WaitGroup
 	for i := 0; i < 3; i++ {
 		wg.Add(1)

@@ -17,8 +17,9 @@ package dev.goroscope.bpf;
  *
  * <p>Which context function: probe {@code context.WithDeadlineCause} when the binary has it
  * (1.21+; {@code WithDeadline} then only calls it and is usually inlined), else
- * {@code context.WithDeadline}, never both (one context would be reported twice). Go 1.20's
- * timerCtx holds a pointer to its cancelCtx, which these programs do not follow.
+ * {@code context.WithDeadline}, never both (one context would be reported twice). A context is
+ * known by its cancelCtx (what {@code (*cancelCtx).cancel} receives): Go 1.20's timerCtx holds a
+ * pointer to it, which the programs follow when {@link #TIMERCTX_CANCELCTX_PTR} is set.
  */
 public final class GoroscopeBpf {
   /** Classpath resource of the compiled object. */
@@ -69,8 +70,13 @@ public final class GoroscopeBpf {
   public static final String OFF_M_CURG = "off_m_curg";
   /** u32 offset of context.timerCtx.deadline. */
   public static final String OFF_TIMERCTX_DEADLINE = "off_timerctx_deadline";
-  /** u32 offset of the embedded cancelCtx in a timerCtx. */
+  /** u32 offset of context.timerCtx.cancelCtx (the embedded cancelCtx, or Go 1.20's pointer). */
   public static final String OFF_TIMERCTX_CANCELCTX = "off_timerctx_cancelctx";
+  /**
+   * u32: 1 when context.timerCtx.cancelCtx is a {@code *cancelCtx} (Go 1.20), which the
+   * programs then follow to the context's identity; 0 when it is embedded.
+   */
+  public static final String TIMERCTX_CANCELCTX_PTR = "timerctx_cancelctx_ptr";
   /** u32 offset of cancelCtx.Context (the parent interface). */
   public static final String OFF_CANCELCTX_CONTEXT = "off_cancelctx_context";
   /** u32 offset of time.Time.wall. */
@@ -107,6 +113,32 @@ public final class GoroscopeBpf {
    * for a trickle of events.
    */
   public static final String WAKEUP_BYTES = "wakeup_bytes";
+
+  // application spans: the OpenTelemetry Go SDK in the target (sdk/trace)
+  /** At each RET of sdk/trace.(*tracer).Start: the span it returns (recording or not). */
+  public static final String PROG_OTEL_SPAN_START_RET = "otel_span_start_ret";
+  /** sdk/trace.(*recordingSpan).End entry, after the prologue. */
+  public static final String PROG_OTEL_SPAN_END_ENTRY = "otel_span_end_entry";
+  /** sdk/trace.(*nonRecordingSpan).End entry (a wrapper without prologue). */
+  public static final String PROG_OTEL_NONRECORDING_SPAN_END_ENTRY =
+      "otel_nonrecording_span_end_entry";
+  /** u32 offset of sdk/trace.recordingSpan.spanContext. */
+  public static final String OFF_RECORDING_SPAN_CONTEXT = "off_recording_span_context";
+  /** u32 offset of sdk/trace.recordingSpan.parent. */
+  public static final String OFF_RECORDING_SPAN_PARENT = "off_recording_span_parent";
+  /** u32 offset of sdk/trace.nonRecordingSpan.sc. */
+  public static final String OFF_NONRECORDING_SPAN_CONTEXT = "off_nonrecording_span_context";
+  /** u32 offset of trace.SpanContext.traceID. */
+  public static final String OFF_SPAN_CONTEXT_TRACE_ID = "off_span_context_trace_id";
+  /** u32 offset of trace.SpanContext.spanID. */
+  public static final String OFF_SPAN_CONTEXT_SPAN_ID = "off_span_context_span_id";
+  /** u32 offset of trace.SpanContext.traceFlags. */
+  public static final String OFF_SPAN_CONTEXT_TRACE_FLAGS = "off_span_context_trace_flags";
+  /** u64 runtime PC of (*recordingSpan).IsRecording: recognises a recording span's itab. */
+  public static final String RECORDING_SPAN_IS_RECORDING_PC = "recording_span_is_recording_pc";
+  /** u64 runtime PC of the (*nonRecordingSpan).IsRecording wrapper. */
+  public static final String NONRECORDING_SPAN_IS_RECORDING_PC =
+      "nonrecording_span_is_recording_pc";
 
   private GoroscopeBpf() {}
 }

@@ -7,26 +7,28 @@ import dev.goroscope.bpf.testing.ProbeSites;
 import dev.goroscope.bpf.testing.Probes;
 import dev.goroscope.bpf.testing.Target;
 import dev.goroscope.bpf.testing.TestEvent;
+import dev.goroscope.testing.GoToolchains.Mode;
 import dev.goroscope.testing.GoToolchains.Toolchain;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Attaches every default probe to a real Go program with a known goroutine tree and known
- * contexts, and compares every event with what the program printed about itself.
+ * contexts, and compares every event with what the program printed about itself: on every Go
+ * minor 1.19–1.27, each built normal, stripped and PIE ({@code GoMatrix}).
  */
 class GoroutineProbesTest {
 
-  @ParameterizedTest(name = "{0} stripped={1}")
-  @CsvSource({"GO_1_26,false", "GO_1_26,true", "GO_1_19,false", "GO_1_19,true", "GO_1_27,false",
-      "GO_1_27,true"})
-  void everyGoroutineAndContextIsSeenExactlyOnce(Toolchain go, boolean stripped) throws Exception {
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("dev.goroscope.testing.GoMatrix#cells")
+  void everyGoroutineAndContextIsSeenExactlyOnce(Toolchain go, Mode mode) throws Exception {
     assumeReady(go);
-    ProbeSites sites = ProbeSites.of(go, stripped);
+    ProbeSites sites = ProbeSites.of(go, mode);
     String[] args = {"-fanout", "6", "-depth", "3", "-fired", "8", "-cancelled", "8", "-nested", "3",
         "-recurse", "40"};
 
@@ -49,7 +51,7 @@ class GoroutineProbesTest {
     // same behaviour with and without probes
     assertThat(probed.exitCode()).isEqualTo(plain.exitCode()).isZero();
     assertThat(probed.linesOf("N")).hasSize(3);
-    for (String tag : List.of("G", "D", "N", "X", "R", "done")) {
+    for (String tag : List.of("G", "D", "N", "P", "X", "R", "done")) {
       assertThat(probed.linesOf(tag)).hasSameSizeAs(plain.linesOf(tag));
     }
     assertThat(probed.linesOf("R").get(0)[1]).isEqualTo(plain.linesOf("R").get(0)[1]);
@@ -80,7 +82,8 @@ class GoroutineProbesTest {
       assertThat(exited.get(goid).get(0).ts()).isGreaterThan(c.ts());
     }
 
-    // contexts: one deadline-set event per WithTimeout, exact deadline, creator and ctx pointer
+    // contexts: one deadline-set event per WithTimeout, exact deadline, creator and ctx identity
+    // (its cancelCtx: on Go 1.20 behind the timerCtx's pointer)
     int recursed = Integer.parseInt(probed.linesOf("R").get(0)[1]);
     List<TestEvent> set = ofType(events, TestEvent.DEADLINE_SET);
     for (String[] n : probed.linesOf("N")) {
@@ -101,13 +104,21 @@ class GoroutineProbesTest {
       assertThat(e.b()).as("parent ctx (Background)").isPositive();
     }
 
-    assertThat(set).hasSize(16 + 3 + recursed);
+    // a timerCtx under a timerCtx names that parent by its identity too
+    assertThat(probed.linesOf("P")).hasSize(3);
+    for (String[] p : probed.linesOf("P")) {
+      TestEvent e = set.stream().filter(x -> x.a() == Long.decode(p[1])).findFirst().orElseThrow();
+      assertThat(e.b()).as("parent ctx of %s", p[1]).isEqualTo(Long.decode(p[2]));
+    }
+
+    assertThat(set).hasSize(16 + 3 * 2 + recursed);
 
     // cancels: the first cancel of each ctx only, with the right reason and canceller
     List<TestEvent> cancels = ofType(events, TestEvent.CANCELLED);
     assertThat(cancels.stream().filter(e -> e.c() == 1)).as("deadline exceeded").hasSize(8);
-    assertThat(cancels.stream().filter(e -> e.c() == 2)).as("canceled").hasSize(8 + 6 + recursed);
-    assertThat(cancels).hasSize(16 + 6 + recursed);
+    assertThat(cancels.stream().filter(e -> e.c() == 2)).as("canceled")
+        .hasSize(8 + 3 * 3 + recursed);
+    assertThat(cancels).hasSize(16 + 3 * 3 + recursed);
     for (String[] x : probed.linesOf("X")) {
       long ctx = Long.decode(x[1]);
       long reason = x[3].equals("deadline") ? 1 : 2;
@@ -123,31 +134,50 @@ class GoroutineProbesTest {
   /**
    * Why entry probes sit after the stack-check prologue: on the same deep-stack workload a
    * probe on cancel's first instruction sees more hits than there were cancels (morestack
-   * re-ran the prologue), while the after-prologue probe sees exactly one per cancel.
+   * re-ran the prologue) within a few runs, while the after-prologue probe sees exactly one per
+   * cancel. Morestack runs for a stack growth and for a preemption request served at a
+   * prologue; the target runs with asynchronous preemption off, because on a busy machine the
+   * preemption signal otherwise wins and a run may see no re-run at all.
    */
   @org.junit.jupiter.api.Test
   void entryProbesSitAfterThePrologueBecauseStackGrowthReRunsIt() throws Exception {
     Toolchain go = Toolchain.GO_1_26;
     assumeReady(go);
-    ProbeSites sites = ProbeSites.of(go, false);
+    ProbeSites sites = ProbeSites.of(go, Mode.NORMAL);
     String[] args = {"-fanout", "0", "-depth", "0", "-fired", "0", "-cancelled", "0", "-recurse", "300"};
-    long[] counts = new long[2];
-    for (int atEntry = 0; atEntry < 2; atEntry++) {
-      try (Target t = Target.start(sites.binary, args)) {
-        Probes.Options o = new Probes.Options();
-        o.cancelAtEntry = atEntry == 1;
-        try (Probes probes = new Probes(sites, t.pid(), o)) {
-          Target.Result r = t.go();
-          counts[atEntry] = ofType(probes.finish(), TestEvent.CANCELLED).size();
-          assertThat(r.exitCode()).isZero();
-          if (atEntry == 0) {
-            assertThat(counts[0]).isEqualTo(Long.parseLong(r.linesOf("R").get(0)[1]));
-          }
+    long afterPrologue = cancelEvents(sites, args, false);
+    // A re-run is rare per run (a stack growth or a preemption request has to be served right
+    // in cancel's prologue: a few times in 40,150 calls), so up to six runs are watched at the
+    // entry; each sees every cancel at least once.
+    List<Long> atEntry = new ArrayList<>();
+    for (int run = 0; run < 6 && (atEntry.isEmpty() || atEntry.get(run - 1) == afterPrologue);
+        run++) {
+      atEntry.add(cancelEvents(sites, args, true));
+    }
+    System.out.printf("cancel events: after prologue %d, at entry %s%n", afterPrologue, atEntry);
+    assertThat(atEntry).allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(afterPrologue))
+        .last().satisfies(n -> assertThat(n).isGreaterThan(afterPrologue));
+  }
+
+  /**
+   * Cancel events of one run with the cancel probe after the prologue (checked: exactly one per
+   * cancel() call the program counted) or at the entry.
+   */
+  private static long cancelEvents(ProbeSites sites, String[] args, boolean atEntry)
+      throws Exception {
+    try (Target t = Target.start(Map.of("GODEBUG", "asyncpreemptoff=1"), sites.binary, args)) {
+      Probes.Options o = new Probes.Options();
+      o.cancelAtEntry = atEntry;
+      try (Probes probes = new Probes(sites, t.pid(), o)) {
+        Target.Result r = t.go();
+        long n = ofType(probes.finish(), TestEvent.CANCELLED).size();
+        assertThat(r.exitCode()).isZero();
+        if (!atEntry) {
+          assertThat(n).isEqualTo(Long.parseLong(r.linesOf("R").get(0)[1]));
         }
+        return n;
       }
     }
-    System.out.printf("cancel events: after prologue %d, at entry %d%n", counts[0], counts[1]);
-    assertThat(counts[1]).isGreaterThan(counts[0]);
   }
 
   static List<TestEvent> ofType(List<TestEvent> events, int type) {

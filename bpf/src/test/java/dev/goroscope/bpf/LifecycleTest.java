@@ -8,6 +8,8 @@ import dev.goroscope.bpf.testing.Probes;
 import dev.goroscope.bpf.testing.Requirements;
 import dev.goroscope.bpf.testing.Target;
 import dev.goroscope.bpf.testing.TestEvent;
+import dev.goroscope.testing.GoMatrix;
+import dev.goroscope.testing.GoToolchains.Mode;
 import dev.goroscope.testing.GoToolchains.Toolchain;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -22,23 +24,32 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** Pid filtering, detach on close, cleanup after kill -9, losses with a tiny ring, deep mode. */
+/**
+ * Pid filtering, detach on close, cleanup after kill -9, losses with a tiny ring, deep mode: on
+ * every Go minor 1.19–1.27, each built normal, stripped and PIE ({@code GoMatrix}; kill -9 on
+ * the normal builds only, see there).
+ */
 class LifecycleTest {
-  static final Toolchain GO = Toolchain.GO_1_26;
   static final Path BPF_STATS = Path.of("/proc/sys/kernel/bpf_stats_enabled");
-  static ProbeSites sites;
 
-  @BeforeAll
-  static void build() throws IOException {
-    Requirements.assumeReady(GO);
-    sites = ProbeSites.of(GO, false);
+  static Stream<Arguments> normalBuilds() {
+    return GoMatrix.cells(Mode.NORMAL);
   }
 
-  @Test
-  void otherProcessesNeverTrapAndForeignEventsAreDroppedInTheKernel() throws Exception {
+  static ProbeSites sites(Toolchain go, Mode mode) throws IOException {
+    Requirements.assumeReady(go);
+    return ProbeSites.of(go, mode);
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("dev.goroscope.testing.GoMatrix#cells")
+  void otherProcessesNeverTrapAndForeignEventsAreDroppedInTheKernel(Toolchain go, Mode mode)
+      throws Exception {
+    ProbeSites sites = sites(go, mode);
     // Attached for A, kernel filter set to B. B running its workload must not even run the
     // program (it never traps); A traps (run_cnt grows) but its events are dropped in the kernel.
     String statsBefore = Files.readString(BPF_STATS).trim();
@@ -60,8 +71,10 @@ class LifecycleTest {
     }
   }
 
-  @Test
-  void closeDetachesEveryProbe() throws Exception {
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("dev.goroscope.testing.GoMatrix#cells")
+  void closeDetachesEveryProbe(Toolchain go, Mode mode) throws Exception {
+    ProbeSites sites = sites(go, mode);
     try (Target t = Target.start(sites.binary)) {
       Probes p = new Probes(sites, t.pid(), new Probes.Options());
       int self = (int) ProcessHandle.current().pid();
@@ -77,12 +90,20 @@ class LifecycleTest {
     }
   }
 
-  @Test
-  void aKilledSidecarLeavesNoProbeBehind() throws Exception {
+  /**
+   * The kernel drops a dead loader's links whatever the target: one build per minor (each
+   * minor's own probe set) is enough, so the stripped and PIE builds, which would only repeat a
+   * JVM start each, are left out.
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("normalBuilds")
+  void aKilledSidecarLeavesNoProbeBehind(Toolchain go, Mode mode) throws Exception {
+    ProbeSites sites = sites(go, mode);
     try (Target t = Target.start(sites.binary)) {
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-          "dev.goroscope.bpf.testing.AttachMain", GO.name(), Integer.toString(t.pid()))
+          "dev.goroscope.bpf.testing.AttachMain", go.name(), mode.name(),
+          Integer.toString(t.pid()))
           .redirectError(ProcessBuilder.Redirect.INHERIT).start();
       try {
         BufferedReader out = new BufferedReader(
@@ -103,8 +124,10 @@ class LifecycleTest {
     }
   }
 
-  @Test
-  void aTinyRingCountsLossesAndNothingBreaks() throws Exception {
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("dev.goroscope.testing.GoMatrix#cells")
+  void aTinyRingCountsLossesAndNothingBreaks(Toolchain go, Mode mode) throws Exception {
+    ProbeSites sites = sites(go, mode);
     try (Target t = Target.start(sites.binary, "-spawn", "3000")) {
       Probes.Options o = new Probes.Options();
       o.ringBytes = 4096;
@@ -128,8 +151,16 @@ class LifecycleTest {
     }
   }
 
-  @Test
-  void deepModeSeesParksAndWakeups() throws Exception {
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("dev.goroscope.testing.GoMatrix#cells")
+  void deepModeSeesParksAndWakeups(Toolchain go, Mode mode) throws Exception {
+    ProbeSites sites = sites(go, mode);
+    // The codes of the binary's own runtime.waitReasonStrings; WaitGroup.Wait parks as
+    // "semacquire" before Go 1.24.
+    long chanReceive = sites.waitReasons.get("chan receive");
+    long waitGroup = sites.waitReasons.get(go.atLeast(24) ? "sync.WaitGroup.Wait" : "semacquire");
+    assertThat(chanReceive).isPositive();
+    assertThat(waitGroup).isPositive();
     try (Target t = Target.start(sites.binary, "-fanout", "3", "-depth", "2", "-fired", "4",
         "-cancelled", "0")) {
       Probes.Options o = new Probes.Options();
@@ -150,24 +181,28 @@ class LifecycleTest {
         assertThat(events).as("goroutine %d parks on <-ctx.Done()", g).anySatisfy(e -> {
           assertThat(e.type()).isEqualTo(TestEvent.PARKED);
           assertThat(e.a()).isEqualTo(g);
-          assertThat(e.b()).as("waitReasonChanReceive in Go 1.26").isEqualTo(19);
+          assertThat(e.b()).as("waitReasonChanReceive").isEqualTo(chanReceive);
         });
         assertThat(events).anySatisfy(e -> {
           assertThat(e.type()).isEqualTo(TestEvent.READIED);
           assertThat(e.a()).isEqualTo(g);
         });
       }
-      List<Long> tree = r.linesOf("G").stream().map(g -> Long.parseLong(g[1]))
+      // main waits for the tree, then for the context goroutines (20 ms deadlines: it parks
+      // there for sure; the tree may be done before main reaches its Wait). The last Done of
+      // each WaitGroup main parked on readies it.
+      List<Long> wakers = r.linesOf("G").stream().map(g -> Long.parseLong(g[1]))
           .collect(Collectors.toList());
-      assertThat(events).as("main readied by a goroutine of the tree").anySatisfy(e -> {
+      wakers.addAll(waiters);
+      assertThat(events).as("main readied by a goroutine of the program").anySatisfy(e -> {
         assertThat(e.type()).isEqualTo(TestEvent.READIED);
         assertThat(e.a()).isEqualTo(1);
-        assertThat(tree).contains(e.b());
+        assertThat(wakers).contains(e.b());
       });
       assertThat(events).as("main parks in WaitGroup.Wait").anySatisfy(e -> {
         assertThat(e.type()).isEqualTo(TestEvent.PARKED);
         assertThat(e.a()).isEqualTo(1);
-        assertThat(e.b()).as("waitReasonSyncWaitGroupWait in Go 1.26").isEqualTo(25);
+        assertThat(e.b()).as("WaitGroup.Wait's wait reason").isEqualTo(waitGroup);
       });
       assertThat(events.stream().filter(e -> e.type() == TestEvent.PARKED))
           .allSatisfy(e -> assertThat(e.b()).isBetween(0L, 255L));

@@ -6,6 +6,7 @@ import dev.goroscope.bpf.testing.ProbeSites;
 import dev.goroscope.bpf.testing.Probes;
 import dev.goroscope.bpf.testing.Requirements;
 import dev.goroscope.bpf.testing.Target;
+import dev.goroscope.testing.GoToolchains.Mode;
 import dev.goroscope.testing.GoToolchains.Toolchain;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +29,7 @@ class ProbeBenchmark {
   @Test
   void readerDrainRate() throws Exception {
     Requirements.assumeReady(GO);
-    ProbeSites sites = ProbeSites.of(GO, false);
+    ProbeSites sites = ProbeSites.of(GO, Mode.NORMAL);
     int spawn = 400_000;
     try (Target t = Target.start(sites.binary, "-spawn", Integer.toString(spawn))) {
       Probes.Options o = new Probes.Options();
@@ -60,7 +61,7 @@ class ProbeBenchmark {
   @Test
   void targetSlowdown() throws Exception {
     Requirements.assumeReady(GO);
-    ProbeSites sites = ProbeSites.of(GO, false);
+    ProbeSites sites = ProbeSites.of(GO, Mode.NORMAL);
     report(sites, "spawn", 50_000);
     report(sites, "ctxbench", 50_000);
     report(sites, "pingpong", 50_000);
@@ -70,7 +71,7 @@ class ProbeBenchmark {
   @Test
   void bpfProgramTimePerHit() throws Exception {
     Requirements.assumeReady(GO);
-    ProbeSites sites = ProbeSites.of(GO, false);
+    ProbeSites sites = ProbeSites.of(GO, Mode.NORMAL);
     java.nio.file.Path stats = java.nio.file.Path.of("/proc/sys/kernel/bpf_stats_enabled");
     String before = java.nio.file.Files.readString(stats).trim();
     java.nio.file.Files.writeString(stats, "1");

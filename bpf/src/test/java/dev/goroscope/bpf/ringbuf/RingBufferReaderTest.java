@@ -10,6 +10,7 @@ import dev.goroscope.bpf.testing.Probes;
 import dev.goroscope.bpf.testing.Requirements;
 import dev.goroscope.bpf.testing.Target;
 import dev.goroscope.bpf.testing.TestEvent;
+import dev.goroscope.testing.GoToolchains.Mode;
 import dev.goroscope.testing.GoToolchains.Toolchain;
 import java.time.Duration;
 import java.util.List;
@@ -56,7 +57,7 @@ class RingBufferReaderTest {
   void recordsStayIntactWhileASmallRingWrapsManyTimes() throws Exception {
     Toolchain go = Toolchain.GO_1_26;
     Requirements.assumeReady(go);
-    ProbeSites sites = ProbeSites.of(go, false);
+    ProbeSites sites = ProbeSites.of(go, Mode.NORMAL);
     try (Target t = Target.start(sites.binary, "-spawn", "5000")) {
       Probes.Options o = new Probes.Options();
       o.ringBytes = 4096; // ~100 records: wraps ~100 times over this workload

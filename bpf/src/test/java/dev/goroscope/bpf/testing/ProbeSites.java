@@ -4,7 +4,9 @@ import dev.goroscope.testing.GoToolchains;
 import dev.goroscope.testing.GoToolchains.Mode;
 import dev.goroscope.testing.GoToolchains.Toolchain;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,15 +23,20 @@ import java.util.regex.Pattern;
  * field offsets from the binary's DWARF and symbols from its ELF symtab (probeinfo), RET
  * instructions and prologue ends from {@code go tool objdump}. For a stripped binary
  * everything is taken from its unstripped twin (same source, same toolchain) and each
- * function's instruction boundaries are re-checked in the stripped file with GNU objdump.
+ * function's instruction boundaries are re-checked in the stripped file with GNU objdump. A PIE
+ * binary has its own symbols and DWARF; its absolute addresses (itabs, PCs) are shifted by the
+ * load bias of the process probed ({@link #loadBias(int)}).
  */
 public final class ProbeSites {
   private static final Pattern INSN =
       Pattern.compile("^\\s+\\S+\\s+0x([0-9a-f]+)\\s+([0-9a-f]+)\\s+(\\S+)(.*)$");
 
   public final Path binary;
-  public final boolean stripped;
+  public final Toolchain toolchain;
+  public final Mode mode;
   public final Map<String, Long> fields = new HashMap<>();
+  /** The fields of {@link #fields} whose DWARF type is a pointer. */
+  public final Set<String> pointerFields = new HashSet<>();
   public final List<Long> newproc1Rets = new ArrayList<>();
   public final List<Long> withDeadlineRets = new ArrayList<>();
   public String withDeadlineSymbol;
@@ -38,7 +46,9 @@ public final class ProbeSites {
   public long cancelEntry;
   public long gopark;
   public long ready;
-  /** Absolute addresses, 0 where unknown (itabs are not used for stripped binaries). */
+  /** 1 when context.timerCtx.cancelCtx is a pointer (DWARF; Go 1.20). */
+  public long timerCtxCancelCtxPtr;
+  /** Link-time addresses, 0 where unknown (itabs are not used for stripped binaries). */
   public long timerCtxItab;
   public long deadlineErrItab;
   public long canceledErrItab;
@@ -46,20 +56,46 @@ public final class ProbeSites {
   public long deadlineErrPc;
   public long canceledErrPc;
 
-  private long textBias; // vaddr - file offset in the executable segment
+  /** Wait reason codes by the runtime's words, from the binary's runtime.waitReasonStrings. */
+  public final Map<String, Long> waitReasons = new HashMap<>();
 
-  private ProbeSites(Path binary, boolean stripped) {
+  private long textBias; // vaddr - file offset in the executable segment
+  private long newproc1Vaddr;
+  private long newproc1FileOffset;
+
+  private ProbeSites(Path binary, Toolchain toolchain, Mode mode) {
     this.binary = binary;
-    this.stripped = stripped;
+    this.toolchain = toolchain;
+    this.mode = mode;
   }
 
-  /** Sites of {@code src/test/go/goroutines} built with {@code go}. */
-  public static ProbeSites of(Toolchain go, boolean stripped) throws IOException {
-    Path full = GoToolchains.build("goroutines", go, Mode.NORMAL);
-    Path target = stripped ? GoToolchains.build("goroutines", go, Mode.STRIPPED) : full;
-    ProbeSites s = new ProbeSites(target, stripped);
+  private static final Map<String, ProbeSites> FOUND = new ConcurrentHashMap<>();
+
+  /**
+   * Sites of {@code src/test/go/goroutines} built with {@code go} in {@code mode}, worked out
+   * once per JVM (the fields are not to be changed).
+   */
+  public static ProbeSites of(Toolchain go, Mode mode) throws IOException {
+    try {
+      return FOUND.computeIfAbsent(go + " " + mode, k -> {
+        try {
+          return find(go, mode);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  private static ProbeSites find(Toolchain go, Mode mode) throws IOException {
+    Path target = GoToolchains.build("goroutines", go, mode);
+    // A stripped build has neither symbols nor DWARF: take them from its unstripped twin.
+    Path full = mode == Mode.STRIPPED ? GoToolchains.build("goroutines", go, Mode.NORMAL) : target;
+    ProbeSites s = new ProbeSites(target, go, mode);
     Path probeinfo = GoToolchains.build("probeinfo", Toolchain.GO_1_26, Mode.NORMAL);
-    String itab = go == Toolchain.GO_1_19 ? "go.itab." : "go:itab.";
+    String itab = go.atLeast(20) ? "go:itab." : "go.itab.";
     List<String> req = new ArrayList<>(List.of(full.toString()));
     for (String f : List.of("runtime.g.goid", "runtime.g.parentGoid", "runtime.g.gopc",
         "runtime.g.startpc", "runtime.g.m", "runtime.m.curg", "context.timerCtx.deadline",
@@ -67,6 +103,10 @@ public final class ProbeSites {
         "time.Time.wall", "time.Time.ext", "runtime.hchan.qcount", "runtime.hchan.dataqsiz")) {
       req.add("field");
       req.add(f);
+    }
+    for (String w : List.of("chan receive", "semacquire", "sync.WaitGroup.Wait")) {
+      req.add("waitreason");
+      req.add(w);
     }
     for (String sym : List.of("runtime.newproc1", itab + "*context.timerCtx,context.Context",
         itab + "context.deadlineExceededError,error", itab + "*errors.errorString,error",
@@ -80,16 +120,25 @@ public final class ProbeSites {
       String[] f = line.split(" ");
       if (f[0].equals("field")) {
         s.fields.put(f[1], Long.parseLong(f[2]));
+        if (f.length > 3 && f[3].equals("pointer")) {
+          s.pointerFields.add(f[1]);
+        }
+      } else if (f[0].equals("waitreason")) {
+        s.waitReasons.put(line.substring(line.indexOf(' ', 11) + 1), Long.parseLong(f[1]));
       } else if (f[0].equals("sym") && !f[2].equals("-")) {
         syms.put(f[1], Long.decode(f[2]));
         if (f[1].equals("runtime.newproc1")) {
-          s.textBias = Long.decode(f[2]) - Long.decode(f[3]);
+          s.newproc1Vaddr = Long.decode(f[2]);
+          s.newproc1FileOffset = Long.decode(f[3]);
+          s.textBias = s.newproc1Vaddr - s.newproc1FileOffset;
         }
       }
     }
+    // Go 1.20's timerCtx holds a *cancelCtx (its DWARF says so); the probes follow it.
+    s.timerCtxCancelCtxPtr = s.pointerFields.contains("context.timerCtx.cancelCtx") ? 1 : 0;
     // Unstripped: itab symbols where the linker emits them (not from Go 1.27 on), else the
     // itab fun[0] PCs, which is also the only way for stripped binaries.
-    if (!stripped) {
+    if (mode != Mode.STRIPPED) {
       s.timerCtxItab = syms.getOrDefault(itab + "*context.timerCtx,context.Context", 0L);
       s.deadlineErrItab = syms.getOrDefault(itab + "context.deadlineExceededError,error", 0L);
       s.canceledErrItab = syms.getOrDefault(itab + "*errors.errorString,error", 0L);
@@ -120,12 +169,38 @@ public final class ProbeSites {
     s.cancelEntry = s.off(funcs.get("context.(*cancelCtx).cancel").get(0)[0]);
     s.gopark = s.afterPrologue(funcs.get("runtime.gopark"));
     s.ready = s.afterPrologue(funcs.get("runtime.ready"));
-    if (stripped) {
+    if (mode == Mode.STRIPPED) {
       for (List<long[]> insns : funcs.values()) {
         s.checkBoundaries(insns);
       }
     }
     return s;
+  }
+
+  /**
+   * Run-time minus link-time address in process {@code pid}: 0 unless PIE, else from the
+   * mapping of this binary that holds runtime.newproc1's file offset ({@code /proc/pid/maps}).
+   */
+  public long loadBias(int pid) throws IOException {
+    if (mode != Mode.PIE) {
+      return 0;
+    }
+    Path real = binary.toRealPath();
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/maps"))) {
+      // start-end perms offset dev inode path
+      String[] f = line.trim().split("\\s+", 6);
+      if (f.length < 6 || !Path.of(f[5]).equals(real)) {
+        continue;
+      }
+      String[] range = f[0].split("-");
+      long start = Long.parseUnsignedLong(range[0], 16);
+      long end = Long.parseUnsignedLong(range[1], 16);
+      long offset = Long.parseUnsignedLong(f[2], 16);
+      if (newproc1FileOffset >= offset && newproc1FileOffset < offset + (end - start)) {
+        return start + (newproc1FileOffset - offset) - newproc1Vaddr;
+      }
+    }
+    throw new IllegalStateException("no mapping of " + real + " in /proc/" + pid + "/maps");
   }
 
   public long field(String name) {

@@ -5,12 +5,17 @@ import dev.goroscope.bpf.GoroscopeBpf;
 import dev.goroscope.bpf.link.UprobeLink;
 import dev.goroscope.bpf.ringbuf.LossCounter;
 import dev.goroscope.bpf.ringbuf.RingBufferReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-/** goroscope.bpf.o loaded for one target pid with every site of {@link ProbeSites} attached. */
+/**
+ * goroscope.bpf.o loaded for one target pid with every site of {@link ProbeSites} attached; the
+ * target must already run (a PIE's load bias is read from its mappings).
+ */
 public final class Probes implements AutoCloseable {
   public final BpfObject object;
   public final List<UprobeLink> links = new ArrayList<>();
@@ -32,6 +37,12 @@ public final class Probes implements AutoCloseable {
   }
 
   public Probes(ProbeSites s, int pid, Options o) {
+    long bias;
+    try {
+      bias = s.loadBias(pid);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     object = BpfObject.openResource(GoroscopeBpf.RESOURCE);
     try {
       object.setConstant(GoroscopeBpf.TARGET_TGID, o.filterPid != 0 ? o.filterPid : pid)
@@ -43,6 +54,7 @@ public final class Probes implements AutoCloseable {
           .setConstant(GoroscopeBpf.OFF_M_CURG, s.field("runtime.m.curg"))
           .setConstant(GoroscopeBpf.OFF_TIMERCTX_DEADLINE, s.field("context.timerCtx.deadline"))
           .setConstant(GoroscopeBpf.OFF_TIMERCTX_CANCELCTX, s.field("context.timerCtx.cancelCtx"))
+          .setConstant(GoroscopeBpf.TIMERCTX_CANCELCTX_PTR, s.timerCtxCancelCtxPtr)
           .setConstant(GoroscopeBpf.OFF_CANCELCTX_CONTEXT, s.field("context.cancelCtx.Context"))
           .setConstant(GoroscopeBpf.OFF_CANCELCTX_ERR, s.field("context.cancelCtx.err"))
           .setConstant(GoroscopeBpf.OFF_TIME_WALL, s.field("time.Time.wall"))
@@ -51,13 +63,22 @@ public final class Probes implements AutoCloseable {
           .setConstant(GoroscopeBpf.OFF_HCHAN_DATAQSIZ, s.field("runtime.hchan.dataqsiz"))
           .setConstant(GoroscopeBpf.PIDNS_DEV, 0)
           .setConstant(GoroscopeBpf.PIDNS_INO, 0)
-          .setConstant(GoroscopeBpf.TIMERCTX_ITAB, s.timerCtxItab)
-          .setConstant(GoroscopeBpf.TIMERCTX_DEADLINE_PC, s.timerCtxDeadlinePc)
-          .setConstant(GoroscopeBpf.DEADLINE_ERR_ITAB, s.deadlineErrItab)
-          .setConstant(GoroscopeBpf.DEADLINE_ERR_PC, s.deadlineErrPc)
-          .setConstant(GoroscopeBpf.CANCELED_ERR_ITAB, s.canceledErrItab)
-          .setConstant(GoroscopeBpf.CANCELED_ERR_PC, s.canceledErrPc)
+          .setConstant(GoroscopeBpf.TIMERCTX_ITAB, runtime(s.timerCtxItab, bias))
+          .setConstant(GoroscopeBpf.TIMERCTX_DEADLINE_PC, runtime(s.timerCtxDeadlinePc, bias))
+          .setConstant(GoroscopeBpf.DEADLINE_ERR_ITAB, runtime(s.deadlineErrItab, bias))
+          .setConstant(GoroscopeBpf.DEADLINE_ERR_PC, runtime(s.deadlineErrPc, bias))
+          .setConstant(GoroscopeBpf.CANCELED_ERR_ITAB, runtime(s.canceledErrItab, bias))
+          .setConstant(GoroscopeBpf.CANCELED_ERR_PC, runtime(s.canceledErrPc, bias))
           .setConstant(GoroscopeBpf.WAKEUP_BYTES, o.wakeupBytes);
+      // The application-span programs are never attached here (the bpf tests' programs do not
+      // link the OpenTelemetry SDK); collector-core's AppSpanProbesTest covers them.
+      for (String c : List.of(GoroscopeBpf.OFF_RECORDING_SPAN_CONTEXT,
+          GoroscopeBpf.OFF_RECORDING_SPAN_PARENT, GoroscopeBpf.OFF_NONRECORDING_SPAN_CONTEXT,
+          GoroscopeBpf.OFF_SPAN_CONTEXT_TRACE_ID, GoroscopeBpf.OFF_SPAN_CONTEXT_SPAN_ID,
+          GoroscopeBpf.OFF_SPAN_CONTEXT_TRACE_FLAGS, GoroscopeBpf.RECORDING_SPAN_IS_RECORDING_PC,
+          GoroscopeBpf.NONRECORDING_SPAN_IS_RECORDING_PC)) {
+        object.setConstant(c, 0);
+      }
       if (o.ringBytes > 0) {
         object.map(GoroscopeBpf.MAP_EVENTS).setMaxEntries(o.ringBytes);
       }
@@ -91,6 +112,11 @@ public final class Probes implements AutoCloseable {
     if (o.read) {
       thread.start();
     }
+  }
+
+  /** A link-time address in the process (PIE: shifted by the load bias); 0 stays unknown. */
+  private static long runtime(long linkAddress, long bias) {
+    return linkAddress == 0 ? 0 : linkAddress + bias;
   }
 
   private void attach(String prog, int pid, ProbeSites s, long off) {

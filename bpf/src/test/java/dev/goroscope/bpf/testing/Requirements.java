@@ -5,16 +5,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.goroscope.bpf.BpfFeatures;
 import dev.goroscope.testing.GoToolchains;
 import dev.goroscope.testing.GoToolchains.Toolchain;
-import java.util.Optional;
 
-/** Loud skips for machines that truly lack BPF or a Go toolchain. */
+/**
+ * What a probe test needs: BPF (a loud skip on a machine that truly lacks it) and the Go
+ * toolchain (a failure naming the fix when it is missing: scripts/setup.sh installs every one).
+ */
 public final class Requirements {
   private Requirements() {}
 
   public static void assumeReady(Toolchain go) {
     assumeTrue(BpfFeatures.isAvailable(),
         () -> "BPF probes unavailable: " + BpfFeatures.unavailabilityCause().orElse(""));
-    Optional<String> why = GoToolchains.unavailability(go);
-    assumeTrue(why.isEmpty(), () -> "toolchain " + go + " unavailable: " + why.orElseThrow());
+    GoToolchains.version(go); // fails with the install hint when the toolchain is missing
   }
 }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A running test program: started, waits at "ready" until {@link #go()}, then runs to exit. */
@@ -21,9 +22,17 @@ public final class Target implements AutoCloseable {
   }
 
   public static Target start(Path binary, String... args) throws IOException {
+    return start(Map.of(), binary, args);
+  }
+
+  /** {@link #start(Path, String...)} with extra environment variables, e.g. GODEBUG. */
+  public static Target start(Map<String, String> env, Path binary, String... args)
+      throws IOException {
     List<String> cmd = new ArrayList<>(List.of(binary.toString()));
     cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+    pb.environment().putAll(env);
+    Process p = pb.start();
     Target t = new Target(p);
     String first = t.out.readLine();
     if (!"ready".equals(first)) {

@@ -11,8 +11,11 @@ import dev.goroscope.attach.GoTargetPlanner;
 import dev.goroscope.attach.SampledAttacher;
 import dev.goroscope.bpf.BpfFeatures;
 import dev.goroscope.correlate.CorrelatorConfig;
+import dev.goroscope.otel.enrich.GoroutineIdEnricher;
 import dev.goroscope.otel.receiver.OtlpReceiver;
 import dev.goroscope.otel.receiver.ReceiverStats;
+import dev.goroscope.otel.receiver.SpanEnricher;
+import dev.goroscope.otel.time.ClockOffset;
 import dev.goroscope.process.TargetProcess;
 import dev.goroscope.record.ProcessInfo;
 import java.io.PrintWriter;
@@ -108,6 +111,8 @@ public final class AttachCommand implements Callable<Integer> {
 
   @Mixin ReceiverOptions receiver;
 
+  @Mixin AppSpanOptions appSpans;
+
   @Option(names = "--overrun-grace", paramLabel = "DURATION", converter = DurationConverter.class,
       description = "How long after a context's deadline a goroutine in its scope may still run"
           + " before it is a deadline overrun (default: 100ms).")
@@ -143,9 +148,21 @@ public final class AttachCommand implements Callable<Integer> {
     if (config.mode() == AttachMode.PRECISE || config.bursts() != null) {
       BpfFeatures.ensureAvailable(); // sampled mode without bursts reads memory only
     }
-    OtlpReceiver otlpReceiver = receiver.start(output, err);
+    // One clock offset for goroutine spans and the enricher, which compares with span times.
+    ClockOffset clock = ClockOffset.measure();
+    GoroutineIdEnricher enricher = receiver.enabled() ? GoroutineIdEnricher.create(clock) : null;
+    OtlpReceiver otlpReceiver = receiver.start(output, err,
+        enricher != null ? enricher : SpanEnricher.NONE);
+    if (enricher != null && otlpReceiver != null) {
+      enricher.setListener(otlpReceiver::enricherUpdated);
+    }
     try {
-      Outputs outputs = output.create(describeTarget(config));
+      Outputs outputs = output.create(describeTarget(config), clock, pipeline -> {
+        appSpans.apply(pipeline);
+        if (enricher != null) {
+          pipeline.addSink(enricher);
+        }
+      });
       AttachSession attacher = config.mode() == AttachMode.SAMPLED
           ? new SampledAttacher(config, new GoTargetPlanner(), outputs.sink(), outputs::exported,
               outputs::dropped, err, Attacher.stderrIsTerminal())
@@ -205,6 +222,11 @@ public final class AttachCommand implements Callable<Integer> {
       err.println("goroscope: " + attacher.correlatorStats());
     }
     err.println(summary);
+    String app = outputs.appSpanLine(attacher.correlatorStats().appSpansStarted(),
+        attacher.correlatorStats().appSpansEnded());
+    if (!app.isEmpty()) {
+      err.println("goroscope: " + app);
+    }
     String problems = outputs.problems();
     if (!problems.isEmpty()) {
       err.println("goroscope: " + problems);

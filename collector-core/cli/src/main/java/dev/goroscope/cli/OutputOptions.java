@@ -3,7 +3,9 @@ package dev.goroscope.cli;
 import dev.goroscope.GoroscopeException;
 import dev.goroscope.otel.export.OtlpSettings;
 import dev.goroscope.otel.export.OtlpSetup;
+import dev.goroscope.otel.sink.ExportPipeline;
 import dev.goroscope.otel.span.TraceRootPolicy;
+import dev.goroscope.otel.time.ClockOffset;
 import dev.goroscope.record.ProcessInfo;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import picocli.CommandLine.Option;
 
 /** Where the goroutine records go: shared by {@code attach} and {@code demo}. */
@@ -62,13 +65,22 @@ final class OutputOptions {
 
   /** Builds the exporters; OTLP settings are the OTEL_* environment overridden by flags. */
   Outputs create(ProcessInfo target) {
+    return create(target, ClockOffset.measure(), pipeline -> { });
+  }
+
+  /**
+   * As {@link #create(ProcessInfo)}, on the given clock offset, with further settings of the
+   * pipeline (extra sinks…).
+   */
+  Outputs create(ProcessInfo target, ClockOffset clock, Consumer<ExportPipeline.Builder> more) {
     Set<Outputs.Kind> kinds = outputKinds();
     if (kinds.contains(Outputs.Kind.OTLP) && !isEndpointConfigured()) {
       throw new GoroscopeException("--output otlp needs an endpoint: set --otlp-endpoint or"
           + " OTEL_EXPORTER_OTLP_ENDPOINT");
     }
     return Outputs.create(kinds, otlpSetup(), serviceName, target.executablePath(),
-        traceRoots(), jsonlFile, htmlReport(), new FileOutputStream(FileDescriptor.out), System.err);
+        traceRoots(), jsonlFile, htmlReport(), new FileOutputStream(FileDescriptor.out),
+        System.err, clock, more);
   }
 
   /** The path of --output html=PATH (the last one given), else the default, else null. */

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The exporters one run writes to — console tree, JSON lines, OTLP spans and metrics, any
@@ -55,9 +56,21 @@ final class Outputs {
       Set<Kind> kinds, OtlpSetup.Builder otlp, String serviceName, String targetExecutable,
       List<String> traceRoots, Path jsonlFile, Path htmlReport, OutputStream stdout,
       OutputStream stderr) {
-    ClockOffset clock = ClockOffset.measure();
+    return create(kinds, otlp, serviceName, targetExecutable, traceRoots, jsonlFile, htmlReport,
+        stdout, stderr, ClockOffset.measure(), pipeline -> { });
+  }
+
+  /**
+   * As above, on the given clock offset (shared with whatever else compares span times, such as
+   * the receiver's enricher), with further settings of the pipeline ({@code more}: extra sinks,
+   * mapping).
+   */
+  static Outputs create(
+      Set<Kind> kinds, OtlpSetup.Builder otlp, String serviceName, String targetExecutable,
+      List<String> traceRoots, Path jsonlFile, Path htmlReport, OutputStream stdout,
+      OutputStream stderr, ClockOffset clock, Consumer<ExportPipeline.Builder> more) {
     ExportPipeline pipeline = kinds.isEmpty() ? null : pipeline(kinds, otlp, serviceName,
-        targetExecutable, traceRoots, jsonlFile, stdout, stderr, clock);
+        targetExecutable, traceRoots, jsonlFile, stdout, stderr, clock, more);
     HtmlOutput html = htmlReport == null ? null : HtmlOutput.open(htmlReport, traceRoots, clock);
     if (pipeline == null && html == null) {
       throw new GoroscopeException("outputs: no output enabled: choose console, jsonl, otlp or"
@@ -69,7 +82,7 @@ final class Outputs {
   private static ExportPipeline pipeline(
       Set<Kind> kinds, OtlpSetup.Builder otlp, String serviceName, String targetExecutable,
       List<String> traceRoots, Path jsonlFile, OutputStream stdout, OutputStream stderr,
-      ClockOffset clock) {
+      ClockOffset clock, Consumer<ExportPipeline.Builder> more) {
     ExportPipeline.Builder b =
         ExportPipeline.builder()
             .setServiceName(serviceName)
@@ -88,6 +101,7 @@ final class Outputs {
     if (kinds.contains(Kind.OTLP)) {
       b.enableOtlp(otlp).enableMetrics();
     }
+    more.accept(b);
     try {
       return b.build();
     } catch (IllegalArgumentException e) {
@@ -133,6 +147,23 @@ final class Outputs {
       return "OTLP export dropped " + s.spansDropped() + " spans (last error: " + cause + ")";
     }
     return "";
+  }
+
+  /**
+   * What became of the application's spans and the goroutines under them, one line; empty when
+   * the target started none (no SDK, or none while watched).
+   *
+   * @param started application spans whose start the probes saw
+   * @param ended of those, ended while watched
+   */
+  String appSpanLine(long started, long ended) {
+    if (started == 0) {
+      return "";
+    }
+    ExportPipeline.Summary s = pipeline.summary();
+    return "application spans: " + started + " started, " + ended + " ended; "
+        + s.underAppSpans() + " goroutines joined their traces, " + s.unsampled()
+        + " not exported (unsampled)";
   }
 
   static Duration shutdownTimeout() {

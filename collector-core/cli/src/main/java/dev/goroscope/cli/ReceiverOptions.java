@@ -56,6 +56,19 @@ final class ReceiverOptions {
           + " senders are told to retry later (default: 67108864).")
   Long maxQueueBytes;
 
+  /**
+   * How long a received request may wait for the probe events of its spans. Longer than the
+   * receiver's own default: the correlator works through its reorder window and, on a busy
+   * machine, may run a second or two behind; the application is answered at once either way.
+   */
+  static final Duration DEFAULT_ENRICHMENT_WAIT = Duration.ofSeconds(2);
+
+  @Option(names = "--otlp-receiver-enrichment-wait", paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "How long a received request may wait for the probe events that add"
+          + " goroutine.id to its spans; the application is answered at once (default: 2s).")
+  Duration enrichmentWait = DEFAULT_ENRICHMENT_WAIT;
+
   boolean enabled() {
     return grpc != null || http != null;
   }
@@ -71,6 +84,14 @@ final class ReceiverOptions {
    * @return the running receiver, or null when no receiver flag was given
    */
   OtlpReceiver start(OutputOptions output, PrintWriter err) {
+    return start(output, err, SpanEnricher.NONE);
+  }
+
+  /**
+   * As {@link #start(OutputOptions, PrintWriter)}, adding what {@code enricher} knows to the
+   * application's spans on the way.
+   */
+  OtlpReceiver start(OutputOptions output, PrintWriter err, SpanEnricher enricher) {
     if (!enabled()) {
       return null;
     }
@@ -81,7 +102,7 @@ final class ReceiverOptions {
     OtlpSettings otlp = output.otlpSettings();
     OtlpReceiver receiver;
     try {
-      receiver = OtlpReceiver.create(receiverConfig(), forwardConfig(otlp), SpanEnricher.NONE);
+      receiver = OtlpReceiver.create(receiverConfig(), forwardConfig(otlp), enricher);
     } catch (IllegalArgumentException e) {
       throw new GoroscopeException(e.getMessage());
     }
@@ -136,6 +157,7 @@ final class ReceiverOptions {
       if (maxQueueBytes != null) {
         b.setMaxQueueBytes(maxQueueBytes);
       }
+      b.setEnrichmentWait(enrichmentWait);
       return b.build();
     } catch (IllegalArgumentException e) {
       throw new GoroscopeException(e.getMessage());

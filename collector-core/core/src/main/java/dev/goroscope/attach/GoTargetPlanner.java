@@ -10,9 +10,13 @@ import dev.goroscope.gobinary.LoadBias;
 import dev.goroscope.gobinary.elf.ElfSymbol;
 import dev.goroscope.gobinary.offsets.OffsetResolver;
 import dev.goroscope.gobinary.offsets.StructOffsets;
+import dev.goroscope.gobinary.otelsdk.OtelGoSdk;
+import dev.goroscope.gobinary.otelsdk.SdkOffsetTable;
+import dev.goroscope.gobinary.otelsdk.SdkOffsets;
 import dev.goroscope.gobinary.waitreason.WaitReasons;
 import dev.goroscope.probe.AddressUse;
 import dev.goroscope.probe.ProbeCatalog;
+import dev.goroscope.probe.ProbeGroup;
 import dev.goroscope.probe.ProbePlan;
 import dev.goroscope.probe.ResolvedProbe;
 import dev.goroscope.process.TargetProcess;
@@ -44,7 +48,7 @@ public final class GoTargetPlanner implements TargetPlanner {
     GoBinary binary = GoBinary.open(target.exeLink());
     binary.requireSupportedVersion();
     GoVersion version = binary.version();
-    StructOffsets offsets = OffsetResolver.resolve(binary.elf(), version);
+    StructOffsets offsets = offsets(binary);
     ProbeCatalog catalog = ProbeCatalog.forVersion(version);
     List<ResolvedProbe> probes;
     OptionalLong allgs;
@@ -53,7 +57,8 @@ public final class GoTargetPlanner implements TargetPlanner {
       allgs = AllgsLocator.locate(binary, disasm);
     }
     long bias = binary.pie() ? LoadBias.forProcess(target.pid(), binary.elf()) : 0;
-    ProbePlan plan = ProbePlan.create(probes, offsets, addresses(binary, bias), deep);
+    ProbePlan plan = ProbePlan.create(probes, offsets, addresses(binary, bias), deep,
+        unavailableGroups(binary));
     if (plan.refusal() != null) {
       throw new GoroscopeException(
           "cannot watch " + target.executablePath() + ": " + plan.refusal());
@@ -61,6 +66,11 @@ public final class GoTargetPlanner implements TargetPlanner {
     Map<String, Long> constants = new HashMap<>(plan.constants());
     constants.put(GoroscopeBpf.WAKEUP_BYTES, WAKEUP_BYTES);
     List<String> notes = new ArrayList<>(plan.notes());
+    if (plan.attached().contains(ProbeGroup.APP_SPANS)) {
+      notes.add("application spans: OpenTelemetry Go SDK "
+          + OtelGoSdk.find(binary.buildInfo()).map(OtelGoSdk::label).orElse("")
+          + " (goroutines started under a span join its trace)");
+    }
     if (allgs.isEmpty()) {
       notes.add("goroutines that existed before attach are not listed: runtime.allgs is neither"
           + " a symbol nor found in runtime.forEachG's code");
@@ -70,6 +80,33 @@ public final class GoTargetPlanner implements TargetPlanner {
     return new ProcessPlan(info, constants, plan.sites(),
         new GoBinarySymbolizer(binary, WaitReasons.of(binary.elf(), version), bias),
         allgs.isPresent() ? allgs.getAsLong() + bias : 0, offsets.asMap(), notes);
+  }
+
+  /**
+   * The struct offsets the catalog's probes read: the Go runtime's ({@link OffsetResolver}) and,
+   * when the binary links a supported OpenTelemetry Go SDK, the SDK's ({@link SdkOffsets}: its
+   * DWARF, else the table of its version).
+   */
+  public static StructOffsets offsets(GoBinary binary) {
+    StructOffsets runtime = OffsetResolver.resolve(binary.elf(), binary.version());
+    Optional<OtelGoSdk> sdk = OtelGoSdk.find(binary.buildInfo());
+    if (sdk.isEmpty() || sdk.get().unsupportedReason(SdkOffsetTable.builtIn()).isPresent()) {
+      return runtime;
+    }
+    return runtime.withFields(
+        SdkOffsets.resolve(binary.elf(), sdk.get(), binary.version().minor()));
+  }
+
+  /**
+   * Probe groups whose library the binary links in a version goroscope does not support, with
+   * the one-line reason ({@link ProbePlan#create(List, StructOffsets, java.util.function.Function,
+   * boolean, Map)} drops them with it).
+   */
+  public static Map<ProbeGroup, String> unavailableGroups(GoBinary binary) {
+    return OtelGoSdk.find(binary.buildInfo())
+        .flatMap(sdk -> sdk.unsupportedReason(SdkOffsetTable.builtIn()))
+        .map(reason -> Map.of(ProbeGroup.APP_SPANS, reason))
+        .orElse(Map.of());
   }
 
   /**

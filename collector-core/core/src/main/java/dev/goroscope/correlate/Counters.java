@@ -34,6 +34,12 @@ final class Counters {
   long sinkFailures;
   long samples;
   long goroutinesVanished;
+  long appSpansStarted;
+  long appSpansEnded;
+  long appSpanEndsUnknown;
+  long appSpansEvicted;
+  long appSpanEventsTruncated;
+  long goroutinesUnderAppSpans;
   /** Symbolizer counters of processes no longer tracked. */
   long pastSymbolizerCalls;
   long pastSymbolizerFailures;

@@ -1,5 +1,6 @@
 package dev.goroscope.correlate;
 
+import dev.goroscope.event.AppSpan;
 import dev.goroscope.event.ContextCancelled;
 import dev.goroscope.event.ContextDeadlineSet;
 import dev.goroscope.event.Event;
@@ -187,6 +188,11 @@ abstract class Input {
 
     @Override
     public void lost(EventsLost e) {
+      rank = RANK_OTHER;
+    }
+
+    @Override
+    public void appSpan(AppSpan e) {
       rank = RANK_OTHER;
     }
   }

@@ -79,10 +79,7 @@ public enum MarkKind {
 
   /** b packs the channel's dataqsiz (high 32 bits) and qcount (low 32 bits). */
   private static Attrs channel(long hchan, long b) {
-    return Attrs.builder()
-        .put(CHANNEL_ADDRESS, hchan)
-        .put(CHANNEL_CAPACITY, b >>> 32)
-        .put(CHANNEL_LENGTH, b & 0xffff_ffffL)
-        .build();
+    return Attrs.of(CHANNEL_ADDRESS, hchan, CHANNEL_CAPACITY, b >>> 32,
+        CHANNEL_LENGTH, b & 0xffff_ffffL);
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.goroscope.correlate.Input.Found;
 import dev.goroscope.correlate.Input.ProcessEnd;
 import dev.goroscope.correlate.Input.ProcessStart;
+import dev.goroscope.event.AppSpan;
 import dev.goroscope.event.ContextCancelled;
 import dev.goroscope.event.ContextDeadlineSet;
 import dev.goroscope.event.EventsLost;
@@ -91,6 +92,11 @@ class ReorderBufferTest {
 
     @Override
     public void lost(EventsLost e) {
+      throw new AssertionError(e);
+    }
+
+    @Override
+    public void appSpan(AppSpan e) {
       throw new AssertionError(e);
     }
 

@@ -1,44 +1,42 @@
 package dev.goroscope.gobinary;
 
+import dev.goroscope.testing.GoMatrix;
 import dev.goroscope.testing.GoToolchains;
 import dev.goroscope.testing.GoToolchains.Mode;
 import dev.goroscope.testing.GoToolchains.Toolchain;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
-/** The probe program built with every toolchain and mode the inspector tests cover. */
+/** The probe program built with every toolchain in every mode of the matrix. */
 public final class TestBinaries {
 
   /** One built binary and how it was built. */
   public record Built(Toolchain toolchain, Mode mode, Path path) {
+    /** The normal build of the same source with the same toolchain. */
     public Path twin() {
       return GoToolchains.build(GoToolchains.probeProgram(), toolchain, Mode.NORMAL);
     }
 
     @Override
     public String toString() {
-      return toolchain.release() + "-" + mode.name().toLowerCase();
+      return toolchain.release() + "-" + mode.name().toLowerCase(Locale.ROOT);
     }
   }
 
   private TestBinaries() {}
 
-  /** The six binaries of the issue (three toolchains, normal and stripped) plus PIE builds. */
+  /** Every Go minor 1.19–1.27 × normal, stripped and PIE ({@link GoMatrix}). */
   public static List<Built> all() {
-    List<Built> out = new ArrayList<>(sixBinaries());
-    for (Toolchain tc : List.of(Toolchain.GO_1_26, Toolchain.GO_1_19)) {
-      out.add(new Built(tc, Mode.PIE, GoToolchains.build(GoToolchains.probeProgram(), tc,
-          Mode.PIE)));
-    }
-    return out;
+    return of(GoMatrix.MODES.toArray(Mode[]::new));
   }
 
-  /** Go 1.19, 1.26 and 1.27, each normal and stripped. */
-  public static List<Built> sixBinaries() {
+  /** Every toolchain's build in each of {@code modes}. */
+  public static List<Built> of(Mode... modes) {
     List<Built> out = new ArrayList<>();
     for (Toolchain tc : Toolchain.values()) {
-      for (Mode mode : List.of(Mode.NORMAL, Mode.STRIPPED)) {
+      for (Mode mode : modes) {
         out.add(new Built(tc, mode, GoToolchains.build(GoToolchains.probeProgram(), tc, mode)));
       }
     }

@@ -47,11 +47,9 @@ public record ContextEvent(Kind kind, long timestampNs, long ctx, long deadlineU
 
   /** As a generic event (the form records carry). */
   public GoroutineEvent toEvent() {
-    Attrs.Builder a = Attrs.builder().put(GoroutineEvents.CONTEXT_ADDRESS, ctx);
-    if (deadlineUnixNs > 0) {
-      a.put(GoroutineEvents.CONTEXT_DEADLINE_UNIX_NS, deadlineUnixNs);
-    }
-    return new GoroutineEvent(kind.eventName(), timestampNs, a.build());
+    return new GoroutineEvent(kind.eventName(), timestampNs, Attrs.of(
+        GoroutineEvents.CONTEXT_ADDRESS, ctx,
+        GoroutineEvents.CONTEXT_DEADLINE_UNIX_NS, deadlineUnixNs > 0 ? deadlineUnixNs : null));
   }
 
   /** The context events among {@code events}, in order. */

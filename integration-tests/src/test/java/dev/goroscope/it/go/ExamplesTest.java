@@ -14,8 +14,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Every example builds with every toolchain (Go 1.19, 1.26, 1.27), runs, prints its pid and ready
- * line, does its work and exits 0 by itself or on SIGTERM.
+ * Every example builds with every toolchain (each Go minor 1.19–1.27), runs, prints its pid and
+ * ready line, does its work and exits 0 by itself or on SIGTERM.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ExamplesTest {

@@ -15,6 +15,7 @@ import dev.goroscope.otel.span.TraceRootPolicy;
 import dev.goroscope.otel.time.ClockOffset;
 import dev.goroscope.record.ContextRecord;
 import dev.goroscope.record.Goroutine;
+import dev.goroscope.record.GoroutineEvent;
 import dev.goroscope.record.ProcessInfo;
 import dev.goroscope.record.RecordSink;
 import dev.goroscope.record.SampleRecord;
@@ -90,6 +91,11 @@ public final class ExportPipeline implements RecordSink {
   }
 
   @Override
+  public void goroutineEvent(Goroutine g, GoroutineEvent event) {
+    delegate.goroutineEvent(g, event);
+  }
+
+  @Override
   public void contextCreated(ContextRecord c) {
     delegate.contextCreated(c);
   }
@@ -140,7 +146,9 @@ public final class ExportPipeline implements RecordSink {
         s == null ? 0 : s.dropped(),
         s == null ? 0 : s.queued(),
         s == null ? "" : s.lastError(),
-        jsonl == null ? 0 : jsonl.linesWritten());
+        jsonl == null ? 0 : jsonl.linesWritten(),
+        m == null ? 0 : m.underAppSpans(),
+        m == null ? 0 : m.unsampled());
   }
 
   /**
@@ -150,6 +158,9 @@ public final class ExportPipeline implements RecordSink {
    * @param spansQueued spans waiting for OTLP now
    * @param lastExportError the last OTLP failure, or empty
    * @param jsonLines lines written by the JSON-lines output
+   * @param underAppSpans goroutine spans placed under an application span, in its trace
+   * @param unsampled goroutines not exported: created under an application span its sampler
+   *     dropped (or by such a goroutine)
    */
   public record Summary(
       long spans,
@@ -157,7 +168,15 @@ public final class ExportPipeline implements RecordSink {
       long spansDropped,
       long spansQueued,
       String lastExportError,
-      long jsonLines) {}
+      long jsonLines,
+      long underAppSpans,
+      long unsampled) {
+
+    public Summary(long spans, long spansExported, long spansDropped, long spansQueued,
+        String lastExportError, long jsonLines) {
+      this(spans, spansExported, spansDropped, spansQueued, lastExportError, jsonLines, 0, 0);
+    }
+  }
 
   /** Builder; at least one output must be enabled. */
   public static final class Builder {
@@ -174,8 +193,18 @@ public final class ExportPipeline implements RecordSink {
     private boolean metrics;
     private String targetExecutable = "";
     private SpanMappingConfig.Builder mapping = SpanMappingConfig.builder();
+    private final List<RecordSink> extraSinks = new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * A further sink that gets every call too (e.g. the OTLP receiver's
+     * {@code GoroutineIdEnricher}); closed with the pipeline.
+     */
+    public Builder addSink(RecordSink sink) {
+      extraSinks.add(Objects.requireNonNull(sink, "sink"));
+      return this;
+    }
 
     /** The service name flag; null or blank to use OTEL_SERVICE_NAME, else the exe name. */
     public Builder setServiceName(String serviceName) {
@@ -308,6 +337,7 @@ public final class ExportPipeline implements RecordSink {
       if (metricsSink != null) {
         sinks.add(metricsSink);
       }
+      sinks.addAll(extraSinks);
       return new ExportPipeline(new CompositeRecordSink(sinks), batcher,
           setup != null ? setup.settings() : null, spanSink, jsonl);
     }

@@ -90,6 +90,8 @@ public final class GoroutineAttributes {
   /** Values of {@link #LINK_TYPE}. */
   public static final String LINK_CREATOR = "creator";
   public static final String LINK_WAKER = "waker";
+  /** An application span (OpenTelemetry SDK in the target) this goroutine started. */
+  public static final String LINK_APP_SPAN = "app_span";
 
   /** Hex form of an address, as Go prints pointers. */
   public static String hex(long address) {

@@ -4,6 +4,7 @@ import static dev.goroscope.otel.span.GoroutineAttributes.*;
 
 import dev.goroscope.otel.time.ClockOffset;
 import dev.goroscope.record.CodeLocation;
+import dev.goroscope.record.AppSpanEvents;
 import dev.goroscope.record.DeadlineOverrun;
 import dev.goroscope.record.Goroutine;
 import dev.goroscope.record.GoroutineEvent;
@@ -13,6 +14,8 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.LinkData;
@@ -126,6 +129,21 @@ public final class GoroutineSpanMapper {
       totalLinks++;
       addLink(links, LinkData.create(lineage.creator(),
           Attributes.of(LINK_TYPE, LINK_CREATOR, GOROUTINE_ID, r.parentGoid())));
+    }
+    // The application spans this goroutine started: its own span is not their parent (it
+    // started before them and may outlive them), so it links to each.
+    for (GoroutineEvent e : all) {
+      if (e.name().equals(AppSpanEvents.START)
+          && Boolean.TRUE.equals(e.attributes().get(AppSpanEvents.SAMPLED))) {
+        SpanContext app = SpanContext.create(
+            String.valueOf(e.attributes().get(AppSpanEvents.TRACE_ID)),
+            String.valueOf(e.attributes().get(AppSpanEvents.SPAN_ID)), TraceFlags.getSampled(),
+            TraceState.getDefault());
+        if (app.isValid()) {
+          totalLinks++;
+          addLink(links, LinkData.create(app, Attributes.of(LINK_TYPE, LINK_APP_SPAN)));
+        }
+      }
     }
     Map<Long, Long> wakeCounts = new LinkedHashMap<>();
     for (ParkInterval p : parks) {

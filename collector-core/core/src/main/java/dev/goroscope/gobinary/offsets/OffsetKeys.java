@@ -81,8 +81,20 @@ public final class OffsetKeys {
    * @param member the member name, or a dotted path into nested struct members ({@code
    *     sched.sp}: the offset is then counted from the start of {@code struct})
    * @param sinceMinor the first Go minor version (e.g. 21 for 1.21) that has the field
+   * @param untilMinor the last Go minor version that has it under this type name
    */
-  public record Field(String struct, String member, int sinceMinor) {
+  public record Field(String struct, String member, int sinceMinor, int untilMinor) {
+
+    /** A field from Go 1.{@code sinceMinor} on. */
+    public Field(String struct, String member, int sinceMinor) {
+      this(struct, member, sinceMinor, Integer.MAX_VALUE);
+    }
+
+    /** Whether Go 1.{@code minor} has it; {@code minor < 0} (unknown version): any may. */
+    public boolean existsIn(int minor) {
+      return minor < 0 || (minor >= sinceMinor && minor <= untilMinor);
+    }
+
     public String key() {
       return struct + "." + member;
     }
@@ -138,8 +150,9 @@ public final class OffsetKeys {
       new Field("runtime.hchan", "sendq", 0),
       new Field("runtime.waitq", "first", 0),
       new Field("runtime.waitq", "last", 0),
-      new Field("runtime._type", "str", 0),
-      new Field("runtime._type", "tflag", 0),
+      // 1.21 moved the type descriptor to internal/abi.Type (runtime._type is an alias since).
+      new Field("runtime._type", "str", 0, 20),
+      new Field("runtime._type", "tflag", 0, 20),
       new Field("internal/abi.Type", "Str", 21),
       new Field("internal/abi.Type", "TFlag", 21),
       new Field("runtime.semaRoot", "treap", 0),
@@ -171,7 +184,7 @@ public final class OffsetKeys {
    */
   public static List<String> expected(int minor) {
     return FIELDS.stream()
-        .filter(f -> minor < 0 || minor >= f.sinceMinor())
+        .filter(f -> f.existsIn(minor))
         .map(Field::key)
         .toList();
   }

@@ -88,9 +88,9 @@ public final class WaitReasons {
   }
 
   /**
-   * Built-in numbering per Go version, from the runtime sources (runtime2.go). The 1.19 and
-   * 1.26+ rows are checked in tests against the binaries' own arrays; 1.20–1.25 are not
-   * regenerated here (no such toolchain on our machines).
+   * Built-in numbering per Go version, from the runtime sources (runtime2.go), for stripped
+   * binaries. WaitReasonsTest checks the numbering of every Go minor 1.19–1.27 against the
+   * {@code runtime.waitReasonStrings} of a real binary built by that toolchain.
    */
   static final class WaitReasonTable {
     private WaitReasonTable() {}
@@ -113,6 +113,10 @@ public final class WaitReasons {
     private static final List<String> GO_1_22 =
         concat(GO_1_20, List.of("flushing proc caches", "trace goroutine status",
             "trace proc status", "page trace flush", "coroutine"));
+
+    /** 1.23 appends the weak-pointer wait (checked against go1.23.12's own array). */
+    private static final List<String> GO_1_23 =
+        concat(GO_1_22, List.of("GC weak to strong wait"));
 
     private static final List<String> GO_1_24 =
         concat(GO_1_22.subList(0, 24), List.of("sync.WaitGroup.Wait"), GO_1_22.subList(24, 37),
@@ -142,7 +146,9 @@ public final class WaitReasons {
         return GO_1_25;
       } else if (minor == 24) {
         return GO_1_24;
-      } else if (minor >= 22) {
+      } else if (minor == 23) {
+        return GO_1_23;
+      } else if (minor == 22) {
         return GO_1_22;
       } else if (minor >= 20) {
         return GO_1_20;

@@ -15,33 +15,43 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Offsets from the DWARF of real binaries of every toolchain here, checked against the values
- * in shared/reference/go-runtime.md, and the table fallback for their stripped twins.
+ * Offsets from the DWARF of real binaries of every Go minor, checked against the values in
+ * shared/reference/go-runtime.md, and what every build of the matrix (normal, stripped, PIE)
+ * resolves to: its minor's built-in table row.
  */
 class DwarfOffsetsTest {
 
-  /** go-runtime.md's numbers for the versions built here; DWARF must agree. */
-  static Map<String, Long> documented(Toolchain t) {
+  /** go-runtime.md's numbers for Go 1.{@code minor}; DWARF must agree. */
+  static Map<String, Long> documented(int minor) {
+    // runtime.g: atomicstatus (goid, waitsince, waitreason follow it) moved in 1.23 and back in
+    // 1.25; parentGoid arrived in 1.21 and shifted gopc/startpc/labels; m.curg moved in 1.25.
+    long status = minor == 23 || minor == 24 ? 152 : 144;
+    long parent = switch (minor) {
+      case 21, 22, 25 -> 272;
+      case 23, 24, 26, 27 -> 280;
+      default -> -1;
+    };
     Map<String, Long> m = new LinkedHashMap<>();
-    boolean old = t == Toolchain.GO_1_19;
     m.put(OffsetKeys.G_M, 48L);
-    m.put(OffsetKeys.G_ATOMICSTATUS, 144L);
-    m.put(OffsetKeys.G_GOID, 152L);
-    m.put(OffsetKeys.G_WAITREASON, 176L);
-    if (!old) {
-      m.put(OffsetKeys.G_PARENT_GOID, 280L);
+    m.put(OffsetKeys.G_ATOMICSTATUS, status);
+    m.put(OffsetKeys.G_GOID, status + 8);
+    m.put(OffsetKeys.G_WAITSINCE, status + 24);
+    m.put(OffsetKeys.G_WAITREASON, status + 32);
+    if (parent > 0) {
+      m.put(OffsetKeys.G_PARENT_GOID, parent);
     }
-    m.put(OffsetKeys.G_GOPC, old ? 296L : 288L);
-    m.put(OffsetKeys.G_STARTPC, old ? 312L : 304L);
-    m.put(OffsetKeys.M_CURG, old ? 192L : 184L);
+    m.put(OffsetKeys.G_GOPC, parent > 0 ? parent + 8 : 296L);
+    m.put(OffsetKeys.G_STARTPC, parent > 0 ? parent + 24 : 312L);
+    m.put(OffsetKeys.M_CURG, minor >= 25 ? 184L : 192L);
     m.put(OffsetKeys.HCHAN_QCOUNT, 0L);
     m.put(OffsetKeys.HCHAN_DATAQSIZ, 8L);
     m.put(OffsetKeys.CANCELCTX_CONTEXT, 0L);
     m.put(OffsetKeys.CANCELCTX_ERR, 48L);
     m.put(OffsetKeys.TIMERCTX_CANCELCTX, 0L);
-    m.put(OffsetKeys.TIMERCTX_DEADLINE, old ? 72L : 88L);
+    m.put(OffsetKeys.TIMERCTX_DEADLINE, minor == 19 ? 72L : minor == 20 ? 16L : 88L);
     m.put(OffsetKeys.TIME_WALL, 0L);
     m.put(OffsetKeys.TIME_EXT, 8L);
     return m;
@@ -53,16 +63,15 @@ class DwarfOffsetsTest {
     ElfFile elf = ElfFile.open(GoToolchains.build("offsetprobe", t, Mode.NORMAL));
     StructOffsets offsets = OffsetResolver.resolve(elf, GoVersion.parseOrUnknown(GoToolchains.version(t)));
     assertThat(offsets.source()).isEqualTo(OffsetSource.DWARF);
-    assertThat(offsets.goMinor()).isEqualTo(Integer.parseInt(t.minor().substring(2)));
+    assertThat(offsets.goMinor()).isEqualTo(t.minorNumber());
     Map<String, Long> probeFields = new LinkedHashMap<>(offsets.asMap());
-    probeFields.keySet().retainAll(documented(t).keySet());
-    assertThat(probeFields).isEqualTo(documented(t));
+    probeFields.keySet().retainAll(documented(t.minorNumber()).keySet());
+    assertThat(probeFields).isEqualTo(documented(t.minorNumber()));
     assertThat(offsets.missing()).isEmpty();
     assertThat(offsets.isPointer(OffsetKeys.M_CURG)).isTrue();
-    assertThat(offsets.isPointer(OffsetKeys.TIMERCTX_CANCELCTX)).isFalse();
-    if (t == Toolchain.GO_1_19) {
-      assertThat(offsets.get(OffsetKeys.G_PARENT_GOID)).isEmpty();
-    }
+    // Go 1.20's timerCtx holds a *cancelCtx; every other version embeds it.
+    assertThat(offsets.isPointer(OffsetKeys.TIMERCTX_CANCELCTX)).isEqualTo(t == Toolchain.GO_1_20);
+    assertThat(offsets.get(OffsetKeys.G_PARENT_GOID).isPresent()).isEqualTo(t.atLeast(21));
   }
 
   /**
@@ -126,20 +135,28 @@ class DwarfOffsetsTest {
     assertThat(o.missing()).isEmpty();
   }
 
-  @ParameterizedTest
-  @EnumSource(Toolchain.class)
-  void strippedTwinGetsTheSameOffsetsFromTheTable(Toolchain t) throws IOException {
-    ElfFile normal = ElfFile.open(GoToolchains.build("offsetprobe", t, Mode.NORMAL));
-    ElfFile stripped = ElfFile.open(GoToolchains.build("offsetprobe", t, Mode.STRIPPED));
-    assertThat(stripped.section(".debug_info")).isEmpty();
-    StructOffsets fromDwarf = OffsetResolver.resolve(normal, GoVersion.parseOrUnknown(GoToolchains.version(t)));
-    StructOffsets fromTable = OffsetResolver.resolve(stripped, GoVersion.parseOrUnknown(GoToolchains.version(t)));
-    assertThat(fromTable.source()).isEqualTo(OffsetSource.TABLE);
-    assertThat(fromTable.regenerated()).isTrue();
-    assertThat(fromTable.origin()).isEqualTo(GoToolchains.version(t));
-    assertThat(fromTable.asMap()).isEqualTo(fromDwarf.asMap());
-    assertThat(fromTable.pointerFields()).isEqualTo(fromDwarf.pointerFields());
-    assertThat(fromTable.missing()).isEmpty();
+  /**
+   * What {@code inspect} and attach use for every build of the matrix: the binary's DWARF
+   * (normal, PIE) or, without DWARF (stripped), the built-in row; either way exactly the
+   * committed table row of its minor, pointer marks included.
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("dev.goroscope.testing.GoMatrix#cells")
+  void everyBuildResolvesToItsMinorsTableRow(Toolchain t, Mode mode) throws IOException {
+    ElfFile elf = ElfFile.open(GoToolchains.build("offsetprobe", t, mode));
+    StructOffsets resolved =
+        OffsetResolver.resolve(elf, GoVersion.parseOrUnknown(GoToolchains.version(t)));
+    StructOffsets row = OffsetTable.builtIn().row(t.minorNumber()).orElseThrow();
+    assertThat(resolved.source())
+        .isEqualTo(mode == Mode.STRIPPED ? OffsetSource.TABLE : OffsetSource.DWARF);
+    assertThat(elf.section(".debug_info").isPresent()).isEqualTo(mode != Mode.STRIPPED);
+    assertThat(resolved.asMap()).isEqualTo(row.asMap());
+    assertThat(resolved.pointerFields()).isEqualTo(row.pointerFields());
+    assertThat(resolved.missing()).isEmpty();
+    if (mode == Mode.STRIPPED) {
+      assertThat(resolved.origin()).isEqualTo(GoToolchains.version(t));
+      assertThat(resolved.regenerated()).isTrue();
+    }
   }
 
   @Test
