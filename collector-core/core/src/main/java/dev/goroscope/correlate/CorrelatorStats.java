@@ -36,6 +36,8 @@ public final class CorrelatorStats {
   private final long symbolizerCalls;
   private final long symbolizerFailures;
   private final long sinkFailures;
+  private final long samples;
+  private final long goroutinesVanished;
   private final long appSpansStarted;
   private final long appSpansEnded;
   private final long appSpanEndsUnknown;
@@ -76,6 +78,8 @@ public final class CorrelatorStats {
     this.symbolizerCalls = symbolizerCalls;
     this.symbolizerFailures = symbolizerFailures;
     this.sinkFailures = c.sinkFailures;
+    this.samples = c.samples;
+    this.goroutinesVanished = c.goroutinesVanished;
     this.appSpansStarted = c.appSpansStarted;
     this.appSpansEnded = c.appSpansEnded;
     this.appSpanEndsUnknown = c.appSpanEndsUnknown;
@@ -237,6 +241,16 @@ public final class CorrelatorStats {
     return liveContexts;
   }
 
+  /** Sampled mode: samples taken in. */
+  public long samples() {
+    return samples;
+  }
+
+  /** Sampled mode: goroutines ended because a sample no longer listed them. */
+  public long goroutinesVanished() {
+    return goroutinesVanished;
+  }
+
   /** Application spans whose start was seen (OpenTelemetry Go SDK probes). */
   public long appSpansStarted() {
     return appSpansStarted;
@@ -282,7 +296,8 @@ public final class CorrelatorStats {
             + " parksTruncated=%d contextEventsTruncated=%d marksTruncated=%d"
             + " scopeGoroutinesDropped=%d finishedRecords=%d partialRecords=%d contextRecords=%d"
             + " deadlineOverruns=%d symbolizerCalls=%d symbolizerFailures=%d sinkFailures=%d"
-            + " liveGoroutines=%d liveContexts=%d bufferedEvents=%d appSpansStarted=%d"
+            + " liveGoroutines=%d liveContexts=%d bufferedEvents=%d samples=%d"
+            + " goroutinesVanished=%d appSpansStarted=%d"
             + " appSpansEnded=%d appSpanEndsUnknown=%d appSpansEvicted=%d"
             + " appSpanEventsTruncated=%d goroutinesUnderAppSpans=%d",
         eventsIn, outOfOrderFixed, lateEvents, reorderOverflows, duplicatesDropped, staleEvents,
@@ -291,7 +306,8 @@ public final class CorrelatorStats {
         eventsAfterProcessEnd, eventsAfterClose, parksTruncated, contextEventsTruncated,
         marksTruncated, scopeGoroutinesDropped, finishedRecords, partialRecords, contextRecords,
         deadlineOverruns, symbolizerCalls, symbolizerFailures, sinkFailures, liveGoroutines,
-        liveContexts, bufferedEvents, appSpansStarted, appSpansEnded, appSpanEndsUnknown,
-        appSpansEvicted, appSpanEventsTruncated, goroutinesUnderAppSpans);
+        liveContexts, bufferedEvents, samples, goroutinesVanished, appSpansStarted,
+        appSpansEnded, appSpanEndsUnknown, appSpansEvicted, appSpanEventsTruncated,
+        goroutinesUnderAppSpans);
   }
 }

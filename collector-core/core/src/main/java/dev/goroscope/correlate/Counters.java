@@ -32,6 +32,8 @@ final class Counters {
   long contextRecords;
   long deadlineOverruns;
   long sinkFailures;
+  long samples;
+  long goroutinesVanished;
   long appSpansStarted;
   long appSpansEnded;
   long appSpanEndsUnknown;

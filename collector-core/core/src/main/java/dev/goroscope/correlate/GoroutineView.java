@@ -111,7 +111,7 @@ final class GoroutineView implements Goroutine {
 
   @Override
   public String waitReason() {
-    return g.isParked() ? g.process.symbols.waitReason(g.waitCode) : "";
+    return g.isParked() ? g.process.symbols.waitReason(g.waitCode) : Sampling.waitReason(g);
   }
 
   @Override
@@ -127,6 +127,12 @@ final class GoroutineView implements Goroutine {
     if (x == null && g.parks == null && !g.isParked()) {
       return List.of();
     }
+    if (x != null && x.sampled != null && g.parks == null && x.contextEvents == null
+        && x.marks == null && x.appSpanMarks == null && !g.isParked()) {
+      List<GoroutineEvent> waits = new ArrayList<>();
+      Sampling.addEvents(g, waits); // in time order already
+      return waits;
+    }
     List<GoroutineEvent> out = new ArrayList<>();
     SymbolCache s = g.process.symbols;
     if (x != null) {
@@ -138,6 +144,7 @@ final class GoroutineView implements Goroutine {
       if (x.marks != null) {
         x.marks.appendTo(out, s);
       }
+      Sampling.addEvents(g, out);
       if (x.appSpanMarks != null) {
         for (AppSpanMark m : x.appSpanMarks) {
           out.add(m.toEvent());
@@ -158,14 +165,24 @@ final class GoroutineView implements Goroutine {
   @Override
   public Attrs attributes() {
     LiveAppSpan under = g.appParent();
-    if (under == null) {
+    if (g.process.sampling == null && under == null) {
       return Attrs.empty();
     }
-    return Attrs.builder()
-        .put(AppSpanEvents.UNDER_TRACE_ID, under.traceIdHex())
-        .put(AppSpanEvents.UNDER_SPAN_ID, under.spanIdHex())
-        .put(AppSpanEvents.UNDER_SAMPLED, under.sampled)
-        .build();
+    Attrs.Builder a = Attrs.builder();
+    if (g.process.sampling != null) {
+      Sampling.putAttributes(g, endNs >= 0, a);
+    }
+    if (under != null) {
+      a.put(AppSpanEvents.UNDER_TRACE_ID, under.traceIdHex())
+          .put(AppSpanEvents.UNDER_SPAN_ID, under.spanIdHex())
+          .put(AppSpanEvents.UNDER_SAMPLED, under.sampled);
+    }
+    return a.build();
+  }
+
+  @Override
+  public List<CodeLocation> stack() {
+    return Sampling.stack(g);
   }
 
   @Override

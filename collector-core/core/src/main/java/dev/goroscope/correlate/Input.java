@@ -12,6 +12,7 @@ import dev.goroscope.event.GoroutineMark;
 import dev.goroscope.event.GoroutineParked;
 import dev.goroscope.event.GoroutineReadied;
 import dev.goroscope.record.ProcessInfo;
+import dev.goroscope.sample.ProcessSample;
 import java.util.List;
 
 /**
@@ -39,6 +40,8 @@ abstract class Input {
     void processEnded(ProcessEnd e);
 
     void goroutinesFound(Found f);
+
+    void sampled(Sampled s);
   }
 
   final long timestampNs;
@@ -114,6 +117,28 @@ abstract class Input {
     @Override
     void dispatch(Handler h) {
       h.goroutinesFound(this);
+    }
+  }
+
+  /** A sample of a process's goroutines (sampled mode), taken at {@link #timestampNs}. */
+  static final class Sampled extends Input {
+    final ProcessSample sample;
+    final SamplingContext context;
+
+    Sampled(ProcessSample sample, SamplingContext context) {
+      super(sample.timestampNs());
+      this.sample = sample;
+      this.context = context;
+    }
+
+    @Override
+    int rank() {
+      return RANK_FOUND;
+    }
+
+    @Override
+    void dispatch(Handler h) {
+      h.sampled(this);
     }
   }
 

@@ -19,6 +19,8 @@ final class LiveGoroutine extends AgeList.Node<LiveGoroutine> {
   static final int ADOPTED = 1 << 1;
   static final int INCOMPLETE = 1 << 2;
   static final int FOUND = 1 << 3;
+  /** Ended because a sample no longer listed it (sampled mode): its end is when last seen. */
+  static final int SAMPLED_END = 1 << 7;
 
   /** The rarer parts of a goroutine's state. */
   static final class Extras {
@@ -26,6 +28,8 @@ final class LiveGoroutine extends AgeList.Node<LiveGoroutine> {
     MarkLog marks;
     /** The first context whose deadline this goroutine overran, or null. */
     LiveContext overrunOf;
+    /** What samples showed of it (sampled mode), or null. */
+    SampledGoroutine sampled;
     /** Application spans it started or ended, oldest first (bounded). */
     List<AppSpanMark> appSpanMarks;
     /** Application spans it started and that have not ended, innermost first, or null. */

@@ -6,6 +6,7 @@ import dev.goroscope.record.GoroutineEvent;
 import dev.goroscope.record.GoroutineRecord;
 import dev.goroscope.record.ProcessInfo;
 import dev.goroscope.record.RecordSink;
+import dev.goroscope.record.SampleRecord;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -27,6 +28,7 @@ public final class RecordingSink implements RecordSink {
   public final List<ProcessInfo> started = Collections.synchronizedList(new ArrayList<>());
   public final List<long[]> ended = Collections.synchronizedList(new ArrayList<>());
   public final List<long[]> lost = Collections.synchronizedList(new ArrayList<>());
+  public final List<SampleRecord> samples = Collections.synchronizedList(new ArrayList<>());
   /** Events announced as they happened ({@link RecordSink#goroutineEvent}), with their goid. */
   public final List<Announced> announced = Collections.synchronizedList(new ArrayList<>());
   public volatile int flushes;
@@ -72,6 +74,11 @@ public final class RecordingSink implements RecordSink {
   @Override
   public void contextEnded(ContextRecord record) {
     contexts.add(record);
+  }
+
+  @Override
+  public void goroutinesSampled(SampleRecord sample) {
+    samples.add(sample);
   }
 
   @Override

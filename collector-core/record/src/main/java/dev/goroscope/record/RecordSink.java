@@ -48,6 +48,13 @@ public interface RecordSink extends AutoCloseable {
   /** The last call about this context: cancelled or its deadline fired (or no longer watched). */
   default void contextEnded(ContextRecord c) {}
 
+  /**
+   * Sampled mode: one sample of a process, summed up (states, wait reasons, creation sites,
+   * time blocked, leak groups, precise bursts). Process-wide: goroutines sampled get their own
+   * lifecycle calls and {@code goroutine.wait} events.
+   */
+  default void goroutinesSampled(SampleRecord sample) {}
+
   /** The kernel dropped {@code count} events of this process since the last report. */
   default void eventsLost(int pid, long count) {}
 

@@ -5,6 +5,7 @@ import dev.goroscope.record.ContextRecord;
 import dev.goroscope.record.Goroutine;
 import dev.goroscope.record.GoroutineState;
 import dev.goroscope.record.RecordSink;
+import dev.goroscope.record.SampleRecord;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
@@ -39,6 +40,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   deadline</td></tr>
  *   <tr><td>{@value #EVENTS_LOST}</td><td>counter</td><td>kernel events lost</td></tr>
  * </table>
+ *
+ * <p>Sampled mode adds the instruments of {@link SampledMetrics} (goroutines by state, wait
+ * reason and creation site, time blocked, leak groups, the estimated overhead of bursts).
  *
  * <p>Cardinality is bounded: after {@code maxStartFunctions} distinct start functions, further
  * ones are reported as {@code other}. What it needs per goroutine lives on the goroutine (an
@@ -80,6 +84,7 @@ public final class GoroutineMetricsSink implements RecordSink {
   private final LongCounter overruns;
   private final LongCounter eventsLost;
   private final ObservableLongGauge liveGauge;
+  private final SampledMetrics sampled;
   private final AutoCloseable onClose;
   private final int maxStartFunctions;
   private final Set<String> startFunctions = new HashSet<>();
@@ -123,6 +128,7 @@ public final class GoroutineMetricsSink implements RecordSink {
         .setDescription("Goroutines still running after their context's deadline").build();
     eventsLost = meter.counterBuilder(EVENTS_LOST).setUnit("{event}")
         .setDescription("Kernel events lost (ring buffer full)").build();
+    sampled = new SampledMetrics(meter);
     liveGauge = meter.gaugeBuilder(LIVE).ofLongs().setUnit("{goroutine}")
         .setDescription("Goroutines alive, by state")
         .buildWithCallback(m -> {
@@ -194,10 +200,16 @@ public final class GoroutineMetricsSink implements RecordSink {
   }
 
   @Override
+  public void goroutinesSampled(SampleRecord sample) {
+    sampled.sampled(sample);
+  }
+
+  @Override
   public synchronized void processEnded(int pid, long timestampNs) {
     liveByState.remove(pid);
     fnAttributes.remove(pid);
     lastPid = -1;
+    sampled.processEnded(pid);
   }
 
   @Override
@@ -206,6 +218,7 @@ public final class GoroutineMetricsSink implements RecordSink {
       return;
     }
     liveGauge.close();
+    sampled.close();
     if (onClose != null) {
       try {
         onClose.close();

@@ -5,6 +5,7 @@ import dev.goroscope.record.Goroutine;
 import dev.goroscope.record.GoroutineEvent;
 import dev.goroscope.record.ProcessInfo;
 import dev.goroscope.record.RecordSink;
+import dev.goroscope.record.SampleRecord;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -114,6 +115,17 @@ public final class CompositeRecordSink implements RecordSink {
     for (RecordSink s : sinks) {
       try {
         s.contextEnded(c);
+      } catch (RuntimeException e) {
+        failures.incrementAndGet();
+      }
+    }
+  }
+
+  @Override
+  public void goroutinesSampled(SampleRecord sample) {
+    for (RecordSink s : sinks) {
+      try {
+        s.goroutinesSampled(sample);
       } catch (RuntimeException e) {
         failures.incrementAndGet();
       }

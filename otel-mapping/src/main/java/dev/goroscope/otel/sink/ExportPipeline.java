@@ -18,6 +18,7 @@ import dev.goroscope.record.Goroutine;
 import dev.goroscope.record.GoroutineEvent;
 import dev.goroscope.record.ProcessInfo;
 import dev.goroscope.record.RecordSink;
+import dev.goroscope.record.SampleRecord;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.io.OutputStream;
@@ -107,6 +108,11 @@ public final class ExportPipeline implements RecordSink {
   @Override
   public void contextEnded(ContextRecord c) {
     delegate.contextEnded(c);
+  }
+
+  @Override
+  public void goroutinesSampled(SampleRecord sample) {
+    delegate.goroutinesSampled(sample);
   }
 
   @Override
