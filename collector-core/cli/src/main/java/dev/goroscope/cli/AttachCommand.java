@@ -2,9 +2,13 @@ package dev.goroscope.cli;
 
 import dev.goroscope.GoroscopeException;
 import dev.goroscope.attach.AttachConfig;
+import dev.goroscope.attach.AttachMode;
+import dev.goroscope.attach.AttachSession;
 import dev.goroscope.attach.AttachSummary;
 import dev.goroscope.attach.Attacher;
+import dev.goroscope.attach.BurstConfig;
 import dev.goroscope.attach.GoTargetPlanner;
+import dev.goroscope.attach.SampledAttacher;
 import dev.goroscope.bpf.BpfFeatures;
 import dev.goroscope.correlate.CorrelatorConfig;
 import dev.goroscope.otel.enrich.GoroutineIdEnricher;
@@ -77,6 +81,41 @@ public final class AttachCommand implements Callable<Integer> {
       description = "With --probe syscall: report system calls at least this long (default:"
           + " 1ms).")
   Duration syscallThreshold = ProbeSelection.DEFAULT_SYSCALL_THRESHOLD;
+  @Option(names = "--mode", paramLabel = "MODE", description = "precise (default): uprobes at"
+      + " goroutine creation, exit and contexts. sampled: no uprobe and no BPF, every goroutine"
+      + " read from the process's memory every --sample-interval (needs only the permission"
+      + " to read its memory); add --precise-every for short precise bursts.")
+  String mode = "precise";
+
+  @Option(names = "--sample-interval", paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "Sampled mode: how often every goroutine is read (default: 1s; at least"
+          + " 10ms).")
+  Duration sampleInterval;
+
+  @Option(names = "--leak-window", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Sampled mode: a group of blocked goroutines whose count keeps growing over"
+          + " this window is a leak candidate (default: 30s).")
+  Duration leakWindow;
+
+  @Option(names = "--precise-every", paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "Sampled mode: attach the default probes for a short burst about this often"
+          + " (default with --precise-for or --overhead-budget: 60s); bursts are spaced further"
+          + " apart when the overhead budget needs it, and a leak group that starts growing"
+          + " triggers one early.")
+  Duration preciseEvery;
+
+  @Option(names = "--precise-for", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Sampled mode: how long a precise burst lasts at most (default: 1s).")
+  Duration preciseFor;
+
+  @Option(names = "--overhead-budget", paramLabel = "PERCENT",
+      converter = PercentConverter.class,
+      description = "Sampled mode: the target's estimated overhead from precise bursts (trap"
+          + " time over its own CPU time, with the trap cost measured at start) stays under this"
+          + " (default: 1, i.e. 1 %%).")
+  Double overheadBudget;
 
   @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
       description = "Stop after this long, e.g. 30s, 5m (default: until Ctrl-C or the target"
@@ -121,7 +160,9 @@ public final class AttachCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     AttachConfig config = attachConfig();
-    BpfFeatures.ensureAvailable();
+    if (config.mode() == AttachMode.PRECISE || config.bursts() != null) {
+      BpfFeatures.ensureAvailable(); // sampled mode without bursts reads memory only
+    }
     // One clock offset for goroutine spans and the enricher, which compares with span times.
     ClockOffset clock = ClockOffset.measure();
     GoroutineIdEnricher enricher = receiver.enabled() ? GoroutineIdEnricher.create(clock) : null;
@@ -137,8 +178,10 @@ public final class AttachCommand implements Callable<Integer> {
           pipeline.addSink(enricher);
         }
       });
-      Attacher attacher =
-          new Attacher(config, new GoTargetPlanner(), outputs.sink(), outputs::exported,
+      AttachSession attacher = config.mode() == AttachMode.SAMPLED
+          ? new SampledAttacher(config, new GoTargetPlanner(), outputs.sink(), outputs::exported,
+              outputs::dropped, err, Attacher.stderrIsTerminal())
+          : new Attacher(config, new GoTargetPlanner(), outputs.sink(), outputs::exported,
               outputs::dropped, err, Attacher.stderrIsTerminal());
       return runUntilStopped(attacher, outputs, otlpReceiver, err, debug);
     } finally {
@@ -156,7 +199,7 @@ public final class AttachCommand implements Callable<Integer> {
    * ends the JVM with 0 itself. If the run failed, the hook lets the JVM end as it would.
    */
   static int runUntilStopped(
-      Attacher attacher, Outputs outputs, PrintWriter err, boolean debug) {
+      AttachSession attacher, Outputs outputs, PrintWriter err, boolean debug) {
     return runUntilStopped(attacher, outputs, null, err, debug);
   }
 
@@ -164,7 +207,7 @@ public final class AttachCommand implements Callable<Integer> {
    * As above, with an OTLP receiver (or null) that is shut down, and reported, once the attacher
    * has stopped.
    */
-  static int runUntilStopped(Attacher attacher, Outputs outputs, OtlpReceiver otlpReceiver,
+  static int runUntilStopped(AttachSession attacher, Outputs outputs, OtlpReceiver otlpReceiver,
       PrintWriter err, boolean debug) {
     CompletableFuture<Boolean> reported = new CompletableFuture<>();
     Duration wait = Outputs.shutdownTimeout().plusSeconds(5)
@@ -222,9 +265,10 @@ public final class AttachCommand implements Callable<Integer> {
   }
 
   AttachConfig attachConfig() {
-    AttachConfig.Builder b = AttachConfig.builder().setDeep(deep);
+    AttachConfig.Builder b = AttachConfig.builder().setDeep(deep).setMode(mode());
     try {
       b.setProbes(probeSelection(probes, syscallThreshold));
+      sampledOptions(b);
       // The builders check every value; their messages name it.
       b.setCorrelator(
               CorrelatorConfig.builder()
@@ -247,7 +291,50 @@ public final class AttachCommand implements Callable<Integer> {
       TargetProcess.of(target.pid); // a clear error now for a missing pid
       b.setPid(target.pid);
     }
-    return b.build();
+    try {
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw new GoroscopeException(e.getMessage());
+    }
+  }
+
+  private AttachMode mode() {
+    return switch (mode.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "precise" -> AttachMode.PRECISE;
+      case "sampled" -> AttachMode.SAMPLED;
+      default -> throw new GoroscopeException(
+          "--mode " + mode + " is not a mode: use precise or sampled");
+    };
+  }
+
+  /** The sampled-mode options; each is refused, with its name, in precise mode. */
+  private void sampledOptions(AttachConfig.Builder b) {
+    boolean sampled = mode() == AttachMode.SAMPLED;
+    String given = sampleInterval != null ? "--sample-interval" : leakWindow != null
+        ? "--leak-window" : preciseEvery != null ? "--precise-every" : preciseFor != null
+        ? "--precise-for" : overheadBudget != null ? "--overhead-budget" : null;
+    if (!sampled) {
+      if (given != null) {
+        throw new GoroscopeException(given + " needs --mode sampled");
+      }
+      return;
+    }
+    if (deep) {
+      throw new GoroscopeException("--deep needs probes: it cannot be combined with --mode"
+          + " sampled (use --precise-every for precise bursts)");
+    }
+    if (sampleInterval != null) {
+      b.setSampleInterval(sampleInterval);
+    }
+    if (leakWindow != null) {
+      b.setLeakWindow(leakWindow);
+    }
+    if (preciseEvery != null || preciseFor != null || overheadBudget != null) {
+      b.setBursts(BurstConfig.of(
+          preciseEvery != null ? preciseEvery : BurstConfig.DEFAULT_EVERY,
+          preciseFor != null ? preciseFor : BurstConfig.DEFAULT_LENGTH,
+          overheadBudget != null ? overheadBudget : BurstConfig.DEFAULT_BUDGET_PERCENT));
+    }
   }
 
   /** The {@code --probe} values applied to the defaults, in order (later ones win). */

@@ -16,6 +16,12 @@ public final class AttachConfig {
   public static final int DEFAULT_RING_BYTES = 4 << 20;
   /** How often {@code --exe} looks for new processes of the executable. */
   public static final Duration DEFAULT_EXE_SCAN_INTERVAL = Duration.ofMillis(250);
+  /** Sampled mode: how often every goroutine is read. */
+  public static final Duration DEFAULT_SAMPLE_INTERVAL = Duration.ofSeconds(1);
+  /** Sampled mode: a leak group is growing when its count rose over this window. */
+  public static final Duration DEFAULT_LEAK_WINDOW = Duration.ofSeconds(30);
+  /** Sampled mode: the shortest interval (reading 100,000 goroutines takes ~60 ms of CPU). */
+  public static final Duration MIN_SAMPLE_INTERVAL = Duration.ofMillis(10);
 
   private final int pid;
   private final Path executable;
@@ -25,6 +31,10 @@ public final class AttachConfig {
   private final Duration exeScanInterval;
   private final CorrelatorConfig correlator;
   private final ProbeSelection probes;
+  private final AttachMode mode;
+  private final Duration sampleInterval;
+  private final Duration leakWindow;
+  private final BurstConfig bursts;
 
   private AttachConfig(Builder b) {
     this.pid = b.pid;
@@ -35,6 +45,10 @@ public final class AttachConfig {
     this.exeScanInterval = b.exeScanInterval;
     this.correlator = b.correlator;
     this.probes = b.probes.withDeep(b.deep);
+    this.mode = b.mode;
+    this.sampleInterval = b.sampleInterval;
+    this.leakWindow = b.leakWindow;
+    this.bursts = b.bursts;
   }
 
   public static Builder builder() {
@@ -77,6 +91,25 @@ public final class AttachConfig {
     return correlator;
   }
 
+  public AttachMode mode() {
+    return mode;
+  }
+
+  /** Sampled mode: how often every goroutine is read. */
+  public Duration sampleInterval() {
+    return sampleInterval;
+  }
+
+  /** Sampled mode: the window over which a growing leak group must grow. */
+  public Duration leakWindow() {
+    return leakWindow;
+  }
+
+  /** Sampled mode: precise bursts, or null for none. */
+  public BurstConfig bursts() {
+    return bursts;
+  }
+
   /** Builder; exactly one of {@link #setPid} and {@link #setExecutable} must be called. */
   public static final class Builder {
     private int pid;
@@ -87,6 +120,10 @@ public final class AttachConfig {
     private Duration exeScanInterval = DEFAULT_EXE_SCAN_INTERVAL;
     private CorrelatorConfig correlator = CorrelatorConfig.defaults();
     private ProbeSelection probes = ProbeSelection.defaults();
+    private AttachMode mode = AttachMode.PRECISE;
+    private Duration sampleInterval = DEFAULT_SAMPLE_INTERVAL;
+    private Duration leakWindow = DEFAULT_LEAK_WINDOW;
+    private BurstConfig bursts;
 
     private Builder() {}
 
@@ -96,6 +133,36 @@ public final class AttachConfig {
      */
     public Builder setProbes(ProbeSelection probes) {
       this.probes = Objects.requireNonNull(probes, "probes");
+      return this;
+    }
+
+    public Builder setMode(AttachMode mode) {
+      this.mode = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    public Builder setSampleInterval(Duration interval) {
+      Objects.requireNonNull(interval, "interval");
+      if (interval.compareTo(MIN_SAMPLE_INTERVAL) < 0) {
+        throw new IllegalArgumentException("--sample-interval must be at least "
+            + MIN_SAMPLE_INTERVAL.toMillis() + "ms, got " + interval.toMillis() + "ms");
+      }
+      this.sampleInterval = interval;
+      return this;
+    }
+
+    public Builder setLeakWindow(Duration window) {
+      Objects.requireNonNull(window, "window");
+      if (window.isNegative() || window.isZero()) {
+        throw new IllegalArgumentException("--leak-window must be positive, got " + window);
+      }
+      this.leakWindow = window;
+      return this;
+    }
+
+    /** Precise bursts (sampled mode only); null for none. */
+    public Builder setBursts(BurstConfig bursts) {
+      this.bursts = bursts;
       return this;
     }
 
@@ -148,6 +215,13 @@ public final class AttachConfig {
     public AttachConfig build() {
       if ((pid == 0) == (executable == null)) {
         throw new IllegalArgumentException("exactly one of pid and executable must be set");
+      }
+      if (mode == AttachMode.SAMPLED && deep) {
+        throw new IllegalArgumentException("--deep needs probes: it cannot be combined with"
+            + " --mode sampled (use --precise-every for precise bursts)");
+      }
+      if (mode != AttachMode.SAMPLED && bursts != null) {
+        throw new IllegalArgumentException("precise bursts need --mode sampled");
       }
       return new AttachConfig(this);
     }

@@ -1,6 +1,8 @@
 package dev.goroscope.attach;
 
 import dev.goroscope.correlate.LeakReport;
+import dev.goroscope.record.CodeLocation;
+import dev.goroscope.record.LeakGroupRecord;
 import java.util.Locale;
 
 /**
@@ -13,6 +15,7 @@ import java.util.Locale;
  * @param eventsLost events the kernel dropped because the ring buffer was full
  * @param spansExported spans (or records, for non-OTLP outputs) handed to the exporters
  * @param leaks leak candidates still alive when the run stopped, grouped
+ * @param sampled sampled mode: samples, bursts and the overhead estimate, one line; "" else
  */
 public record AttachSummary(
     int processes,
@@ -21,7 +24,15 @@ public record AttachSummary(
     long deadlineOverruns,
     long eventsLost,
     long spansExported,
-    LeakReport leaks) {
+    LeakReport leaks,
+    String sampled) {
+
+  /** A precise-mode summary. */
+  public AttachSummary(int processes, long goroutinesSeen, long contexts, long deadlineOverruns,
+      long eventsLost, long spansExported, LeakReport leaks) {
+    this(processes, goroutinesSeen, contexts, deadlineOverruns, eventsLost, spansExported, leaks,
+        "");
+  }
 
   /** What the count says when spans went to a span exporter (OTLP, the console tree). */
   public static final String SPANS_EXPORTED = "spans exported";
@@ -37,16 +48,41 @@ public record AttachSummary(
     out.append(String.format(Locale.ROOT, "goroscope: %d leak candidate%s in %d group%s:%n",
         leaks.totalCandidates(), leaks.totalCandidates() == 1 ? "" : "s",
         leaks.groups().size(), leaks.groups().size() == 1 ? "" : "s"));
-    leaks.groups().stream().limit(maxGroups).forEach(g -> out.append(String.format(Locale.ROOT,
-        "  %d × %s  created at %s%s  (pid %d, e.g. goroutines %s)%n",
-        g.count(), g.startFunction().isEmpty() ? "?" : g.startFunction(), g.creationSite(),
-        g.waitReason().isEmpty() ? "" : ", waiting: " + g.waitReason(), g.pid(),
-        g.exampleGoids())));
+    leaks.groups().stream().limit(maxGroups).forEach(g -> {
+      out.append(String.format(Locale.ROOT,
+          "  %d × %s  created at %s%s  (pid %d, e.g. goroutines %s)%n",
+          g.count(), g.startFunction().isEmpty() ? "?" : g.startFunction(), g.creationSite(),
+          g.waitReason().isEmpty() ? "" : ", waiting: " + g.waitReason(), g.pid(),
+          g.exampleGoids()));
+      if (g.sampled() != null) {
+        sampledLines(out, g.sampled());
+      }
+    });
     if (leaks.groups().size() > maxGroups) {
       out.append("  … ").append(leaks.groups().size() - maxGroups).append(" more groups")
           .append(System.lineSeparator());
     }
     return out.toString();
+  }
+
+  /** Sampled mode's view of a group: why, what it waits on, where. */
+  private static void sampledLines(StringBuilder out, LeakGroupRecord r) {
+    out.append(String.format(Locale.ROOT, "      %s: %s", r.id(), r.reason()));
+    if (r.growing()) {
+      out.append(String.format(Locale.ROOT, " (+%d in %ds)", r.growth(),
+          r.windowNs() / 1_000_000_000L));
+    }
+    if (r.blocked() > 0) {
+      out.append(String.format(Locale.ROOT, " (%d blocked past the threshold)", r.blocked()));
+    }
+    String on = r.waitsOn();
+    if (!on.isEmpty()) {
+      out.append("; waiting on ").append(on);
+    }
+    out.append(System.lineSeparator());
+    for (CodeLocation f : r.topFrames()) {
+      out.append("        at ").append(f).append(System.lineSeparator());
+    }
   }
 
   /** The summary line, with spans exported (a span exporter such as OTLP was configured). */
@@ -65,6 +101,6 @@ public record AttachSummary(
         "goroscope: %d process%s, %d goroutines seen, %d %s, %d contexts with a"
             + " deadline, %d deadline overruns, %d events lost",
         processes, processes == 1 ? "" : "es", goroutinesSeen, spansExported, exportedLabel,
-        contexts, deadlineOverruns, eventsLost);
+        contexts, deadlineOverruns, eventsLost) + (sampled.isEmpty() ? "" : "; " + sampled);
   }
 }

@@ -35,7 +35,7 @@ import java.util.function.LongSupplier;
  * and the correlator are single-threaded by design. {@link #requestStop()} may be called from
  * any thread (a signal handler).
  */
-public final class Attacher {
+public final class Attacher implements AttachSession {
 
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(50);
   private static final long LIVENESS_CHECK_NS = 200_000_000L;

@@ -38,6 +38,21 @@ final class StatusLine {
     lastLength = line.length();
   }
 
+  /** Sampled mode's status: samples per second instead of events. */
+  void showSampled(double samplesPerSecond, long liveGoroutines, long spansExported, long drops,
+      boolean bursting) {
+    if (!enabled) {
+      return;
+    }
+    String line = String.format(Locale.ROOT,
+        "goroscope: %.1f samples/s%s, %d live goroutines, %d spans exported, %d dropped",
+        samplesPerSecond, bursting ? " (precise burst)" : "", liveGoroutines, spansExported,
+        drops);
+    err.print("\r" + line + " ".repeat(Math.max(0, lastLength - line.length())));
+    err.flush();
+    lastLength = line.length();
+  }
+
   /** Clears the line before other output. */
   void clear() {
     if (enabled && lastLength > 0) {

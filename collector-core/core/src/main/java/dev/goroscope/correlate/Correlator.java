@@ -18,6 +18,7 @@ import dev.goroscope.record.RecordSink;
 import dev.goroscope.record.StwRecord;
 import dev.goroscope.record.ThreadsRecord;
 import java.util.ArrayList;
+import dev.goroscope.sample.ProcessSample;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.LongSupplier;
@@ -57,6 +58,7 @@ public final class Correlator implements AutoCloseable {
   private final Deadlines deadlines;
   private final AppSpans appSpans;
   private final Leaks leaks;
+  private final Sampling sampling;
   private final Emitter emitter;
   private long nextUpdateNs = Ordering.UNSET;
   private boolean closed;
@@ -72,6 +74,7 @@ public final class Correlator implements AutoCloseable {
         new Goroutines(config, counters, emitter, b.defaultSymbolizer, ordering::streamNs);
     this.parks = new Parks(config, counters);
     this.deadlines = new Deadlines(config, counters, emitter, goroutines);
+    this.sampling = new Sampling(config, counters, emitter, goroutines);
     this.appSpans = new AppSpans(counters, emitter, goroutines);
     // Before the sink hears of a new goroutine: its span's parent depends on it.
     goroutines.setInheritance(appSpans::inherit);
@@ -139,6 +142,21 @@ public final class Correlator implements AutoCloseable {
     Objects.requireNonNull(threads, "threads");
     if (!closed) {
       ordering.enqueue(new Input.ThreadsSample(threads));
+    }
+  }
+
+  /**
+   * Sampled mode: every goroutine of process {@code sample.pid()} read from its memory at
+   * {@code sample.timestampNs()}. Goroutines seen for the first time start then, waits are
+   * extended or ended, tracked goroutines the sample no longer lists end when last seen, leak
+   * groups are updated, and the sink gets the sample's summary. Ordered with the events, so
+   * a precise burst's creations and exits land on the same goroutines (their times win).
+   */
+  public void sampled(ProcessSample sample, SamplingContext context) {
+    Objects.requireNonNull(sample, "sample");
+    Objects.requireNonNull(context, "context");
+    if (!closed) {
+      ordering.enqueue(new Input.Sampled(sample, context));
     }
   }
 
@@ -220,7 +238,14 @@ public final class Correlator implements AutoCloseable {
 
   /** Current leak candidates grouped by process, creation site, start function and wait reason. */
   public LeakReport leakReport() {
-    return leaks.report(goroutines.oldest(), ordering.streamNs());
+    LeakReport precise = leaks.report(goroutines.oldest(), ordering.streamNs());
+    return sampling.withGroups(precise);
+  }
+
+  /** Sampled mode: leak groups growing at the last sample of {@code pid} processed (0 if none). */
+  public int growingLeakGroups(int pid) {
+    ProcessTable p = goroutines.existing(pid);
+    return p == null || p.sampling == null ? 0 : p.sampling.growingGroups;
   }
 
   /** A snapshot of the counters. */
@@ -420,6 +445,14 @@ public final class Correlator implements AutoCloseable {
         if (p.deep && found.isWaiting()) {
           parks.parked(g, f.timestampNs, found.waitReason());
         }
+      }
+    }
+
+    @Override
+    public void sampled(Input.Sampled s) {
+      ProcessTable p = goroutines.table(s.sample.pid(), s.timestampNs);
+      if (p != null) {
+        sampling.sampled(p, s.sample, s.context);
       }
     }
 

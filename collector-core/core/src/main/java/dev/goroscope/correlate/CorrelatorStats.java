@@ -37,6 +37,8 @@ public final class CorrelatorStats {
   private final long symbolizerFailures;
   private final long sinkFailures;
   private final long stwPauses;
+  private final long samples;
+  private final long goroutinesVanished;
   private final long appSpansStarted;
   private final long appSpansEnded;
   private final long appSpanEndsUnknown;
@@ -78,6 +80,8 @@ public final class CorrelatorStats {
     this.symbolizerFailures = symbolizerFailures;
     this.sinkFailures = c.sinkFailures;
     this.stwPauses = c.stwPauses;
+    this.samples = c.samples;
+    this.goroutinesVanished = c.goroutinesVanished;
     this.appSpansStarted = c.appSpansStarted;
     this.appSpansEnded = c.appSpansEnded;
     this.appSpanEndsUnknown = c.appSpanEndsUnknown;
@@ -244,6 +248,16 @@ public final class CorrelatorStats {
     return liveContexts;
   }
 
+  /** Sampled mode: samples taken in. */
+  public long samples() {
+    return samples;
+  }
+
+  /** Sampled mode: goroutines ended because a sample no longer listed them. */
+  public long goroutinesVanished() {
+    return goroutinesVanished;
+  }
+
   /** Application spans whose start was seen (OpenTelemetry Go SDK probes). */
   public long appSpansStarted() {
     return appSpansStarted;
@@ -289,8 +303,9 @@ public final class CorrelatorStats {
             + " parksTruncated=%d contextEventsTruncated=%d marksTruncated=%d"
             + " scopeGoroutinesDropped=%d finishedRecords=%d partialRecords=%d contextRecords=%d"
             + " deadlineOverruns=%d symbolizerCalls=%d symbolizerFailures=%d sinkFailures=%d"
-            + " stwPauses=%d liveGoroutines=%d liveContexts=%d bufferedEvents=%d"
-            + " appSpansStarted=%d appSpansEnded=%d appSpanEndsUnknown=%d appSpansEvicted=%d"
+            + " stwPauses=%d liveGoroutines=%d liveContexts=%d bufferedEvents=%d samples=%d"
+            + " goroutinesVanished=%d appSpansStarted=%d"
+            + " appSpansEnded=%d appSpanEndsUnknown=%d appSpansEvicted=%d"
             + " appSpanEventsTruncated=%d goroutinesUnderAppSpans=%d",
         eventsIn, outOfOrderFixed, lateEvents, reorderOverflows, duplicatesDropped, staleEvents,
         eventsLost, lostMarkers, goroutinesStarted, goroutinesFound, goroutinesAdopted,
@@ -298,7 +313,8 @@ public final class CorrelatorStats {
         eventsAfterProcessEnd, eventsAfterClose, parksTruncated, contextEventsTruncated,
         marksTruncated, scopeGoroutinesDropped, finishedRecords, partialRecords, contextRecords,
         deadlineOverruns, symbolizerCalls, symbolizerFailures, sinkFailures, stwPauses,
-        liveGoroutines, liveContexts, bufferedEvents, appSpansStarted, appSpansEnded,
-        appSpanEndsUnknown, appSpansEvicted, appSpanEventsTruncated, goroutinesUnderAppSpans);
+        liveGoroutines, liveContexts, bufferedEvents, samples, goroutinesVanished,
+        appSpansStarted, appSpansEnded, appSpanEndsUnknown, appSpansEvicted,
+        appSpanEventsTruncated, goroutinesUnderAppSpans);
   }
 }

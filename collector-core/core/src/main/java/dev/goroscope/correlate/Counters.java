@@ -33,6 +33,8 @@ final class Counters {
   long deadlineOverruns;
   long sinkFailures;
   long stwPauses;
+  long samples;
+  long goroutinesVanished;
   long appSpansStarted;
   long appSpansEnded;
   long appSpanEndsUnknown;

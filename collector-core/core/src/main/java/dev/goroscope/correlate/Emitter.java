@@ -8,6 +8,7 @@ import dev.goroscope.record.ProcessInfo;
 import dev.goroscope.record.RecordSink;
 import dev.goroscope.record.StwRecord;
 import dev.goroscope.record.ThreadsRecord;
+import dev.goroscope.record.SampleRecord;
 import java.util.List;
 
 /**
@@ -141,6 +142,15 @@ final class Emitter {
     }
   }
 
+  /** Sampled mode: one sample of a process, summed up. */
+  void sampled(SampleRecord sample) {
+    try {
+      sink.goroutinesSampled(sample);
+    } catch (RuntimeException e) {
+      counters.sinkFailures++;
+    }
+  }
+
   void eventsLost(int pid, long count) {
     try {
       sink.eventsLost(pid, count);
@@ -166,7 +176,8 @@ final class Emitter {
   }
 
   private static GoroutineState liveState(LiveGoroutine g) {
-    return g.isParked() ? GoroutineState.WAITING : GoroutineState.RUNNING;
+    return g.isParked() || Sampling.isWaiting(g) ? GoroutineState.WAITING
+        : GoroutineState.RUNNING;
   }
 
   private static ContextRecord record(LiveContext c, List<Long> overrunGoids) {

@@ -114,7 +114,7 @@ final class GoroutineView implements Goroutine {
 
   @Override
   public String waitReason() {
-    return g.isParked() ? g.process.symbols.waitReason(g.waitCode) : "";
+    return g.isParked() ? g.process.symbols.waitReason(g.waitCode) : Sampling.waitReason(g);
   }
 
   @Override
@@ -130,6 +130,12 @@ final class GoroutineView implements Goroutine {
     if (x == null && g.parks == null && !g.isParked()) {
       return List.of();
     }
+    if (x != null && x.sampled != null && g.parks == null && x.contextEvents == null
+        && x.marks == null && x.appSpanMarks == null && !g.isParked()) {
+      List<GoroutineEvent> waits = new ArrayList<>();
+      Sampling.addEvents(g, waits); // in time order already
+      return waits;
+    }
     List<GoroutineEvent> out = new ArrayList<>();
     SymbolCache s = g.process.symbols;
     if (x != null) {
@@ -141,6 +147,7 @@ final class GoroutineView implements Goroutine {
       if (x.marks != null) {
         x.marks.appendTo(out, s);
       }
+      Sampling.addEvents(g, out);
       if (x.appSpanMarks != null) {
         for (AppSpanMark m : x.appSpanMarks) {
           out.add(m.toEvent());
@@ -159,15 +166,16 @@ final class GoroutineView implements Goroutine {
   }
 
   /**
-   * The per-goroutine totals of its waits (mutex, syscall, sched, stw), its thread lock, and the
-   * application span it runs under.
+   * The per-goroutine totals of its waits (mutex, syscall, sched, stw), its thread lock, what
+   * sampling found (sampled mode), and the application span it runs under.
    */
   @Override
   public Attrs attributes() {
     LiveGoroutine.Extras x = g.extras();
     boolean locked = g.has(LiveGoroutine.LOCKED_TO_THREAD);
     LiveAppSpan under = g.appParent();
-    if ((x == null || x.totals == null) && !locked && under == null) {
+    boolean sampled = g.process.sampling != null;
+    if ((x == null || x.totals == null) && !locked && under == null && !sampled) {
       return Attrs.empty();
     }
     Attrs.Builder a = Attrs.builder();
@@ -181,12 +189,20 @@ final class GoroutineView implements Goroutine {
     if (locked) {
       a.put(GoroutineEvents.LOCKED_TO_THREAD, true);
     }
+    if (sampled) {
+      Sampling.putAttributes(g, endNs >= 0, a);
+    }
     if (under != null) {
       a.put(AppSpanEvents.UNDER_TRACE_ID, under.traceIdHex())
           .put(AppSpanEvents.UNDER_SPAN_ID, under.spanIdHex())
           .put(AppSpanEvents.UNDER_SAMPLED, under.sampled);
     }
     return a.build();
+  }
+
+  @Override
+  public List<CodeLocation> stack() {
+    return Sampling.stack(g);
   }
 
   @Override

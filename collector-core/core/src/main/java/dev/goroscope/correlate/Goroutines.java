@@ -127,6 +127,7 @@ final class Goroutines {
     for (LiveGoroutine g : goroutines) {
       untrack(g);
       parks.closeOpen(g, ts);
+      Sampling.closeWait(g, config.maxMarksPerGoroutine());
       emitter.ended(g, ts, GoroutineState.PROCESS_EXITED, ts, false);
     }
     processes.remove(p.pid);
@@ -183,7 +184,11 @@ final class Goroutines {
       return null;
     }
     LiveGoroutine known = p.goroutines.get(goid);
-    if ((known != null && !(late && known.has(LiveGoroutine.ADOPTED)))
+    // A sample found it first (sampled mode, a precise burst now sees it created): the
+    // creation's times and parent win.
+    boolean sampledFirst = known != null && p.sampling != null
+        && known.has(LiveGoroutine.FOUND);
+    if ((known != null && !(late && known.has(LiveGoroutine.ADOPTED)) && !sampledFirst)
         || p.exitedRecently(goid)) {
       counters.duplicatesDropped++;
       return null;
@@ -195,6 +200,11 @@ final class Goroutines {
     // Traced: the parent's own creation was seen, before this one (a late event can say else).
     int flags = parent != null && !parent.has(LiveGoroutine.ADOPTED)
         && parent.startNs <= e.timestampNs() ? LiveGoroutine.PARENT_TRACED : 0;
+    if (sampledFirst) {
+      complete(known, parentGoid, e.startPc(), e.creationPc(), e.timestampNs(), flags);
+      known.flags &= ~LiveGoroutine.FOUND;
+      return null;
+    }
     if (known != null) {
       // Other events adopted it first and its creation comes late: complete it.
       complete(known, parentGoid, e.startPc(), e.creationPc(), e.timestampNs(),
@@ -266,7 +276,19 @@ final class Goroutines {
       g.flags |= LiveGoroutine.INCOMPLETE;
     }
     parks.closeOpen(g, e.timestampNs());
+    Sampling.closeWait(g, config.maxMarksPerGoroutine());
     emitter.ended(g, e.timestampNs(), GoroutineState.EXITED, e.timestampNs(), false);
+  }
+
+  /**
+   * Sampled mode: {@code g} is no longer listed by the samples of its process: it exited
+   * after it was last seen, at {@code lastSeenNs}, which is its end.
+   */
+  void vanished(ProcessTable p, LiveGoroutine g, long lastSeenNs) {
+    untrack(g);
+    p.rememberExit(g);
+    g.flags |= LiveGoroutine.SAMPLED_END;
+    emitter.ended(g, lastSeenNs, GoroutineState.EXITED, lastSeenNs, false);
   }
 
   /** A generic mark: appended to the goroutine's log, the oldest dropped at the cap. */
@@ -365,7 +387,9 @@ final class Goroutines {
   private LiveGoroutine adopted(ProcessTable p, long goid) {
     counters.goroutinesAdopted++;
     int flags = LiveGoroutine.ADOPTED | (p.degraded ? LiveGoroutine.INCOMPLETE : 0);
-    return new LiveGoroutine(p, goid, 0, 0, 0, p.attachNs, flags);
+    // Sampled mode: the last sample did not list it, so it was created after that sample.
+    long start = p.sampling != null ? Math.max(p.attachNs, p.sampling.previousNs) : p.attachNs;
+    return new LiveGoroutine(p, goid, 0, 0, 0, start, flags);
   }
 
   private static void complete(LiveGoroutine g, long parentGoid, long startPc, long creationPc,

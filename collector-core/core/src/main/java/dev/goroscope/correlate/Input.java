@@ -14,6 +14,7 @@ import dev.goroscope.event.GoroutineReadied;
 import dev.goroscope.event.StwPause;
 import dev.goroscope.record.ProcessInfo;
 import dev.goroscope.record.ThreadsRecord;
+import dev.goroscope.sample.ProcessSample;
 import java.util.List;
 
 /**
@@ -44,6 +45,7 @@ abstract class Input {
 
     /** A look at a process's threads (no-op unless the handler passes them on). */
     default void threadsSampled(ThreadsSample t) {}
+    void sampled(Sampled s);
   }
 
   final long timestampNs;
@@ -139,6 +141,28 @@ abstract class Input {
     @Override
     void dispatch(Handler h) {
       h.threadsSampled(this);
+    }
+  }
+
+  /** A sample of a process's goroutines (sampled mode), taken at {@link #timestampNs}. */
+  static final class Sampled extends Input {
+    final ProcessSample sample;
+    final SamplingContext context;
+
+    Sampled(ProcessSample sample, SamplingContext context) {
+      super(sample.timestampNs());
+      this.sample = sample;
+      this.context = context;
+    }
+
+    @Override
+    int rank() {
+      return RANK_FOUND;
+    }
+
+    @Override
+    void dispatch(Handler h) {
+      h.sampled(this);
     }
   }
 

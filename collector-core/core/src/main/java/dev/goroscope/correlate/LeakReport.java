@@ -1,6 +1,7 @@
 package dev.goroscope.correlate;
 
 import dev.goroscope.record.CodeLocation;
+import dev.goroscope.record.LeakGroupRecord;
 import java.util.List;
 import java.util.Objects;
 
@@ -40,6 +41,8 @@ public record LeakReport(long asOfNs, List<Group> groups) {
    * @param count goroutines in the group
    * @param oldestStartNs the earliest start time in the group
    * @param exampleGoids up to {@link #MAX_EXAMPLES} goroutine ids, oldest first
+   * @param sampled sampled mode's view of the group (top frames, what it waits on, why it is
+   *     a candidate), or null for a group of the precise rule
    */
   public record Group(
       int pid,
@@ -48,13 +51,27 @@ public record LeakReport(long asOfNs, List<Group> groups) {
       String waitReason,
       long count,
       long oldestStartNs,
-      List<Long> exampleGoids) {
+      List<Long> exampleGoids,
+      LeakGroupRecord sampled) {
 
     public Group {
       Objects.requireNonNull(creationSite, "creationSite");
       Objects.requireNonNull(startFunction, "startFunction");
       Objects.requireNonNull(waitReason, "waitReason");
       exampleGoids = List.copyOf(exampleGoids);
+    }
+
+    /** A group of the precise rule. */
+    public Group(int pid, CodeLocation creationSite, String startFunction, String waitReason,
+        long count, long oldestStartNs, List<Long> exampleGoids) {
+      this(pid, creationSite, startFunction, waitReason, count, oldestStartNs, exampleGoids,
+          null);
+    }
+
+    /** A group sampled mode found. */
+    public static Group of(LeakGroupRecord r) {
+      return new Group(r.pid(), r.creationSite(), r.startFunction(), r.waitReason(), r.count(),
+          r.oldestBlockedSinceNs(), r.exampleGoids(), r);
     }
   }
 }

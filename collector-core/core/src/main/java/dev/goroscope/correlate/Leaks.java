@@ -26,6 +26,9 @@ final class Leaks {
   }
 
   boolean isLeak(LiveGoroutine g, long nowNs) {
+    if (g.process.sampling != null) {
+      return Sampling.isLeak(g); // its samples decide (LeakGroups)
+    }
     if (nowNs - g.startNs < threshold) {
       return false;
     }
@@ -42,7 +45,7 @@ final class Leaks {
   LeakReport report(LiveGoroutine oldest, long nowNs) {
     Map<Key, Group> groups = new LinkedHashMap<>();
     for (LiveGoroutine g = oldest; g != null; g = g.newer) {
-      if (nowNs == Ordering.UNSET || !isLeak(g, nowNs)) {
+      if (nowNs == Ordering.UNSET || g.process.sampling != null || !isLeak(g, nowNs)) {
         continue;
       }
       SymbolCache s = g.process.symbols;

@@ -21,6 +21,8 @@ final class LiveGoroutine extends AgeList.Node<LiveGoroutine> {
   static final int FOUND = 1 << 3;
   /** Seen locked to its thread (runtime.LockOSThread, or a system call said so). */
   static final int LOCKED_TO_THREAD = 1 << 4;
+  /** Ended because a sample no longer listed it (sampled mode): its end is when last seen. */
+  static final int SAMPLED_END = 1 << 7;
 
   /** The rarer parts of a goroutine's state. */
   static final class Extras {
@@ -30,6 +32,8 @@ final class LiveGoroutine extends AgeList.Node<LiveGoroutine> {
     long[] totals;
     /** The first context whose deadline this goroutine overran, or null. */
     LiveContext overrunOf;
+    /** What samples showed of it (sampled mode), or null. */
+    SampledGoroutine sampled;
     /** Application spans it started or ended, oldest first (bounded). */
     List<AppSpanMark> appSpanMarks;
     /** Application spans it started and that have not ended, innermost first, or null. */

@@ -35,6 +35,8 @@ final class ProcessTable {
   boolean deep;
   /** Events were lost or goroutines evicted: adopted goroutines may be lost creations. */
   boolean degraded;
+  /** Watched by sampling (sampled mode), else null. */
+  SampledProcess sampling;
 
   private static final Object[] NO_ATTACHMENTS = new Object[0];
   /**

@@ -232,6 +232,16 @@ public final class GoroutineSampler implements AutoCloseable {
     return goVersion;
   }
 
+  /** The target's executable. */
+  public GoBinary binary() {
+    return binary;
+  }
+
+  /** Run-time minus link-time addresses (PIE), 0 otherwise. */
+  public long loadBias() {
+    return bias;
+  }
+
   /** The Go rules for printing this binary's stacks. */
   public GoTraceback traceback() {
     return traceback;
@@ -286,7 +296,9 @@ public final class GoroutineSampler implements AutoCloseable {
     dropDuplicateGoids(pending, c);
     waitStates(pending, c);
     List<GoroutineSample> out = new ArrayList<>(pending.size());
+    boolean[] unmoved = new boolean[pending.size()];
     for (Pending p : pending) {
+      unmoved[out.size()] = p.unchanged;
       out.add(toSample(p));
     }
     SampleStats stats = new SampleStats(c.allgs, out.size(), c.dead, c.unreadable, c.tornRetries,
@@ -294,7 +306,7 @@ public final class GoroutineSampler implements AutoCloseable {
         memory.bytesRead() - bytes0, memory.method() == ProcessMemory.Method.PROCESS_VM_READV
             ? "process_vm_readv" : "/proc/PID/mem");
     return new ProcessSample(pid, goVersion, start, System.nanoTime() - start, out, stats,
-        notes);
+        notes, layout.trackingSeq >= 0 ? Unmoved.of(unmoved, out.size()) : Unmoved.NONE);
   }
 
   /** Channels and semaphores of the waiting goroutines; kept ones reused, new ones read. */

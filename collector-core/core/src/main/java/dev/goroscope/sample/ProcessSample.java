@@ -15,14 +15,23 @@ import java.util.Objects;
  * @param stats how the read went
  * @param notes what this sample could not cover and why (e.g. no channel state without the
  *     offsets), one line each
+ * @param unmoved which goroutines (by index in {@code goroutines}) have not run since the
+ *     sampler's previous sample
  */
 public record ProcessSample(int pid, String goVersion, long timestampNs, long durationNs,
-    List<GoroutineSample> goroutines, SampleStats stats, List<String> notes) {
+    List<GoroutineSample> goroutines, SampleStats stats, List<String> notes, Unmoved unmoved) {
 
   public ProcessSample {
     Objects.requireNonNull(goVersion, "goVersion");
     goroutines = List.copyOf(goroutines);
     Objects.requireNonNull(stats, "stats");
     notes = List.copyOf(notes);
+    Objects.requireNonNull(unmoved, "unmoved");
+  }
+
+  /** A sample with no goroutine known unmoved (tests, a first sample). */
+  public ProcessSample(int pid, String goVersion, long timestampNs, long durationNs,
+      List<GoroutineSample> goroutines, SampleStats stats, List<String> notes) {
+    this(pid, goVersion, timestampNs, durationNs, goroutines, stats, notes, Unmoved.NONE);
   }
 }

@@ -106,6 +106,11 @@ class ReorderBufferTest {
     }
 
     @Override
+    public void sampled(Input.Sampled s) {
+      throw new AssertionError(s);
+    }
+
+    @Override
     public void processEnded(ProcessEnd e) {
       throw new AssertionError(e);
     }

@@ -6,13 +6,10 @@ import dev.goroscope.gobinary.stack.StackFrame;
 import dev.goroscope.sample.ChannelWait.Direction;
 import dev.goroscope.testing.GoToolchains.Mode;
 import dev.goroscope.testing.GoToolchains.Toolchain;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -26,18 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class GoroutineSamplerTest {
 
-  static Stream<Arguments> builds() {
-    List<Arguments> out = new ArrayList<>();
-    for (Toolchain t : Toolchain.values()) {
-      for (Mode m : List.of(Mode.NORMAL, Mode.STRIPPED, Mode.PIE)) {
-        out.add(Arguments.of(t, m));
-      }
-    }
-    return out.stream();
-  }
-
   @ParameterizedTest(name = "{0} {1}")
-  @MethodSource("builds")
+  @MethodSource("dev.goroscope.testing.GoMatrix#cells")
   void readsWhatTheProgramsOwnDumpShows(Toolchain toolchain, Mode mode) {
     try (StateProgram prog = StateProgram.start(toolchain, mode);
         GoroutineSampler sampler = GoroutineSampler.open(prog.pid(), SamplerConfig.defaults())) {

@@ -8,6 +8,7 @@ import dev.goroscope.record.ProcessInfo;
 import dev.goroscope.record.RecordSink;
 import dev.goroscope.record.StwRecord;
 import dev.goroscope.record.ThreadsRecord;
+import dev.goroscope.record.SampleRecord;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -32,6 +33,7 @@ public final class RecordingSink implements RecordSink {
   public final List<long[]> lost = Collections.synchronizedList(new ArrayList<>());
   public final List<StwRecord> pauses = Collections.synchronizedList(new ArrayList<>());
   public final List<ThreadsRecord> threads = Collections.synchronizedList(new ArrayList<>());
+  public final List<SampleRecord> samples = Collections.synchronizedList(new ArrayList<>());
   /** Events announced as they happened ({@link RecordSink#goroutineEvent}), with their goid. */
   public final List<Announced> announced = Collections.synchronizedList(new ArrayList<>());
   public volatile int flushes;
@@ -87,6 +89,11 @@ public final class RecordingSink implements RecordSink {
   @Override
   public void threadsSampled(ThreadsRecord record) {
     threads.add(record);
+  }
+
+  @Override
+  public void goroutinesSampled(SampleRecord sample) {
+    samples.add(sample);
   }
 
   @Override

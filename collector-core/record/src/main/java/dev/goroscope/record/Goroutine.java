@@ -64,6 +64,14 @@ public interface Goroutine {
   /** Further attributes some modes add (sampling interval, totals), possibly empty. */
   Attrs attributes();
 
+  /**
+   * Sampled mode: its stack at the last sample that read one, innermost frame first, the frames
+   * Go's own dumps print; empty otherwise (running, or not sampled).
+   */
+  default List<CodeLocation> stack() {
+    return List.of();
+  }
+
   /** Set when this goroutine overran a context deadline, else null. */
   DeadlineOverrun deadlineOverrun();
 

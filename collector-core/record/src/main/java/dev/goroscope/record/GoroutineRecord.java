@@ -27,6 +27,7 @@ public final class GoroutineRecord implements Goroutine {
   private final String waitReason;
   private final List<GoroutineEvent> events;
   private final Attrs attributes;
+  private final List<CodeLocation> stack;
   private final DeadlineOverrun deadlineOverrun;
   private final boolean leakCandidate;
   private final boolean incomplete;
@@ -47,6 +48,7 @@ public final class GoroutineRecord implements Goroutine {
     this.waitReason = b.waitReason;
     this.events = events;
     this.attributes = b.attributes;
+    this.stack = b.stack;
     this.deadlineOverrun = b.deadlineOverrun;
     this.leakCandidate = b.leakCandidate;
     this.incomplete = b.incomplete;
@@ -75,6 +77,7 @@ public final class GoroutineRecord implements Goroutine {
         .setWaitReason(g.waitReason())
         .setEvents(g.events())
         .setAttributes(g.attributes())
+        .setStack(g.stack())
         .setDeadlineOverrun(g.deadlineOverrun())
         .setLeakCandidate(g.leakCandidate())
         .setIncomplete(g.incomplete())
@@ -96,6 +99,7 @@ public final class GoroutineRecord implements Goroutine {
         .setWaitReason(waitReason)
         .setEvents(events)
         .setAttributes(attributes)
+        .setStack(stack)
         .setDeadlineOverrun(deadlineOverrun)
         .setLeakCandidate(leakCandidate)
         .setIncomplete(incomplete);
@@ -172,6 +176,11 @@ public final class GoroutineRecord implements Goroutine {
   }
 
   @Override
+  public List<CodeLocation> stack() {
+    return stack;
+  }
+
+  @Override
   public DeadlineOverrun deadlineOverrun() {
     return deadlineOverrun;
   }
@@ -212,7 +221,7 @@ public final class GoroutineRecord implements Goroutine {
         && endNs == r.endNs && asOfNs == r.asOfNs && leakCandidate == r.leakCandidate && incomplete == r.incomplete
         && startFunction.equals(r.startFunction) && creationSite.equals(r.creationSite)
         && state == r.state && waitReason.equals(r.waitReason) && events.equals(r.events)
-        && attributes.equals(r.attributes)
+        && attributes.equals(r.attributes) && stack.equals(r.stack)
         && Objects.equals(deadlineOverrun, r.deadlineOverrun);
   }
 
@@ -249,6 +258,7 @@ public final class GoroutineRecord implements Goroutine {
     private List<ParkInterval> parks = List.of();
     private List<ContextEvent> contextEvents = List.of();
     private Attrs attributes = Attrs.empty();
+    private List<CodeLocation> stack = List.of();
     private DeadlineOverrun deadlineOverrun;
     private boolean leakCandidate;
     private boolean incomplete;
@@ -330,6 +340,12 @@ public final class GoroutineRecord implements Goroutine {
 
     public Builder setAttributes(Attrs attributes) {
       this.attributes = Objects.requireNonNull(attributes, "attributes");
+      return this;
+    }
+
+    /** Sampled stack, innermost frame first. */
+    public Builder setStack(List<CodeLocation> stack) {
+      this.stack = List.copyOf(stack);
       return this;
     }
 

@@ -57,6 +57,13 @@ public interface RecordSink extends AutoCloseable {
   /** A periodic look at the process's threads and system calls ({@code --probe syscall}). */
   default void threadsSampled(ThreadsRecord threads) {}
 
+  /**
+   * Sampled mode: one sample of a process, summed up (states, wait reasons, creation sites,
+   * time blocked, leak groups, precise bursts). Process-wide: goroutines sampled get their own
+   * lifecycle calls and {@code goroutine.wait} events.
+   */
+  default void goroutinesSampled(SampleRecord sample) {}
+
   /** The kernel dropped {@code count} events of this process since the last report. */
   default void eventsLost(int pid, long count) {}
 

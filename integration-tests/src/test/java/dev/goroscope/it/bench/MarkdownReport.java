@@ -277,8 +277,9 @@ final class MarkdownReport {
     return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
-  private static String us(double ns) {
-    return Double.isNaN(ns) ? "—" : fixed(ns / 1000, ns < 10_000 ? 2 : 1) + " µs";
+  /** Ns as µs; "—" when there is nothing to show (per event of a mode without events: ∞). */
+  static String us(double ns) {
+    return !Double.isFinite(ns) ? "—" : fixed(ns / 1000, ns < 10_000 ? 2 : 1) + " µs";
   }
 
   private static String times(double ratio) {

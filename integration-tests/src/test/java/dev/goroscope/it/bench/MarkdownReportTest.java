@@ -19,6 +19,15 @@ class MarkdownReportTest {
   }
 
   @Test
+  void microsecondsAndNothingToShow() {
+    assertThat(MarkdownReport.us(1_500)).isEqualTo("1.50 µs");
+    assertThat(MarkdownReport.us(100_000)).isEqualTo("100.0 µs");
+    // sampled mode has no events: CPU per event is x / 0
+    assertThat(MarkdownReport.us(100_000 / 0.0)).isEqualTo("—");
+    assertThat(MarkdownReport.us(Double.NaN)).isEqualTo("—");
+  }
+
+  @Test
   void medianOfOddAndEvenCounts() {
     assertThat(MarkdownReport.median(List.of(3.0, 1.0, 2.0), x -> x)).isEqualTo(2.0);
     assertThat(MarkdownReport.median(List.of(4.0, 1.0, 2.0, 3.0), x -> x)).isEqualTo(2.5);

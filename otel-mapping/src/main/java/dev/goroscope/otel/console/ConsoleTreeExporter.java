@@ -214,7 +214,10 @@ public final class ConsoleTreeExporter implements SpanExporter {
     Attributes a = s.getAttributes();
     StringBuilder sb = new StringBuilder(s.getName());
     sb.append("  g").append(goid(a));
-    sb.append("  ").append(
+    // sampled times are known to about one interval: "~"
+    boolean sampled = Boolean.TRUE.equals(a.get(SAMPLED))
+        && !(Boolean.TRUE.equals(a.get(START_PRECISE)) && Boolean.TRUE.equals(a.get(END_PRECISE)));
+    sb.append(sampled ? "  ~" : "  ").append(
         GoroutineSpanMapper.formatDuration(s.getEndEpochNanos() - s.getStartEpochNanos()));
     String state = a.get(STATE);
     if (state != null) {
@@ -234,6 +237,10 @@ public final class ConsoleTreeExporter implements SpanExporter {
     }
     if (Boolean.TRUE.equals(a.get(LEAK_CANDIDATE))) {
       sb.append("  LEAK?");
+      if (a.get(LEAK_GROUP) != null) {
+        sb.append(' ').append(a.get(LEAK_GROUP)).append(" (").append(a.get(LEAK_REASON))
+            .append(')');
+      }
     }
     if (Boolean.TRUE.equals(a.get(INCOMPLETE))) {
       sb.append("  (incomplete)");

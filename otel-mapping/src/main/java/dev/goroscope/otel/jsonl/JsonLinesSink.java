@@ -5,6 +5,8 @@ import static dev.goroscope.otel.jsonl.JsonText.key;
 import dev.goroscope.otel.time.ClockOffset;
 import dev.goroscope.record.Attr;
 import dev.goroscope.record.Attrs;
+import dev.goroscope.record.BurstStatus;
+import dev.goroscope.record.ChannelInfo;
 import dev.goroscope.record.CodeLocation;
 import dev.goroscope.record.ContextEvent;
 import dev.goroscope.record.ContextRecord;
@@ -12,11 +14,13 @@ import dev.goroscope.record.DeadlineOverrun;
 import dev.goroscope.record.Goroutine;
 import dev.goroscope.record.GoroutineEvent;
 import dev.goroscope.record.GoroutineState;
+import dev.goroscope.record.LeakGroupRecord;
 import dev.goroscope.record.ParkInterval;
 import dev.goroscope.record.ProcessInfo;
 import dev.goroscope.record.RecordSink;
 import dev.goroscope.record.StwRecord;
 import dev.goroscope.record.ThreadsRecord;
+import dev.goroscope.record.SampleRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -45,6 +49,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code {"type":"stw","pid","startNs","endNs","durationNs","reason","gc",…}} — one per
  *       stop-the-world pause; {@code {"type":"threads","pid","ns","threads","gomaxprocs",
  *       "inSyscall","blocked":[…]}} — every second with {@code --probe syscall}.
+ *   <li>{@code {"type":"sample","pid","ns","goroutines","byStatus":{…},"byWaitReason":{…},
+ *       "byCreationSite":[…],"blockedNs":{…},"leakGroups":[…],"bursts"|null, …}} — sampled
+ *       mode, one per sample; goroutine lines then also carry {@code "stack":[{"function",
+ *       "file","line"}]} (innermost first) when a stack was read.
  *   <li>{@code process}, {@code process_end} and {@code events_lost} lines.
  * </ul>
  *
@@ -106,6 +114,9 @@ public final class JsonLinesSink implements RecordSink {
   private static final byte[] EVENTS = key("],\"events\":[");
   private static final byte[] ATTRIBUTES = key("],\"attributes\":{");
   private static final byte[] END_GOROUTINE = key("}}\n");
+  private static final byte[] STACK = key("},\"stack\":[");
+  private static final byte[] END_STACK = key("]}\n");
+  private static final byte[] FUNCTION_OBJECT = key("{\"function\":");
 
   private static final byte[] EVENT = key("{\"event\":");
   private static final byte[] NS = key(",\"ns\":");
@@ -286,8 +297,9 @@ public final class JsonLinesSink implements RecordSink {
       boolean leak = r.leakCandidate();
       boolean incomplete = r.incomplete();
       Attrs attributes = r.attributes();
+      List<CodeLocation> stack = r.stack();
       if (waitReason.isEmpty() && o == null && !leak && !incomplete && events.isEmpty()
-          && attributes.isEmpty()) {
+          && attributes.isEmpty() && stack.isEmpty()) {
         // The common line (an exited goroutine, default mode): its whole tail is one constant.
         out.raw(partial ? PLAIN_TAILS_PARTIAL[r.state().ordinal()]
             : PLAIN_TAILS[r.state().ordinal()]);
@@ -345,7 +357,18 @@ public final class JsonLinesSink implements RecordSink {
       }
       out.raw(ATTRIBUTES);
       attributes(attributes, false);
-      out.raw(END_GOROUTINE);
+      if (stack.isEmpty()) {
+        out.raw(END_GOROUTINE);
+      } else {
+        out.raw(STACK);
+        for (int i = 0; i < stack.size(); i++) {
+          if (i > 0) {
+            out.raw(',');
+          }
+          location(stack.get(i));
+        }
+        out.raw(END_STACK);
+      }
       written();
     } catch (IOException e) {
       fail();
@@ -432,6 +455,173 @@ public final class JsonLinesSink implements RecordSink {
       nullableNumber(p.wakerGoid() < 0, p.wakerGoid());
       out.raw('}');
     }
+  }
+
+  @Override
+  public synchronized void goroutinesSampled(SampleRecord s) {
+    if (!writable()) {
+      return;
+    }
+    try {
+      out.raw(key("{\"type\":\"sample\",\"pid\":"));
+      out.number(s.pid());
+      field("ns", s.timestampNs());
+      field("unixNs", clock.toEpochNanos(s.timestampNs()));
+      field("intervalNs", s.intervalNs());
+      field("readNs", s.readNs());
+      field("goroutines", s.goroutines());
+      field("leftOut", s.leftOut());
+      counts("byStatus", s.byStatus());
+      counts("byWaitReason", s.byWaitReason());
+      out.raw(key(",\"byCreationSite\":["));
+      List<SampleRecord.SiteCount> sites = s.bySite();
+      for (int i = 0; i < sites.size(); i++) {
+        if (i > 0) {
+          out.raw(',');
+        }
+        SampleRecord.SiteCount c = sites.get(i);
+        out.raw(FUNCTION_OBJECT);
+        out.raw(encoded(c.site().function()));
+        out.raw(FILE);
+        out.raw(encoded(c.site().file()));
+        out.raw(LINE);
+        out.number(c.site().line());
+        out.raw(COUNT);
+        out.number(c.count());
+        out.raw('}');
+      }
+      out.raw(']');
+      field("otherSites", s.otherSites());
+      counts("blockedNs", s.blockedNs());
+      out.raw(key(",\"leakGroups\":["));
+      List<LeakGroupRecord> groups = s.leakGroups();
+      for (int i = 0; i < groups.size(); i++) {
+        if (i > 0) {
+          out.raw(',');
+        }
+        leakGroup(groups.get(i));
+      }
+      out.raw(']');
+      out.raw(key(",\"bursts\":"));
+      BurstStatus b = s.bursts();
+      if (b == null) {
+        out.nul();
+      } else {
+        out.raw(key("{\"active\":"));
+        out.bool(b.active());
+        field("bursts", b.bursts());
+        field("probeHits", b.probeHits());
+        field("trapCostNs", b.trapCostNs());
+        field("budgetPercent", b.budgetPercent());
+        field("estimatedOverheadPercent", b.estimatedOverheadPercent());
+        out.raw('}');
+      }
+      out.raw(END_OBJECT);
+      written();
+    } catch (IOException e) {
+      fail();
+    }
+  }
+
+  private void leakGroup(LeakGroupRecord g) throws IOException {
+    out.raw(key("{\"id\":"));
+    out.string(g.id());
+    out.raw(key(",\"creationSite\":"));
+    location(g.creationSite());
+    out.raw(key(",\"startFunction\":"));
+    out.raw(encoded(g.startFunction()));
+    out.raw(WAIT_REASON);
+    out.raw(encoded(g.waitReason()));
+    out.raw(key(",\"topFrames\":["));
+    List<CodeLocation> frames = g.topFrames();
+    for (int i = 0; i < frames.size(); i++) {
+      if (i > 0) {
+        out.raw(',');
+      }
+      location(frames.get(i));
+    }
+    out.raw(']');
+    field("count", g.count());
+    field("blocked", g.blocked());
+    field("growth", g.growth());
+    field("windowNs", g.windowNs());
+    out.raw(key(",\"growing\":"));
+    out.bool(g.growing());
+    out.raw(REASON);
+    out.string(g.reason());
+    field("oldestBlockedSinceNs", g.oldestBlockedSinceNs());
+    out.raw(key(",\"channel\":"));
+    ChannelInfo c = g.channel();
+    if (c == null) {
+      out.nul();
+    } else {
+      out.raw(key("{\"address\":"));
+      out.string(Attr.hex(c.address()));
+      out.raw(key(",\"elemType\":"));
+      out.string(c.elemType());
+      field("capacity", c.capacity());
+      field("length", c.length());
+      out.raw(key(",\"closed\":"));
+      out.bool(c.closed());
+      field("waitingSenders", c.waitingSenders());
+      field("waitingReceivers", c.waitingReceivers());
+      out.raw('}');
+    }
+    field("channels", g.channels());
+    out.raw(key(",\"semaphore\":"));
+    if (g.semaphore() == 0) {
+      out.nul();
+    } else {
+      out.string(Attr.hex(g.semaphore()));
+    }
+    field("semaphores", g.semaphores());
+    out.raw(key(",\"exampleGoids\":["));
+    List<Long> goids = g.exampleGoids();
+    for (int i = 0; i < goids.size(); i++) {
+      if (i > 0) {
+        out.raw(',');
+      }
+      out.number(goids.get(i));
+    }
+    out.raw(key("]}"));
+  }
+
+  /** {@code {"function","file","line"}}. */
+  private void location(CodeLocation l) throws IOException {
+    out.raw(FUNCTION_OBJECT);
+    out.raw(encoded(l.function()));
+    out.raw(FILE);
+    out.raw(encoded(l.file()));
+    out.raw(LINE);
+    out.number(l.line());
+    out.raw('}');
+  }
+
+  /** {@code ,"name":{"key":n,…}}. */
+  private void counts(String name, Map<String, ? extends Number> counts) throws IOException {
+    out.raw(key(",\"" + name + "\":{"));
+    boolean first = true;
+    for (Map.Entry<String, ? extends Number> e : counts.entrySet()) {
+      if (!first) {
+        out.raw(',');
+      }
+      first = false;
+      out.string(e.getKey());
+      out.raw(':');
+      out.number(e.getValue().longValue());
+    }
+    out.raw('}');
+  }
+
+  /** {@code ,"name":v}: sample lines are one per interval, so their keys are not cached. */
+  private void field(String name, long v) throws IOException {
+    out.raw(key(",\"" + name + "\":"));
+    out.number(v);
+  }
+
+  private void field(String name, double v) throws IOException {
+    out.raw(key(",\"" + name + "\":"));
+    out.number(v);
   }
 
   private void context(ContextRecord c) {

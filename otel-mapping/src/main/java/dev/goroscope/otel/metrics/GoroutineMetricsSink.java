@@ -11,6 +11,7 @@ import dev.goroscope.record.GoroutineEvents;
 import dev.goroscope.record.RecordSink;
 import dev.goroscope.record.StwRecord;
 import dev.goroscope.record.ThreadsRecord;
+import dev.goroscope.record.SampleRecord;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
@@ -56,6 +57,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   {@value #THREADS_BLOCKED}</td><td>gauges</td><td>OS threads, Ps, threads in a system call,
  *   of those in one for at least the threshold ({@code --probe syscall})</td></tr>
  * </table>
+ *
+ * <p>Sampled mode adds the instruments of {@link SampledMetrics} (goroutines by state, wait
+ * reason and creation site, time blocked, leak groups, the estimated overhead of bursts).
  *
  * <p>Cardinality is bounded: after {@code maxStartFunctions} distinct start functions, further
  * ones are reported as {@code other}. What it needs per goroutine lives on the goroutine (an
@@ -125,6 +129,7 @@ public final class GoroutineMetricsSink implements RecordSink {
   private final List<ObservableLongGauge> threadGauges = new ArrayList<>();
   private final Map<Integer, ThreadsRecord> threads = new HashMap<>();
   private final Set<String> waitKeys = new HashSet<>();
+  private final SampledMetrics sampled;
   private final AutoCloseable onClose;
   private final int maxStartFunctions;
   private final Set<String> startFunctions = new HashSet<>();
@@ -168,6 +173,7 @@ public final class GoroutineMetricsSink implements RecordSink {
         .setDescription("Goroutines still running after their context's deadline").build();
     eventsLost = meter.counterBuilder(EVENTS_LOST).setUnit("{event}")
         .setDescription("Kernel events lost (ring buffer full)").build();
+    sampled = new SampledMetrics(meter);
     liveGauge = meter.gaugeBuilder(LIVE).ofLongs().setUnit("{goroutine}")
         .setDescription("Goroutines alive, by state")
         .buildWithCallback(m -> {
@@ -352,11 +358,17 @@ public final class GoroutineMetricsSink implements RecordSink {
   }
 
   @Override
+  public void goroutinesSampled(SampleRecord sample) {
+    sampled.sampled(sample);
+  }
+
+  @Override
   public synchronized void processEnded(int pid, long timestampNs) {
     liveByState.remove(pid);
     fnAttributes.remove(pid);
     lastPid = -1;
     threads.remove(pid);
+    sampled.processEnded(pid);
   }
 
   @Override
@@ -366,6 +378,7 @@ public final class GoroutineMetricsSink implements RecordSink {
     }
     liveGauge.close();
     threadGauges.forEach(ObservableLongGauge::close);
+    sampled.close();
     if (onClose != null) {
       try {
         onClose.close();

@@ -111,6 +111,7 @@ public final class ReportModel {
       case "process_end" -> processEnd(node);
       case "events_lost" -> process(pid(node), true).eventsLost += node.path("count").asLong();
       case "stw" -> stw(node);
+      case "sample" -> { } // sampled mode's per-sample summary: its goroutines carry what is drawn
       default -> unknownTypes.merge(type, 1L, Long::sum);
     }
     version++;

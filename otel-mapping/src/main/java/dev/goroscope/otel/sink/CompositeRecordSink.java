@@ -7,6 +7,7 @@ import dev.goroscope.record.ProcessInfo;
 import dev.goroscope.record.RecordSink;
 import dev.goroscope.record.StwRecord;
 import dev.goroscope.record.ThreadsRecord;
+import dev.goroscope.record.SampleRecord;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -138,6 +139,17 @@ public final class CompositeRecordSink implements RecordSink {
     for (RecordSink s : sinks) {
       try {
         s.threadsSampled(threads);
+      } catch (RuntimeException e) {
+        failures.incrementAndGet();
+      }
+    }
+  }
+
+  @Override
+  public void goroutinesSampled(SampleRecord sample) {
+    for (RecordSink s : sinks) {
+      try {
+        s.goroutinesSampled(sample);
       } catch (RuntimeException e) {
         failures.incrementAndGet();
       }

@@ -20,6 +20,7 @@ import dev.goroscope.record.ProcessInfo;
 import dev.goroscope.record.RecordSink;
 import dev.goroscope.record.StwRecord;
 import dev.goroscope.record.ThreadsRecord;
+import dev.goroscope.record.SampleRecord;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.io.OutputStream;
@@ -119,6 +120,11 @@ public final class ExportPipeline implements RecordSink {
   @Override
   public void threadsSampled(ThreadsRecord threads) {
     delegate.threadsSampled(threads);
+  }
+
+  @Override
+  public void goroutinesSampled(SampleRecord sample) {
+    delegate.goroutinesSampled(sample);
   }
 
   @Override

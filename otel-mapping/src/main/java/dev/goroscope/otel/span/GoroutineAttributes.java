@@ -2,6 +2,7 @@ package dev.goroscope.otel.span;
 
 import dev.goroscope.record.Attr;
 import dev.goroscope.record.GoroutineEvents;
+import dev.goroscope.record.SampledEvents;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.semconv.CodeAttributes;
 
@@ -26,6 +27,8 @@ public final class GoroutineAttributes {
   public static final AttributeKey<String> CODE_FUNCTION = CodeAttributes.CODE_FUNCTION_NAME;
   public static final AttributeKey<String> CODE_FILE = CodeAttributes.CODE_FILE_PATH;
   public static final AttributeKey<Long> CODE_LINE = CodeAttributes.CODE_LINE_NUMBER;
+  /** Sampled mode: the goroutine's stack at its last sample, as Go's dumps print it. */
+  public static final AttributeKey<String> CODE_STACKTRACE = CodeAttributes.CODE_STACKTRACE;
   public static final AttributeKey<String> STATE = AttributeKey.stringKey("goroutine.state");
   public static final AttributeKey<String> WAIT_REASON =
       AttributeKey.stringKey(GoroutineEvents.WAIT_REASON.name());
@@ -44,6 +47,17 @@ public final class GoroutineAttributes {
   public static final AttributeKey<Boolean> INCOMPLETE =
       AttributeKey.booleanKey("goroutine.incomplete");
   public static final AttributeKey<Boolean> PARTIAL = AttributeKey.booleanKey("goroutine.partial");
+  /** Sampled mode (the span names of {@code SampledEvents}). */
+  public static final AttributeKey<Boolean> SAMPLED =
+      AttributeKey.booleanKey(SampledEvents.SAMPLED.name());
+  public static final AttributeKey<Boolean> START_PRECISE =
+      AttributeKey.booleanKey(SampledEvents.START_PRECISE.name());
+  public static final AttributeKey<Boolean> END_PRECISE =
+      AttributeKey.booleanKey(SampledEvents.END_PRECISE.name());
+  public static final AttributeKey<String> LEAK_GROUP =
+      AttributeKey.stringKey(SampledEvents.LEAK_GROUP.name());
+  public static final AttributeKey<String> LEAK_REASON =
+      AttributeKey.stringKey(SampledEvents.LEAK_REASON.name());
   public static final AttributeKey<Long> PARK_COUNT = AttributeKey.longKey("goroutine.park.count");
   public static final AttributeKey<Long> PARKED_NS = AttributeKey.longKey("goroutine.parked_ns");
 

@@ -3,6 +3,7 @@ package dev.goroscope.otel.span;
 import static dev.goroscope.otel.span.GoroutineAttributes.*;
 
 import dev.goroscope.otel.time.ClockOffset;
+import dev.goroscope.record.CodeLocation;
 import dev.goroscope.record.AppSpanEvents;
 import dev.goroscope.record.CodeLocation;
 import dev.goroscope.record.DeadlineOverrun;
@@ -121,6 +122,9 @@ public final class GoroutineSpanMapper {
       a.put(PARKED_NS, parked);
     }
     AttrMapping.putAll(a, r.attributes());
+    if (!r.stack().isEmpty()) {
+      a.put(CODE_STACKTRACE, stackTrace(r.stack()));
+    }
 
     List<EventData> events = events(all, config.maxEventsPerSpan());
 
@@ -196,6 +200,16 @@ public final class GoroutineSpanMapper {
       out.add(EventData.create(clock.toEpochNanos(e.timestampNs()), e.name(), a.build()));
     }
     return out;
+  }
+
+  /** A sampled stack as Go's dumps print it, without arguments: {@code f(...)\n\tfile:line}. */
+  static String stackTrace(List<CodeLocation> frames) {
+    StringBuilder s = new StringBuilder();
+    for (CodeLocation f : frames) {
+      s.append(f.function()).append("(...)\n\t").append(f.file()).append(':').append(f.line())
+          .append('\n');
+    }
+    return s.toString();
   }
 
   static String overrunDescription(DeadlineOverrun o) {

@@ -25,9 +25,10 @@ public final class GoTraceback {
 
   private GoTraceback(int minor) {
     this.minor = minor;
-    // abi.FuncIDWrapper is the enum's last value: 21 up to Go 1.22, 22 once FuncID_corostart
-    // was added (1.23), 23 once runfinq became runFinalizers + runCleanups (1.25).
-    this.wrapperFuncId = minor >= 25 ? 23 : minor >= 23 ? 22 : 21;
+    // abi.FuncIDWrapper is the enum's last value: 21 up to Go 1.21, 22 once FuncID_corostart
+    // was added (1.22, internal/abi/symtab.go), 23 once runfinq became runFinalizers +
+    // runCleanups (1.25).
+    this.wrapperFuncId = minor >= 25 ? 23 : minor >= 22 ? 22 : 21;
   }
 
   /** The rules of Go 1.{@code minor} (versions outside 1.19–1.27 get the nearest rules). */
