@@ -24,7 +24,7 @@ public final class GoroutineSnapshot {
   static final long MAX_GOROUTINES = 10_000_000;
 
   private static final int STATUS_IDLE = 0;
-  private static final int STATUS_DEAD = 6;
+  private static final int STATUS_DEAD = SnapshotGoroutine.STATUS_DEAD;
   private static final int SCAN_BIT = 0x1000;
 
   private GoroutineSnapshot() {}
@@ -40,6 +40,22 @@ public final class GoroutineSnapshot {
    */
   public static List<SnapshotGoroutine> read(
       ProcessMemory memory, long allgsAddress, Map<String, Long> offsets) {
+    return read(memory, allgsAddress, offsets, false);
+  }
+
+  /**
+   * As {@link #read(ProcessMemory, long, Map)}, plus the dead goroutines whose {@code g} was
+   * not reused yet (status {@link SnapshotGoroutine#STATUS_DEAD}): a g keeps its goid, start
+   * PC and creation PC until the runtime hands it to a new goroutine, so a goroutine that just
+   * ended can still be named.
+   */
+  public static List<SnapshotGoroutine> readIncludingDead(
+      ProcessMemory memory, long allgsAddress, Map<String, Long> offsets) {
+    return read(memory, allgsAddress, offsets, true);
+  }
+
+  private static List<SnapshotGoroutine> read(
+      ProcessMemory memory, long allgsAddress, Map<String, Long> offsets, boolean dead) {
     long goidOff = required(offsets, "runtime.g.goid");
     long statusOff = required(offsets, "runtime.g.atomicstatus");
     long gopcOff = required(offsets, "runtime.g.gopc");
@@ -70,7 +86,8 @@ public final class GoroutineSnapshot {
       int status = g.getInt((int) statusOff) & ~SCAN_BIT;
       long startPc = g.getLong((int) startpcOff);
       // startpc 0: the goroutine of a cgo extra M (it runs callbacks, has no Go function).
-      if (goid <= 0 || status == STATUS_IDLE || status == STATUS_DEAD || startPc == 0) {
+      if (goid <= 0 || status == STATUS_IDLE || (status == STATUS_DEAD && !dead)
+          || startPc == 0) {
         continue;
       }
       out.add(

@@ -54,7 +54,7 @@ public final class PcLnTable {
   private final long textStart;
   private final String textStartSource;
   private final long goFunc;
-  private Map<String, Integer> byName;
+  private volatile Map<String, Integer> byName;
 
   private PcLnTable(ElfFile elf, ByteBuffer data, long address,
       Function<String, OptionalLong> symbol) {
