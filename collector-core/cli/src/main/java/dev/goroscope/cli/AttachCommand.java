@@ -38,6 +38,9 @@ import picocli.CommandLine.Spec;
     sortOptions = false)
 public final class AttachCommand implements Callable<Integer> {
 
+  /** What a stop may take beyond the outputs' shutdown time before the JVM ends anyway. */
+  static final Duration STOP_MARGIN = Duration.ofSeconds(5);
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
@@ -106,7 +109,7 @@ public final class AttachCommand implements Callable<Integer> {
       Attacher attacher =
           new Attacher(config, new GoTargetPlanner(), outputs.sink(), outputs::exported,
               outputs::dropped, err, Attacher.stderrIsTerminal());
-      return runUntilStopped(attacher, outputs, otlpReceiver, err, debug);
+      return runUntilStopped(attacher, outputs, otlpReceiver, err, debug, () -> {});
     } finally {
       if (otlpReceiver != null) {
         otlpReceiver.shutdown();
@@ -119,21 +122,25 @@ public final class AttachCommand implements Callable<Integer> {
    *
    * <p>A signal makes the JVM exit with 128+signal as soon as the shutdown hooks return, while
    * the main thread's own exit blocks: so the hook waits until the summary is printed and then
-   * ends the JVM with 0 itself. If the run failed, the hook lets the JVM end as it would.
+   * ends the JVM with 0 itself. If the run failed, the hook lets the JVM end as it would. The
+   * wait is bounded: the outputs close within {@link Outputs#shutdownTimeout()} whatever the
+   * backend does (what they could not deliver is counted and printed), the probes are detached
+   * meanwhile, and {@link #STOP_MARGIN} covers the rest (last drain, detaching, summary).
    */
   static int runUntilStopped(
       Attacher attacher, Outputs outputs, PrintWriter err, boolean debug) {
-    return runUntilStopped(attacher, outputs, null, err, debug);
+    return runUntilStopped(attacher, outputs, null, err, debug, () -> {});
   }
 
   /**
    * As above, with an OTLP receiver (or null) that is shut down, and reported, once the attacher
-   * has stopped.
+   * has stopped, and {@code cleanup} (what the command started: the demo's processes) run
+   * before a signal may end the JVM.
    */
   static int runUntilStopped(Attacher attacher, Outputs outputs, OtlpReceiver otlpReceiver,
-      PrintWriter err, boolean debug) {
+      PrintWriter err, boolean debug, Runnable cleanup) {
     CompletableFuture<Boolean> reported = new CompletableFuture<>();
-    Duration wait = Outputs.shutdownTimeout().plusSeconds(5)
+    Duration wait = Outputs.shutdownTimeout().plus(STOP_MARGIN)
         .plus(otlpReceiver != null ? ReceiverOptions.shutdownBound() : Duration.ZERO);
     Thread hook = new Thread(() -> {
       attacher.requestStop();
@@ -152,7 +159,11 @@ public final class AttachCommand implements Callable<Integer> {
     try {
       summary = attacher.run();
     } catch (RuntimeException | Error e) {
-      reported.complete(false);
+      try {
+        cleanup.run();
+      } finally {
+        reported.complete(false);
+      }
       throw e;
     }
     err.print(summary.leakLines(10));
@@ -174,7 +185,11 @@ public final class AttachCommand implements Callable<Integer> {
     }
     err.flush();
     System.out.flush();
-    reported.complete(true);
+    try {
+      cleanup.run();
+    } finally {
+      reported.complete(true);
+    }
     return 0;
   }
 

@@ -58,7 +58,8 @@ public final class DemoCommand implements Callable<Integer> {
       Thread driver = new Thread(() -> drive(attacher, workload, err), "goroscope-demo-load");
       driver.setDaemon(true);
       driver.start();
-      return AttachCommand.runUntilStopped(attacher, outputs, err, false);
+      // Ctrl-C: the server, the load generator and the build directory go before the JVM does.
+      return AttachCommand.runUntilStopped(attacher, outputs, null, err, false, workload::close);
     }
   }
 

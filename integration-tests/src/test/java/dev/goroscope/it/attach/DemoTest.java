@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.goroscope.it.cli.Goroscope;
 import dev.goroscope.it.go.ExampleProcess;
 import dev.goroscope.it.go.Examples;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,6 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The README's main job, {@code ./goroscope demo}, as a new user runs it from the repository. */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
@@ -45,6 +48,71 @@ class DemoTest {
       assertThat(Long.parseLong(m.group(4))).as("overruns in the summary")
           .isEqualTo(overrunLines.size());
       assertThat(Long.parseLong(m.group(5))).as("events lost").isZero();
+    }
+  }
+
+  /**
+   * Ctrl-C in the middle of the demo (real SIGINT to the real command): the summary is printed,
+   * the exit code is 0, and the example server, the load generator and the build directory are
+   * gone with it.
+   */
+  @Test
+  void ctrlCStopsTheDemoAndLeavesNothingBehind(@TempDir Path tmp) throws IOException {
+    Path repo = Examples.moduleDir().getParent();
+    List<String> command = List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Djava.io.tmpdir=" + tmp, "-jar", Goroscope.jar().toString(), "demo",
+        "--requests", "100000", "--examples", repo.resolve("examples").toString());
+    Map<String, String> env = Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "", "OTEL_SERVICE_NAME", "");
+    try (ExampleProcess demo = ExampleProcess.start("goroscope-demo", command, repo, env)) {
+      long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+      while (demo.stderr().stream().noneMatch(l -> l.startsWith("goroscope demo: sending"))) {
+        assertThat(demo.isAlive()).as(demo.transcript()).isTrue();
+        assertThat(System.nanoTime()).as("load started in time\n%s", demo.transcript())
+            .isLessThan(deadline);
+        sleep(100);
+      }
+      sleep(2000);
+      List<Long> started = processesRunningFrom(tmp);
+      assertThat(started).as("the example server and the load generator run from %s", tmp)
+          .hasSize(2);
+
+      assertThat(demo.interrupt(Duration.ofSeconds(60))).as(demo.transcript()).isZero();
+      assertThat(demo.stderr()).as(demo.transcript())
+          .anyMatch(l -> SUMMARY.matcher(l).matches());
+      long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (!processesRunningFrom(tmp).isEmpty() && System.nanoTime() < end) {
+        sleep(100);
+      }
+      assertThat(processesRunningFrom(tmp)).as("processes left behind").isEmpty();
+      try (var left = Files.list(tmp)) {
+        assertThat(left.map(Path::toString).toList()).as("build directory left behind")
+            .noneMatch(f -> f.contains("goroscope-demo"));
+      }
+    }
+  }
+
+  /** Pids whose executable lies under {@code dir}. */
+  private static List<Long> processesRunningFrom(Path dir) {
+    return ProcessHandle.allProcesses()
+        .filter(p -> {
+          try {
+            return Files.readSymbolicLink(Path.of("/proc/" + p.pid() + "/exe")).toString()
+                .replace(" (deleted)", "").startsWith(dir.toString());
+          } catch (IOException | UnsupportedOperationException e) {
+            return false;
+          }
+        })
+        .map(ProcessHandle::pid)
+        .toList();
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.goroscope.otel.metrics;
 
+import dev.goroscope.otel.export.BatchConfig;
 import dev.goroscope.otel.export.OtlpConfig;
 import dev.goroscope.otel.export.OtlpExporters;
 import io.opentelemetry.api.metrics.Meter;
@@ -13,11 +14,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * An SDK meter provider that pushes goroscope's metrics over OTLP every {@code interval}.
- * {@link #close()} exports a last time and shuts down (bounded wait).
+ * {@link #close()} exports a last time and shuts down, waiting at most {@link
+ * #SHUTDOWN_TIMEOUT} whatever the backend does (the SDK finishes in the background).
  */
 public final class MetricsPipeline implements AutoCloseable {
 
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
+  /** The longest {@link #close()} waits for the last export: the spans' shutdown time. */
+  public static final Duration SHUTDOWN_TIMEOUT = BatchConfig.DEFAULT_SHUTDOWN_TIMEOUT;
 
   private final SdkMeterProvider provider;
 
@@ -55,8 +59,22 @@ public final class MetricsPipeline implements AutoCloseable {
     provider.forceFlush().join(10, TimeUnit.SECONDS);
   }
 
+  /**
+   * Exports a last time and shuts down, waiting at most {@link #SHUTDOWN_TIMEOUT}: the SDK's
+   * shutdown can itself block on an export that is never answered, so it runs on a thread of
+   * its own that is left behind (a daemon) when the time is up.
+   */
   @Override
   public void close() {
-    provider.shutdown().join(10, TimeUnit.SECONDS);
+    Thread shutdown = new Thread(
+        () -> provider.shutdown().join(SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
+        "goroscope-metrics-shutdown");
+    shutdown.setDaemon(true);
+    shutdown.start();
+    try {
+      shutdown.join(SHUTDOWN_TIMEOUT.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

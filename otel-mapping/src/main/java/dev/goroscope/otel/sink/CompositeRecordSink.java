@@ -4,6 +4,7 @@ import dev.goroscope.record.ContextRecord;
 import dev.goroscope.record.Goroutine;
 import dev.goroscope.record.ProcessInfo;
 import dev.goroscope.record.RecordSink;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -12,7 +13,8 @@ import java.util.function.Consumer;
 /**
  * Fans lifecycle calls out to several sinks (e.g. OTLP spans, JSON lines and metrics at once).
  * A sink that throws is isolated: the others still get the call and the failure is counted.
- * Closes in reverse order of the list, once.
+ * Closes every sink at once, once: closing takes as long as the slowest sink (each bounds its
+ * own flush), not the sum of them.
  */
 public final class CompositeRecordSink implements RecordSink {
 
@@ -83,12 +85,37 @@ public final class CompositeRecordSink implements RecordSink {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    for (int i = sinks.size() - 1; i >= 0; i--) {
-      try {
-        sinks.get(i).close();
-      } catch (Exception e) {
-        failures.incrementAndGet();
+    List<Thread> closers = new ArrayList<>();
+    for (int i = sinks.size() - 1; i > 0; i--) {
+      RecordSink sink = sinks.get(i);
+      Thread t = new Thread(() -> closeQuietly(sink), "goroscope-close-sink");
+      t.setDaemon(true);
+      t.start();
+      closers.add(t);
+    }
+    if (!sinks.isEmpty()) {
+      closeQuietly(sinks.get(0));
+    }
+    boolean interrupted = false;
+    for (Thread t : closers) {
+      while (t.isAlive()) {
+        try {
+          t.join();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
       }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void closeQuietly(RecordSink sink) {
+    try {
+      sink.close();
+    } catch (Exception e) {
+      failures.incrementAndGet();
     }
   }
 
