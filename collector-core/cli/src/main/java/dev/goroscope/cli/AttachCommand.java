@@ -7,6 +7,7 @@ import dev.goroscope.attach.Attacher;
 import dev.goroscope.attach.GoTargetPlanner;
 import dev.goroscope.bpf.BpfFeatures;
 import dev.goroscope.correlate.CorrelatorConfig;
+import dev.goroscope.gobinary.GoBinary;
 import dev.goroscope.otel.receiver.OtlpReceiver;
 import dev.goroscope.otel.receiver.ReceiverStats;
 import dev.goroscope.process.TargetProcess;
@@ -91,7 +92,8 @@ public final class AttachCommand implements Callable<Integer> {
   int maxGoroutines = CorrelatorConfig.DEFAULT_MAX_GOROUTINES;
 
   @Option(names = "--ring-buffer-size", paramLabel = "BYTES",
-      description = "Kernel ring buffer per process, a power of two (default: 4194304).")
+      description = "Kernel ring buffer per process, a power of two from 4096 to 536870912"
+          + " (default: 4194304).")
   int ringBytes = AttachConfig.DEFAULT_RING_BYTES;
 
   @Option(names = "--debug",
@@ -102,7 +104,7 @@ public final class AttachCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     AttachConfig config = attachConfig();
-    BpfFeatures.ensureAvailable();
+    BpfFeatures.ensureAvailable(GoroscopeException::new);
     OtlpReceiver otlpReceiver = receiver.start(output.otlpConfig(), err);
     try {
       Outputs outputs = output.create(describeTarget(config));
@@ -213,6 +215,8 @@ public final class AttachCommand implements Callable<Integer> {
       if (!Files.isRegularFile(target.exe)) {
         throw new GoroscopeException(target.exe + ": no such file");
       }
+      // Now rather than at the first process: not Go, or a Go release goroscope cannot read.
+      GoBinary.open(target.exe).requireSupportedVersion();
       b.setExecutable(target.exe.toAbsolutePath());
     } else {
       TargetProcess.of(target.pid); // a clear error now for a missing pid

@@ -1,5 +1,6 @@
 package dev.goroscope.cli;
 
+import dev.goroscope.GoroscopeException;
 import dev.goroscope.attach.AttachConfig;
 import dev.goroscope.attach.Attacher;
 import dev.goroscope.attach.GoTargetPlanner;
@@ -46,7 +47,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
-    BpfFeatures.ensureAvailable();
+    BpfFeatures.ensureAvailable(GoroscopeException::new);
     try (DemoWorkload workload =
         DemoWorkload.start(examplesDir(), Duration.ofMinutes(5), err)) {
       AttachConfig config = AttachConfig.builder().setPid(workload.serverPid()).build();
