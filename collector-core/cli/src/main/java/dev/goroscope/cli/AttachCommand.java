@@ -173,6 +173,9 @@ public final class AttachCommand implements Callable<Integer> {
       err.println("goroscope: " + attacher.correlatorStats());
     }
     err.println(summary);
+    if (!summary.malformedLine().isEmpty()) {
+      err.println(summary.malformedLine());
+    }
     String problems = outputs.problems();
     if (!problems.isEmpty()) {
       err.println("goroscope: " + problems);

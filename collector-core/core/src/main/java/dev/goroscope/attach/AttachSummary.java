@@ -13,6 +13,7 @@ import java.util.Locale;
  * @param eventsLost events the kernel dropped because the ring buffer was full
  * @param spansExported spans (or records, for non-OTLP outputs) handed to the exporters
  * @param leaks leak candidates still alive when the run stopped, grouped
+ * @param malformedRecords ring records that could not be decoded (too short, unknown type)
  */
 public record AttachSummary(
     int processes,
@@ -21,7 +22,8 @@ public record AttachSummary(
     long deadlineOverruns,
     long eventsLost,
     long spansExported,
-    LeakReport leaks) {
+    LeakReport leaks,
+    long malformedRecords) {
 
   /** The leak groups as lines for the user, largest first; empty when there are none. */
   public String leakLines(int maxGroups) {
@@ -42,6 +44,13 @@ public record AttachSummary(
           .append(System.lineSeparator());
     }
     return out.toString();
+  }
+
+  /** A line about undecodable records, or empty when there were none. */
+  public String malformedLine() {
+    return malformedRecords == 0 ? "" : String.format(Locale.ROOT,
+        "goroscope: %d ring record%s could not be decoded and %s skipped", malformedRecords,
+        malformedRecords == 1 ? "" : "s", malformedRecords == 1 ? "was" : "were");
   }
 
   @Override

@@ -411,7 +411,8 @@ public final class Attacher {
     CorrelatorStats stats = correlator.stats();
     return new AttachSummary(
         processesSeen, stats.goroutinesStarted(), stats.contextsCreated(),
-        stats.deadlineOverruns(), stats.eventsLost(), spansExported.getAsLong(), leaks);
+        stats.deadlineOverruns(), stats.eventsLost(), spansExported.getAsLong(), leaks,
+        decoder.malformed());
   }
 
   private static void sleep(long millis) {
