@@ -21,9 +21,17 @@ public final class Target implements AutoCloseable {
   }
 
   public static Target start(Path binary, String... args) throws IOException {
+    return start(java.util.Map.of(), binary, args);
+  }
+
+  /** As {@link #start(Path, String...)}, with {@code env} added to the environment. */
+  public static Target start(java.util.Map<String, String> env, Path binary, String... args)
+      throws IOException {
     List<String> cmd = new ArrayList<>(List.of(binary.toString()));
     cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+    pb.environment().putAll(env);
+    Process p = pb.start();
     Target t = new Target(p);
     String first = t.out.readLine();
     if (!"ready".equals(first)) {

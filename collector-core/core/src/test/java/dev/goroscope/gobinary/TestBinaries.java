@@ -34,6 +34,16 @@ public final class TestBinaries {
     return out;
   }
 
+  /** Those of {@link #all()} built in {@code mode}. */
+  public static List<Built> only(Mode mode) {
+    return all().stream().filter(b -> b.mode() == mode).toList();
+  }
+
+  /** Those of {@link #all()} not built in {@code mode}. */
+  public static List<Built> allBut(Mode mode) {
+    return all().stream().filter(b -> b.mode() != mode).toList();
+  }
+
   /** Go 1.19, 1.26 and 1.27, each normal and stripped. */
   public static List<Built> sixBinaries() {
     List<Built> out = new ArrayList<>();

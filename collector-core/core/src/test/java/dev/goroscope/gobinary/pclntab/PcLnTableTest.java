@@ -30,16 +30,21 @@ class PcLnTableTest {
     return TestBinaries.all();
   }
 
+  static List<Built> notStripped() {
+    return TestBinaries.allBut(Mode.STRIPPED);
+  }
+
+  static List<Built> stripped() {
+    return TestBinaries.only(Mode.STRIPPED);
+  }
+
   /**
    * Stripped binaries have no runtime.text or go:func.* symbol; moduledata, found by scanning,
    * must give exactly what the symbols say in the same binary.
    */
   @ParameterizedTest(name = "{0}")
-  @MethodSource("binaries")
+  @MethodSource("notStripped")
   void moduleDataFoundByScanningMatchesSymbols(Built b) {
-    if (b.mode() == Mode.STRIPPED) {
-      return;
-    }
     ElfFile elf = ElfFile.open(b.path());
     Map<String, Long> symbols = new HashMap<>();
     for (ElfSymbol s : elf.symbols()) {
@@ -104,11 +109,8 @@ class PcLnTableTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("binaries")
+  @MethodSource("stripped")
   void olderFormatsAndGarbageAreClearErrors(Built b) throws IOException {
-    if (b.mode() != Mode.STRIPPED) {
-      return;
-    }
     byte[] bytes = Files.readAllBytes(b.path());
     GoBinary original = GoBinary.open(b.path());
     int at = (int) original.elf().fileOffset(original.pcLnTable().address());
