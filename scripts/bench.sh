@@ -7,15 +7,20 @@
 #   scripts/bench.sh overhead [--rounds N] [--requests M] [--clients N] [--modes a,b] ...
 #       goroscope's overhead against no tracer, Go's runtime/trace and flight recorder, and
 #       empty uprobes at goroscope's own sites; see docs/benchmarks.md. --help lists options.
+#   scripts/bench.sh correlator [--against REV] [--rounds N]
+#       the correlator's JMH throughput (per CPU second) and bytes per goroutine, optionally
+#       against an older commit in the same run (scripts/bench-correlator.sh).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 usage() {
   echo "usage: scripts/bench.sh overhead [options]   (scripts/bench.sh overhead --help for the options)" >&2
+  echo "       scripts/bench.sh correlator [--against REV] [--rounds N]" >&2
 }
 
 case "${1:-}" in
   overhead) shift ;;
+  correlator) shift; exec scripts/bench-correlator.sh "$@" ;;
   -h | --help) usage; exit 0 ;;
   "") usage; exit 2 ;;
   *) echo "bench: no benchmark named '$1'" >&2; usage; exit 2 ;;

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what goroscope builds and tests with, on a Debian-like Linux amd64 host (run as root):
-# apt packages (clang/llvm for the BPF objects, libbpf, bpftool, Capstone, binutils, Go 1.19),
-# Go 1.26 if there is no Go >= 1.24 on PATH, the Go 1.27 toolchain (GOTOOLCHAIN), a mounted
+# apt packages (clang/llvm for the BPF objects, libbpf, bpftool, Capstone, binutils, Go 1.19;
+# for the tests only, chromium and chromium-driver, which open the HTML reports),
+# Go 1.26 if there is no Go >= 1.24 on PATH, the Go 1.27 and 1.23 toolchains (GOTOOLCHAIN), a mounted
 # tracefs, and a Jaeger binary built once from the Go module proxy into the user cache.
 # Idempotent: a second run only checks, in a few seconds.
-# --runtime: only what building and running goroscope needs (no Go 1.27, no Jaeger).
+# --runtime: only what building and running goroscope needs (no Go 1.27, no Jaeger, no browser).
 set -euo pipefail
 
 runtime_only=false
@@ -13,20 +14,23 @@ runtime_only=false
 readonly JAEGER_VERSION=v1.76.0
 readonly GO_VERSION=go1.26.8      # installed only when no Go >= 1.24 is on PATH
 readonly GO127_VERSION=go1.27.3
+readonly GO123_VERSION=go1.23.12  # the oldest Go of the OpenTelemetry Go SDK v1.38.0 (tests)
 readonly GO119=/usr/lib/go-1.19/bin/go
 readonly GO_PREFIX="${GOROSCOPE_GO_PREFIX:-/usr/local}"  # where install_go puts Go and its links
 readonly CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/goroscope"
 readonly JAEGER_BIN="$CACHE/jaeger-$JAEGER_VERSION"
 readonly APT_PACKAGES=(clang llvm libbpf-dev libbpf1 bpftool libcapstone-dev libcapstone4
   golang-1.19-go binutils maven openjdk-17-jdk-headless curl openssl)
+# Tests only: the HTML report is opened in headless Chromium through WebDriver.
+readonly TEST_APT_PACKAGES=(chromium chromium-driver)
 
 say() { echo "setup: $*" >&2; }
 die() { echo "setup: $*" >&2; exit 1; }
 is_root() { [[ "$(id -u)" == 0 ]]; }
 
-install_apt_packages() {
+install_apt_packages() { # the packages to install are the arguments
   local missing=() p
-  for p in "${APT_PACKAGES[@]}"; do
+  for p in "$@"; do
     # maven/java/curl may come from elsewhere than apt: only their commands matter.
     case "$p" in
       maven) command -v mvn >/dev/null && continue ;;
@@ -74,6 +78,7 @@ install_go() {
 
 install_go127() { # downloads through the module proxy once, then it is in the module cache
   GOTOOLCHAIN="$GO127_VERSION" go version >/dev/null || die "GOTOOLCHAIN=$GO127_VERSION go version failed"
+  GOTOOLCHAIN="$GO123_VERSION" go version >/dev/null || die "GOTOOLCHAIN=$GO123_VERSION go version failed"
 }
 
 mount_tracefs() {
@@ -106,13 +111,14 @@ build_jaeger() {
   exec 9>&-
 }
 
-install_apt_packages
+install_apt_packages "${APT_PACKAGES[@]}"
 install_go
 mount_tracefs
 if $runtime_only; then
   say "ready to build and run goroscope: $(go env GOVERSION)"
   exit 0
 fi
+install_apt_packages "${TEST_APT_PACKAGES[@]}"
 install_go127
 build_jaeger
 say "ready: $(go env GOVERSION), $("$GO119" env GOVERSION), $GO127_VERSION, jaeger at $JAEGER_BIN"

@@ -5,4 +5,6 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/setup.sh
+# The JMH sources are outside the normal build: compile them too so they never rot unseen.
+mvn -B -q -Pjmh -pl collector-core/core -am -DskipTests test-compile
 exec mvn -B verify "$@"

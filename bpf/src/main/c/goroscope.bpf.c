@@ -352,3 +352,120 @@ int chanrecv_entry(struct pt_regs *ctx)
 {
 	return channel_mark(ctx, GOROSCOPE_EV_CHAN_RECEIVE);
 }
+
+/*
+ * ---- application spans: the OpenTelemetry Go SDK (go.opentelemetry.io/otel/sdk/trace) ----
+ * Attached only when the target links the SDK. Offsets come from the binary's DWARF or the
+ * table generated per SDK version range; the IsRecording PCs from .gopclntab.
+ */
+
+/* recordingSpan.spanContext / recordingSpan.parent / nonRecordingSpan.sc (trace.SpanContext). */
+volatile const __u32 off_recording_span_context = 0;
+volatile const __u32 off_recording_span_parent = 0;
+volatile const __u32 off_nonrecording_span_context = 0;
+/* trace.SpanContext.traceID ([16]byte), .spanID ([8]byte), .traceFlags (byte). */
+volatile const __u32 off_span_context_trace_id = 0;
+volatile const __u32 off_span_context_span_id = 0;
+volatile const __u32 off_span_context_trace_flags = 0;
+/*
+ * Entry PCs of (*recordingSpan).IsRecording and of the (*nonRecordingSpan).IsRecording wrapper:
+ * (*tracer).Start returns its span as a trace.Span interface, and the itab's method table holds
+ * one of the two (Start itself calls IsRecording through the interface, so the linker always
+ * keeps that slot). Found in stripped binaries too, unlike itab symbols.
+ */
+volatile const __u64 recording_span_is_recording_pc = 0;
+volatile const __u64 nonrecording_span_is_recording_pc = 0;
+
+/* trace.Span has ~11 methods; IsRecording sorts 3rd or 4th. The table is scanned in order, so a
+ * neighbouring itab's slots are never reached before the span's own IsRecording. */
+#define APP_SPAN_ITAB_SLOTS 8
+
+static __always_inline void read_span_context(struct goroscope_app_span *e, __u64 sc)
+{
+	e->trace_id_high = read_u64(sc + off_span_context_trace_id);
+	e->trace_id_low = read_u64(sc + off_span_context_trace_id + 8);
+	e->span_id = read_u64(sc + off_span_context_span_id);
+	__u8 flags = 0;
+	bpf_probe_read_user(&flags, sizeof(flags), (const void *)(sc + off_span_context_trace_flags));
+	e->flags = flags & GOROSCOPE_APP_SPAN_SAMPLED;
+}
+
+/*
+ * At each RET of sdk/trace.(*tracer).Start: results (context.Context, trace.Span) = RAX:RBX,
+ * RCX:RDI (itab, data); R14 = the calling goroutine. The span is a *recordingSpan or a
+ * *nonRecordingSpan (unsampled, dropped by the sampler): told apart by the itab's IsRecording.
+ */
+SEC("uprobe")
+int otel_span_start_ret(struct pt_regs *ctx)
+{
+	if (!is_target())
+		return 0;
+	__u64 itab = ctx->rcx;
+	__u64 span = ctx->rdi;
+	if (!itab || !span)
+		return 0;
+	__u64 fun[APP_SPAN_ITAB_SLOTS] = {};
+	bpf_probe_read_user(fun, sizeof(fun), (const void *)(itab + ITAB_FUN0));
+	int recording = -1;
+#pragma unroll
+	for (int i = 0; i < APP_SPAN_ITAB_SLOTS; i++) {
+		if (recording < 0 && recording_span_is_recording_pc &&
+		    fun[i] == recording_span_is_recording_pc)
+			recording = 1;
+		else if (recording < 0 && nonrecording_span_is_recording_pc &&
+			 fun[i] == nonrecording_span_is_recording_pc)
+			recording = 0;
+	}
+	if (recording < 0)
+		return 0; /* not an SDK span: nothing the probe can read safely */
+	struct goroscope_app_span *e = reserve(sizeof(*e));
+	if (!e)
+		return 0;
+	fill_header(&e->hdr, GOROSCOPE_EV_APP_SPAN_START);
+	e->goid = read_u64(ctx->r14 + off_g_goid);
+	e->parent_span_id = 0;
+	e->_pad = 0;
+	if (recording) {
+		read_span_context(e, span + off_recording_span_context);
+		e->flags |= GOROSCOPE_APP_SPAN_RECORDING;
+		e->parent_span_id = read_u64(span + off_recording_span_parent + off_span_context_span_id);
+	} else {
+		read_span_context(e, span + off_nonrecording_span_context);
+	}
+	submit(e);
+	return 0;
+}
+
+static __always_inline int app_span_end(struct pt_regs *ctx, __u32 context_offset, __u32 recording)
+{
+	if (!is_target())
+		return 0;
+	__u64 span = ctx->rax;
+	if (!span)
+		return 0;
+	struct goroscope_app_span *e = reserve(sizeof(*e));
+	if (!e)
+		return 0;
+	fill_header(&e->hdr, GOROSCOPE_EV_APP_SPAN_END);
+	e->goid = read_u64(ctx->r14 + off_g_goid);
+	e->parent_span_id = 0;
+	e->_pad = 0;
+	read_span_context(e, span + context_offset);
+	e->flags |= recording;
+	submit(e);
+	return 0;
+}
+
+/* (*recordingSpan).End entry (after the prologue): RAX = the span, R14 = the ending goroutine. */
+SEC("uprobe")
+int otel_span_end_entry(struct pt_regs *ctx)
+{
+	return app_span_end(ctx, off_recording_span_context, GOROSCOPE_APP_SPAN_RECORDING);
+}
+
+/* The (*nonRecordingSpan).End wrapper's entry (no prologue): RAX = the span. */
+SEC("uprobe")
+int otel_nonrecording_span_end_entry(struct pt_regs *ctx)
+{
+	return app_span_end(ctx, off_nonrecording_span_context, 0);
+}

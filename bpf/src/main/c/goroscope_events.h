@@ -22,6 +22,18 @@ enum goroscope_event_type {
 	/* struct goroscope_goroutine_mark kinds (Java: dev.goroscope.event.MarkKind) */
 	GOROSCOPE_EV_CHAN_SEND = 7,
 	GOROSCOPE_EV_CHAN_RECEIVE = 8,
+	/*
+	 * struct goroscope_app_span: the application's own OpenTelemetry spans (Go SDK), numbered
+	 * apart from the runtime's kinds.
+	 */
+	GOROSCOPE_EV_APP_SPAN_START = 40,
+	GOROSCOPE_EV_APP_SPAN_END = 41,
+};
+
+/* Bits of goroscope_app_span.flags. */
+enum goroscope_app_span_flag {
+	GOROSCOPE_APP_SPAN_SAMPLED = 1,   /* the span context's sampled trace flag */
+	GOROSCOPE_APP_SPAN_RECORDING = 2, /* an SDK recordingSpan (else a nonRecordingSpan) */
 };
 
 /* Why a context was cancelled, from the err argument of (*cancelCtx).cancel. */
@@ -98,6 +110,23 @@ struct goroscope_goroutine_mark {
 	__u64 goid;
 	__u64 a;
 	__u64 b;
+};
+
+/*
+ * An application span (OpenTelemetry Go SDK) started (hdr.type APP_SPAN_START: at the RETs of
+ * sdk/trace.(*tracer).Start) or ended (APP_SPAN_END: entry of (*recordingSpan).End or
+ * (*nonRecordingSpan).End). The ids are the bytes of trace.TraceID / SpanID as in memory: the
+ * first byte of the id is the lowest byte of the word.
+ */
+struct goroscope_app_span {
+	struct goroscope_event_header hdr;
+	__u64 goid;           /* the goroutine that started / ended it */
+	__u64 trace_id_high;  /* TraceID bytes 0-7 */
+	__u64 trace_id_low;   /* TraceID bytes 8-15 */
+	__u64 span_id;        /* SpanID bytes 0-7 */
+	__u64 parent_span_id; /* start of a recording span: its parent's SpanID; else 0 */
+	__u32 flags;          /* enum goroscope_app_span_flag */
+	__u32 _pad;
 };
 
 #endif /* GOROSCOPE_EVENTS_H */

@@ -108,5 +108,31 @@ public final class GoroscopeBpf {
    */
   public static final String WAKEUP_BYTES = "wakeup_bytes";
 
+  // application spans: the OpenTelemetry Go SDK in the target (sdk/trace)
+  /** At each RET of sdk/trace.(*tracer).Start: the span it returns (recording or not). */
+  public static final String PROG_OTEL_SPAN_START_RET = "otel_span_start_ret";
+  /** sdk/trace.(*recordingSpan).End entry, after the prologue. */
+  public static final String PROG_OTEL_SPAN_END_ENTRY = "otel_span_end_entry";
+  /** sdk/trace.(*nonRecordingSpan).End entry (a wrapper without prologue). */
+  public static final String PROG_OTEL_NONRECORDING_SPAN_END_ENTRY =
+      "otel_nonrecording_span_end_entry";
+  /** u32 offset of sdk/trace.recordingSpan.spanContext. */
+  public static final String OFF_RECORDING_SPAN_CONTEXT = "off_recording_span_context";
+  /** u32 offset of sdk/trace.recordingSpan.parent. */
+  public static final String OFF_RECORDING_SPAN_PARENT = "off_recording_span_parent";
+  /** u32 offset of sdk/trace.nonRecordingSpan.sc. */
+  public static final String OFF_NONRECORDING_SPAN_CONTEXT = "off_nonrecording_span_context";
+  /** u32 offset of trace.SpanContext.traceID. */
+  public static final String OFF_SPAN_CONTEXT_TRACE_ID = "off_span_context_trace_id";
+  /** u32 offset of trace.SpanContext.spanID. */
+  public static final String OFF_SPAN_CONTEXT_SPAN_ID = "off_span_context_span_id";
+  /** u32 offset of trace.SpanContext.traceFlags. */
+  public static final String OFF_SPAN_CONTEXT_TRACE_FLAGS = "off_span_context_trace_flags";
+  /** u64 runtime PC of (*recordingSpan).IsRecording: recognises a recording span's itab. */
+  public static final String RECORDING_SPAN_IS_RECORDING_PC = "recording_span_is_recording_pc";
+  /** u64 runtime PC of the (*nonRecordingSpan).IsRecording wrapper. */
+  public static final String NONRECORDING_SPAN_IS_RECORDING_PC =
+      "nonrecording_span_is_recording_pc";
+
   private GoroscopeBpf() {}
 }

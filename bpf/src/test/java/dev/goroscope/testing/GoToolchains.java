@@ -196,26 +196,62 @@ public final class GoToolchains {
    * {@code <last element of pkg>-<release>-<mode>}.
    */
   public static Path build(Path moduleDir, String pkg, Toolchain toolchain, Mode mode) {
+    return build(moduleDir, pkg, toolchain, mode, List.of());
+  }
+
+  /**
+   * {@link #build(Path, String, Toolchain, Mode)} with extra {@code go build} flags, e.g.
+   * {@code -modfile=go.v1.38.mod} to build the same source against other module versions.
+   */
+  public static Path build(Path moduleDir, String pkg, Toolchain toolchain, Mode mode,
+      List<String> extraFlags) {
+    version(toolchain);
+    return build(moduleDir, pkg, toolchain.release, mode, extraFlags,
+        (dir, env, args) -> go(toolchain, dir, null, env, args));
+  }
+
+  /**
+   * Builds with a Go release that is not one of the {@link Toolchain}s (which every
+   * toolchain-wide test iterates): {@code go} with {@code GOTOOLCHAIN=goToolchain}, e.g.
+   * {@code go1.23.12} (fetched once through the Go module proxy), for a library whose oldest
+   * supported Go it is.
+   */
+  public static Path build(Path moduleDir, String pkg, String goToolchain, Mode mode,
+      List<String> extraFlags) {
+    return build(moduleDir, pkg, goToolchain, mode, extraFlags,
+        (dir, env, args) -> run("go", goToolchain, "GOTOOLCHAIN=" + goToolchain
+            + " go (fetched through the Go module proxy)", dir, null, env, args));
+  }
+
+  /** Runs one go command for a build. */
+  private interface GoRunner {
+    String run(Path dir, Map<String, String> env, String... args);
+  }
+
+  private static Path build(Path moduleDir, String pkg, String release, Mode mode,
+      List<String> extraFlags, GoRunner go) {
     Path module = moduleDir.toAbsolutePath().normalize();
-    String key = module + "|" + pkg + "|" + toolchain + "|" + mode;
+    String key = module + "|" + pkg + "|" + release + "|" + mode + "|" + extraFlags;
     return BUILT.computeIfAbsent(key, k -> {
-      version(toolchain);
       Path src = source(module);
       String base = pkg.equals(".") ? module.getFileName().toString()
           : Path.of(pkg).getFileName().toString();
+      String flavour = extraFlags.isEmpty() ? ""
+          : "-" + Integer.toHexString(extraFlags.hashCode());
       // next to this source's copy: two sources of the same name never share a binary
-      Path out = src.getParent().resolve(base + "-" + toolchain.release + "-"
-          + mode.name().toLowerCase(Locale.ROOT));
+      Path out = src.getParent().resolve(base + "-" + release + "-"
+          + mode.name().toLowerCase(Locale.ROOT) + flavour);
       List<String> args =
           new ArrayList<>(List.of("build", "-buildvcs=false", "-o", out.toString()));
       args.addAll(mode.flags);
+      args.addAll(extraFlags);
       args.add(pkg);
       Map<String, String> env =
           Map.of("GOARCH", mode.goarch, "CGO_ENABLED", mode.cgo ? "1" : "0");
-      go(toolchain, src, null, env, args.toArray(String[]::new));
+      go.run(src, env, args.toArray(String[]::new));
       if (!Files.isRegularFile(out)) {
         throw new IllegalStateException("go build " + pkg + " in " + module + " with "
-            + toolchain.release + " produced no binary");
+            + release + " produced no binary");
       }
       return out;
     });
@@ -233,13 +269,19 @@ public final class GoToolchains {
   /** {@link #go(Toolchain, Path, String, String...)} with extra environment variables. */
   public static String go(Toolchain toolchain, Path dir, String stdin,
       Map<String, String> extraEnv, String... args) {
+    return run(toolchain.goCommand, toolchain.goToolchainEnv,
+        toolchain.release + " (" + toolchain.installHint + ")", dir, stdin, extraEnv, args);
+  }
+
+  private static String run(String goCommand, String goToolchainEnv, String what, Path dir,
+      String stdin, Map<String, String> extraEnv, String... args) {
     List<String> cmd = new ArrayList<>();
-    cmd.add(toolchain.goCommand);
+    cmd.add(goCommand);
     cmd.addAll(List.of(args));
     Path workingDir = dir != null ? dir : Path.of(System.getProperty("java.io.tmpdir"));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(workingDir.toFile());
     Map<String, String> env = pb.environment();
-    env.put("GOTOOLCHAIN", toolchain.goToolchainEnv);
+    env.put("GOTOOLCHAIN", goToolchainEnv);
     env.put("CGO_ENABLED", "0");
     env.put("GOFLAGS", "-mod=mod");
     env.remove("GOROOT");
@@ -254,8 +296,8 @@ public final class GoToolchains {
         try {
           p = pb.start();
         } catch (IOException e) {
-          throw new IllegalStateException("cannot run " + toolchain.goCommand + " for "
-              + toolchain.release + " (" + toolchain.installHint + "): " + e.getMessage(), e);
+          throw new IllegalStateException("cannot run " + goCommand + " for " + what + ": "
+              + e.getMessage(), e);
         }
         if (stdin != null) {
           p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
@@ -268,7 +310,7 @@ public final class GoToolchains {
         }
         if (p.exitValue() != 0) {
           throw new IllegalStateException(cmd + " in " + workingDir + " failed with exit "
-              + p.exitValue() + " (" + toolchain.installHint + "):\n" + Files.readString(err));
+              + p.exitValue() + " (" + what + "):\n" + Files.readString(err));
         }
         return out;
       } finally {

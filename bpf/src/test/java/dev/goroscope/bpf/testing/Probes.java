@@ -58,6 +58,15 @@ public final class Probes implements AutoCloseable {
           .setConstant(GoroscopeBpf.CANCELED_ERR_ITAB, s.canceledErrItab)
           .setConstant(GoroscopeBpf.CANCELED_ERR_PC, s.canceledErrPc)
           .setConstant(GoroscopeBpf.WAKEUP_BYTES, o.wakeupBytes);
+      // The application-span programs are never attached here (the bpf tests' programs do not
+      // link the OpenTelemetry SDK); collector-core's AppSpanProbesTest covers them.
+      for (String c : List.of(GoroscopeBpf.OFF_RECORDING_SPAN_CONTEXT,
+          GoroscopeBpf.OFF_RECORDING_SPAN_PARENT, GoroscopeBpf.OFF_NONRECORDING_SPAN_CONTEXT,
+          GoroscopeBpf.OFF_SPAN_CONTEXT_TRACE_ID, GoroscopeBpf.OFF_SPAN_CONTEXT_SPAN_ID,
+          GoroscopeBpf.OFF_SPAN_CONTEXT_TRACE_FLAGS, GoroscopeBpf.RECORDING_SPAN_IS_RECORDING_PC,
+          GoroscopeBpf.NONRECORDING_SPAN_IS_RECORDING_PC)) {
+        object.setConstant(c, 0);
+      }
       if (o.ringBytes > 0) {
         object.map(GoroscopeBpf.MAP_EVENTS).setMaxEntries(o.ringBytes);
       }

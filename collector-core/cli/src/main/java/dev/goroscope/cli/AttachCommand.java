@@ -8,8 +8,11 @@ import dev.goroscope.attach.GoTargetPlanner;
 import dev.goroscope.bpf.BpfFeatures;
 import dev.goroscope.correlate.CorrelatorConfig;
 import dev.goroscope.gobinary.GoBinary;
+import dev.goroscope.otel.enrich.GoroutineIdEnricher;
 import dev.goroscope.otel.receiver.OtlpReceiver;
 import dev.goroscope.otel.receiver.ReceiverStats;
+import dev.goroscope.otel.receiver.SpanEnricher;
+import dev.goroscope.otel.time.ClockOffset;
 import dev.goroscope.process.TargetProcess;
 import dev.goroscope.record.ProcessInfo;
 import java.io.PrintWriter;
@@ -58,8 +61,9 @@ public final class AttachCommand implements Callable<Integer> {
     Path exe;
   }
 
-  @Option(names = "--deep", description = "Also probe parks and wake-ups (gopark/ready): far"
-      + " more uprobe hits, so more overhead; off by default.")
+  @Option(names = "--deep", description = "Also probe parks and wake-ups (gopark/ready) and"
+      + " channel operations (chansend1/chanrecv1/chanrecv2): far more uprobe hits, so more"
+      + " overhead; off by default.")
   boolean deep;
 
   @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -70,6 +74,8 @@ public final class AttachCommand implements Callable<Integer> {
   @Mixin OutputOptions output;
 
   @Mixin ReceiverOptions receiver;
+
+  @Mixin AppSpanOptions appSpans;
 
   @Option(names = "--overrun-grace", paramLabel = "DURATION", converter = DurationConverter.class,
       description = "How long after a context's deadline a goroutine in its scope may still run"
@@ -105,9 +111,21 @@ public final class AttachCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     AttachConfig config = attachConfig();
     BpfFeatures.ensureAvailable(GoroscopeException::new);
-    OtlpReceiver otlpReceiver = receiver.start(output.otlpConfig(), err);
+    // One clock offset for goroutine spans and the enricher, which compares with span times.
+    ClockOffset clock = ClockOffset.measure();
+    GoroutineIdEnricher enricher = receiver.enabled() ? GoroutineIdEnricher.create(clock) : null;
+    OtlpReceiver otlpReceiver = receiver.start(output, err,
+        enricher != null ? enricher : SpanEnricher.NONE);
+    if (enricher != null && otlpReceiver != null) {
+      enricher.setListener(otlpReceiver::enricherUpdated);
+    }
     try {
-      Outputs outputs = output.create(describeTarget(config));
+      Outputs outputs = output.create(describeTarget(config), clock, pipeline -> {
+        appSpans.apply(pipeline);
+        if (enricher != null) {
+          pipeline.addSink(enricher);
+        }
+      });
       Attacher attacher =
           new Attacher(config, new GoTargetPlanner(), outputs.sink(), outputs::exported,
               outputs::dropped, err, Attacher.stderrIsTerminal());
@@ -176,6 +194,11 @@ public final class AttachCommand implements Callable<Integer> {
     if (!summary.malformedLine().isEmpty()) {
       err.println(summary.malformedLine());
     }
+    String app = outputs.appSpanLine(attacher.correlatorStats().appSpansStarted(),
+        attacher.correlatorStats().appSpansEnded());
+    if (!app.isEmpty()) {
+      err.println("goroscope: " + app);
+    }
     String problems = outputs.problems();
     if (!problems.isEmpty()) {
       err.println("goroscope: " + problems);
@@ -187,6 +210,10 @@ public final class AttachCommand implements Callable<Integer> {
       if (!received.problems().isEmpty()) {
         err.println("goroscope: " + received.problems());
       }
+    }
+    String report = outputs.htmlReportLine();
+    if (!report.isEmpty()) {
+      err.println("goroscope: " + report);
     }
     err.flush();
     System.out.flush();

@@ -26,8 +26,9 @@ import picocli.CommandLine.Spec;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Build and run the http-deadline example under load, attach to it, show its goroutine"
-          + " spans (console by default; OTLP too when an endpoint is set), then stop.",
+      "Build and run the http-deadline example under load, attach to it in deep mode, show its"
+          + " goroutine spans (console by default; OTLP too when an endpoint is set) and write"
+          + " an HTML report, then stop.",
       "Needs Go on the PATH and root (or CAP_BPF + CAP_PERFMON)."
     })
 public final class DemoCommand implements Callable<Integer> {
@@ -42,15 +43,24 @@ public final class DemoCommand implements Callable<Integer> {
       description = "The examples module (default: GOROSCOPE_HOME/examples, else ./examples).")
   Path examples;
 
+  @Option(names = "--report", paramLabel = "PATH",
+      description = "Where the HTML report goes when --output is not given (default:"
+          + " goroscope-demo.html in the temporary directory).")
+  Path report;
+
   @Mixin OutputOptions output;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     BpfFeatures.ensureAvailable(GoroscopeException::new);
+    output.defaultHtmlReport = report != null ? report
+        : Path.of(System.getProperty("java.io.tmpdir"), "goroscope-demo.html");
     try (DemoWorkload workload =
         DemoWorkload.start(examplesDir(), Duration.ofMinutes(5), err)) {
-      AttachConfig config = AttachConfig.builder().setPid(workload.serverPid()).build();
+      // Deep mode: parks and wake-ups colour the report's timeline by state (a demo can afford it).
+      AttachConfig config =
+          AttachConfig.builder().setPid(workload.serverPid()).setDeep(true).build();
       Outputs outputs =
           output.create(new ProcessInfo(workload.serverPid(), "http-deadline", "", ""));
       Attacher attacher =
@@ -59,8 +69,17 @@ public final class DemoCommand implements Callable<Integer> {
       Thread driver = new Thread(() -> drive(attacher, workload, err), "goroscope-demo-load");
       driver.setDaemon(true);
       driver.start();
-      // Ctrl-C: the server, the load generator and the build directory go before the JVM does.
-      return AttachCommand.runUntilStopped(attacher, outputs, null, err, false, workload::close);
+      // Ctrl-C: the server, the load generator and the build directory go before the JVM does,
+      // and the report's line is printed (a signal ends the JVM once the summary is out).
+      return AttachCommand.runUntilStopped(attacher, outputs, null, err, false, () -> {
+        workload.close();
+        Path html = output.htmlReport();
+        if (html != null) {
+          err.println("goroscope demo: open " + html.toAbsolutePath().toUri()
+              + " in a browser: timeline, spawn tree, goroutine flame graph");
+          err.flush();
+        }
+      });
     }
   }
 

@@ -7,8 +7,9 @@ import dev.goroscope.attach.GoTargetPlanner;
 import dev.goroscope.disasm.X86Disassembler;
 import dev.goroscope.gobinary.GoBinary;
 import dev.goroscope.gobinary.GoVersion;
-import dev.goroscope.gobinary.offsets.OffsetResolver;
 import dev.goroscope.gobinary.offsets.OffsetSource;
+import dev.goroscope.gobinary.otelsdk.OtelGoSdk;
+import dev.goroscope.gobinary.otelsdk.SdkOffsetTable;
 import dev.goroscope.gobinary.offsets.StructOffsets;
 import dev.goroscope.probe.ProbeCatalog;
 import dev.goroscope.probe.ProbePlan;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -58,7 +60,7 @@ final class InspectReport {
   static InspectReport create(GoBinary binary) {
     GoVersion version = binary.version();
     String versionText = binary.goVersionString();
-    StructOffsets offsets = OffsetResolver.resolve(binary.elf(), version);
+    StructOffsets offsets = GoTargetPlanner.offsets(binary);
     List<Missing> missing = new ArrayList<>();
     List<ResolvedProbe> probes = List.of();
     if (X86Disassembler.isAvailable()) {
@@ -67,7 +69,7 @@ final class InspectReport {
             .resolve(binary.elf(), binary.functionLocator(), disasm);
       }
       ProbePlan plan = ProbePlan.create(probes, offsets,
-          GoTargetPlanner.addresses(binary, 0), true);
+          GoTargetPlanner.addresses(binary, 0), true, GoTargetPlanner.unavailableGroups(binary));
       for (ProbePlan.Missing m : plan.missing()) {
         missing.add(new Missing(m.kind(), m.name(), versionText,
             m.group().name().toLowerCase(Locale.ROOT), m.required(), m.reason(), m.fallback()));
@@ -114,6 +116,15 @@ final class InspectReport {
     }
     ArrayNode pointers = root.putArray("pointerOffsets");
     offsets.pointerFields().forEach(pointers::add);
+    OtelGoSdk.find(binary.buildInfo()).ifPresent(sdk -> {
+      ObjectNode n = root.putObject("otelSdk");
+      n.put("module", OtelGoSdk.MODULE);
+      n.put("version", sdk.label());
+      Optional<String> why = sdk.unsupportedReason(SdkOffsetTable.builtIn());
+      n.put("supported", why.isEmpty());
+      why.ifPresent(w -> n.put("reason", w));
+      n.put("supportedRange", SdkOffsetTable.builtIn().range());
+    });
     ArrayNode probeArray = root.putArray("probes");
     for (ResolvedProbe p : probes) {
       if (p.isMissing()) {
@@ -161,6 +172,9 @@ final class InspectReport {
     line(b, "module", binary.buildInfo().modulePath().isEmpty()
         ? "(none)" : binary.buildInfo().modulePath());
     line(b, "arch", binary.arch() + (binary.pie() ? " (PIE)" : ""));
+    OtelGoSdk.find(binary.buildInfo()).ifPresent(sdk -> line(b, "otel sdk", sdk.label()
+        + sdk.unsupportedReason(SdkOffsetTable.builtIn()).map(w -> " (UNSUPPORTED: " + w + ")")
+            .orElse(" (application spans: goroutines join the application's traces)")));
     line(b, "stripped", binary.stripped() ? "yes (no .symtab)" : "no");
     line(b, "dwarf", binary.hasDwarf() ? "yes" : "no");
     line(b, "functions", binary.functions().size() + " (from " + binary.functionSource() + ")");

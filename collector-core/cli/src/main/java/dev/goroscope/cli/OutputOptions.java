@@ -1,9 +1,11 @@
 package dev.goroscope.cli;
 
 import dev.goroscope.GoroscopeException;
-import dev.goroscope.otel.export.OtlpConfig;
-import dev.goroscope.otel.export.OtlpProtocol;
+import dev.goroscope.otel.export.OtlpSettings;
+import dev.goroscope.otel.export.OtlpSetup;
+import dev.goroscope.otel.sink.ExportPipeline;
 import dev.goroscope.otel.span.TraceRootPolicy;
+import dev.goroscope.otel.time.ClockOffset;
 import dev.goroscope.record.ProcessInfo;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -15,15 +17,20 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import picocli.CommandLine.Option;
 
 /** Where the goroutine records go: shared by {@code attach} and {@code demo}. */
 final class OutputOptions {
 
   @Option(names = "--output", split = ",", paramLabel = "KIND",
-      description = "console, jsonl, otlp; several allowed (--output console,otlp). Default: otlp"
-          + " when an OTLP endpoint is configured, else console.")
+      description = "console, jsonl, otlp, html=PATH; several allowed (--output console,otlp)."
+          + " html=PATH writes an HTML report there (rewritten every few seconds, final at"
+          + " stop). Default: otlp when an OTLP endpoint is configured, else console.")
   List<String> outputs = new ArrayList<>();
+
+  /** The HTML report written when --output names no output at all (the demo sets one). */
+  Path defaultHtmlReport;
 
   @Option(names = "--jsonl-file", paramLabel = "PATH",
       description = "Write JSON lines to this file instead of standard output.")
@@ -58,46 +65,89 @@ final class OutputOptions {
 
   /** Builds the exporters; OTLP settings are the OTEL_* environment overridden by flags. */
   Outputs create(ProcessInfo target) {
-    OtlpConfig otlp = otlpConfig();
-    Set<Outputs.Kind> kinds = outputKinds(otlp);
-    if (kinds.contains(Outputs.Kind.OTLP) && !otlp.isEndpointConfigured()) {
+    return create(target, ClockOffset.measure(), pipeline -> { });
+  }
+
+  /**
+   * As {@link #create(ProcessInfo)}, on the given clock offset, with further settings of the
+   * pipeline (extra sinks…).
+   */
+  Outputs create(ProcessInfo target, ClockOffset clock, Consumer<ExportPipeline.Builder> more) {
+    Set<Outputs.Kind> kinds = outputKinds();
+    if (kinds.contains(Outputs.Kind.OTLP) && !isEndpointConfigured()) {
       throw new GoroscopeException("--output otlp needs an endpoint: set --otlp-endpoint or"
           + " OTEL_EXPORTER_OTLP_ENDPOINT");
     }
-    return Outputs.create(kinds, otlp, serviceName, target.executablePath(), traceRoots(),
-        jsonlFile, new FileOutputStream(FileDescriptor.out), System.err);
+    return Outputs.create(kinds, otlpSetup(), serviceName, target.executablePath(),
+        traceRoots(), jsonlFile, htmlReport(), new FileOutputStream(FileDescriptor.out),
+        System.err, clock, more);
   }
 
-  /** The OTEL_EXPORTER_OTLP_* environment overridden by the flags. */
-  OtlpConfig otlpConfig() {
-    OtlpConfig.Builder b = OtlpConfig.fromEnvironment(System.getenv());
+  /** The path of --output html=PATH (the last one given), else the default, else null. */
+  Path htmlReport() {
+    if (outputs.isEmpty()) {
+      return defaultHtmlReport;
+    }
+    Path html = null;
+    for (String o : outputs) {
+      String t = o.trim();
+      if (t.toLowerCase(Locale.ROOT).startsWith("html")) {
+        if (!t.toLowerCase(Locale.ROOT).startsWith("html=") || t.length() == 5) {
+          throw new GoroscopeException("--output html needs a file: --output html=PATH");
+        }
+        html = Path.of(t.substring(5));
+      }
+    }
+    return html;
+  }
+
+  /** Whether an OTLP endpoint was named, by a flag or the environment. */
+  boolean isEndpointConfigured() {
+    return OtlpSetup.isEndpointConfigured(System.getenv(), otlpEndpoint);
+  }
+
+  /** The SDK's configuration of OTLP (OTEL_* variables), the flags as overrides. */
+  OtlpSetup.Builder otlpSetup() {
+    OtlpSetup.Builder b = OtlpSetup.builder();
     try {
       if (otlpEndpoint != null) {
         b.setEndpoint(otlpEndpoint);
       }
       if (otlpProtocol != null) {
-        b.setProtocol(OtlpProtocol.parse(otlpProtocol));
+        b.setProtocol(otlpProtocol);
       }
       otlpHeaders.forEach(b::addHeader);
-      return b.build();
+      return b;
     } catch (IllegalArgumentException e) {
       throw new GoroscopeException("OTLP settings: " + e.getMessage());
     }
   }
 
-  private Set<Outputs.Kind> outputKinds(OtlpConfig otlp) {
+  /** The resolved OTLP settings (for the receiver's forwarding). */
+  OtlpSettings otlpSettings() {
+    try {
+      return otlpSetup().settings();
+    } catch (IllegalArgumentException e) {
+      throw new GoroscopeException("OTLP settings: " + e.getMessage());
+    }
+  }
+
+  private Set<Outputs.Kind> outputKinds() {
     if (outputs.isEmpty()) {
-      return otlp.isEndpointConfigured()
+      return isEndpointConfigured()
           ? EnumSet.of(Outputs.Kind.OTLP)
           : EnumSet.of(Outputs.Kind.CONSOLE);
     }
     Set<Outputs.Kind> kinds = EnumSet.noneOf(Outputs.Kind.class);
     for (String o : outputs) {
+      if (o.trim().toLowerCase(Locale.ROOT).startsWith("html")) {
+        continue; // htmlReport()
+      }
       try {
         kinds.add(Outputs.Kind.valueOf(o.trim().toUpperCase(Locale.ROOT)));
       } catch (IllegalArgumentException e) {
         throw new GoroscopeException(
-            "--output " + o + " is not an output: use console, jsonl or otlp");
+            "--output " + o + " is not an output: use console, jsonl, otlp or html=PATH");
       }
     }
     return kinds;

@@ -3,9 +3,10 @@ package dev.goroscope.cli;
 import dev.goroscope.GoroscopeException;
 import dev.goroscope.otel.export.BatchConfig;
 import dev.goroscope.otel.export.BatchingSpanExporter;
-import dev.goroscope.otel.export.OtlpConfig;
-import dev.goroscope.otel.metrics.MetricsPipeline;
+import dev.goroscope.otel.export.OtlpSetup;
+import dev.goroscope.otel.sink.CompositeRecordSink;
 import dev.goroscope.otel.sink.ExportPipeline;
+import dev.goroscope.otel.time.ClockOffset;
 import dev.goroscope.record.RecordSink;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -16,11 +17,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The exporters one run writes to — console tree, JSON lines, OTLP spans and metrics, any
- * combination — behind one {@link RecordSink} ({@link ExportPipeline}), with the counters the
- * status line and the summary show.
+ * combination — behind one {@link RecordSink} ({@link ExportPipeline}), plus the HTML report
+ * ({@link HtmlOutput}), with the counters the status line and the summary show.
  */
 final class Outputs {
 
@@ -31,10 +33,15 @@ final class Outputs {
     OTLP
   }
 
-  private final ExportPipeline pipeline;
+  private final ExportPipeline pipeline; // null when the HTML report is the only output
+  private final HtmlOutput html; // null without --output html=PATH
+  private final RecordSink sink;
 
-  private Outputs(ExportPipeline pipeline) {
+  private Outputs(ExportPipeline pipeline, HtmlOutput html) {
     this.pipeline = pipeline;
+    this.html = html;
+    this.sink = pipeline == null ? html.lines() : html == null ? pipeline
+        : CompositeRecordSink.of(pipeline, html.lines());
   }
 
   /**
@@ -44,15 +51,45 @@ final class Outputs {
    * @param targetExecutable the watched executable's path, naming the metrics' service
    * @param traceRoots functions whose goroutines start their own trace
    * @param jsonlFile where JSON lines go, or null for standard output
+   * @param htmlReport where the HTML report goes, or null for none
    */
   static Outputs create(
-      Set<Kind> kinds, OtlpConfig otlp, String serviceName, String targetExecutable,
-      List<String> traceRoots, Path jsonlFile, OutputStream stdout, OutputStream stderr) {
+      Set<Kind> kinds, OtlpSetup.Builder otlp, String serviceName, String targetExecutable,
+      List<String> traceRoots, Path jsonlFile, Path htmlReport, OutputStream stdout,
+      OutputStream stderr) {
+    return create(kinds, otlp, serviceName, targetExecutable, traceRoots, jsonlFile, htmlReport,
+        stdout, stderr, ClockOffset.measure(), pipeline -> { });
+  }
+
+  /**
+   * As above, on the given clock offset (shared with whatever else compares span times, such as
+   * the receiver's enricher), with further settings of the pipeline ({@code more}: extra sinks,
+   * mapping).
+   */
+  static Outputs create(
+      Set<Kind> kinds, OtlpSetup.Builder otlp, String serviceName, String targetExecutable,
+      List<String> traceRoots, Path jsonlFile, Path htmlReport, OutputStream stdout,
+      OutputStream stderr, ClockOffset clock, Consumer<ExportPipeline.Builder> more) {
+    ExportPipeline pipeline = kinds.isEmpty() ? null : pipeline(kinds, otlp, serviceName,
+        targetExecutable, traceRoots, jsonlFile, stdout, stderr, clock, more);
+    HtmlOutput html = htmlReport == null ? null : HtmlOutput.open(htmlReport, traceRoots, clock);
+    if (pipeline == null && html == null) {
+      throw new GoroscopeException("outputs: no output enabled: choose console, jsonl, otlp or"
+          + " html=PATH");
+    }
+    return new Outputs(pipeline, html);
+  }
+
+  private static ExportPipeline pipeline(
+      Set<Kind> kinds, OtlpSetup.Builder otlp, String serviceName, String targetExecutable,
+      List<String> traceRoots, Path jsonlFile, OutputStream stdout, OutputStream stderr,
+      ClockOffset clock, Consumer<ExportPipeline.Builder> more) {
     ExportPipeline.Builder b =
         ExportPipeline.builder()
             .setServiceName(serviceName)
             .setRootFunctions(traceRoots)
-            .setTargetExecutable(targetExecutable);
+            .setTargetExecutable(targetExecutable)
+            .setClock(clock);
     boolean jsonlOnStdout = kinds.contains(Kind.JSONL) && jsonlFile == null;
     if (kinds.contains(Kind.JSONL)) {
       b.enableJsonLines(jsonlFile == null ? stdout : open(jsonlFile), jsonlFile != null);
@@ -63,21 +100,25 @@ final class Outputs {
           StandardCharsets.UTF_8));
     }
     if (kinds.contains(Kind.OTLP)) {
-      b.enableOtlp(otlp).enableMetrics(MetricsPipeline.DEFAULT_INTERVAL);
+      b.enableOtlp(otlp).enableMetrics();
     }
+    more.accept(b);
     try {
-      return new Outputs(b.build());
+      return b.build();
     } catch (IllegalArgumentException e) {
       throw new GoroscopeException("outputs: " + e.getMessage());
     }
   }
 
   RecordSink sink() {
-    return pipeline;
+    return sink;
   }
 
   /** Spans acknowledged by the OTLP backend, or, without OTLP, spans or JSON lines written. */
   long exported() {
+    if (pipeline == null) {
+      return html.linesWritten();
+    }
     ExportPipeline.Summary s = pipeline.summary();
     if (s.spansExported() > 0 || s.spansDropped() > 0 || s.spansQueued() > 0) {
       return s.spansExported();
@@ -87,11 +128,19 @@ final class Outputs {
 
   /** Spans the OTLP exporter dropped (queue full, retries exhausted, shutdown). */
   long dropped() {
-    return pipeline.summary().spansDropped();
+    return pipeline == null ? 0 : pipeline.summary().spansDropped();
+  }
+
+  /** After the run: where the HTML report is (or why it is not), or empty without one. */
+  String htmlReportLine() {
+    return html == null ? "" : html.resultLine();
   }
 
   /** A one-line problem report for the summary, or empty. */
   String problems() {
+    if (pipeline == null) {
+      return "";
+    }
     ExportPipeline.Summary s = pipeline.summary();
     if (s.spansDropped() > 0) {
       // "java.net.ConnectException: Failed to connect …" → "Failed to connect …"
@@ -99,6 +148,23 @@ final class Outputs {
       return "OTLP export dropped " + s.spansDropped() + " spans (last error: " + cause + ")";
     }
     return "";
+  }
+
+  /**
+   * What became of the application's spans and the goroutines under them, one line; empty when
+   * the target started none (no SDK, or none while watched).
+   *
+   * @param started application spans whose start the probes saw
+   * @param ended of those, ended while watched
+   */
+  String appSpanLine(long started, long ended) {
+    if (started == 0) {
+      return "";
+    }
+    ExportPipeline.Summary s = pipeline.summary();
+    return "application spans: " + started + " started, " + ended + " ended; "
+        + s.underAppSpans() + " goroutines joined their traces, " + s.unsampled()
+        + " not exported (unsampled)";
   }
 
   /**

@@ -1,8 +1,7 @@
 package dev.goroscope.cli;
 
 import dev.goroscope.GoroscopeException;
-import dev.goroscope.otel.export.OtlpConfig;
-import dev.goroscope.otel.export.OtlpProtocol;
+import dev.goroscope.otel.export.OtlpSettings;
 import dev.goroscope.otel.receiver.ForwardConfig;
 import dev.goroscope.otel.receiver.ListenAddress;
 import dev.goroscope.otel.receiver.OtlpReceiver;
@@ -57,6 +56,19 @@ final class ReceiverOptions {
           + " senders are told to retry later (default: 67108864).")
   Long maxQueueBytes;
 
+  /**
+   * How long a received request may wait for the probe events of its spans. Longer than the
+   * receiver's own default: the correlator works through its reorder window and, on a busy
+   * machine, may run a second or two behind; the application is answered at once either way.
+   */
+  static final Duration DEFAULT_ENRICHMENT_WAIT = Duration.ofSeconds(2);
+
+  @Option(names = "--otlp-receiver-enrichment-wait", paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "How long a received request may wait for the probe events that add"
+          + " goroutine.id to its spans; the application is answered at once (default: 2s).")
+  Duration enrichmentWait = DEFAULT_ENRICHMENT_WAIT;
+
   boolean enabled() {
     return grpc != null || http != null;
   }
@@ -71,17 +83,26 @@ final class ReceiverOptions {
    *
    * @return the running receiver, or null when no receiver flag was given
    */
-  OtlpReceiver start(OtlpConfig otlp, PrintWriter err) {
+  OtlpReceiver start(OutputOptions output, PrintWriter err) {
+    return start(output, err, SpanEnricher.NONE);
+  }
+
+  /**
+   * As {@link #start(OutputOptions, PrintWriter)}, adding what {@code enricher} knows to the
+   * application's spans on the way.
+   */
+  OtlpReceiver start(OutputOptions output, PrintWriter err, SpanEnricher enricher) {
     if (!enabled()) {
       return null;
     }
-    if (!otlp.isEndpointConfigured()) {
+    if (!output.isEndpointConfigured()) {
       throw new GoroscopeException("--otlp-receiver needs an endpoint to forward to: set"
           + " --otlp-endpoint or OTEL_EXPORTER_OTLP_ENDPOINT");
     }
+    OtlpSettings otlp = output.otlpSettings();
     OtlpReceiver receiver;
     try {
-      receiver = OtlpReceiver.create(receiverConfig(), forwardConfig(otlp), SpanEnricher.NONE);
+      receiver = OtlpReceiver.create(receiverConfig(), forwardConfig(otlp), enricher);
     } catch (IllegalArgumentException e) {
       throw new GoroscopeException(e.getMessage());
     }
@@ -98,8 +119,7 @@ final class ReceiverOptions {
       where.add(hostPort(receiver.httpAddress()) + " (HTTP)");
     }
     err.println("goroscope: otlp receiver listening on " + String.join(", ", where)
-        + ", forwarding to " + otlp.endpoint(OtlpConfig.Signal.TRACES)
-        + " (" + otlp.protocol(OtlpConfig.Signal.TRACES).configValue() + ")");
+        + ", forwarding to " + otlp.endpoint() + " (" + otlp.protocol() + ")");
     for (String w : receiver.warnings()) {
       err.println("goroscope: warning: " + w);
     }
@@ -137,6 +157,7 @@ final class ReceiverOptions {
       if (maxQueueBytes != null) {
         b.setMaxQueueBytes(maxQueueBytes);
       }
+      b.setEnrichmentWait(enrichmentWait);
       return b.build();
     } catch (IllegalArgumentException e) {
       throw new GoroscopeException(e.getMessage());
@@ -152,23 +173,22 @@ final class ReceiverOptions {
   }
 
   /** The same endpoint, protocol, headers, timeout, compression and TLS as goroscope's spans. */
-  static ForwardConfig forwardConfig(OtlpConfig otlp) {
-    OtlpConfig.Signal traces = OtlpConfig.Signal.TRACES;
-    boolean grpc = otlp.protocol(traces) == OtlpProtocol.GRPC;
+  static ForwardConfig forwardConfig(OtlpSettings otlp) {
+    boolean grpc = otlp.isGrpc();
     ForwardConfig.Builder b = ForwardConfig.builder()
         .setProtocol(grpc ? ForwardConfig.Protocol.GRPC : ForwardConfig.Protocol.HTTP_PROTOBUF)
-        .setEndpoint(otlp.endpoint(traces))
-        .setHeaders(otlp.headers(traces))
-        .setTimeout(otlp.timeout(traces))
-        .setGzip("gzip".equals(otlp.compression(traces)))
-        .setTrustedCertificates(otlp.certificate(traces));
+        .setEndpoint(grpc ? otlp.endpoint() : otlp.baseEndpoint())
+        .setHeaders(otlp.headers())
+        .setTimeout(otlp.timeout())
+        .setGzip("gzip".equals(otlp.compression()))
+        .setTrustedCertificates(otlp.certificate());
     if (!grpc) {
-      // Exactly where goroscope's own metrics go (a signal-specific endpoint is kept as is).
-      b.setEndpoint(Signal.TRACES, otlp.endpoint(traces))
-          .setEndpoint(Signal.METRICS, otlp.endpoint(OtlpConfig.Signal.METRICS));
+      // Exactly where goroscope's own spans and metrics go (signal-specific URLs kept as is).
+      b.setEndpoint(Signal.TRACES, otlp.endpoint())
+          .setEndpoint(Signal.METRICS, otlp.metricsEndpoint());
     }
-    if (otlp.clientKey(traces) != null && otlp.clientCertificate(traces) != null) {
-      b.setClientTls(otlp.clientKey(traces), otlp.clientCertificate(traces));
+    if (otlp.clientKey() != null && otlp.clientCertificate() != null) {
+      b.setClientTls(otlp.clientKey(), otlp.clientCertificate());
     }
     return b.build();
   }

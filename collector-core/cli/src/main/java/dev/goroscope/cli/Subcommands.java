@@ -7,6 +7,7 @@ final class Subcommands {
   private Subcommands() {}
 
   static List<Object> all() {
-    return List.of(new InspectCommand(), new AttachCommand(), new DemoCommand());
+    return List.of(new InspectCommand(), new AttachCommand(), new DumpCommand(),
+        new DemoCommand(), new ReportCommand());
   }
 }

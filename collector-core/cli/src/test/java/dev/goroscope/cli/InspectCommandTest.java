@@ -65,7 +65,7 @@ class InspectCommandTest {
     assertThat(j.get("offsetSource").asText()).isEqualTo(stripped ? "table" : "dwarf");
     JsonNode offsets = j.get("offsets");
     for (String key : List.of("runtime.g.goid", "runtime.g.atomicstatus", "runtime.g.waitreason",
-        "runtime.g.gopc", "runtime.g.startpc", "runtime.g.m",
+        "runtime.hchan.qcount", "runtime.g.gopc", "runtime.g.startpc", "runtime.g.m",
         "runtime.m.curg", "context.timerCtx.deadline", "context.cancelCtx.err")) {
       assertThat(offsets.has(key)).as(key).isTrue();
       assertThat(offsets.get(key).isIntegralNumber()).as(key).isTrue();

@@ -9,11 +9,11 @@ import dev.goroscope.event.GoroutineExited;
 import dev.goroscope.otel.sink.ExportPipeline;
 import dev.goroscope.record.CodeLocation;
 import dev.goroscope.record.ProcessInfo;
+import io.opentelemetry.sdk.resources.Resource;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.ref.Reference;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -37,7 +37,7 @@ class LongRunMemoryTest {
   @Test
   void tenMillionGoroutinesInAMillionTracesKeepTheHeapBounded() {
     ExportPipeline out = ExportPipeline.builder()
-        .setEnvironment(Map.of())
+        .setEnvironmentResource(Resource.empty())
         .enableConsole(new PrintStream(OutputStream.nullOutputStream()))
         .build();
     Correlator correlator = Correlator.builder(out).setClock(() -> 0).build();

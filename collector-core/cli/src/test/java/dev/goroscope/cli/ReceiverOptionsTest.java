@@ -3,7 +3,8 @@ package dev.goroscope.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.goroscope.otel.export.OtlpConfig;
+import dev.goroscope.otel.export.OtlpSettings;
+import dev.goroscope.otel.export.OtlpSetup;
 import dev.goroscope.otel.receiver.ForwardConfig;
 import dev.goroscope.otel.receiver.Signal;
 import java.io.PrintWriter;
@@ -67,12 +68,13 @@ class ReceiverOptionsTest {
 
   @Test
   void forwardsWhereGoroscopesOwnSpansGo() {
-    OtlpConfig http = OtlpConfig.fromEnvironment(Map.of(
-        "OTEL_EXPORTER_OTLP_ENDPOINT", "https://collector:4318",
-        "OTEL_EXPORTER_OTLP_HEADERS", "x-tenant=t1",
-        "OTEL_EXPORTER_OTLP_COMPRESSION", "gzip",
-        "OTEL_EXPORTER_OTLP_TIMEOUT", "1500",
-        "OTEL_EXPORTER_OTLP_CERTIFICATE", "/etc/ca.pem")).build();
+    // OTEL_EXPORTER_OTLP_ENDPOINT and friends, as the SDK's configuration reads them.
+    OtlpSettings http = OtlpSetup.builder()
+        .setProperty("otel.exporter.otlp.endpoint", "https://collector:4318")
+        .setProperty("otel.exporter.otlp.headers", "x-tenant=t1")
+        .setProperty("otel.exporter.otlp.compression", "gzip")
+        .setProperty("otel.exporter.otlp.timeout", "1500")
+        .setProperty("otel.exporter.otlp.certificate", "/etc/ca.pem").settings();
     ForwardConfig f = ReceiverOptions.forwardConfig(http);
     assertThat(f.protocol()).isEqualTo(ForwardConfig.Protocol.HTTP_PROTOBUF);
     assertThat(f.endpoint(Signal.TRACES)).isEqualTo(URI.create("https://collector:4318/v1/traces"));
@@ -84,9 +86,8 @@ class ReceiverOptionsTest {
     assertThat(f.timeout()).isEqualTo(Duration.ofMillis(1500));
     assertThat(f.trustedCertificates()).hasToString("/etc/ca.pem");
 
-    ForwardConfig g = ReceiverOptions.forwardConfig(OtlpConfig.builder()
-        .setEndpoint("http://jaeger:4317").setProtocol(dev.goroscope.otel.export.OtlpProtocol.GRPC)
-        .build());
+    ForwardConfig g = ReceiverOptions.forwardConfig(OtlpSetup.builder()
+        .setEndpoint("http://jaeger:4317").setProtocol("grpc").settings());
     assertThat(g.protocol()).isEqualTo(ForwardConfig.Protocol.GRPC);
     assertThat(g.endpoint(Signal.LOGS)).isEqualTo(URI.create("http://jaeger:4317"));
     assertThat(g.gzip()).isFalse();

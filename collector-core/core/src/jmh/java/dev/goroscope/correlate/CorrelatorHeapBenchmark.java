@@ -3,8 +3,7 @@ package dev.goroscope.correlate;
 import dev.goroscope.event.GoroutineCreated;
 import dev.goroscope.event.GoroutineParked;
 import dev.goroscope.event.GoroutineReadied;
-import dev.goroscope.record.ContextRecord;
-import dev.goroscope.record.GoroutineRecord;
+import dev.goroscope.record.Goroutine;
 import dev.goroscope.record.RecordSink;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -38,10 +37,7 @@ public class CorrelatorHeapBenchmark {
 
   static final class NullSink implements RecordSink {
     @Override
-    public void goroutine(GoroutineRecord record) {}
-
-    @Override
-    public void context(ContextRecord record) {}
+    public void goroutineEnded(Goroutine g) {}
   }
 
   @Benchmark

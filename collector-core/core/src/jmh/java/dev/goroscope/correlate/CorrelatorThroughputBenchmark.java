@@ -2,7 +2,7 @@ package dev.goroscope.correlate;
 
 import dev.goroscope.event.Event;
 import dev.goroscope.record.ContextRecord;
-import dev.goroscope.record.GoroutineRecord;
+import dev.goroscope.record.Goroutine;
 import dev.goroscope.record.RecordSink;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -50,15 +50,15 @@ public class CorrelatorThroughputBenchmark {
     long hash;
 
     @Override
-    public void goroutine(GoroutineRecord record) {
+    public void goroutineEnded(Goroutine g) {
       records++;
-      hash += record.goid() ^ record.endNs() ^ record.parks().size();
+      hash += g.goid() ^ g.endNs() ^ g.events().size();
     }
 
     @Override
-    public void context(ContextRecord record) {
+    public void contextEnded(ContextRecord c) {
       records++;
-      hash += record.ctx() ^ record.overrunGoids().size();
+      hash += c.ctx() ^ c.overrunGoids().size();
     }
   }
 

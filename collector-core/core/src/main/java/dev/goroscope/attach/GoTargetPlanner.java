@@ -13,9 +13,13 @@ import dev.goroscope.gobinary.elf.ElfFile;
 import dev.goroscope.gobinary.elf.ElfSymbol;
 import dev.goroscope.gobinary.offsets.OffsetResolver;
 import dev.goroscope.gobinary.offsets.StructOffsets;
+import dev.goroscope.gobinary.otelsdk.OtelGoSdk;
+import dev.goroscope.gobinary.otelsdk.SdkOffsetTable;
+import dev.goroscope.gobinary.otelsdk.SdkOffsets;
 import dev.goroscope.gobinary.waitreason.WaitReasons;
 import dev.goroscope.probe.AddressUse;
 import dev.goroscope.probe.ProbeCatalog;
+import dev.goroscope.probe.ProbeGroup;
 import dev.goroscope.probe.ProbePlan;
 import dev.goroscope.probe.ResolvedProbe;
 import dev.goroscope.process.TargetProcess;
@@ -83,7 +87,8 @@ public final class GoTargetPlanner implements TargetPlanner {
       }
       Analysis a = analysis(exe, Path.of(target.executablePath()));
       long bias = a.binary.pie() ? LoadBias.forProcess(target.pid(), a.binary.elf()) : 0;
-      ProbePlan plan = ProbePlan.create(a.probes, a.offsets, addresses(a, bias), deep);
+      ProbePlan plan = ProbePlan.create(a.probes, a.offsets, addresses(a, bias), deep,
+          unavailableGroups(a.binary));
       if (plan.refusal() != null) {
         throw new GoroscopeException(
             "cannot watch " + target.executablePath() + ": " + plan.refusal());
@@ -91,6 +96,11 @@ public final class GoTargetPlanner implements TargetPlanner {
       Map<String, Long> constants = new HashMap<>(plan.constants());
       constants.put(GoroscopeBpf.WAKEUP_BYTES, WAKEUP_BYTES);
       List<String> notes = new ArrayList<>(plan.notes());
+      if (plan.attached().contains(ProbeGroup.APP_SPANS)) {
+        notes.add("application spans: OpenTelemetry Go SDK "
+            + OtelGoSdk.find(a.binary.buildInfo()).map(OtelGoSdk::label).orElse("")
+            + " (goroutines started under a span join its trace)");
+      }
       if (a.allgs.isEmpty()) {
         notes.add("goroutines that existed before attach are not listed: runtime.allgs is"
             + " neither a symbol nor found in runtime.forEachG's code");
@@ -143,7 +153,7 @@ public final class GoTargetPlanner implements TargetPlanner {
     GoBinary binary = GoBinary.of(ElfFile.open(source, shownAs));
     binary.requireSupportedVersion();
     GoVersion version = binary.version();
-    StructOffsets offsets = OffsetResolver.resolve(binary.elf(), version);
+    StructOffsets offsets = offsets(binary);
     ProbeCatalog catalog = ProbeCatalog.forVersion(version);
     List<ResolvedProbe> probes;
     OptionalLong allgs;
@@ -153,6 +163,33 @@ public final class GoTargetPlanner implements TargetPlanner {
     }
     return new Analysis(binary, version, offsets, probes, allgs,
         WaitReasons.of(binary.elf(), version), itabs(binary));
+  }
+
+  /**
+   * The struct offsets the catalog's probes read: the Go runtime's ({@link OffsetResolver}) and,
+   * when the binary links a supported OpenTelemetry Go SDK, the SDK's ({@link SdkOffsets}: its
+   * DWARF, else the table of its version).
+   */
+  public static StructOffsets offsets(GoBinary binary) {
+    StructOffsets runtime = OffsetResolver.resolve(binary.elf(), binary.version());
+    Optional<OtelGoSdk> sdk = OtelGoSdk.find(binary.buildInfo());
+    if (sdk.isEmpty() || sdk.get().unsupportedReason(SdkOffsetTable.builtIn()).isPresent()) {
+      return runtime;
+    }
+    return runtime.withFields(
+        SdkOffsets.resolve(binary.elf(), sdk.get(), binary.version().minor()));
+  }
+
+  /**
+   * Probe groups whose library the binary links in a version goroscope does not support, with
+   * the one-line reason ({@link ProbePlan#create(List, StructOffsets, java.util.function.Function,
+   * boolean, Map)} drops them with it).
+   */
+  public static Map<ProbeGroup, String> unavailableGroups(GoBinary binary) {
+    return OtelGoSdk.find(binary.buildInfo())
+        .flatMap(sdk -> sdk.unsupportedReason(SdkOffsetTable.builtIn()))
+        .map(reason -> Map.of(ProbeGroup.APP_SPANS, reason))
+        .orElse(Map.of());
   }
 
   /**

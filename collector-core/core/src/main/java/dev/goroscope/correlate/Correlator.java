@@ -1,5 +1,6 @@
 package dev.goroscope.correlate;
 
+import dev.goroscope.event.AppSpan;
 import dev.goroscope.event.ContextCancelled;
 import dev.goroscope.event.ContextDeadlineSet;
 import dev.goroscope.event.Event;
@@ -48,6 +49,7 @@ public final class Correlator implements AutoCloseable {
   private final Goroutines goroutines;
   private final Parks parks;
   private final Deadlines deadlines;
+  private final AppSpans appSpans;
   private final Leaks leaks;
   private final Emitter emitter;
   private long nextUpdateNs = Ordering.UNSET;
@@ -57,13 +59,16 @@ public final class Correlator implements AutoCloseable {
     this.config = b.config;
     this.clock = b.clock;
     Dispatch dispatch = new Dispatch();
-    this.ordering = new Ordering(config, counters, this::runTimers, i -> i.dispatch(dispatch));
+    this.ordering = new Ordering(config, counters, this::runTimers, dispatch);
     this.leaks = new Leaks(config);
     this.emitter = new Emitter(b.sink, counters, leaks);
     this.goroutines =
         new Goroutines(config, counters, emitter, b.defaultSymbolizer, ordering::streamNs);
     this.parks = new Parks(config, counters);
     this.deadlines = new Deadlines(config, counters, emitter, goroutines);
+    this.appSpans = new AppSpans(counters, emitter, goroutines);
+    // Before the sink hears of a new goroutine: its span's parent depends on it.
+    goroutines.setInheritance(appSpans::inherit);
   }
 
   /** A builder for a correlator writing to {@code sink}. */
@@ -312,6 +317,19 @@ public final class Correlator implements AutoCloseable {
     }
 
     @Override
+    public void appSpan(AppSpan e) {
+      ProcessTable p = goroutines.table(e.pid(), e.timestampNs());
+      if (p == null) {
+        return;
+      }
+      if (e.phase() == AppSpan.Phase.START) {
+        appSpans.started(p, e, ordering.late());
+      } else {
+        appSpans.ended(p, e, ordering.late());
+      }
+    }
+
+    @Override
     public void lost(EventsLost e) {
       counters.lostMarkers++;
       counters.eventsLost += e.count();
@@ -368,6 +386,7 @@ public final class Correlator implements AutoCloseable {
 
     private void endProcess(ProcessTable p, long ts) {
       deadlines.endProcess(p);
+      appSpans.endProcess(p);
       goroutines.endProcess(p, ts, parks);
     }
   }

@@ -36,6 +36,12 @@ public final class CorrelatorStats {
   private final long symbolizerCalls;
   private final long symbolizerFailures;
   private final long sinkFailures;
+  private final long appSpansStarted;
+  private final long appSpansEnded;
+  private final long appSpanEndsUnknown;
+  private final long appSpansEvicted;
+  private final long appSpanEventsTruncated;
+  private final long goroutinesUnderAppSpans;
   private final int liveGoroutines;
   private final int liveContexts;
   private final int bufferedEvents;
@@ -70,6 +76,12 @@ public final class CorrelatorStats {
     this.symbolizerCalls = symbolizerCalls;
     this.symbolizerFailures = symbolizerFailures;
     this.sinkFailures = c.sinkFailures;
+    this.appSpansStarted = c.appSpansStarted;
+    this.appSpansEnded = c.appSpansEnded;
+    this.appSpanEndsUnknown = c.appSpanEndsUnknown;
+    this.appSpansEvicted = c.appSpansEvicted;
+    this.appSpanEventsTruncated = c.appSpanEventsTruncated;
+    this.goroutinesUnderAppSpans = c.goroutinesUnderAppSpans;
     this.liveGoroutines = liveGoroutines;
     this.liveContexts = liveContexts;
     this.bufferedEvents = bufferedEvents;
@@ -225,6 +237,36 @@ public final class CorrelatorStats {
     return liveContexts;
   }
 
+  /** Application spans whose start was seen (OpenTelemetry Go SDK probes). */
+  public long appSpansStarted() {
+    return appSpansStarted;
+  }
+
+  /** Application spans whose end was seen after their start. */
+  public long appSpansEnded() {
+    return appSpansEnded;
+  }
+
+  /** Ends of application spans whose start was not seen (before attach, forgotten, twice). */
+  public long appSpanEndsUnknown() {
+    return appSpanEndsUnknown;
+  }
+
+  /** Open application spans forgotten at the cap (their goroutines no longer join them). */
+  public long appSpansEvicted() {
+    return appSpansEvicted;
+  }
+
+  /** Application span start/end events dropped from a goroutine's bounded list. */
+  public long appSpanEventsTruncated() {
+    return appSpanEventsTruncated;
+  }
+
+  /** Goroutines created while their creator had an application span open. */
+  public long goroutinesUnderAppSpans() {
+    return goroutinesUnderAppSpans;
+  }
+
   /** Events waiting in the reorder buffer now. */
   public int bufferedEvents() {
     return bufferedEvents;
@@ -240,13 +282,16 @@ public final class CorrelatorStats {
             + " parksTruncated=%d contextEventsTruncated=%d marksTruncated=%d"
             + " scopeGoroutinesDropped=%d finishedRecords=%d partialRecords=%d contextRecords=%d"
             + " deadlineOverruns=%d symbolizerCalls=%d symbolizerFailures=%d sinkFailures=%d"
-            + " liveGoroutines=%d liveContexts=%d bufferedEvents=%d",
+            + " liveGoroutines=%d liveContexts=%d bufferedEvents=%d appSpansStarted=%d"
+            + " appSpansEnded=%d appSpanEndsUnknown=%d appSpansEvicted=%d"
+            + " appSpanEventsTruncated=%d goroutinesUnderAppSpans=%d",
         eventsIn, outOfOrderFixed, lateEvents, reorderOverflows, duplicatesDropped, staleEvents,
         eventsLost, lostMarkers, goroutinesStarted, goroutinesFound, goroutinesAdopted,
         goroutinesEvicted, contextsCreated, contextsEvicted, unknownContextCancels,
         eventsAfterProcessEnd, eventsAfterClose, parksTruncated, contextEventsTruncated,
         marksTruncated, scopeGoroutinesDropped, finishedRecords, partialRecords, contextRecords,
         deadlineOverruns, symbolizerCalls, symbolizerFailures, sinkFailures, liveGoroutines,
-        liveContexts, bufferedEvents);
+        liveContexts, bufferedEvents, appSpansStarted, appSpansEnded, appSpanEndsUnknown,
+        appSpansEvicted, appSpanEventsTruncated, goroutinesUnderAppSpans);
   }
 }

@@ -32,6 +32,12 @@ final class Counters {
   long contextRecords;
   long deadlineOverruns;
   long sinkFailures;
+  long appSpansStarted;
+  long appSpansEnded;
+  long appSpanEndsUnknown;
+  long appSpansEvicted;
+  long appSpanEventsTruncated;
+  long goroutinesUnderAppSpans;
   /** Symbolizer counters of processes no longer tracked. */
   long pastSymbolizerCalls;
   long pastSymbolizerFailures;

@@ -2,6 +2,7 @@ package dev.goroscope.correlate;
 
 import dev.goroscope.event.CancelReason;
 import dev.goroscope.record.ContextRecord;
+import dev.goroscope.record.GoroutineEvent;
 import dev.goroscope.record.GoroutineState;
 import dev.goroscope.record.ProcessInfo;
 import dev.goroscope.record.RecordSink;
@@ -37,6 +38,17 @@ final class Emitter {
     counters.goroutinesStarted++;
     try {
       sink.goroutineStarted(view.set(g, -1, liveState(g), g.startNs, false, false));
+    } catch (RuntimeException e) {
+      counters.sinkFailures++;
+    } finally {
+      view.clear();
+    }
+  }
+
+  /** An event of a live goroutine as it happens ({@link RecordSink#goroutineEvent}). */
+  void goroutineEvent(LiveGoroutine g, GoroutineEvent event, long nowNs) {
+    try {
+      sink.goroutineEvent(view.set(g, -1, liveState(g), nowNs, false, false), event);
     } catch (RuntimeException e) {
       counters.sinkFailures++;
     } finally {

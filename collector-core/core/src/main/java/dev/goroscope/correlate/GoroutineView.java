@@ -1,5 +1,6 @@
 package dev.goroscope.correlate;
 
+import dev.goroscope.record.AppSpanEvents;
 import dev.goroscope.record.AttachmentKey;
 import dev.goroscope.record.Attrs;
 import dev.goroscope.record.CodeLocation;
@@ -10,6 +11,7 @@ import dev.goroscope.record.GoroutineEvent;
 import dev.goroscope.record.GoroutineState;
 import dev.goroscope.record.ParkInterval;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 
@@ -30,6 +32,8 @@ final class GoroutineView implements Goroutine {
   private long nowNs;
   private boolean leak;
   private boolean forceIncomplete;
+  /** The events, made at the first ask during one call and shared by every sink of a fan-out. */
+  private List<GoroutineEvent> events;
 
   /** Points this view at {@code g} as of {@code nowNs}. */
   GoroutineView set(LiveGoroutine g, long endNs, GoroutineState state, long nowNs, boolean leak,
@@ -40,12 +44,14 @@ final class GoroutineView implements Goroutine {
     this.nowNs = nowNs;
     this.leak = leak;
     this.forceIncomplete = forceIncomplete;
+    this.events = null;
     return this;
   }
 
   /** Lets go of the goroutine after the call. */
   void clear() {
     g = null;
+    events = null;
   }
 
   @Override
@@ -110,8 +116,15 @@ final class GoroutineView implements Goroutine {
 
   @Override
   public List<GoroutineEvent> events() {
+    if (events == null) {
+      events = makeEvents();
+    }
+    return events;
+  }
+
+  private List<GoroutineEvent> makeEvents() {
     LiveGoroutine.Extras x = g.extras();
-    if (x == null && !g.isParked()) {
+    if (x == null && g.parks == null && !g.isParked()) {
       return List.of();
     }
     List<GoroutineEvent> out = new ArrayList<>();
@@ -122,24 +135,37 @@ final class GoroutineView implements Goroutine {
           out.add(e.toEvent());
         }
       }
-      if (x.parks != null) {
-        x.parks.appendTo(out, s);
-      }
       if (x.marks != null) {
         x.marks.appendTo(out, s);
       }
+      if (x.appSpanMarks != null) {
+        for (AppSpanMark m : x.appSpanMarks) {
+          out.add(m.toEvent());
+        }
+      }
+    }
+    if (g.parks != null) {
+      g.parks.appendTo(out, s);
     }
     if (g.isParked()) {
       new ParkInterval(g.parkedSinceNs, -1, g.waitCode, s.waitReason(g.waitCode), -1)
           .addEvents(out);
     }
     out.sort(BY_TIME); // stable: a park keeps its place before its ready
-    return out;
+    return Collections.unmodifiableList(out);
   }
 
   @Override
   public Attrs attributes() {
-    return Attrs.empty();
+    LiveAppSpan under = g.appParent();
+    if (under == null) {
+      return Attrs.empty();
+    }
+    return Attrs.builder()
+        .put(AppSpanEvents.UNDER_TRACE_ID, under.traceIdHex())
+        .put(AppSpanEvents.UNDER_SPAN_ID, under.spanIdHex())
+        .put(AppSpanEvents.UNDER_SAMPLED, under.sampled)
+        .build();
   }
 
   @Override

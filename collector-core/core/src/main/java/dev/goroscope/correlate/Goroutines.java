@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -40,6 +41,8 @@ final class Goroutines {
   private ProcessTable lastProcess;
   /** Live goroutines in eviction order (least recently active first). */
   private final AgeList<LiveGoroutine> ages = new AgeList<>();
+  /** What a new goroutine inherits from its creator before sinks hear of it. */
+  private BiConsumer<LiveGoroutine, LiveGoroutine> inheritance = (parent, child) -> { };
 
   Goroutines(CorrelatorConfig config, Counters counters, Emitter emitter,
       Symbolizer defaultSymbolizer, LongSupplier streamTime) {
@@ -48,6 +51,14 @@ final class Goroutines {
     this.emitter = emitter;
     this.defaultSymbolizer = defaultSymbolizer;
     this.streamTime = streamTime;
+  }
+
+  /**
+   * Called with (creator, new goroutine) for each creation, before the goroutine is started at
+   * the sink, so that what sinks decide at start (a span's parent) can depend on it.
+   */
+  void setInheritance(BiConsumer<LiveGoroutine, LiveGoroutine> inheritance) {
+    this.inheritance = inheritance;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -190,6 +201,9 @@ final class Goroutines {
     }
     LiveGoroutine g = new LiveGoroutine(p, goid, parentGoid, e.startPc(), e.creationPc(),
         e.timestampNs(), late ? flags | LiveGoroutine.INCOMPLETE : flags);
+    if (parent != null) {
+      inheritance.accept(parent, g);
+    }
     track(g);
     return g;
   }

@@ -1,5 +1,6 @@
 package dev.goroscope.correlate;
 
+import dev.goroscope.event.AppSpan;
 import dev.goroscope.event.ContextCancelled;
 import dev.goroscope.event.ContextDeadlineSet;
 import dev.goroscope.event.Event;
@@ -14,9 +15,9 @@ import dev.goroscope.record.ProcessInfo;
 import java.util.List;
 
 /**
- * What the correlator orders by time before acting on it: a kernel event, or one of its own
- * inputs (a process announced or ended, goroutines found in memory). {@link #dispatch} calls the
- * {@link Handler} method for the kind, so nothing downstream tests types.
+ * What the correlator orders by time besides kernel events: its own inputs (a process announced
+ * or ended, goroutines found in memory). {@link #dispatch} calls the {@link Handler} method for
+ * the kind, as {@link Event#accept} does for events, so nothing downstream tests types.
  */
 abstract class Input {
 
@@ -49,28 +50,6 @@ abstract class Input {
   abstract int rank();
 
   abstract void dispatch(Handler h);
-
-  /** A decoded kernel event. */
-  static final class Kernel extends Input {
-    final Event event;
-    private final int rank;
-
-    Kernel(Event event, int rank) {
-      super(event.timestampNs());
-      this.event = event;
-      this.rank = rank;
-    }
-
-    @Override
-    int rank() {
-      return rank;
-    }
-
-    @Override
-    void dispatch(Handler h) {
-      event.accept(h);
-    }
-  }
 
   /** A traced process announced, with the names of its binary. */
   static final class ProcessStart extends Input {
@@ -184,6 +163,11 @@ abstract class Input {
 
     @Override
     public void lost(EventsLost e) {
+      rank = RANK_OTHER;
+    }
+
+    @Override
+    public void appSpan(AppSpan e) {
       rank = RANK_OTHER;
     }
   }

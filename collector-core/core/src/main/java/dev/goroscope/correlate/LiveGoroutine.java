@@ -10,8 +10,8 @@ import java.util.List;
  * What the correlator holds for one tracked goroutine: the one goroutine table's entry (sinks'
  * per-goroutine state lives here too, in {@link #attachments}). Kept small (about 96 bytes with
  * compressed oops): names are not stored but looked up in the process's {@link SymbolCache} when
- * a record is read, and what only some goroutines have (parks, context events, marks, an
- * overrun) hangs off a lazily allocated {@link Extras}.
+ * a record is read, and what only some goroutines have (context events, marks, an overrun,
+ * application spans) hangs off a lazily allocated {@link Extras}.
  */
 final class LiveGoroutine extends AgeList.Node<LiveGoroutine> {
 
@@ -22,11 +22,16 @@ final class LiveGoroutine extends AgeList.Node<LiveGoroutine> {
 
   /** The rarer parts of a goroutine's state. */
   static final class Extras {
-    ParkLog parks;
     List<ContextEvent> contextEvents;
     MarkLog marks;
     /** The first context whose deadline this goroutine overran, or null. */
     LiveContext overrunOf;
+    /** Application spans it started or ended, oldest first (bounded). */
+    List<AppSpanMark> appSpanMarks;
+    /** Application spans it started and that have not ended, innermost first, or null. */
+    AppSpanNode appSpans;
+    /** The application span that was open on its creator when it was created, or null. */
+    LiveAppSpan appParent;
   }
 
   final ProcessTable process;
@@ -43,6 +48,11 @@ final class LiveGoroutine extends AgeList.Node<LiveGoroutine> {
   int waitCode;
   /** Live deadline contexts whose scope this goroutine's future children join. */
   ScopeNode scope;
+  /**
+   * Deep mode: closed park intervals, or null. A field of its own, not in {@link Extras}: in deep
+   * mode nearly every goroutine parks, and the extra object would cost 32 bytes each.
+   */
+  ParkLog parks;
   private Extras extras;
   /** Values of {@link AttachmentKey}s, indexed by key; null until a sink attaches something. */
   private Object[] attachments;
@@ -81,6 +91,26 @@ final class LiveGoroutine extends AgeList.Node<LiveGoroutine> {
 
   LiveContext overrunOf() {
     return extras == null ? null : extras.overrunOf;
+  }
+
+  /** Application spans it started and that have not ended, innermost first, or null. */
+  AppSpanNode appSpans() {
+    return extras == null ? null : extras.appSpans;
+  }
+
+  void setAppSpans(AppSpanNode spans) {
+    if (spans != null || extras != null) {
+      extrasForUpdate().appSpans = spans;
+    }
+  }
+
+  /** The application span it was created under, or null. */
+  LiveAppSpan appParent() {
+    return extras == null ? null : extras.appParent;
+  }
+
+  void setAppParent(LiveAppSpan span) {
+    extrasForUpdate().appParent = span;
   }
 
   /** Adds a context event, keeping the most recent {@code max}; false when one was dropped. */

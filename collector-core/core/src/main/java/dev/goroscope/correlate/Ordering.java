@@ -1,7 +1,6 @@
 package dev.goroscope.correlate;
 
 import dev.goroscope.event.Event;
-import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 /**
@@ -21,15 +20,15 @@ final class Ordering {
   private final Input.RankOf rankOf = new Input.RankOf();
   /** Runs what is due at a time (the correlator's timers), before the input of that time. */
   private final LongConsumer timers;
-  /** Processes one input in order (the correlator's dispatch). */
-  private final Consumer<Input> process;
+  /** Processes one event or input in order (the correlator's dispatch). */
+  private final Input.Handler process;
   private long newestSeenNs = UNSET;
   private long streamNs = UNSET;
   /** The input being processed is older than what was already processed. */
   private boolean late;
 
   Ordering(CorrelatorConfig config, Counters counters, LongConsumer timers,
-      Consumer<Input> process) {
+      Input.Handler process) {
     this.window = config.reorderWindowNs();
     this.counters = counters;
     this.buffer = new ReorderBuffer(config.maxReorderEvents());
@@ -46,17 +45,28 @@ final class Ordering {
     } else if (ts < newestSeenNs) {
       counters.outOfOrderFixed++;
     }
-    enqueue(new Input.Kernel(event, rankOf.of(event)));
+    makeRoom();
+    buffer.add(event, rankOf.of(event));
+    arrived(ts);
   }
 
+  /** Orders one of the correlator's own inputs. */
   void enqueue(Input item) {
+    makeRoom();
+    buffer.add(item);
+    arrived(item.timestampNs);
+  }
+
+  private void makeRoom() {
     if (buffer.isFull()) {
       counters.reorderOverflows++;
-      processNext(buffer.poll());
+      processNext();
     }
-    buffer.add(item);
-    if (item.timestampNs > newestSeenNs) {
-      newestSeenNs = item.timestampNs;
+  }
+
+  private void arrived(long ts) {
+    if (ts > newestSeenNs) {
+      newestSeenNs = ts;
     }
     releaseUpTo(newestSeenNs - window);
   }
@@ -78,7 +88,7 @@ final class Ordering {
   /** Processes everything still buffered. */
   void drain() {
     while (buffer.size() > 0) {
-      processNext(buffer.poll());
+      processNext();
     }
   }
 
@@ -97,12 +107,13 @@ final class Ordering {
 
   private void releaseUpTo(long limit) {
     while (buffer.size() > 0 && buffer.peekTimestamp() <= limit) {
-      processNext(buffer.poll());
+      processNext();
     }
   }
 
-  private void processNext(Input item) {
-    long ts = item.timestampNs;
+  /** Processes the oldest buffered item. */
+  private void processNext() {
+    long ts = buffer.peekTimestamp();
     timers.accept(ts);
     // Older than what was already processed: the state it lands on may be off, so whatever
     // goroutine it touches is marked incomplete.
@@ -110,6 +121,6 @@ final class Ordering {
     if (streamNs == UNSET || ts > streamNs) {
       streamNs = ts;
     }
-    process.accept(item);
+    buffer.pollTo(process);
   }
 }

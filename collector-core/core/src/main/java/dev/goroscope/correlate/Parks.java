@@ -38,11 +38,10 @@ final class Parks {
   }
 
   private void closePark(LiveGoroutine g, long endNs, long wakerGoid) {
-    LiveGoroutine.Extras x = g.extrasForUpdate();
-    if (x.parks == null) {
-      x.parks = new ParkLog();
+    if (g.parks == null) {
+      g.parks = new ParkLog();
     }
-    if (!x.parks.add(g.parkedSinceNs, endNs, g.waitCode, wakerGoid, maxParks)) {
+    if (!g.parks.add(g.parkedSinceNs, endNs, g.waitCode, wakerGoid, maxParks)) {
       counters.parksTruncated++;
       g.flags |= LiveGoroutine.INCOMPLETE;
     }

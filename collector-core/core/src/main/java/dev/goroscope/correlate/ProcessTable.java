@@ -24,6 +24,8 @@ final class ProcessTable {
   SymbolCache symbols;
   final LongObjectMap<LiveGoroutine> goroutines = new LongObjectMap<>();
   final LongObjectMap<LiveContext> contexts = new LongObjectMap<>();
+  /** Open application spans by span id. */
+  final LongObjectMap<LiveAppSpan> appSpans = new LongObjectMap<>();
   /** When tracing of this process began: the time given to goroutines found running. */
   final long attachNs;
   /** Timestamp of the latest lost-events marker; goroutines alive then are incomplete. */

@@ -1,8 +1,12 @@
 package dev.goroscope.correlate;
 
+import dev.goroscope.event.Event;
+
 /**
- * A bounded buffer of {@link Input}s kept sorted by timestamp, then by {@link Input#rank()} (so
- * that at one nanosecond a creation goes before what the new goroutine does), then by arrival.
+ * A bounded buffer of kernel events and the correlator's own {@link Input}s, kept sorted by
+ * timestamp, then by rank (so that at one nanosecond a creation goes before what the new
+ * goroutine does), then by arrival. Events are held as they are, in an array of their own next
+ * to the inputs' (one of the two is set per slot): no wrapper object per event on the hot path.
  *
  * <p>A ring of flat arrays, sorted by insertion from the young end: events arrive almost in
  * order (disorder is a few events across CPUs), so an insertion moves past a handful of
@@ -14,7 +18,8 @@ final class ReorderBuffer {
   private final int capacity;
   private long[] timestamps = new long[64];
   private long[] order = new long[64];
-  private Input[] items = new Input[64];
+  private Event[] events = new Event[64];
+  private Input[] inputs = new Input[64];
   private int mask = 63;
   private int head;
   private int size;
@@ -32,13 +37,21 @@ final class ReorderBuffer {
     return size >= capacity;
   }
 
-  /** Adds an item; the caller makes room first when {@link #isFull()}. */
-  void add(Input item) {
+  /** Adds a kernel event of {@code rank}; the caller makes room first when {@link #isFull()}. */
+  void add(Event event, int rank) {
+    insert(event.timestampNs(), rank, event, null);
+  }
+
+  /** Adds one of the correlator's inputs; the caller makes room first when {@link #isFull()}. */
+  void add(Input input) {
+    insert(input.timestampNs, input.rank(), null, input);
+  }
+
+  private void insert(long timestampNs, int rank, Event event, Input input) {
     if (size == timestamps.length) {
       grow();
     }
-    long timestampNs = item.timestampNs;
-    long key = ((long) item.rank() << 55) | (nextArrival++ & ((1L << 55) - 1));
+    long key = ((long) rank << 55) | (nextArrival++ & ((1L << 55) - 1));
     int m = mask;
     int hole = (head + size) & m;
     // Shift younger entries one slot towards the tail until the item fits.
@@ -50,12 +63,14 @@ final class ReorderBuffer {
       }
       timestamps[hole] = ts;
       order[hole] = order[prev];
-      items[hole] = items[prev];
+      events[hole] = events[prev];
+      inputs[hole] = inputs[prev];
       hole = prev;
     }
     timestamps[hole] = timestampNs;
     order[hole] = key;
-    items[hole] = item;
+    events[hole] = event;
+    inputs[hole] = input;
     size++;
   }
 
@@ -64,13 +79,22 @@ final class ReorderBuffer {
     return timestamps[head];
   }
 
-  /** Removes and returns the oldest item; only valid when not empty. */
-  Input poll() {
-    Input item = items[head];
-    items[head] = null;
+  /**
+   * Removes the oldest item and hands it to {@code to}: an event to its visitor method, an input
+   * to its handler method. Only valid when not empty.
+   */
+  void pollTo(Input.Handler to) {
+    Event event = events[head];
+    Input input = inputs[head];
+    events[head] = null;
+    inputs[head] = null;
     head = (head + 1) & mask;
     size--;
-    return item;
+    if (event != null) {
+      event.accept(to);
+    } else {
+      input.dispatch(to);
+    }
   }
 
   private void grow() {
@@ -78,16 +102,19 @@ final class ReorderBuffer {
     int grown = timestamps.length * 2;
     long[] t = new long[grown];
     long[] o = new long[grown];
-    Input[] it = new Input[grown];
+    Event[] e = new Event[grown];
+    Input[] in = new Input[grown];
     for (int i = 0; i < size; i++) {
       int from = (head + i) & mask;
       t[i] = timestamps[from];
       o[i] = order[from];
-      it[i] = items[from];
+      e[i] = events[from];
+      in[i] = inputs[from];
     }
     timestamps = t;
     order = o;
-    items = it;
+    events = e;
+    inputs = in;
     mask = grown - 1;
     head = 0;
   }

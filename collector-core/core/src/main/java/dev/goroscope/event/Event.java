@@ -15,6 +15,7 @@ public sealed interface Event
         ContextDeadlineSet,
         ContextCancelled,
         GoroutineMark,
+        AppSpan,
         EventsLost {
 
   /** CLOCK_MONOTONIC nanoseconds when the probe fired. */

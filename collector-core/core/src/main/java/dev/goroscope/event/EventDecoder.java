@@ -28,6 +28,12 @@ public final class EventDecoder {
   static final int TYPE_CTX_CANCELLED = 4;
   static final int TYPE_GOROUTINE_PARKED = 5;
   static final int TYPE_GOROUTINE_READIED = 6;
+  static final int TYPE_APP_SPAN_START = 40;
+  static final int TYPE_APP_SPAN_END = 41;
+
+  // enum goroscope_app_span_flag
+  static final int APP_SPAN_SAMPLED = 1;
+  static final int APP_SPAN_RECORDING = 2;
 
   // enum goroscope_cancel_reason
   static final int CANCEL_UNKNOWN = 0;
@@ -73,6 +79,15 @@ public final class EventDecoder {
   static final int MARK_A = 32;
   static final int MARK_B = 40;
   static final int MARK_SIZE = 48;
+
+  // struct goroscope_app_span
+  static final int APP_SPAN_GOID = 24;
+  static final int APP_SPAN_TRACE_ID_HIGH = 32;
+  static final int APP_SPAN_TRACE_ID_LOW = 40;
+  static final int APP_SPAN_SPAN_ID = 48;
+  static final int APP_SPAN_PARENT_SPAN_ID = 56;
+  static final int APP_SPAN_FLAGS = 64;
+  static final int APP_SPAN_SIZE = 72;
 
   private long malformed;
 
@@ -146,6 +161,20 @@ public final class EventDecoder {
         }
         return new GoroutineReadied(ts, pid, tid, cpu, b.getLong(at + READIED_GOID),
             b.getLong(at + READIED_WAKER_GOID));
+      case TYPE_APP_SPAN_START:
+      case TYPE_APP_SPAN_END:
+        if (len < APP_SPAN_SIZE) {
+          break;
+        }
+        int flags = b.getInt(at + APP_SPAN_FLAGS);
+        // The ids' bytes are in memory order: reversed, the first byte is the high digit pair.
+        return new AppSpan(ts, pid, tid, cpu, b.getLong(at + APP_SPAN_GOID),
+            type == TYPE_APP_SPAN_START ? AppSpan.Phase.START : AppSpan.Phase.END,
+            Long.reverseBytes(b.getLong(at + APP_SPAN_TRACE_ID_HIGH)),
+            Long.reverseBytes(b.getLong(at + APP_SPAN_TRACE_ID_LOW)),
+            Long.reverseBytes(b.getLong(at + APP_SPAN_SPAN_ID)),
+            Long.reverseBytes(b.getLong(at + APP_SPAN_PARENT_SPAN_ID)),
+            (flags & APP_SPAN_SAMPLED) != 0, (flags & APP_SPAN_RECORDING) != 0);
       default:
         MarkKind kind = MarkKind.forCode(type);
         if (kind == null || len < MARK_SIZE) {

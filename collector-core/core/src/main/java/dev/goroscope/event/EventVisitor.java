@@ -21,5 +21,8 @@ public interface EventVisitor {
 
   void mark(GoroutineMark e);
 
+  /** An application span started or ended (OpenTelemetry Go SDK probes). */
+  void appSpan(AppSpan e);
+
   void lost(EventsLost e);
 }

@@ -2,7 +2,6 @@ package dev.goroscope.event;
 
 import dev.goroscope.record.Attr;
 import dev.goroscope.record.Attrs;
-import dev.goroscope.record.GoroutineEvents;
 
 /**
  * The kinds of {@link GoroutineMark}: something a goroutine did at one moment that becomes one
@@ -33,7 +32,7 @@ public enum MarkKind {
   };
 
   /** The channel's address, {@code 0x…}. */
-  public static final Attr<String> CHANNEL_ADDRESS = Attr.string("channel.address", "address");
+  public static final Attr<Long> CHANNEL_ADDRESS = Attr.address("channel.address", "address");
   /** Buffer capacity ({@code hchan.dataqsiz}) when the operation started. */
   public static final Attr<Long> CHANNEL_CAPACITY = Attr.integer("channel.capacity", "capacity");
   /** Elements buffered ({@code hchan.qcount}) when the operation started. */
@@ -80,10 +79,7 @@ public enum MarkKind {
 
   /** b packs the channel's dataqsiz (high 32 bits) and qcount (low 32 bits). */
   private static Attrs channel(long hchan, long b) {
-    return Attrs.builder()
-        .put(CHANNEL_ADDRESS, GoroutineEvents.hex(hchan))
-        .put(CHANNEL_CAPACITY, b >>> 32)
-        .put(CHANNEL_LENGTH, b & 0xffff_ffffL)
-        .build();
+    return Attrs.of(CHANNEL_ADDRESS, hchan, CHANNEL_CAPACITY, b >>> 32,
+        CHANNEL_LENGTH, b & 0xffff_ffffL);
   }
 }

@@ -6,6 +6,7 @@ import static dev.goroscope.gobinary.offsets.OffsetKeys.*;
 import dev.goroscope.disasm.X86Disassembler;
 import dev.goroscope.gobinary.GoVersion;
 import dev.goroscope.gobinary.elf.ElfFile;
+import dev.goroscope.gobinary.otelsdk.SdkFields;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -123,7 +124,52 @@ public final class ProbeCatalog {
     s.add(new ProbeSpec(ProbeRole.CHANNEL_RECEIVE_OK, ProbeGroup.CHANNELS, AttachPoint.ENTRY,
         List.of("runtime.chanrecv2"), PROG_CHANRECV_ENTRY, chan, List.of(), true, chanNote));
 
+    addAppSpanProbes(s, goid);
+
     return new ProbeCatalog(version, s);
+  }
+
+  /**
+   * The OpenTelemetry Go SDK's span start and end (group {@link ProbeGroup#APP_SPANS}): one hit
+   * per span start and one per end. Offsets from the binary's DWARF or the SDK table (per SDK
+   * version, {@code SdkOffsetTable}); the SDK version gate is the planner's (GoTargetPlanner).
+   */
+  private static void addAppSpanProbes(List<ProbeSpec> s, OffsetUse goid) {
+    String sdk = SdkFields.SDK_TRACE + ".";
+    OffsetUse traceId = OffsetUse.required(SdkFields.SPAN_CONTEXT_TRACE_ID,
+        OFF_SPAN_CONTEXT_TRACE_ID);
+    OffsetUse spanId = OffsetUse.required(SdkFields.SPAN_CONTEXT_SPAN_ID,
+        OFF_SPAN_CONTEXT_SPAN_ID);
+    OffsetUse flags = OffsetUse.required(SdkFields.SPAN_CONTEXT_TRACE_FLAGS,
+        OFF_SPAN_CONTEXT_TRACE_FLAGS);
+    OffsetUse recording = OffsetUse.required(SdkFields.RECORDING_SPAN_CONTEXT,
+        OFF_RECORDING_SPAN_CONTEXT);
+    OffsetUse nonRecording = OffsetUse.required(SdkFields.NONRECORDING_SPAN_CONTEXT,
+        OFF_NONRECORDING_SPAN_CONTEXT);
+    s.add(new ProbeSpec(ProbeRole.APP_SPAN_START, ProbeGroup.APP_SPANS, AttachPoint.RETURNS,
+        List.of(sdk + "(*tracer).Start"), PROG_OTEL_SPAN_START_RET,
+        List.of(goid, traceId, spanId, flags, recording, nonRecording,
+            OffsetUse.required(SdkFields.RECORDING_SPAN_PARENT, OFF_RECORDING_SPAN_PARENT)),
+        List.of(AddressUse.function(RECORDING_SPAN_IS_RECORDING_PC, "a recording span's itab",
+                sdk + "(*recordingSpan).IsRecording"),
+            AddressUse.function(NONRECORDING_SPAN_IS_RECORDING_PC, "an unsampled span's itab",
+                sdk + "(*nonRecordingSpan).IsRecording")),
+        false,
+        "at each RET, RCX:RDI = the trace.Span result (itab, data), R14 = the goroutine that"
+            + " started it; a *recordingSpan or (dropped by the sampler) a *nonRecordingSpan,"
+            + " told apart by the itab's IsRecording method; reads trace id, span id, sampled"
+            + " flag and, of a recording span, the parent's span id"));
+    s.add(new ProbeSpec(ProbeRole.APP_SPAN_END, ProbeGroup.APP_SPANS, AttachPoint.ENTRY,
+        List.of(sdk + "(*recordingSpan).End"), PROG_OTEL_SPAN_END_ENTRY,
+        List.of(goid, traceId, spanId, flags, recording), List.of(), false,
+        "entry: RAX = the *recordingSpan, R14 = the goroutine that ends it (not always the one"
+            + " that started it)"));
+    s.add(new ProbeSpec(ProbeRole.APP_SPAN_END_UNSAMPLED, ProbeGroup.APP_SPANS,
+        AttachPoint.ENTRY, List.of(sdk + "(*nonRecordingSpan).End"),
+        PROG_OTEL_NONRECORDING_SPAN_END_ENTRY,
+        List.of(goid, traceId, spanId, flags, nonRecording), List.of(), true,
+        "entry of the pointer wrapper the itab calls (a leaf without prologue): RAX = the"
+            + " *nonRecordingSpan; ends what an unsampled span covers"));
   }
 
   /** The Go version this catalog is for. */

@@ -12,14 +12,34 @@ public enum ProbeGroup {
   /** Park and wake-up ({@code --deep}): who woke whom. */
   SCHEDULING(true, true),
   /** Channel operations ({@code --deep}): which channel a goroutine used, when. */
-  CHANNELS(true, false);
+  CHANNELS(true, false),
+  /**
+   * The application's own spans (OpenTelemetry Go SDK): by default when the program links the
+   * SDK; a program without it simply has no such group (no note).
+   */
+  APP_SPANS(false, false, "go.opentelemetry.io/otel/sdk");
 
   private final boolean deep;
   private final boolean required;
+  private final String library;
 
   ProbeGroup(boolean deep, boolean required) {
+    this(deep, required, null);
+  }
+
+  ProbeGroup(boolean deep, boolean required, String library) {
     this.deep = deep;
     this.required = required;
+    this.library = library;
+  }
+
+  /**
+   * The Go module whose code the group watches, or null for the runtime and standard library:
+   * when none of the group's functions is in the binary, the library is not linked and the
+   * group is absent without a note.
+   */
+  public String library() {
+    return library;
   }
 
   /** Attached only with {@code --deep}. */

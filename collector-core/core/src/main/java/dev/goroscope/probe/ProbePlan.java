@@ -81,13 +81,43 @@ public final class ProbePlan {
    */
   public static ProbePlan create(List<ResolvedProbe> resolved, StructOffsets offsets,
       Function<AddressUse, OptionalLong> addresses, boolean deep) {
+    return create(resolved, offsets, addresses, deep, Map.of());
+  }
+
+  /**
+   * Decides the plan, with groups that cannot attach for a reason found outside the catalog.
+   *
+   * @param unavailable groups whose library the binary links in a version the probes do not
+   *     support, with the one-line reason (e.g. "OpenTelemetry Go SDK v1.13.0 is older than
+   *     goroscope supports (…)"): dropped with that note, never refusing the attach
+   */
+  public static ProbePlan create(List<ResolvedProbe> resolved, StructOffsets offsets,
+      Function<AddressUse, OptionalLong> addresses, boolean deep,
+      Map<ProbeGroup, String> unavailable) {
     Map<String, Long> constants = new LinkedHashMap<>();
     Map<ProbeGroup, List<String>> problems = new LinkedHashMap<>();
     List<Missing> missing = new ArrayList<>();
     String version = offsets.versionLabel();
+    Set<ProbeGroup> unlinked = unlinkedLibraries(resolved);
     for (ResolvedProbe r : resolved) {
       ProbeSpec spec = r.spec();
       ProbeGroup group = spec.group();
+      if (unlinked.contains(group) || unavailable.containsKey(group)) {
+        // Not attached: its constants are still set (the object is always fully configured).
+        for (OffsetUse use : spec.offsets()) {
+          OptionalLong value = offsets.get(use.key());
+          constants.putIfAbsent(use.constant(), value.isPresent() ? value.getAsLong() : 0L);
+        }
+        for (AddressUse use : spec.addresses()) {
+          constants.putIfAbsent(use.constant(), 0L);
+        }
+        if (!unlinked.contains(group) && !problems.containsKey(group)) {
+          problems.put(group, new ArrayList<>(List.of(unavailable.get(group))));
+          missing.add(new Missing("library", group.library(), group, false,
+              unavailable.get(group), ""));
+        }
+        continue;
+      }
       List<String> groupProblems = problems.computeIfAbsent(group, g -> new ArrayList<>());
       if (r.isMissing() && spec.ifLinked()) {
         missing.add(new Missing("function", String.join(" | ", spec.candidates()), group, false,
@@ -178,6 +208,22 @@ public final class ProbePlan {
           + " has no DWARF");
     }
     return new ProbePlan(constants, sites, attached, notes, missing, refusal);
+  }
+
+  /** Library groups none of whose functions the binary has: the library is not linked. */
+  private static Set<ProbeGroup> unlinkedLibraries(List<ResolvedProbe> resolved) {
+    Set<ProbeGroup> out = new LinkedHashSet<>();
+    for (ResolvedProbe r : resolved) {
+      if (r.spec().group().library() != null) {
+        out.add(r.spec().group());
+      }
+    }
+    for (ResolvedProbe r : resolved) {
+      if (!r.isMissing()) {
+        out.remove(r.spec().group());
+      }
+    }
+    return out;
   }
 
   private static void addSites(List<Site> sites, ResolvedProbe r) {

@@ -19,5 +19,11 @@ public enum ProbeRole {
   /** A channel receive ({@code <-c}). */
   CHANNEL_RECEIVE,
   /** A channel receive with the ok result ({@code v, ok := <-c}). */
-  CHANNEL_RECEIVE_OK
+  CHANNEL_RECEIVE_OK,
+  /** The application starts an OpenTelemetry span (recording or not). */
+  APP_SPAN_START,
+  /** The application ends a recording span. */
+  APP_SPAN_END,
+  /** The application ends a span its sampler dropped (a non-recording one). */
+  APP_SPAN_END_UNSAMPLED
 }

@@ -3,6 +3,7 @@ package dev.goroscope.attach;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.goroscope.event.MarkKind;
+import dev.goroscope.record.Attr;
 import dev.goroscope.record.GoroutineEvent;
 import dev.goroscope.record.GoroutineRecord;
 import dev.goroscope.testing.GoToolchains;
@@ -97,7 +98,8 @@ class ChannelOpsTest {
         // The first not yet matched event of the goroutine is this operation.
         GoroutineEvent e = events.remove(0);
         assertThat(e.name()).as(l).isEqualTo(name);
-        assertThat(e.attributes().get(MarkKind.CHANNEL_ADDRESS)).as(l).isEqualTo(m.group(3));
+        assertThat(Attr.hex(e.attributes().get(MarkKind.CHANNEL_ADDRESS))).as(l)
+            .isEqualTo(m.group(3));
         assertThat(e.attributes().get(MarkKind.CHANNEL_CAPACITY)).as(l)
             .isEqualTo(Long.parseLong(m.group(4)));
         assertThat(e.attributes().get(MarkKind.CHANNEL_LENGTH)).as(l)

@@ -76,6 +76,35 @@ class EventDecoderTest {
   }
 
   @Test
+  void appSpanIdsReadInTheOrderOfTheirBytesInMemory() {
+    // trace.TraceID / SpanID are byte arrays: the BPF side copies them as they lie in memory.
+    ByteBuffer b = record(40, 72);
+    int at = b.position();
+    byte[] trace = java.util.HexFormat.of().parseHex("0af7651916cd43dd8448eb211c80319c");
+    byte[] span = java.util.HexFormat.of().parseHex("b7ad6b7169203331");
+    byte[] parent = java.util.HexFormat.of().parseHex("00f067aa0ba902b7");
+    b.putLong(at + 24, 18);
+    b.put(at + 32, trace).put(at + 48, span).put(at + 56, parent);
+    b.putInt(at + 64, 3);
+    AppSpan e = (AppSpan) decoder.decode(b);
+    assertThat(e.phase()).isEqualTo(AppSpan.Phase.START);
+    assertThat(e.goid()).isEqualTo(18);
+    assertThat(e.traceIdHex()).isEqualTo("0af7651916cd43dd8448eb211c80319c");
+    assertThat(e.spanIdHex()).isEqualTo("b7ad6b7169203331");
+    assertThat(AppSpan.hex16(e.parentSpanId())).isEqualTo("00f067aa0ba902b7");
+    assertThat(e.sampled()).isTrue();
+    assertThat(e.recording()).isTrue();
+
+    b = record(41, 72);
+    b.putInt(b.position() + 64, 0);
+    AppSpan end = (AppSpan) decoder.decode(b);
+    assertThat(end.phase()).isEqualTo(AppSpan.Phase.END);
+    assertThat(end.sampled()).isFalse();
+    assertThat(end.recording()).isFalse();
+    assertThat(decoder.decode(record(41, 64))).as("cut short").isNull();
+  }
+
+  @Test
   void lostMarkerIsStampedByUserSpace() {
     assertThat(EventDecoder.lost(5, 42, 17)).isEqualTo(new EventsLost(5, 42, 0, -1, 17));
   }

@@ -67,6 +67,17 @@ class EventLayoutTest {
     m.put("sizeof(struct goroscope_goroutine_mark)", EventDecoder.MARK_SIZE);
     m.put("GOROSCOPE_EV_CHAN_SEND", MarkKind.CHANNEL_SEND.code());
     m.put("GOROSCOPE_EV_CHAN_RECEIVE", MarkKind.CHANNEL_RECEIVE.code());
+    m.put("GOROSCOPE_EV_APP_SPAN_START", EventDecoder.TYPE_APP_SPAN_START);
+    m.put("GOROSCOPE_EV_APP_SPAN_END", EventDecoder.TYPE_APP_SPAN_END);
+    m.put("GOROSCOPE_APP_SPAN_SAMPLED", EventDecoder.APP_SPAN_SAMPLED);
+    m.put("GOROSCOPE_APP_SPAN_RECORDING", EventDecoder.APP_SPAN_RECORDING);
+    m.put("offsetof(struct goroscope_app_span, goid)", EventDecoder.APP_SPAN_GOID);
+    m.put("offsetof(struct goroscope_app_span, trace_id_high)", EventDecoder.APP_SPAN_TRACE_ID_HIGH);
+    m.put("offsetof(struct goroscope_app_span, trace_id_low)", EventDecoder.APP_SPAN_TRACE_ID_LOW);
+    m.put("offsetof(struct goroscope_app_span, span_id)", EventDecoder.APP_SPAN_SPAN_ID);
+    m.put("offsetof(struct goroscope_app_span, parent_span_id)", EventDecoder.APP_SPAN_PARENT_SPAN_ID);
+    m.put("offsetof(struct goroscope_app_span, flags)", EventDecoder.APP_SPAN_FLAGS);
+    m.put("sizeof(struct goroscope_app_span)", EventDecoder.APP_SPAN_SIZE);
     return m;
   }
 
@@ -126,7 +137,7 @@ class EventLayoutTest {
       assertThat(expected()).as("decoder constant for %s", m.group(1)).containsKey(m.group(1));
       assertThat(expected().get(m.group(1))).isEqualTo(Integer.parseInt(m.group(2)));
     }
-    assertThat(types).isEqualTo(6 + MarkKind.values().length);
+    assertThat(types).isEqualTo(6 + MarkKind.values().length + 2); // + application spans
   }
 
   static String run(String... cmd) throws IOException, InterruptedException {

@@ -2,6 +2,7 @@ package dev.goroscope.testing;
 
 import dev.goroscope.record.ContextRecord;
 import dev.goroscope.record.Goroutine;
+import dev.goroscope.record.GoroutineEvent;
 import dev.goroscope.record.GoroutineRecord;
 import dev.goroscope.record.ProcessInfo;
 import dev.goroscope.record.RecordSink;
@@ -26,7 +27,12 @@ public final class RecordingSink implements RecordSink {
   public final List<ProcessInfo> started = Collections.synchronizedList(new ArrayList<>());
   public final List<long[]> ended = Collections.synchronizedList(new ArrayList<>());
   public final List<long[]> lost = Collections.synchronizedList(new ArrayList<>());
+  /** Events announced as they happened ({@link RecordSink#goroutineEvent}), with their goid. */
+  public final List<Announced> announced = Collections.synchronizedList(new ArrayList<>());
   public volatile int flushes;
+
+  /** One {@link RecordSink#goroutineEvent} call: the goroutine's copy and the event. */
+  public record Announced(GoroutineRecord goroutine, GoroutineEvent event) {}
 
   @Override
   public void processStarted(ProcessInfo process) {
@@ -46,6 +52,11 @@ public final class RecordingSink implements RecordSink {
   @Override
   public void goroutineEnded(Goroutine g) {
     goroutines.add(g.toRecord());
+  }
+
+  @Override
+  public void goroutineEvent(Goroutine g, GoroutineEvent event) {
+    announced.add(new Announced(g.toRecord(), event));
   }
 
   @Override

@@ -11,16 +11,21 @@ import java.util.Objects;
  * @param name the attribute name on spans and span events, e.g. {@code channel.address}
  * @param jsonName the JSON-lines field name, e.g. {@code address}, or null
  * @param type the value type
- * @param <T> the Java type of values: String, Long, Boolean or Double
+ * @param <T> the Java type of values: String, Long (also for addresses), Boolean or Double
  */
 public record Attr<T>(String name, String jsonName, Type type) {
 
-  /** Value types, those OpenTelemetry and JSON both have. */
+  /** Value types, those OpenTelemetry and JSON both have, plus addresses. */
   public enum Type {
     STRING,
     LONG,
     BOOLEAN,
-    DOUBLE
+    DOUBLE,
+    /**
+     * A memory address held as a {@code Long} and written as the string {@code 0x…} by every
+     * output: the hex text is made only where it is written, not per event on the hot path.
+     */
+    ADDRESS
   }
 
   public Attr {
@@ -47,8 +52,13 @@ public record Attr<T>(String name, String jsonName, Type type) {
     return new Attr<>(name, jsonName, Type.DOUBLE);
   }
 
-  /** A span-only attribute: not written to JSON lines. */
-  public static Attr<String> spanOnlyString(String name) {
-    return new Attr<>(name, null, Type.STRING);
+  /** An address, written {@code 0x…}; see {@link Type#ADDRESS}. */
+  public static Attr<Long> address(String name, String jsonName) {
+    return new Attr<>(name, jsonName, Type.ADDRESS);
+  }
+
+  /** The text outputs write for an address: {@code 0x} and lower-case hex. */
+  public static String hex(long address) {
+    return "0x" + Long.toHexString(address);
   }
 }

@@ -23,12 +23,38 @@ public final class Attrs {
     return EMPTY;
   }
 
+  // The of(...) factories build straight into exact arrays (no builder): they run per event.
+  // Null values are skipped, as the builder skips them; the keys must be distinct.
+
   public static <T> Attrs of(Attr<T> key, T value) {
-    return builder().put(key, value).build();
+    Objects.requireNonNull(key, "key");
+    return value == null ? EMPTY : new Attrs(new Attr<?>[] {key}, new Object[] {value});
   }
 
   public static <A, B> Attrs of(Attr<A> k1, A v1, Attr<B> k2, B v2) {
-    return builder().put(k1, v1).put(k2, v2).build();
+    return ofPairs(new Attr<?>[] {k1, k2}, new Object[] {v1, v2});
+  }
+
+  public static <A, B, C> Attrs of(Attr<A> k1, A v1, Attr<B> k2, B v2, Attr<C> k3, C v3) {
+    return ofPairs(new Attr<?>[] {k1, k2, k3}, new Object[] {v1, v2, v3});
+  }
+
+  private static Attrs ofPairs(Attr<?>[] keys, Object[] values) {
+    int n = 0;
+    for (int i = 0; i < keys.length; i++) {
+      Objects.requireNonNull(keys[i], "key");
+      for (int j = 0; j < i; j++) {
+        if (keys[j].equals(keys[i])) {
+          throw new IllegalArgumentException("attribute " + keys[i].name() + " given twice");
+        }
+      }
+      if (values[i] != null) {
+        keys[n] = keys[i];
+        values[n++] = values[i];
+      }
+    }
+    return n == 0 ? EMPTY : n == keys.length ? new Attrs(keys, values)
+        : new Attrs(Arrays.copyOf(keys, n), Arrays.copyOf(values, n));
   }
 
   public static Builder builder() {

@@ -1,6 +1,5 @@
 package dev.goroscope.record;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -48,13 +47,9 @@ public record ContextEvent(Kind kind, long timestampNs, long ctx, long deadlineU
 
   /** As a generic event (the form records carry). */
   public GoroutineEvent toEvent() {
-    Attrs.Builder a = Attrs.builder().put(GoroutineEvents.CONTEXT_ADDRESS,
-        GoroutineEvents.hex(ctx));
-    if (deadlineUnixNs > 0) {
-      a.put(GoroutineEvents.CONTEXT_DEADLINE_UNIX_NS, deadlineUnixNs);
-      a.put(GoroutineEvents.CONTEXT_DEADLINE, Instant.ofEpochSecond(0, deadlineUnixNs).toString());
-    }
-    return new GoroutineEvent(kind.eventName(), timestampNs, a.build());
+    return new GoroutineEvent(kind.eventName(), timestampNs, Attrs.of(
+        GoroutineEvents.CONTEXT_ADDRESS, ctx,
+        GoroutineEvents.CONTEXT_DEADLINE_UNIX_NS, deadlineUnixNs > 0 ? deadlineUnixNs : null));
   }
 
   /** The context events among {@code events}, in order. */
@@ -65,13 +60,13 @@ public record ContextEvent(Kind kind, long timestampNs, long ctx, long deadlineU
       if (kind == null) {
         continue;
       }
-      String address = e.attributes().get(GoroutineEvents.CONTEXT_ADDRESS);
+      Long address = e.attributes().get(GoroutineEvents.CONTEXT_ADDRESS);
       Long deadline = e.attributes().get(GoroutineEvents.CONTEXT_DEADLINE_UNIX_NS);
       if (out == null) {
         out = new ArrayList<>(2);
       }
       out.add(new ContextEvent(kind, e.timestampNs(),
-          address == null ? 0 : Long.parseUnsignedLong(address.substring(2), 16),
+          address == null ? 0 : address,
           deadline == null ? 0 : deadline));
     }
     return out == null ? List.of() : out;

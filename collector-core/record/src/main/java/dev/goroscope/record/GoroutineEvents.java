@@ -14,12 +14,13 @@ public final class GoroutineEvents {
   public static final String CONTEXT_CANCELED = "context.canceled";
   public static final String CONTEXT_DEADLINE_EXCEEDED = "context.deadline_exceeded";
   /** The context's address, {@code 0x…}; an identity only while it lives. */
-  public static final Attr<String> CONTEXT_ADDRESS = Attr.string("context.address", "ctx");
-  /** The context's deadline, Unix epoch ns, as Go computed it. */
+  public static final Attr<Long> CONTEXT_ADDRESS = Attr.address("context.address", "ctx");
+  /**
+   * The context's deadline, Unix epoch ns, as Go computed it (spans add it as ISO-8601 text,
+   * {@code context.deadline}, formatted only there).
+   */
   public static final Attr<Long> CONTEXT_DEADLINE_UNIX_NS =
       Attr.integer("context.deadline_unix_ns", "deadlineUnixNs");
-  /** The same deadline as ISO-8601 UTC, for people reading a trace (not in JSON lines). */
-  public static final Attr<String> CONTEXT_DEADLINE = Attr.spanOnlyString("context.deadline");
 
   // Parks and wake-ups (deep mode).
   public static final String PARK = "goroutine.park";
@@ -29,9 +30,4 @@ public final class GoroutineEvents {
       Attr.integer("goroutine.wait_reason_code", "waitReasonCode");
   /** The goroutine that made it runnable; 0 = the runtime (timer, netpoller); absent: unseen. */
   public static final Attr<Long> WAKER_ID = Attr.integer("goroutine.waker.id", "wakerGoid");
-
-  /** Hex form of an address, as Go prints pointers. */
-  public static String hex(long address) {
-    return "0x" + Long.toHexString(address);
-  }
 }

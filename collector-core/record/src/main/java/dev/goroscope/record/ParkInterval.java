@@ -29,21 +29,14 @@ public record ParkInterval(
 
   /** Appends this interval as events: a park, and a ready unless it is still open. */
   public void addEvents(List<GoroutineEvent> out) {
-    Attrs.Builder park = Attrs.builder();
-    if (!waitReason.isEmpty()) {
-      park.put(GoroutineEvents.WAIT_REASON, waitReason);
-    }
-    park.put(GoroutineEvents.WAIT_REASON_CODE, (long) waitReasonCode);
-    out.add(new GoroutineEvent(GoroutineEvents.PARK, startNs, park.build()));
+    String reason = waitReason.isEmpty() ? null : waitReason;
+    out.add(new GoroutineEvent(GoroutineEvents.PARK, startNs, Attrs.of(
+        GoroutineEvents.WAIT_REASON, reason,
+        GoroutineEvents.WAIT_REASON_CODE, (long) waitReasonCode)));
     if (!isOpen()) {
-      Attrs.Builder ready = Attrs.builder();
-      if (!waitReason.isEmpty()) {
-        ready.put(GoroutineEvents.WAIT_REASON, waitReason);
-      }
-      if (wakerGoid >= 0) {
-        ready.put(GoroutineEvents.WAKER_ID, wakerGoid);
-      }
-      out.add(new GoroutineEvent(GoroutineEvents.READY, endNs, ready.build()));
+      out.add(new GoroutineEvent(GoroutineEvents.READY, endNs, Attrs.of(
+          GoroutineEvents.WAIT_REASON, reason,
+          GoroutineEvents.WAKER_ID, wakerGoid >= 0 ? wakerGoid : null)));
     }
   }
 

@@ -30,6 +30,15 @@ public interface RecordSink extends AutoCloseable {
   /** The last call about this goroutine: exited, or no longer watched ({@code isPartial()}). */
   void goroutineEnded(Goroutine g);
 
+  /**
+   * An event of a live goroutine, as it happens (in stream order), for outputs that act at once
+   * rather than when the goroutine is updated or ends — e.g. {@link AppSpanEvents#START}, which
+   * the OTLP receiver needs to add {@code goroutine.id} to the application's span. Only kinds
+   * that outputs need early are announced (today: application spans); every event is in
+   * {@link Goroutine#events()} as well.
+   */
+  default void goroutineEvent(Goroutine g, GoroutineEvent event) {}
+
   /** A context with a deadline was created. */
   default void contextCreated(ContextRecord c) {}
 

@@ -2,13 +2,17 @@ package dev.goroscope.it.attach;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.goroscope.it.browser.Chromium;
+import dev.goroscope.it.browser.ReportPage;
 import dev.goroscope.it.cli.Goroscope;
 import dev.goroscope.it.go.ExampleProcess;
 import dev.goroscope.it.go.Examples;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The README's main job, {@code ./goroscope demo}, as a new user runs it from the repository. */
+/**
+ * The README's main job, {@code ./goroscope demo}, as a new user runs it from the repository:
+ * the console tree, the summary, and the HTML report whose path it prints, opened in Chromium.
+ */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class DemoTest {
   private static final Pattern SUMMARY =
@@ -26,7 +33,8 @@ class DemoTest {
           + " (\\d+) contexts with a deadline, (\\d+) deadline overruns, (\\d+) events lost");
 
   @Test
-  void demoShowsDeadlineOverrunsInTheConsoleAndStopsByItself() {
+  void demoShowsDeadlineOverrunsInTheConsoleAndStopsByItself() throws IOException {
+    Instant started = Instant.now().minusSeconds(1);
     Path repo = Examples.moduleDir().getParent();
     Goroscope.jar(); // fails clearly when the jar the script runs is not built
     // Without an OTLP endpoint the console tree is the output, as the README promises.
@@ -48,6 +56,23 @@ class DemoTest {
       assertThat(Long.parseLong(m.group(4))).as("overruns in the summary")
           .isEqualTo(overrunLines.size());
       assertThat(Long.parseLong(m.group(5))).as("events lost").isZero();
+
+      // the HTML report: its path printed, written by this run, showing the same overruns
+      List<String> open = demo.stderr().stream()
+          .filter(l -> l.startsWith("goroscope demo: open file:")).toList();
+      assertThat(open).as(demo.transcript()).singleElement();
+      Path report = Path.of(URI.create(open.get(0).split(" ")[3]));
+      assertThat(Files.getLastModifiedTime(report).toInstant()).isAfter(started);
+      try (Chromium browser = Chromium.start()) {
+        ReportPage page = ReportPage.open(browser, report);
+        assertThat(page.number("return goroscopeReport.counts.overruns"))
+            .isEqualTo(Long.parseLong(m.group(4)));
+        assertThat(page.number("return goroscopeReport.counts.goroutines"))
+            .isEqualTo(Long.parseLong(m.group(1)));
+        assertThat(page.text("#tl-legend")).as("deep mode: states").contains("channel or select");
+        page.screenshot("demo-timeline");
+        assertThat(page.consoleErrors()).isEmpty();
+      }
     }
   }
 

@@ -56,7 +56,8 @@ import org.junit.jupiter.api.Timeout;
 class OtlpReceiverJaegerTest {
   private static final Pattern RECEIVER_SUMMARY = Pattern.compile(
       "goroscope: otlp receiver: (\\d+) requests?, (\\d+) spans received, (\\d+) forwarded,"
-          + " (\\d+) refused \\(queue full\\), (\\d+) dropped, (\\d+) rejected \\(auth\\)");
+          + " (\\d+) refused \\(queue full\\), (\\d+) dropped, (\\d+) rejected \\(auth\\)"
+          + "(?:, (\\d+) enriched, (\\d+) unmatched)?");
 
   /** Keeps what the SDK recorded, to compare with what Jaeger shows. */
   private static final class Recorded implements SpanExporter {
@@ -118,6 +119,8 @@ class OtlpReceiverJaegerTest {
         assertThat(Long.parseLong(m.group(2))).as("spans received").isEqualTo(4);
         assertThat(Long.parseLong(m.group(3))).as("spans forwarded").isEqualTo(4);
         assertThat(m.group(4) + m.group(5) + m.group(6)).isEqualTo("000");
+        // Spans of a process goroscope does not watch (process.pid 4242): forwarded unchanged.
+        assertThat(m.group(7) + "/" + m.group(8)).as("enriched/unmatched").isEqualTo("0/4");
       }
 
       JaegerQuery query = jaeger.query();

@@ -321,6 +321,7 @@ public final class JsonLinesSink implements RecordSink {
         case LONG -> json.writeNumberField(key.jsonName(), (Long) v);
         case BOOLEAN -> json.writeBooleanField(key.jsonName(), (Boolean) v);
         case DOUBLE -> json.writeNumberField(key.jsonName(), (Double) v);
+        case ADDRESS -> json.writeStringField(key.jsonName(), hex((Long) v));
       }
     }
   }

@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Goroutine metrics from the record stream, recorded on any OpenTelemetry {@link Meter} (an SDK
- * meter with an OTLP exporter in production, see {@link MetricsPipeline}).
+ * meter provider of {@code OtlpSetup} pushing over OTLP in production).
  *
  * <table>
  *   <caption>instruments</caption>
@@ -85,7 +85,7 @@ public final class GoroutineMetricsSink implements RecordSink {
 
   /**
    * @param meter where to record
-   * @param onClose closed by {@link #close()} (the meter provider, to flush), or null
+   * @param onClose closed by {@link #close()} (the OTLP setup, to push a last time), or null
    */
   public GoroutineMetricsSink(Meter meter, AutoCloseable onClose) {
     this(meter, onClose, DEFAULT_MAX_START_FUNCTIONS);

@@ -2,76 +2,80 @@ package dev.goroscope.otel.resource;
 
 import dev.goroscope.record.ProcessInfo;
 import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.sdk.autoconfigure.ResourceConfiguration;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.semconv.ServiceAttributes;
+import io.opentelemetry.semconv.incubating.HostIncubatingAttributes;
+import io.opentelemetry.semconv.incubating.ProcessIncubatingAttributes;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Objects;
 
 /**
  * Builds the OpenTelemetry {@link Resource} describing a traced Go process (not the sidecar).
  *
- * <p>Precedence, lowest first: {@code OTEL_RESOURCE_ATTRIBUTES}; then the detected
+ * <p>Precedence, lowest first: the environment's resource ({@code OTEL_RESOURCE_ATTRIBUTES} and
+ * {@code OTEL_SERVICE_NAME}, as the SDK's autoconfigure reads them); then the detected
  * {@code process.*}, {@code host.name} and {@code process.runtime.*} of the target; then the
- * service name, chosen as: the configured name (CLI), else {@code OTEL_SERVICE_NAME}, else a
- * {@code service.name} in {@code OTEL_RESOURCE_ATTRIBUTES}, else the target's executable name.
+ * service name, chosen as: the configured name (CLI), else the environment's (OTEL_SERVICE_NAME
+ * over a {@code service.name} in OTEL_RESOURCE_ATTRIBUTES), else the target's executable name.
  * The SDK's default resource is deliberately not merged: its {@code telemetry.sdk.language=java}
  * would describe goroscope, not the Go program.
  */
 public final class ProcessResources {
 
-  public static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
-  public static final AttributeKey<Long> PROCESS_PID = AttributeKey.longKey("process.pid");
+  public static final AttributeKey<String> SERVICE_NAME = ServiceAttributes.SERVICE_NAME;
+  public static final AttributeKey<Long> PROCESS_PID = ProcessIncubatingAttributes.PROCESS_PID;
   public static final AttributeKey<String> PROCESS_EXECUTABLE_NAME =
-      AttributeKey.stringKey("process.executable.name");
+      ProcessIncubatingAttributes.PROCESS_EXECUTABLE_NAME;
   public static final AttributeKey<String> PROCESS_EXECUTABLE_PATH =
-      AttributeKey.stringKey("process.executable.path");
+      ProcessIncubatingAttributes.PROCESS_EXECUTABLE_PATH;
   public static final AttributeKey<String> PROCESS_RUNTIME_NAME =
-      AttributeKey.stringKey("process.runtime.name");
+      ProcessIncubatingAttributes.PROCESS_RUNTIME_NAME;
   public static final AttributeKey<String> PROCESS_RUNTIME_VERSION =
-      AttributeKey.stringKey("process.runtime.version");
-  public static final AttributeKey<String> HOST_NAME = AttributeKey.stringKey("host.name");
+      ProcessIncubatingAttributes.PROCESS_RUNTIME_VERSION;
+  public static final AttributeKey<String> HOST_NAME = HostIncubatingAttributes.HOST_NAME;
   /** Not a semantic convention: the Go main module path, when the binary records one. */
   public static final AttributeKey<String> GO_MODULE_PATH =
       AttributeKey.stringKey("goroscope.go.module.path");
 
   private final String configuredServiceName;
-  private final Map<String, String> env;
+  private final Resource environment;
   private final String hostName;
 
-  private ProcessResources(String configuredServiceName, Map<String, String> env, String host) {
+  private ProcessResources(String configuredServiceName, Resource environment, String host) {
     this.configuredServiceName = configuredServiceName;
-    this.env = env;
+    this.environment = environment;
     this.hostName = host;
   }
 
   /**
    * @param configuredServiceName the service name from the command line, or null/empty for none
-   * @param env the environment to read {@code OTEL_*} from (normally {@code System.getenv()})
+   * @param environment the environment's resource (see {@link #environmentResource()})
    * @param hostName the host name, or null to detect it
    */
   public static ProcessResources create(
-      String configuredServiceName, Map<String, String> env, String hostName) {
-    Objects.requireNonNull(env, "env");
+      String configuredServiceName, Resource environment, String hostName) {
+    Objects.requireNonNull(environment, "environment");
     return new ProcessResources(
-        configuredServiceName, Map.copyOf(env), hostName != null ? hostName : detectHostName());
+        configuredServiceName, environment, hostName != null ? hostName : detectHostName());
   }
 
-  /** Reads the environment of this JVM and detects the host name. */
-  public static ProcessResources fromEnvironment(String configuredServiceName) {
-    return create(configuredServiceName, System.getenv(), null);
+  /**
+   * The resource {@code OTEL_RESOURCE_ATTRIBUTES} and {@code OTEL_SERVICE_NAME} (or their system
+   * properties) describe, read by the SDK's autoconfigure.
+   */
+  public static Resource environmentResource() {
+    return ResourceConfiguration.createEnvironmentResource();
   }
 
   /** The resource of one traced process. */
   public Resource forProcess(ProcessInfo process) {
-    Map<String, String> fromEnv = KeyValueList.parse(env.get("OTEL_RESOURCE_ATTRIBUTES"));
-    AttributesBuilder b = Attributes.builder();
-    fromEnv.forEach(b::put);
+    AttributesBuilder b = environment.getAttributes().toBuilder();
     b.put(PROCESS_PID, (long) process.pid());
     if (!process.executablePath().isEmpty()) {
       b.put(PROCESS_EXECUTABLE_NAME, process.executableName());
@@ -87,21 +91,19 @@ public final class ProcessResources {
     if (!hostName.isEmpty()) {
       b.put(HOST_NAME, hostName);
     }
-    b.put(SERVICE_NAME, serviceName(process, fromEnv));
+    b.put(SERVICE_NAME, serviceName(process));
     return Resource.create(b.build());
   }
 
   /**
    * A resource for data not tied to one process (goroscope's metrics): service name, host,
-   * runtime name and {@code OTEL_RESOURCE_ATTRIBUTES}, without {@code process.pid}.
+   * runtime name and the environment's attributes, without {@code process.pid}.
    *
    * @param executablePath the target executable when known (names the service), else empty
    */
   public Resource forService(String executablePath) {
     ProcessInfo p = new ProcessInfo(0, executablePath, "", "");
-    Map<String, String> fromEnv = KeyValueList.parse(env.get("OTEL_RESOURCE_ATTRIBUTES"));
-    AttributesBuilder b = Attributes.builder();
-    fromEnv.forEach(b::put);
+    AttributesBuilder b = environment.getAttributes().toBuilder();
     if (!executablePath.isEmpty()) {
       b.put(PROCESS_EXECUTABLE_NAME, p.executableName());
       b.put(PROCESS_EXECUTABLE_PATH, executablePath);
@@ -110,26 +112,18 @@ public final class ProcessResources {
     if (!hostName.isEmpty()) {
       b.put(HOST_NAME, hostName);
     }
-    b.put(SERVICE_NAME, serviceName(p, fromEnv));
+    b.put(SERVICE_NAME, serviceName(p));
     return Resource.create(b.build());
   }
 
   /** The service name this configuration gives a process (see the class comment). */
   public String serviceName(ProcessInfo process) {
-    return serviceName(process, KeyValueList.parse(env.get("OTEL_RESOURCE_ATTRIBUTES")));
-  }
-
-  private String serviceName(ProcessInfo process, Map<String, String> fromEnv) {
     if (configuredServiceName != null && !configuredServiceName.isBlank()) {
       return configuredServiceName;
     }
-    String envName = env.get("OTEL_SERVICE_NAME");
-    if (envName != null && !envName.isBlank()) {
-      return envName.trim();
-    }
-    String attr = fromEnv.get("service.name");
-    if (attr != null && !attr.isBlank()) {
-      return attr;
+    String fromEnv = environment.getAttribute(SERVICE_NAME);
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return fromEnv.trim();
     }
     String exe = process.executableName();
     return exe.isEmpty() ? "unknown_service:go" : exe;

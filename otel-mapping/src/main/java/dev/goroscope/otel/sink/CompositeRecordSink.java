@@ -2,6 +2,7 @@ package dev.goroscope.otel.sink;
 
 import dev.goroscope.record.ContextRecord;
 import dev.goroscope.record.Goroutine;
+import dev.goroscope.record.GoroutineEvent;
 import dev.goroscope.record.ProcessInfo;
 import dev.goroscope.record.RecordSink;
 import java.util.ArrayList;
@@ -48,6 +49,11 @@ public final class CompositeRecordSink implements RecordSink {
   @Override
   public void goroutineEnded(Goroutine g) {
     each(s -> s.goroutineEnded(g));
+  }
+
+  @Override
+  public void goroutineEvent(Goroutine g, GoroutineEvent event) {
+    each(s -> s.goroutineEvent(g, event));
   }
 
   @Override

@@ -4,11 +4,10 @@ import dev.goroscope.otel.console.ConsoleTreeExporter;
 import dev.goroscope.otel.export.BatchConfig;
 import dev.goroscope.otel.export.BatchingSpanExporter;
 import dev.goroscope.otel.export.ExportStats;
-import dev.goroscope.otel.export.OtlpConfig;
-import dev.goroscope.otel.export.OtlpExporters;
+import dev.goroscope.otel.export.OtlpSettings;
+import dev.goroscope.otel.export.OtlpSetup;
 import dev.goroscope.otel.jsonl.JsonLinesSink;
 import dev.goroscope.otel.metrics.GoroutineMetricsSink;
-import dev.goroscope.otel.metrics.MetricsPipeline;
 import dev.goroscope.otel.resource.ProcessResources;
 import dev.goroscope.otel.span.SpanMappingConfig;
 import dev.goroscope.otel.span.SpanRecordSink;
@@ -16,8 +15,10 @@ import dev.goroscope.otel.span.TraceRootPolicy;
 import dev.goroscope.otel.time.ClockOffset;
 import dev.goroscope.record.ContextRecord;
 import dev.goroscope.record.Goroutine;
+import dev.goroscope.record.GoroutineEvent;
 import dev.goroscope.record.ProcessInfo;
 import dev.goroscope.record.RecordSink;
+import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -25,7 +26,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -38,7 +38,7 @@ import java.util.Objects;
  * ExportPipeline out = ExportPipeline.builder()
  *     .setServiceName(cliServiceName)              // null: OTEL_SERVICE_NAME, else exe name
  *     .setRootFunctions(cliRoots)                  // null: TraceRootPolicy defaults
- *     .enableOtlp(OtlpConfig.fromEnvironment(System.getenv()).setEndpoint(flag).build())
+ *     .enableOtlp(OtlpSetup.builder().setEndpoint(flag)) // OTEL_EXPORTER_OTLP_* + flags
  *     .enableConsole(System.err)
  *     .build();
  * }</pre>
@@ -47,15 +47,22 @@ public final class ExportPipeline implements RecordSink {
 
   private final RecordSink delegate;
   private final BatchingSpanExporter otlp;
+  private final OtlpSettings otlpSettings;
   private final SpanRecordSink spans;
   private final JsonLinesSink jsonl;
 
-  private ExportPipeline(RecordSink delegate, BatchingSpanExporter otlp, SpanRecordSink spans,
-      JsonLinesSink jsonl) {
+  private ExportPipeline(RecordSink delegate, BatchingSpanExporter otlp,
+      OtlpSettings otlpSettings, SpanRecordSink spans, JsonLinesSink jsonl) {
     this.delegate = delegate;
     this.otlp = otlp;
+    this.otlpSettings = otlpSettings;
     this.spans = spans;
     this.jsonl = jsonl;
+  }
+
+  /** Where spans go over OTLP, as configured; null without the OTLP output. */
+  public OtlpSettings otlpSettings() {
+    return otlpSettings;
   }
 
   public static Builder builder() {
@@ -80,6 +87,11 @@ public final class ExportPipeline implements RecordSink {
   @Override
   public void goroutineEnded(Goroutine g) {
     delegate.goroutineEnded(g);
+  }
+
+  @Override
+  public void goroutineEvent(Goroutine g, GoroutineEvent event) {
+    delegate.goroutineEvent(g, event);
   }
 
   @Override
@@ -128,7 +140,9 @@ public final class ExportPipeline implements RecordSink {
         s == null ? 0 : s.dropped(),
         s == null ? 0 : s.queued(),
         s == null ? "" : s.lastError(),
-        jsonl == null ? 0 : jsonl.linesWritten());
+        jsonl == null ? 0 : jsonl.linesWritten(),
+        m == null ? 0 : m.underAppSpans(),
+        m == null ? 0 : m.unsampled());
   }
 
   /**
@@ -138,6 +152,9 @@ public final class ExportPipeline implements RecordSink {
    * @param spansQueued spans waiting for OTLP now
    * @param lastExportError the last OTLP failure, or empty
    * @param jsonLines lines written by the JSON-lines output
+   * @param underAppSpans goroutine spans placed under an application span, in its trace
+   * @param unsampled goroutines not exported: created under an application span its sampler
+   *     dropped (or by such a goroutine)
    */
   public record Summary(
       long spans,
@@ -145,26 +162,43 @@ public final class ExportPipeline implements RecordSink {
       long spansDropped,
       long spansQueued,
       String lastExportError,
-      long jsonLines) {}
+      long jsonLines,
+      long underAppSpans,
+      long unsampled) {
+
+    public Summary(long spans, long spansExported, long spansDropped, long spansQueued,
+        String lastExportError, long jsonLines) {
+      this(spans, spansExported, spansDropped, spansQueued, lastExportError, jsonLines, 0, 0);
+    }
+  }
 
   /** Builder; at least one output must be enabled. */
   public static final class Builder {
     private String serviceName;
     private Collection<String> rootFunctions;
     private ClockOffset clock;
-    private Map<String, String> env = System.getenv();
+    private Resource environment;
     private PrintStream console;
     private Duration consoleQuietPeriod = ConsoleTreeExporter.DEFAULT_QUIET_PERIOD;
     private OutputStream jsonlOut;
     private boolean jsonlClose;
-    private OtlpConfig otlpConfig;
+    private OtlpSetup.Builder otlp;
     private BatchConfig batchConfig = BatchConfig.defaults();
     private boolean metrics;
-    private Duration metricsInterval = MetricsPipeline.DEFAULT_INTERVAL;
     private String targetExecutable = "";
     private SpanMappingConfig.Builder mapping = SpanMappingConfig.builder();
+    private final List<RecordSink> extraSinks = new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * A further sink that gets every call too (e.g. the OTLP receiver's
+     * {@code GoroutineIdEnricher}); closed with the pipeline.
+     */
+    public Builder addSink(RecordSink sink) {
+      extraSinks.add(Objects.requireNonNull(sink, "sink"));
+      return this;
+    }
 
     /** The service name flag; null or blank to use OTEL_SERVICE_NAME, else the exe name. */
     public Builder setServiceName(String serviceName) {
@@ -183,9 +217,12 @@ public final class ExportPipeline implements RecordSink {
       return this;
     }
 
-    /** The environment for OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES (tests). */
-    public Builder setEnvironment(Map<String, String> env) {
-      this.env = Map.copyOf(env);
+    /**
+     * The resource OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES describe (tests); by default
+     * the SDK reads them from this JVM's environment.
+     */
+    public Builder setEnvironmentResource(Resource environment) {
+      this.environment = Objects.requireNonNull(environment, "environment");
       return this;
     }
 
@@ -212,8 +249,9 @@ public final class ExportPipeline implements RecordSink {
       return this;
     }
 
-    public Builder enableOtlp(OtlpConfig config) {
-      this.otlpConfig = Objects.requireNonNull(config, "config");
+    /** Spans over OTLP, configured by the SDK from OTEL_* with {@code otlp}'s overrides. */
+    public Builder enableOtlp(OtlpSetup.Builder otlp) {
+      this.otlp = Objects.requireNonNull(otlp, "otlp");
       return this;
     }
 
@@ -222,10 +260,12 @@ public final class ExportPipeline implements RecordSink {
       return this;
     }
 
-    /** Also push metrics over OTLP (needs {@link #enableOtlp}). */
-    public Builder enableMetrics(Duration interval) {
+    /**
+     * Also push metrics over OTLP (needs {@link #enableOtlp}), every OTEL_METRIC_EXPORT_INTERVAL
+     * (default {@link OtlpSetup#DEFAULT_METRIC_INTERVAL}).
+     */
+    public Builder enableMetrics() {
       this.metrics = true;
-      this.metricsInterval = Objects.requireNonNull(interval, "interval");
       return this;
     }
 
@@ -237,13 +277,13 @@ public final class ExportPipeline implements RecordSink {
 
     /**
      * @throws IllegalArgumentException when no output is enabled, or metrics without OTLP, or
-     *     an OTLP certificate cannot be read
+     *     the OTLP configuration is invalid (the SDK's message)
      */
     public ExportPipeline build() {
-      if (console == null && jsonlOut == null && otlpConfig == null) {
+      if (console == null && jsonlOut == null && otlp == null) {
         throw new IllegalArgumentException("no output enabled: choose console, jsonl or otlp");
       }
-      if (metrics && otlpConfig == null) {
+      if (metrics && otlp == null) {
         throw new IllegalArgumentException("metrics need the otlp output");
       }
       ClockOffset c = clock != null ? clock : ClockOffset.measure();
@@ -251,22 +291,29 @@ public final class ExportPipeline implements RecordSink {
         mapping.setRootPolicy(TraceRootPolicy.of(rootFunctions));
       }
       SpanMappingConfig mappingConfig = mapping.setClock(c).build();
-      ProcessResources resources = ProcessResources.create(serviceName, env, null);
       List<RecordSink> sinks = new ArrayList<>();
       List<SpanExporter> spanExporters = new ArrayList<>();
       BatchingSpanExporter batcher = null;
       GoroutineMetricsSink metricsSink = null;
-      if (otlpConfig != null) {
-        OtlpExporters.quietSdkLogging();
-        // Build the exporters first: they throw on bad configuration, before threads start.
-        var spanExporter = OtlpExporters.spanExporter(otlpConfig);
+      OtlpSetup setup = null;
+      Resource env = environment;
+      if (otlp != null) {
+        OtlpSetup.quietSdkLogging();
         if (metrics) {
-          metricsSink = MetricsPipeline.otlp(
-              otlpConfig, resources.forService(targetExecutable), metricsInterval).sink();
+          otlp.enableMetrics(e -> ProcessResources.create(serviceName,
+              environment != null ? environment : e, null).forService(targetExecutable));
         }
-        batcher = new BatchingSpanExporter(spanExporter, batchConfig);
+        // Configured first: it throws on bad configuration, before threads start.
+        setup = otlp.build();
+        env = env != null ? env : setup.environmentResource();
+        if (metrics) {
+          metricsSink = new GoroutineMetricsSink(setup.meter(), setup);
+        }
+        batcher = new BatchingSpanExporter(setup.spanExporter(), batchConfig);
         spanExporters.add(batcher);
       }
+      ProcessResources resources = ProcessResources.create(serviceName,
+          env != null ? env : ProcessResources.environmentResource(), null);
       if (console != null) {
         spanExporters.add(new ConsoleTreeExporter(console, consoleQuietPeriod,
             ConsoleTreeExporter.DEFAULT_MAX_BUFFERED_SPANS, System::nanoTime));
@@ -284,7 +331,9 @@ public final class ExportPipeline implements RecordSink {
       if (metricsSink != null) {
         sinks.add(metricsSink);
       }
-      return new ExportPipeline(new CompositeRecordSink(sinks), batcher, spanSink, jsonl);
+      sinks.addAll(extraSinks);
+      return new ExportPipeline(new CompositeRecordSink(sinks), batcher,
+          setup != null ? setup.settings() : null, spanSink, jsonl);
     }
   }
 }

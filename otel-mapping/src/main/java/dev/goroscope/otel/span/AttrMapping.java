@@ -31,12 +31,13 @@ final class AttrMapping {
       case LONG -> out.put((AttributeKey<Long>) key, (Long) value);
       case BOOLEAN -> out.put((AttributeKey<Boolean>) key, (Boolean) value);
       case DOUBLE -> out.put((AttributeKey<Double>) key, (Double) value);
+      case ADDRESS -> out.put((AttributeKey<String>) key, Attr.hex((Long) value));
     }
   }
 
   private static AttributeKey<?> keyOf(Attr<?> a) {
     return switch (a.type()) {
-      case STRING -> AttributeKey.stringKey(a.name());
+      case STRING, ADDRESS -> AttributeKey.stringKey(a.name());
       case LONG -> AttributeKey.longKey(a.name());
       case BOOLEAN -> AttributeKey.booleanKey(a.name());
       case DOUBLE -> AttributeKey.doubleKey(a.name());

@@ -1,5 +1,6 @@
 package dev.goroscope.otel.span;
 
+import dev.goroscope.record.Attr;
 import dev.goroscope.record.GoroutineEvents;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.semconv.CodeAttributes;
@@ -51,8 +52,9 @@ public final class GoroutineAttributes {
       AttributeKey.stringKey(GoroutineEvents.CONTEXT_ADDRESS.name());
   public static final AttributeKey<Long> CONTEXT_DEADLINE_UNIX_NS =
       AttributeKey.longKey(GoroutineEvents.CONTEXT_DEADLINE_UNIX_NS.name());
+  /** The deadline as ISO-8601 UTC, added to spans for people reading a trace. */
   public static final AttributeKey<String> CONTEXT_DEADLINE =
-      AttributeKey.stringKey(GoroutineEvents.CONTEXT_DEADLINE.name());
+      AttributeKey.stringKey("context.deadline");
   public static final AttributeKey<Long> WAIT_REASON_CODE =
       AttributeKey.longKey(GoroutineEvents.WAIT_REASON_CODE.name());
   public static final AttributeKey<Long> WAKER_ID =
@@ -74,9 +76,11 @@ public final class GoroutineAttributes {
   /** Values of {@link #LINK_TYPE}. */
   public static final String LINK_CREATOR = "creator";
   public static final String LINK_WAKER = "waker";
+  /** An application span (OpenTelemetry SDK in the target) this goroutine started. */
+  public static final String LINK_APP_SPAN = "app_span";
 
   /** Hex form of an address, as Go prints pointers. */
   public static String hex(long address) {
-    return GoroutineEvents.hex(address);
+    return Attr.hex(address);
   }
 }

@@ -3,18 +3,23 @@ package dev.goroscope.otel.span;
 import static dev.goroscope.otel.span.GoroutineAttributes.*;
 
 import dev.goroscope.otel.time.ClockOffset;
+import dev.goroscope.record.AppSpanEvents;
 import dev.goroscope.record.DeadlineOverrun;
 import dev.goroscope.record.Goroutine;
 import dev.goroscope.record.GoroutineEvent;
+import dev.goroscope.record.GoroutineEvents;
 import dev.goroscope.record.ParkInterval;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.StatusData;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -121,6 +126,21 @@ public final class GoroutineSpanMapper {
       addLink(links, LinkData.create(lineage.creator(),
           Attributes.of(LINK_TYPE, LINK_CREATOR, GOROUTINE_ID, r.parentGoid())));
     }
+    // The application spans this goroutine started: its own span is not their parent (it
+    // started before them and may outlive them), so it links to each.
+    for (GoroutineEvent e : all) {
+      if (e.name().equals(AppSpanEvents.START)
+          && Boolean.TRUE.equals(e.attributes().get(AppSpanEvents.SAMPLED))) {
+        SpanContext app = SpanContext.create(
+            String.valueOf(e.attributes().get(AppSpanEvents.TRACE_ID)),
+            String.valueOf(e.attributes().get(AppSpanEvents.SPAN_ID)), TraceFlags.getSampled(),
+            TraceState.getDefault());
+        if (app.isValid()) {
+          totalLinks++;
+          addLink(links, LinkData.create(app, Attributes.of(LINK_TYPE, LINK_APP_SPAN)));
+        }
+      }
+    }
     Map<Long, Long> wakeCounts = new LinkedHashMap<>();
     for (ParkInterval p : parks) {
       if (p.wakerGoid() > 0 && p.wakerGoid() != r.goid()) {
@@ -164,6 +184,10 @@ public final class GoroutineSpanMapper {
     for (GoroutineEvent e : kept) {
       AttributesBuilder a = Attributes.builder();
       AttrMapping.putAll(a, e.attributes());
+      Long deadline = e.attributes().get(GoroutineEvents.CONTEXT_DEADLINE_UNIX_NS);
+      if (deadline != null) {
+        a.put(GoroutineAttributes.CONTEXT_DEADLINE, Instant.ofEpochSecond(0, deadline).toString());
+      }
       out.add(EventData.create(clock.toEpochNanos(e.timestampNs()), e.name(), a.build()));
     }
     return out;

@@ -10,10 +10,18 @@ import io.opentelemetry.api.trace.SpanContext;
  * @param parent the creator's span context, or invalid for a trace root
  * @param rootReason why it is a trace root (a {@code GoroutineAttributes.ROOT_*} value), or
  *     null for a child span
- * @param creator for a trace root whose creator is traced in another trace: the creator's span
- *     context (becomes a link), else invalid
+ * @param creator the creator's span context when the creator's span is in another trace (a
+ *     trace root whose creator is traced, or a goroutine created under an application span): it
+ *     becomes a link; else invalid
+ * @param exported false under an application span its sampler dropped (and for the
+ *     descendants of such a goroutine): the span is not exported
  */
-record Lineage(SpanContext self, SpanContext parent, String rootReason, SpanContext creator) {
+record Lineage(SpanContext self, SpanContext parent, String rootReason, SpanContext creator,
+    boolean exported) {
+
+  Lineage(SpanContext self, SpanContext parent, String rootReason, SpanContext creator) {
+    this(self, parent, rootReason, creator, true);
+  }
 
   boolean isRoot() {
     return rootReason != null;

@@ -15,6 +15,7 @@ public final class SpanMappingConfig {
   private final int maxLinksPerSpan;
   private final IdGenerator idGenerator;
   private final ClockOffset clock;
+  private final boolean exportUnsampled;
 
   private SpanMappingConfig(Builder b) {
     this.rootPolicy = b.rootPolicy;
@@ -22,6 +23,7 @@ public final class SpanMappingConfig {
     this.maxLinksPerSpan = b.maxLinksPerSpan;
     this.idGenerator = b.idGenerator;
     this.clock = b.clock != null ? b.clock : ClockOffset.measure();
+    this.exportUnsampled = b.exportUnsampled;
   }
 
   public static Builder builder() {
@@ -49,6 +51,15 @@ public final class SpanMappingConfig {
     return clock;
   }
 
+  /**
+   * Whether goroutines created under an application span that its sampler dropped are exported
+   * anyway (in that span's trace, under it; the application does not export the span itself).
+   * Default false: the application's sampling decision holds for its goroutines too.
+   */
+  public boolean exportUnsampled() {
+    return exportUnsampled;
+  }
+
   /** Builder; each setter checks its argument. */
   public static final class Builder {
     private TraceRootPolicy rootPolicy = TraceRootPolicy.defaults();
@@ -56,8 +67,15 @@ public final class SpanMappingConfig {
     private int maxLinksPerSpan = DEFAULT_MAX_LINKS_PER_SPAN;
     private IdGenerator idGenerator = IdGenerator.random();
     private ClockOffset clock;
+    private boolean exportUnsampled;
 
     private Builder() {}
+
+    /** See {@link SpanMappingConfig#exportUnsampled()}; default false. */
+    public Builder setExportUnsampled(boolean exportUnsampled) {
+      this.exportUnsampled = exportUnsampled;
+      return this;
+    }
 
     public Builder setRootPolicy(TraceRootPolicy rootPolicy) {
       this.rootPolicy = Objects.requireNonNull(rootPolicy, "rootPolicy");

@@ -1,7 +1,9 @@
 package dev.goroscope.otel.span;
 
 import dev.goroscope.otel.resource.ProcessResources;
+import dev.goroscope.record.AppSpanEvents;
 import dev.goroscope.record.AttachmentKey;
+import dev.goroscope.record.Attrs;
 import dev.goroscope.record.Goroutine;
 import dev.goroscope.record.ProcessInfo;
 import dev.goroscope.record.RecordSink;
@@ -47,6 +49,8 @@ public final class SpanRecordSink implements RecordSink {
   private final AtomicBoolean closed = new AtomicBoolean();
   private long spans;
   private long partialSpans;
+  private long unsampled;
+  private long underAppSpans;
   private long exporterErrors;
   private long mappingErrors;
 
@@ -85,6 +89,10 @@ public final class SpanRecordSink implements RecordSink {
       Lineage lineage = g.attachment(LINEAGE);
       if (lineage == null) {
         lineage = decide(g); // started before this sink saw it
+      }
+      if (!lineage.exported()) {
+        unsampled++; // the application's sampler dropped the span it was created under
+        return;
       }
       span = mapper.map(g, lineage, resource(g.pid()), goid -> {
         Lineage w = g.attachmentOf(goid, LINEAGE);
@@ -143,7 +151,8 @@ public final class SpanRecordSink implements RecordSink {
 
   /** Counters for the summary line. */
   public synchronized Stats stats() {
-    return new Stats(spans, partialSpans, mappingErrors, exporterErrors);
+    return new Stats(spans, partialSpans, mappingErrors, exporterErrors, underAppSpans,
+        unsampled);
   }
 
   /**
@@ -151,17 +160,44 @@ public final class SpanRecordSink implements RecordSink {
    * @param partialSpans of those, of goroutines still alive when watching stopped
    * @param mappingErrors goroutines that could not be mapped
    * @param exporterErrors exceptions thrown by exporters
+   * @param underAppSpans goroutines placed under an application span, in its trace
+   * @param unsampled goroutines not exported because the application span they were created
+   *     under (or their creator's) was not sampled
    */
-  public record Stats(long spans, long partialSpans, long mappingErrors, long exporterErrors) {}
+  public record Stats(long spans, long partialSpans, long mappingErrors, long exporterErrors,
+      long underAppSpans, long unsampled) {
 
-  /** The lineage of a goroutine starting now. */
+    public Stats(long spans, long partialSpans, long mappingErrors, long exporterErrors) {
+      this(spans, partialSpans, mappingErrors, exporterErrors, 0, 0);
+    }
+  }
+
+  /**
+   * The lineage of a goroutine starting now. A goroutine created under an application span
+   * (the record's {@code goroutine.app_span.*} attributes) is a child of that span, in its trace
+   * — unless its start function is a trace root, which keeps its own trace — and is exported
+   * only if the span was sampled (or {@link SpanMappingConfig#exportUnsampled()}). Any other
+   * goroutine follows its creator: same trace, same export decision.
+   */
   private Lineage decide(Goroutine g) {
     long parentGoid = g.parentGoid();
     Lineage parent = parentGoid > 0 ? g.attachmentOf(parentGoid, LINEAGE) : null;
+    boolean rootFunction = config.rootPolicy().isRootFunction(g.startFunction());
+    SpanContext app = rootFunction ? null : appSpan(g);
+    if (app != null) {
+      underAppSpans++;
+      SpanContext self = SpanContext.create(app.getTraceId(), ids.generateSpanId(),
+          TraceFlags.getSampled(), TraceState.getDefault());
+      SpanContext creator = parent != null && parent.exported()
+          && !parent.self().getTraceId().equals(app.getTraceId())
+          ? parent.self() : SpanContext.getInvalid();
+      return new Lineage(self, app, null, creator,
+          app.isSampled() || config.exportUnsampled());
+    }
     if (!g.parentTraced() || parentGoid <= 0) {
       return root(GoroutineAttributes.ROOT_PARENT_UNTRACED, parent);
     }
-    if (config.rootPolicy().isRootFunction(g.startFunction())) {
+    if (rootFunction) {
       return root(GoroutineAttributes.ROOT_FUNCTION, parent);
     }
     if (parent == null) {
@@ -169,14 +205,29 @@ public final class SpanRecordSink implements RecordSink {
     }
     SpanContext self = SpanContext.create(parent.self().getTraceId(), ids.generateSpanId(),
         TraceFlags.getSampled(), TraceState.getDefault());
-    return new Lineage(self, parent.self(), null, SpanContext.getInvalid());
+    return new Lineage(self, parent.self(), null, SpanContext.getInvalid(), parent.exported());
+  }
+
+  /** The application span {@code g} was created under, or null. */
+  private static SpanContext appSpan(Goroutine g) {
+    Attrs a = g.attributes();
+    String traceId = a.get(AppSpanEvents.UNDER_TRACE_ID);
+    String spanId = a.get(AppSpanEvents.UNDER_SPAN_ID);
+    if (traceId == null || spanId == null) {
+      return null;
+    }
+    SpanContext app = SpanContext.create(traceId, spanId,
+        Boolean.TRUE.equals(a.get(AppSpanEvents.UNDER_SAMPLED))
+            ? TraceFlags.getSampled() : TraceFlags.getDefault(),
+        TraceState.getDefault());
+    return app.isValid() ? app : null;
   }
 
   private Lineage root(String reason, Lineage creator) {
     SpanContext self = SpanContext.create(ids.generateTraceId(), ids.generateSpanId(),
         TraceFlags.getSampled(), TraceState.getDefault());
     return new Lineage(self, SpanContext.getInvalid(), reason,
-        creator != null ? creator.self() : SpanContext.getInvalid());
+        creator != null && creator.exported() ? creator.self() : SpanContext.getInvalid());
   }
 
   private Resource resource(int pid) {

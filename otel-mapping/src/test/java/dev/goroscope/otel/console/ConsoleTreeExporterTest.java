@@ -29,7 +29,7 @@ class ConsoleTreeExporterTest {
     return new SpanRecordSink(
         SpanMappingConfig.builder().setIdGenerator(new SequentialIds())
             .setClock(ClockOffset.of(Scenario.OFFSET)).build(),
-        ProcessResources.create(null, Map.of(), "h"), List.of(console));
+        ProcessResources.create(null, io.opentelemetry.sdk.resources.Resource.empty(), "h"), List.of(console));
   }
 
   String text() {

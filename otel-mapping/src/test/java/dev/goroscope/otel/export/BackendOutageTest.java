@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
 import dev.goroscope.otel.testing.BlackHole;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The backend goes away for a while and comes back on the same port. */
 class BackendOutageTest {
@@ -52,10 +52,10 @@ class BackendOutageTest {
     holder.setReuseAddress(true);
     holder.bind(new InetSocketAddress("127.0.0.1", 0));
     int port = holder.getLocalPort();
-    OtlpConfig otlp = OtlpConfig.builder()
+    OtlpSetup otlp = OtlpSetup.builder()
         .setEndpoint("http://127.0.0.1:" + port)
-        .setProtocol(OtlpProtocol.GRPC)
-        .setTimeout(Duration.ofSeconds(2))
+        .setProtocol("grpc")
+        .setProperty("otel.exporter.otlp.timeout", "2000")
         .build();
     BatchConfig batch = BatchConfig.builder()
         .setMaxQueueSize(100)
@@ -64,8 +64,8 @@ class BackendOutageTest {
         .setBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
         .setMaxRetryTime(Duration.ofMinutes(5))
         .build();
-    OtlpExporters.quietSdkLogging();
-    try (BatchingSpanExporter sink = new BatchingSpanExporter(OtlpExporters.spanExporter(otlp), batch)) {
+    OtlpSetup.quietSdkLogging();
+    try (BatchingSpanExporter sink = new BatchingSpanExporter(otlp.spanExporter(), batch)) {
       // Backend down: 1000 spans offered, at most queue + one batch held.
       for (long i = 1; i <= 1000; i++) {
         sink.export(List.of(span(i)));
@@ -106,15 +106,15 @@ class BackendOutageTest {
     holder.setReuseAddress(true);
     holder.bind(new InetSocketAddress("127.0.0.1", 0));
     int port = holder.getLocalPort();
-    OtlpConfig otlp = OtlpConfig.builder().setEndpoint("http://127.0.0.1:" + port).build();
+    OtlpSetup otlp = OtlpSetup.builder().setEndpoint("http://127.0.0.1:" + port).build();
     BatchConfig batch = BatchConfig.builder()
         .setMaxQueueSize(50)
         .setMaxBatchSize(5)
         .setMaxAge(Duration.ofMillis(20))
         .setBackoff(Duration.ofMillis(20), Duration.ofMillis(100))
         .build();
-    OtlpExporters.quietSdkLogging();
-    try (BatchingSpanExporter sink = new BatchingSpanExporter(OtlpExporters.spanExporter(otlp), batch)) {
+    OtlpSetup.quietSdkLogging();
+    try (BatchingSpanExporter sink = new BatchingSpanExporter(otlp.spanExporter(), batch)) {
       for (long i = 1; i <= 500; i++) {
         sink.export(List.of(span(i)));
       }
@@ -138,13 +138,13 @@ class BackendOutageTest {
     Socket holder = new Socket();
     holder.bind(new InetSocketAddress("127.0.0.1", 0));
     int port = holder.getLocalPort();
-    OtlpConfig otlp = OtlpConfig.builder().setEndpoint("http://127.0.0.1:" + port).build();
+    OtlpSetup otlp = OtlpSetup.builder().setEndpoint("http://127.0.0.1:" + port).build();
     BatchConfig batch = BatchConfig.builder()
         .setBackoff(Duration.ofMillis(50), Duration.ofMillis(100))
         .setShutdownTimeout(Duration.ofMillis(500))
         .build();
-    OtlpExporters.quietSdkLogging();
-    BatchingSpanExporter sink = new BatchingSpanExporter(OtlpExporters.spanExporter(otlp), batch);
+    OtlpSetup.quietSdkLogging();
+    BatchingSpanExporter sink = new BatchingSpanExporter(otlp.spanExporter(), batch);
     for (long i = 1; i <= 20; i++) {
       sink.export(List.of(span(i)));
     }
@@ -167,19 +167,18 @@ class BackendOutageTest {
    * timeout, 15 s, does not matter), and counts every span as dropped at shutdown.
    */
   @ParameterizedTest
-  @EnumSource(OtlpProtocol.class)
-  void closeWithABackendThatNeverAnswersIsBoundedByTheShutdownTimeout(OtlpProtocol protocol)
+  @ValueSource(strings = {"grpc", "http/protobuf"})
+  void closeWithABackendThatNeverAnswersIsBoundedByTheShutdownTimeout(String protocol)
       throws Exception {
     try (BlackHole backend = new BlackHole()) {
-      OtlpConfig otlp = OtlpConfig.builder().setEndpoint(backend.endpoint())
+      OtlpSetup otlp = OtlpSetup.builder().setEndpoint(backend.endpoint())
           .setProtocol(protocol).build();
       BatchConfig batch = BatchConfig.builder()
           .setMaxAge(Duration.ofMillis(50))
           .setShutdownTimeout(Duration.ofSeconds(1))
           .build();
-      OtlpExporters.quietSdkLogging();
-      BatchingSpanExporter sink =
-          new BatchingSpanExporter(OtlpExporters.spanExporter(otlp), batch);
+      OtlpSetup.quietSdkLogging();
+      BatchingSpanExporter sink = new BatchingSpanExporter(otlp.spanExporter(), batch);
       for (long i = 1; i <= 20; i++) {
         sink.export(List.of(span(i)));
       }

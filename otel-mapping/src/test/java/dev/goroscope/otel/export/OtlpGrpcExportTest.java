@@ -10,6 +10,8 @@ import dev.goroscope.otel.resource.ProcessResources;
 import dev.goroscope.otel.span.SpanMappingConfig;
 import dev.goroscope.otel.span.SpanRecordSink;
 import dev.goroscope.otel.testing.Feed;
+import io.opentelemetry.sdk.autoconfigure.ResourceConfiguration;
+import io.opentelemetry.sdk.autoconfigure.spi.internal.DefaultConfigProperties;
 import dev.goroscope.otel.testing.OtlpGrpcReceiver;
 import dev.goroscope.otel.testing.Protos;
 import dev.goroscope.otel.testing.Scenario;
@@ -28,9 +30,9 @@ import org.junit.jupiter.api.Test;
 
 class OtlpGrpcExportTest {
 
-  static SpanRecordSink sink(OtlpConfig otlp, BatchingSpanExporter[] batcherOut) {
+  static SpanRecordSink sink(OtlpSetup otlp, BatchingSpanExporter[] batcherOut) {
     BatchingSpanExporter batcher =
-        new BatchingSpanExporter(OtlpExporters.spanExporter(otlp),
+        new BatchingSpanExporter(otlp.spanExporter(),
             BatchConfig.builder().setMaxAge(Duration.ofMillis(50)).build());
     batcherOut[0] = batcher;
     SpanMappingConfig config =
@@ -39,8 +41,9 @@ class OtlpGrpcExportTest {
             .setClock(ClockOffset.of(OFFSET))
             .build();
     ProcessResources resources =
-        ProcessResources.create(
-            null, Map.of("OTEL_RESOURCE_ATTRIBUTES", "deployment.environment=test,team=a%2Cb"),
+        ProcessResources.create(null, ResourceConfiguration.createEnvironmentResource(
+            DefaultConfigProperties.createFromMap(Map.of(
+                "otel.resource.attributes", "deployment.environment=test,team=a%2Cb"))),
             "testhost");
     return new SpanRecordSink(config, resources, List.of(batcher));
   }
@@ -56,11 +59,11 @@ class OtlpGrpcExportTest {
   @Test
   void exportsExactSpanTreeOverGrpc() throws Exception {
     try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start()) {
-      OtlpConfig otlp =
-          OtlpConfig.fromEnvironment(Map.of("OTEL_EXPORTER_OTLP_HEADERS", "x-tenant=t1"))
-              .setEndpoint(receiver.endpoint())
-              .setProtocol(OtlpProtocol.GRPC)
-              .build();
+      OtlpSetup otlp = OtlpSetup.builder()
+          .setProperty("otel.exporter.otlp.headers", "x-tenant=t1") // as OTEL_EXPORTER_OTLP_HEADERS
+          .setEndpoint(receiver.endpoint())
+          .setProtocol("grpc")
+          .build();
       BatchingSpanExporter[] batcher = new BatchingSpanExporter[1];
       long before;
       try (SpanRecordSink sink = sink(otlp, batcher)) {

@@ -14,18 +14,18 @@ class OtlpHttpExportTest {
   @Test
   void exportsExactSpanTreeOverHttpProtobufWithEnvironmentConfig() throws Exception {
     try (OtlpHttpReceiver receiver = new OtlpHttpReceiver()) {
-      // Everything from the environment, as a user would configure it.
-      OtlpConfig otlp =
-          OtlpConfig.fromEnvironment(Map.of(
-                  "OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint(),
-                  "OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf",
-                  "OTEL_EXPORTER_OTLP_HEADERS", "authorization=Bearer%20abc,x-tenant=t1",
-                  "OTEL_EXPORTER_OTLP_COMPRESSION", "gzip",
-                  "OTEL_EXPORTER_OTLP_TIMEOUT", "5000"))
-              .build();
-      assertThat(otlp.endpoint(OtlpConfig.Signal.TRACES))
-          .isEqualTo(receiver.endpoint() + "/v1/traces");
-      assertThat(otlp.isEndpointConfigured()).isTrue();
+      // Everything from the SDK's configuration properties (OTEL_EXPORTER_OTLP_ENDPOINT is
+      // otel.exporter.otlp.endpoint), as a user would configure it.
+      OtlpSetup otlp = OtlpSetup.builder()
+          .setProperty("otel.exporter.otlp.endpoint", receiver.endpoint())
+          .setProperty("otel.exporter.otlp.protocol", "http/protobuf")
+          .setProperty("otel.exporter.otlp.headers", "authorization=Bearer%20abc,x-tenant=t1")
+          .setProperty("otel.exporter.otlp.compression", "gzip")
+          .setProperty("otel.exporter.otlp.timeout", "5000")
+          .build();
+      assertThat(otlp.settings().endpoint()).isEqualTo(receiver.endpoint() + "/v1/traces");
+      assertThat(OtlpSetup.isEndpointConfigured(
+          Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint()), null)).isTrue();
       BatchingSpanExporter[] batcher = new BatchingSpanExporter[1];
       long before;
       try (SpanRecordSink sink = OtlpGrpcExportTest.sink(otlp, batcher)) {

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,12 +37,13 @@ class OtlpTlsExportTest {
 
     try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.startTls(cert.toFile(), key.toFile())) {
       String endpoint = "https://127.0.0.1:" + receiver.port();
-      OtlpConfig config = OtlpConfig.fromEnvironment(Map.of(
-          "OTEL_EXPORTER_OTLP_ENDPOINT", endpoint,
-          "OTEL_EXPORTER_OTLP_PROTOCOL", "grpc",
-          "OTEL_EXPORTER_OTLP_CERTIFICATE", cert.toString())).build();
+      // OTEL_EXPORTER_OTLP_CERTIFICATE and friends, read by the SDK.
+      OtlpSetup config = OtlpSetup.builder()
+          .setProperty("otel.exporter.otlp.endpoint", endpoint)
+          .setProperty("otel.exporter.otlp.protocol", "grpc")
+          .setProperty("otel.exporter.otlp.certificate", cert.toString()).build();
       try (BatchingSpanExporter sink = new BatchingSpanExporter(
-          OtlpExporters.spanExporter(config), BatchConfig.defaults())) {
+          config.spanExporter(), BatchConfig.defaults())) {
         sink.export(List.of(BackendOutageTest.span(1)));
         assertThat(sink.forceFlush(Duration.ofSeconds(20))).isTrue();
         assertThat(sink.stats().exported()).isEqualTo(1);
@@ -51,10 +51,10 @@ class OtlpTlsExportTest {
       assertThat(receiver.spans()).hasSize(1);
 
       // Without the certificate the same endpoint is not trusted.
-      OtlpExporters.quietSdkLogging();
-      OtlpConfig untrusted = OtlpConfig.builder().setEndpoint(endpoint)
-          .setProtocol(OtlpProtocol.GRPC).build();
-      BatchingSpanExporter sink = new BatchingSpanExporter(OtlpExporters.spanExporter(untrusted),
+      OtlpSetup.quietSdkLogging();
+      OtlpSetup untrusted = OtlpSetup.builder().setEndpoint(endpoint)
+          .setProtocol("grpc").build();
+      BatchingSpanExporter sink = new BatchingSpanExporter(untrusted.spanExporter(),
           BatchConfig.builder().setShutdownTimeout(Duration.ofMillis(500)).build());
       sink.export(List.of(BackendOutageTest.span(2)));
       sink.close();

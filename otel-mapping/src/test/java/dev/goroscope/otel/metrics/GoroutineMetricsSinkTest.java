@@ -3,8 +3,7 @@ package dev.goroscope.otel.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.goroscope.otel.export.OtlpConfig;
-import dev.goroscope.otel.export.OtlpProtocol;
+import dev.goroscope.otel.export.OtlpSetup;
 import dev.goroscope.otel.testing.Feed;
 import dev.goroscope.otel.testing.OtlpGrpcReceiver;
 import dev.goroscope.otel.testing.Scenario;
@@ -112,15 +111,14 @@ class GoroutineMetricsSinkTest {
   @Test
   void metricsArriveOverOtlpGrpc() throws Exception {
     try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start()) {
-      OtlpConfig config = OtlpConfig.builder().setEndpoint(receiver.endpoint())
-          .setProtocol(OtlpProtocol.GRPC).build();
-      MetricsPipeline pipeline = MetricsPipeline.otlp(config,
-          Resource.create(Attributes.of(
-              io.opentelemetry.api.common.AttributeKey.stringKey("service.name"), "svc")),
-          Duration.ofMinutes(1));
-      GoroutineMetricsSink sink = pipeline.sink();
+      OtlpSetup otlp = OtlpSetup.builder().setEndpoint(receiver.endpoint())
+          .setProtocol("grpc")
+          .enableMetrics(env -> Resource.create(Attributes.of(
+              io.opentelemetry.api.common.AttributeKey.stringKey("service.name"), "svc")))
+          .build();
+      GoroutineMetricsSink sink = new GoroutineMetricsSink(otlp.meter(), otlp);
       new Feed(sink).run(g(1, "main.w").setEndNs(5).setState(GoroutineState.EXITED).build());
-      sink.close(); // shuts the pipeline down: a final export
+      sink.close(); // shuts the meter provider down: a final export
       await().atMost(Duration.ofSeconds(10)).until(() -> !receiver.metricRequests().isEmpty());
       Set<String> names = new HashSet<>();
       for (var req : receiver.metricRequests()) {

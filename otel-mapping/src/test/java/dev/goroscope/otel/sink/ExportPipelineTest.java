@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.goroscope.otel.export.OtlpConfig;
-import dev.goroscope.otel.export.OtlpProtocol;
+import dev.goroscope.otel.export.OtlpSetup;
+import dev.goroscope.otel.resource.ProcessResources;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.sdk.resources.Resource;
 import dev.goroscope.otel.metrics.GoroutineMetricsSink;
 import dev.goroscope.otel.testing.Feed;
 import dev.goroscope.otel.testing.OtlpGrpcReceiver;
@@ -32,12 +34,13 @@ class ExportPipelineTest {
     ByteArrayOutputStream jsonl = new ByteArrayOutputStream();
     try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start()) {
       ExportPipeline p = ExportPipeline.builder()
-          .setEnvironment(Map.of("OTEL_SERVICE_NAME", "demo"))
+          .setEnvironmentResource(Resource.create(
+              Attributes.of(ProcessResources.SERVICE_NAME, "demo")))
           .setClock(ClockOffset.of(Scenario.OFFSET))
           .setSpanMapping(SpanMappingConfig.builder().setIdGenerator(new SequentialIds()))
-          .enableOtlp(OtlpConfig.builder().setEndpoint(receiver.endpoint())
-              .setProtocol(OtlpProtocol.GRPC).build())
-          .enableMetrics(Duration.ofMinutes(1))
+          .enableOtlp(OtlpSetup.builder().setEndpoint(receiver.endpoint())
+              .setProtocol("grpc"))
+          .enableMetrics()
           .enableConsole(new PrintStream(console, true, StandardCharsets.UTF_8))
           .enableJsonLines(jsonl, false)
           .build();
@@ -76,7 +79,7 @@ class ExportPipelineTest {
     assertThatThrownBy(() -> ExportPipeline.builder().build())
         .hasMessageContaining("no output enabled");
     assertThatThrownBy(() -> ExportPipeline.builder().enableJsonLines(System.out, false)
-        .enableMetrics(Duration.ofSeconds(1)).build())
+        .enableMetrics().build())
         .hasMessageContaining("metrics need the otlp output");
   }
 }

@@ -71,7 +71,7 @@ class RandomOrderTest {
     InMemorySpanExporter out = InMemorySpanExporter.create();
     try (SpanRecordSink s = new SpanRecordSink(
         SpanMappingConfig.builder().setClock(ClockOffset.of(0)).build(),
-        ProcessResources.create("svc", Map.of(), "h"),
+        ProcessResources.create("svc", io.opentelemetry.sdk.resources.Resource.empty(), "h"),
         List.of(Spans.keeping(out, new AtomicInteger())))) {
       Feed feed = new Feed(s);
       for (int g = 1; g <= n; g++) {

@@ -28,7 +28,7 @@ class SpanRecordSinkTest {
   SpanRecordSink sink(SpanMappingConfig.Builder b) {
     return new SpanRecordSink(
         b.setIdGenerator(new SequentialIds()).setClock(ClockOffset.of(0)).build(),
-        ProcessResources.create("svc", Map.of(), "h"), List.of(Spans.keeping(out, shutdowns)));
+        ProcessResources.create("svc", io.opentelemetry.sdk.resources.Resource.empty(), "h"), List.of(Spans.keeping(out, shutdowns)));
   }
 
   SpanData span(long goid) {

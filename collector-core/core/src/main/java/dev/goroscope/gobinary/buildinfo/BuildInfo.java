@@ -22,13 +22,35 @@ import java.util.Optional;
  * @param modulePath the main module path ({@code mod} line), or empty when built outside a module
  * @param moduleVersion the main module version, e.g. {@code (devel)}, or empty
  * @param settings the {@code build} lines ({@code -buildmode}, {@code GOARCH}, …) in order
+ * @param dependencies the {@code dep} lines (modules linked in), in order, with their
+ *     replacements ({@code =>} lines)
  */
 public record BuildInfo(
     String goVersion,
     String path,
     String modulePath,
     String moduleVersion,
-    Map<String, String> settings) {
+    Map<String, String> settings,
+    List<Module> dependencies) {
+
+  /**
+   * A module the binary was built with.
+   *
+   * @param path e.g. {@code go.opentelemetry.io/otel/sdk}
+   * @param version e.g. {@code v1.47.0}; {@code (devel)} or empty for a local replacement
+   * @param replacement what {@code go.mod} replaced it with, or null
+   */
+  public record Module(String path, String version, Module replacement) {
+    public Module {
+      Objects.requireNonNull(path, "path");
+      Objects.requireNonNull(version, "version");
+    }
+
+    /** The module whose code was really linked: the replacement if there is one. */
+    public Module effective() {
+      return replacement != null ? replacement : this;
+    }
+  }
 
   /** The 14-byte magic that starts the 32-byte header, 16-byte aligned. */
   static final byte[] MAGIC = "\u00ff Go buildinf:".getBytes(StandardCharsets.ISO_8859_1);
@@ -48,6 +70,23 @@ public record BuildInfo(
     Objects.requireNonNull(modulePath, "modulePath");
     Objects.requireNonNull(moduleVersion, "moduleVersion");
     settings = Map.copyOf(settings);
+    dependencies = List.copyOf(dependencies);
+  }
+
+  /** Build information without dependency lines. */
+  public BuildInfo(String goVersion, String path, String modulePath, String moduleVersion,
+      Map<String, String> settings) {
+    this(goVersion, path, modulePath, moduleVersion, settings, List.of());
+  }
+
+  /** The dependency {@code modulePath} as recorded (see {@link Module#effective()}). */
+  public Optional<Module> dependency(String modulePath) {
+    for (Module m : dependencies) {
+      if (m.path().equals(modulePath)) {
+        return Optional.of(m);
+      }
+    }
+    return Optional.empty();
   }
 
   /**
@@ -105,9 +144,23 @@ public record BuildInfo(
     String modulePath = "";
     String moduleVersion = "";
     Map<String, String> settings = new LinkedHashMap<>();
+    List<Module> deps = new ArrayList<>();
     for (String line : mod.split("\n", -1)) {
       String[] f = line.split("\t", -1);
       switch (f[0]) {
+        case "dep" -> {
+          if (f.length > 1 && !f[1].isEmpty()) {
+            deps.add(new Module(f[1], f.length > 2 ? f[2] : "", null));
+          }
+        }
+        case "=>" -> {
+          // replaces the dep line just before it
+          if (!deps.isEmpty() && f.length > 1 && !f[1].isEmpty()) {
+            Module d = deps.remove(deps.size() - 1);
+            deps.add(new Module(d.path(), d.version(),
+                new Module(f[1], f.length > 2 ? f[2] : "", null)));
+          }
+        }
         case "path" -> path = f.length > 1 ? f[1] : "";
         case "mod" -> {
           modulePath = f.length > 1 ? f[1] : "";
@@ -126,7 +179,7 @@ public record BuildInfo(
         default -> { }
       }
     }
-    return new BuildInfo(version, path, modulePath, moduleVersion, settings);
+    return new BuildInfo(version, path, modulePath, moduleVersion, settings, deps);
   }
 
   /**

@@ -42,6 +42,7 @@ public final class DwarfReader {
   static final int TAG_MEMBER = 0x0d;
   static final int TAG_POINTER_TYPE = 0x0f;
   static final int TAG_STRUCTURE_TYPE = 0x13;
+  static final int TAG_TYPEDEF = 0x16;
   static final int TAG_SKELETON_UNIT = 0x4a;
   private static final int AT_NAME = 0x03;
   private static final int AT_BYTE_SIZE = 0x0b;
@@ -115,6 +116,150 @@ public final class DwarfReader {
    */
   public Map<String, DwarfStruct> findStructs(Collection<String> names) {
     return guarded(() -> scan(new LinkedHashSet<>(names)));
+  }
+
+  /**
+   * The member at {@code path} of {@code struct}, descending into nested struct members: {@code
+   * "sched.sp"} of {@code runtime.g} is the {@code sp} of its {@code sched} (a {@code
+   * runtime.gobuf}), with the offset counted from the start of {@code runtime.g}. Embedded
+   * fields are named by their type, as Go's DWARF names them ({@code
+   * "c.maybeTraceablePtr.vu"}). Empty when a step is missing or is not a struct; typedefs are
+   * followed. Call after {@link #findStructs} on the same reader.
+   */
+  public Optional<DwarfMember> member(DwarfStruct struct, String path) {
+    return guarded(() -> resolvePath(struct, path));
+  }
+
+  private Optional<DwarfMember> resolvePath(DwarfStruct struct, String path) {
+    String[] steps = path.split("\\.", -1);
+    Optional<DwarfMember> first = struct.member(steps[0]);
+    if (first.isEmpty()) {
+      return Optional.empty();
+    }
+    DwarfMember at = first.get();
+    long offset = at.offset();
+    for (int i = 1; i < steps.length; i++) {
+      if (at.pointer() || at.typeOffset() < 0) {
+        return Optional.empty();
+      }
+      DwarfStruct inner = structAt(at.typeOffset());
+      if (inner == null) {
+        return Optional.empty();
+      }
+      Optional<DwarfMember> next = inner.member(steps[i]);
+      if (next.isEmpty()) {
+        return Optional.empty();
+      }
+      at = next.get();
+      offset += at.offset();
+    }
+    return Optional.of(new DwarfMember(path, offset, at.typeName(), at.pointer(),
+        at.typeOffset()));
+  }
+
+  /** The struct type entry at {@code offset} (following up to 4 typedefs), or null. */
+  private DwarfStruct structAt(long offset) {
+    if (units.isEmpty()) {
+      scan(Set.of());
+    }
+    long at = offset;
+    for (int hops = 0; hops <= MAX_INDIRECT; hops++) {
+      Unit unit = unitOf(at);
+      if (unit == null) {
+        return null;
+      }
+      DwarfCursor c = cursor("debug_info", info);
+      c.seek(at);
+      Abbrev a = abbrevTable(unit.abbrevOffset).get(c.uleb());
+      if (a == null) {
+        throw c.corrupt("type reference to " + at + " hits an unknown abbreviation");
+      }
+      Attr attr = new Attr();
+      String name = null;
+      long byteSize = -1;
+      long typeRef = -1;
+      for (int i = 0; i < a.attrs.length; i++) {
+        int an = a.attrs[i];
+        if (an == AT_NAME || an == AT_BYTE_SIZE || an == AT_TYPE) {
+          readForm(c, unit, a.forms[i], a.implicitConst[i], attr, 0);
+          if (an == AT_NAME) {
+            name = stringOf(attr, unit);
+          } else if (an == AT_BYTE_SIZE) {
+            byteSize = attr.kind == Attr.CONST ? attr.value : -1;
+          } else {
+            typeRef = attr.kind == Attr.REF ? attr.value : -1;
+          }
+        } else {
+          skipForm(c, unit, a.forms[i], a.implicitConst[i], 0);
+        }
+      }
+      if (a.tag == TAG_TYPEDEF && typeRef >= 0) {
+        at = typeRef;
+        continue;
+      }
+      if (a.tag != TAG_STRUCTURE_TYPE) {
+        return null;
+      }
+      StructBuilder b = new StructBuilder(name == null ? "" : name, byteSize);
+      if (a.hasChildren) {
+        readMembers(c, unit, b, attr);
+      }
+      return b.build();
+    }
+    return null;
+  }
+
+  /** Reads the direct member children of the struct entry whose attributes {@code c} passed. */
+  private void readMembers(DwarfCursor c, Unit unit, StructBuilder b, Attr attr) {
+    Map<Long, Abbrev> abbrevs = abbrevTable(unit.abbrevOffset);
+    int depth = 1;
+    while (depth > 0 && c.position() < unit.end) {
+      long code = c.uleb();
+      if (code == 0) {
+        depth--;
+        continue;
+      }
+      Abbrev a = abbrevs.get(code);
+      if (a == null) {
+        throw c.corrupt("unknown abbreviation code " + code + " at " + c.position());
+      }
+      boolean member = depth == 1 && a.tag == TAG_MEMBER;
+      String name = null;
+      long memberOffset = -1;
+      long typeRef = -1;
+      for (int i = 0; i < a.attrs.length; i++) {
+        spend(c);
+        int an = a.attrs[i];
+        if (member && (an == AT_NAME || an == AT_DATA_MEMBER_LOCATION || an == AT_TYPE)) {
+          readForm(c, unit, a.forms[i], a.implicitConst[i], attr, 0);
+          switch (an) {
+            case AT_NAME -> name = stringOf(attr, unit);
+            case AT_DATA_MEMBER_LOCATION -> memberOffset = memberLocation(attr);
+            default -> typeRef = attr.kind == Attr.REF ? attr.value : -1;
+          }
+        } else {
+          skipForm(c, unit, a.forms[i], a.implicitConst[i], 0);
+        }
+      }
+      if (member && name != null && memberOffset >= 0) {
+        if (b.members.size() >= MAX_MEMBERS) {
+          throw c.corrupt("struct " + b.name + " has more than " + MAX_MEMBERS + " members");
+        }
+        b.members.add(new PendingMember(name, memberOffset, typeRef));
+      }
+      if (a.hasChildren && ++depth > MAX_DEPTH) {
+        throw c.corrupt("DIE nesting deeper than " + MAX_DEPTH);
+      }
+    }
+  }
+
+  private Unit unitOf(long offset) {
+    for (Unit u : units) {
+      if (offset >= u.firstDie && offset < u.end) {
+        return u;
+      }
+    }
+    return null;
   }
 
   /** Where the last {@link #findStructs} stopped walking DIEs; for tests. */
@@ -506,13 +651,7 @@ public final class DwarfReader {
 
   /** Resolves a type reference to (tag, name); null when it points at nothing readable. */
   private TypeInfo typeAt(long offset) {
-    Unit unit = null;
-    for (Unit u : units) {
-      if (offset >= u.firstDie && offset < u.end) {
-        unit = u;
-        break;
-      }
-    }
+    Unit unit = unitOf(offset);
     if (unit == null) {
       return null;
     }
@@ -559,7 +698,7 @@ public final class DwarfReader {
       for (PendingMember m : members) {
         TypeInfo t = m.typeRef >= 0 ? typeAt(m.typeRef) : null;
         out.add(new DwarfMember(m.name, m.offset, t == null ? null : t.name,
-            t != null && t.tag == TAG_POINTER_TYPE));
+            t != null && t.tag == TAG_POINTER_TYPE, m.typeRef));
       }
       return new DwarfStruct(name, byteSize, out);
     }

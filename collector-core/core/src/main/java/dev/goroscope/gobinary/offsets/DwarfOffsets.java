@@ -30,7 +30,9 @@ public final class DwarfOffsets {
         .origin("DWARF " + dwarf.get().version() + " of " + elf.path());
     for (OffsetKeys.Field f : OffsetKeys.FIELDS) {
       DwarfStruct s = structs.get(f.struct());
-      Optional<DwarfMember> m = s == null ? Optional.empty() : s.member(f.member());
+      Optional<DwarfMember> m = s == null ? Optional.empty()
+          : f.member().indexOf('.') < 0 ? s.member(f.member())
+          : dwarf.get().member(s, f.member());
       if (m.isPresent()) {
         b.put(f.key(), m.get().offset());
         if (m.get().pointer()) {

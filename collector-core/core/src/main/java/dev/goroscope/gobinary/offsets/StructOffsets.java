@@ -122,6 +122,19 @@ public final class StructOffsets {
     return out;
   }
 
+  /**
+   * These offsets plus the fields of {@code more} (a library's, read separately, e.g. the
+   * OpenTelemetry Go SDK's), keeping this one's source and origin; on a shared key this one wins.
+   */
+  public StructOffsets withFields(StructOffsets more) {
+    Builder b = builder(source, goMinor).regenerated(regenerated).origin(origin);
+    more.offsets.forEach(b::put);
+    more.pointerFields.forEach(b::pointer);
+    offsets.forEach(b::put);
+    pointerFields.forEach(b::pointer);
+    return b.build();
+  }
+
   /** The Go release these offsets are for, e.g. {@code go1.26}, for messages. */
   public String versionLabel() {
     return goMinor < 0 ? "an unknown Go version" : "go1." + goMinor;

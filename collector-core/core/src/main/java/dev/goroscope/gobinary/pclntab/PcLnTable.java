@@ -32,6 +32,16 @@ public final class PcLnTable {
 
   /** FUNCDATA_WrapInfo (internal/abi): the wrapped function's text offset, in go:func.*. */
   static final int FUNCDATA_WRAP_INFO = 7;
+  /** FUNCDATA_InlTree: the function's table of inlined calls, in go:func.*. */
+  static final int FUNCDATA_INL_TREE = 3;
+  /** PCDATA_InlTreeIndex: per PC, the innermost inlined call's index in the tree (-1: none). */
+  static final int PCDATA_INL_TREE_INDEX = 2;
+  /** {@code _func.flag}: the function marks the top of a stack (goexit, mstart, rt0_go). */
+  public static final int FUNC_FLAG_TOP_FRAME = 1;
+  /** {@code _func.flag}: the function writes SP in a way pcsp cannot describe (gogo …). */
+  public static final int FUNC_FLAG_SP_WRITE = 2;
+  /** {@link #spDelta} when the table does not cover the PC. */
+  public static final int NO_SP_DELTA = Integer.MIN_VALUE;
 
   private static final int HEADER_SIZE = 72;
   private static final int MAX_SCAN_CANDIDATES = 16;
@@ -54,6 +64,7 @@ public final class PcLnTable {
   private final long textStart;
   private final String textStartSource;
   private final long goFunc;
+  private final long moduleDataAddress;
   private volatile Map<String, Integer> byName;
 
   private PcLnTable(ElfFile elf, ByteBuffer data, long address,
@@ -124,6 +135,7 @@ public final class PcLnTable {
       throw elf.corrupt("cannot find the start of the text segment (no runtime.text, moduledata"
           + " or .text section)");
     }
+    this.moduleDataAddress = md != null ? md.address() : 0;
     OptionalLong goFuncSym = symbol.apply("go:func.*");
     if (goFuncSym.isEmpty()) {
       goFuncSym = symbol.apply("go.func.*");
@@ -279,7 +291,7 @@ public final class PcLnTable {
     if (index < 0 || index >= nfunc) {
       throw new IndexOutOfBoundsException(index);
     }
-    return new GoFunction(name(index), textStart + entryOffsets[index],
+    return new GoFunction(nameOf(index), textStart + entryOffsets[index],
         textStart + entryOffsets[index + 1]);
   }
 
@@ -335,7 +347,7 @@ public final class PcLnTable {
         file = filetab.cString(fileOff);
       }
     }
-    return new CodeLocation(name(i), file, Math.max(line, 0));
+    return new CodeLocation(nameOf(i), file, Math.max(line, 0));
   }
 
   /**
@@ -368,6 +380,155 @@ public final class PcLnTable {
     return Optional.of(function(i));
   }
 
+  /**
+   * The link-time address of {@code runtime.firstmoduledata} (found by symbol or by scanning),
+   * or empty when it was not found.
+   */
+  public OptionalLong moduleDataAddress() {
+    return moduleDataAddress == 0 ? OptionalLong.empty() : OptionalLong.of(moduleDataAddress);
+  }
+
+  /**
+   * Index of the function whose code holds {@code pc} (link-time address), or -1; the
+   * argument of the per-function accessors below, which an unwinder calls per frame.
+   */
+  public int funcIndex(long pc) {
+    return indexOf(pc);
+  }
+
+  /** Entry address of function {@code index}. */
+  public long entry(int index) {
+    checkIndex(index);
+    return textStart + entryOffsets[index];
+  }
+
+  /** Name of function {@code index}. */
+  public String name(int index) {
+    checkIndex(index);
+    return nameOf(index);
+  }
+
+  /** {@code _func.funcID} of function {@code index} (numbering depends on the Go version). */
+  public int funcId(int index) {
+    checkIndex(index);
+    return pcln.u8(funcOffsets[index] + format.funcHeaderSize() - 4);
+  }
+
+  /** {@code _func.flag} of function {@code index} ({@link #FUNC_FLAG_TOP_FRAME} …). */
+  public int funcFlag(int index) {
+    checkIndex(index);
+    return pcln.u8(funcOffsets[index] + format.funcHeaderSize() - 3);
+  }
+
+  /** True when function {@code index} has a pcsp table (Go code; not external code). */
+  public boolean hasFrameTable(int index) {
+    checkIndex(index);
+    return pcln.u32(funcOffsets[index] + 16) != 0;
+  }
+
+  /**
+   * The stack pointer delta at {@code pc} in function {@code index} ({@code runtime.funcspdelta}
+   * over the pcsp table): bytes the function has pushed below its entry SP, excluding the return
+   * address. {@link #NO_SP_DELTA} when the table does not cover the PC.
+   */
+  public int spDelta(int index, long pc) {
+    checkIndex(index);
+    long f = funcOffsets[index];
+    long entry = textStart + entryOffsets[index];
+    long end = textStart + entryOffsets[index + 1];
+    long pcsp = pcln.u32(f + 16);
+    if (pcsp == 0) {
+      return NO_SP_DELTA;
+    }
+    int v = pcValue(pcsp, entry, end, pc);
+    // a real delta is never negative: -1 is pcvalue's "not found"
+    return v < 0 ? NO_SP_DELTA : v;
+  }
+
+  /**
+   * The source frames of {@code pc} in function {@code index}, innermost first: each call
+   * inlined at {@code pc} (FUNCDATA_InlTree + PCDATA_InlTreeIndex, walking {@code parentPc} up
+   * as {@code runtime.inlineUnwinder} does), then the function itself. {@code pc} is the PC to
+   * symbolize: a return address minus one, as the runtime's {@code symPC}.
+   */
+  public List<SourceFrame> sourceFrames(int index, long pc) {
+    checkIndex(index);
+    long entry = textStart + entryOffsets[index];
+    java.util.ArrayList<SourceFrame> out = new java.util.ArrayList<>(2);
+    long at = pc;
+    long tree = inlineTreeAddress(index);
+    int inlSize = format == PcLnFormat.GO118 ? 20 : 16;
+    // every step moves to a parent; a valid tree is no deeper than it has entries (capped)
+    for (int depth = 0; tree != 0 && depth < 1024; depth++) {
+      int ix = pcData(index, PCDATA_INL_TREE_INDEX, at);
+      if (ix < 0) {
+        break;
+      }
+      ByteBuffer call = elf.readAddress(tree + (long) ix * inlSize, inlSize)
+          .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      int funcId;
+      long nameOff;
+      long parentPc;
+      if (format == PcLnFormat.GO118) {
+        funcId = call.get(2) & 0xff;
+        nameOff = Integer.toUnsignedLong(call.getInt(12));
+        parentPc = Integer.toUnsignedLong(call.getInt(16));
+      } else {
+        funcId = call.get(0) & 0xff;
+        nameOff = Integer.toUnsignedLong(call.getInt(4));
+        parentPc = Integer.toUnsignedLong(call.getInt(8));
+      }
+      CodeLocation loc = lineAt(index, at);
+      out.add(new SourceFrame(funcnametab.cString(nameOff), loc.file(), loc.line(), funcId,
+          true));
+      at = entry + parentPc;
+    }
+    CodeLocation loc = lineAt(index, at);
+    out.add(new SourceFrame(nameOf(index), loc.file(), loc.line(), funcId(index), false));
+    return out;
+  }
+
+  private long inlineTreeAddress(int index) {
+    if (goFunc == 0 || !hasFuncData(index, FUNCDATA_INL_TREE)) {
+      return 0;
+    }
+    return goFunc + funcDataOffset(index, FUNCDATA_INL_TREE);
+  }
+
+  /** {@code pcdatavalue}: table {@code table} of function {@code index} at {@code pc}; -1 if none. */
+  private int pcData(int index, int table, long pc) {
+    long f = funcOffsets[index];
+    long npcdata = pcln.u32(f + 28);
+    if (table >= npcdata) {
+      return -1;
+    }
+    long off = pcln.u32(f + format.funcHeaderSize() + 4L * table);
+    return pcValue(off, textStart + entryOffsets[index], textStart + entryOffsets[index + 1], pc);
+  }
+
+  /** File and line of {@code pc} from function {@code index}'s own tables. */
+  private CodeLocation lineAt(int index, long pc) {
+    long f = funcOffsets[index];
+    long entry = textStart + entryOffsets[index];
+    long end = textStart + entryOffsets[index + 1];
+    int fileno = pcValue(pcln.u32(f + 20), entry, end, pc);
+    int line = pcValue(pcln.u32(f + 24), entry, end, pc);
+    String file = "";
+    if (fileno >= 0) {
+      long fileOff = cutab.u32(4L * (pcln.u32(f + 32) + fileno));
+      if (fileOff != NO_FUNCDATA) {
+        file = filetab.cString(fileOff);
+      }
+    }
+    return new CodeLocation(nameOf(index), file, Math.max(line, 0));
+  }
+
+  private void checkIndex(int index) {
+    if (index < 0 || index >= nfunc) {
+      throw new IndexOutOfBoundsException(index);
+    }
+  }
+
   /** True when the function at {@code pc} is a wrapper carrying FUNCDATA_WrapInfo. */
   public boolean isWrapper(long pc) {
     int i = indexOf(pc);
@@ -395,7 +556,7 @@ public final class PcLnTable {
     return pcln.u32(f + format.funcHeaderSize() + 4 * npcdata + 4L * index);
   }
 
-  private String name(int i) {
+  private String nameOf(int i) {
     long f = funcOffsets[i];
     long nameOff = pcln.u32(f + 4);
     return funcnametab.cString(nameOff);
@@ -405,7 +566,7 @@ public final class PcLnTable {
     if (byName == null) {
       Map<String, Integer> m = new HashMap<>(nfunc * 2);
       for (int i = 0; i < nfunc; i++) {
-        String name = name(i);
+        String name = nameOf(i);
         Integer prev = m.putIfAbsent(name, i);
         if (prev != null && prefer(i, prev)) {
           m.put(name, i);

@@ -45,6 +45,45 @@ class BuildInfoTest {
   }
 
   @Test
+  void dependenciesWithTheirReplacements() {
+    String mod = "path\texample.com/cmd/app\n"
+        + "mod\texample.com\t(devel)\t\n"
+        + "dep\tgo.opentelemetry.io/otel\tv1.47.0\th1:a=\n"
+        + "dep\tgo.opentelemetry.io/otel/sdk\tv1.46.0\n"
+        + "=>\tgo.opentelemetry.io/otel/sdk\tv1.47.0\th1:b=\n"
+        + "dep\tgo.opentelemetry.io/otel/trace\tv1.47.0\n"
+        + "=>\t../trace\t\n";
+    BuildInfo info = BuildInfo.parseModInfo("go1.26.8", START + mod + END);
+    assertThat(info.dependencies()).extracting(BuildInfo.Module::path).containsExactly(
+        "go.opentelemetry.io/otel", "go.opentelemetry.io/otel/sdk",
+        "go.opentelemetry.io/otel/trace");
+    assertThat(info.dependency("go.opentelemetry.io/otel").orElseThrow().effective().version())
+        .isEqualTo("v1.47.0");
+    BuildInfo.Module sdk = info.dependency("go.opentelemetry.io/otel/sdk").orElseThrow();
+    assertThat(sdk.version()).isEqualTo("v1.46.0");
+    assertThat(sdk.effective()).isEqualTo(
+        new BuildInfo.Module("go.opentelemetry.io/otel/sdk", "v1.47.0", null));
+    assertThat(info.dependency("go.opentelemetry.io/otel/trace").orElseThrow().effective())
+        .isEqualTo(new BuildInfo.Module("../trace", "", null));
+    assertThat(info.dependency("golang.org/x/sys")).isEmpty();
+  }
+
+  @Test
+  void dependenciesAsGoVersionMPrintsThem() throws IOException {
+    Path bin = GoToolchains.build(GoToolchains.program("appspans"), Toolchain.GO_1_26,
+        Mode.STRIPPED);
+    String printed = GoToolchains.go(Toolchain.GO_1_26, null, null, "version", "-m",
+        bin.toString());
+    java.util.List<String> deps = printed.lines().map(String::strip)
+        .filter(l -> l.startsWith("dep\t")).map(l -> l.split("\t")[1] + " " + l.split("\t")[2])
+        .toList();
+    BuildInfo info = BuildInfo.read(ElfFile.open(bin));
+    assertThat(info.dependencies()).extracting(m -> m.path() + " " + m.version())
+        .containsExactlyElementsOf(deps)
+        .contains("go.opentelemetry.io/otel/sdk v1.47.0");
+  }
+
+  @Test
   void withoutModuleInformation() {
     BuildInfo info = BuildInfo.parseModInfo("go1.19.8", "");
     assertThat(info.modulePath()).isEmpty();

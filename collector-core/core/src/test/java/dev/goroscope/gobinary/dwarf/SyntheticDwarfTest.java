@@ -134,8 +134,8 @@ class SyntheticDwarfTest {
     DwarfStruct t = found.get("demo.T");
     assertThat(t.byteSize()).isEqualTo(24);
     assertThat(t.members()).containsExactly(
-        new DwarfMember("first", 8, "*demo.T", true),
-        new DwarfMember("second", 16, "int", false));
+        new DwarfMember("first", 8, "*demo.T", true, pointerDie),
+        new DwarfMember("second", 16, "int", false, baseDie));
   }
 
   @Test
@@ -171,7 +171,7 @@ class SyntheticDwarfTest {
     assertThat(r.version()).isEqualTo(4);
     DwarfStruct t = r.findStructs(List.of("demo.T")).get("demo.T");
     assertThat(t.byteSize()).isEqualTo(300);
-    assertThat(t.members()).containsExactly(new DwarfMember("a", 0x1234, "uint32", false));
+    assertThat(t.members()).containsExactly(new DwarfMember("a", 0x1234, "uint32", false, base));
   }
 
   @Test

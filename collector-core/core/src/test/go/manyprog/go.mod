@@ -1,0 +1,3 @@
+module example.com/manyprog
+
+go 1.19

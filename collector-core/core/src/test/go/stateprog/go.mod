@@ -1,0 +1,3 @@
+module example.com/stateprog
+
+go 1.19

@@ -1,0 +1,138 @@
+package dev.goroscope.gobinary.otelsdk;
+
+import dev.goroscope.gobinary.GoVersion;
+import dev.goroscope.gobinary.elf.ElfFile;
+import dev.goroscope.gobinary.offsets.StructOffsets;
+import dev.goroscope.testing.GoToolchains;
+import dev.goroscope.testing.GoToolchains.Toolchain;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Writes {@code otel-sdk-offset-table.txt}: lists the OpenTelemetry Go SDK releases the Go module
+ * proxy serves (from {@link #OLDEST}), builds {@code src/test/go/otelsdkprobe} against each one
+ * ({@code go get go.opentelemetry.io/otel/sdk@vX}, which downloads the SDK's source through the
+ * proxy) with this machine's Go 1.26, reads the span types' layout from each binary's DWARF with
+ * goroscope's own reader, and merges consecutive releases with the same layout into one row.
+ * Run by {@code scripts/generate-otel-sdk-offset-table.sh}; {@code SdkOffsetTableTest} rebuilds
+ * the first and last release of every row and compares.
+ */
+public final class SdkOffsetTableGenerator {
+
+  /** Where the table lives in the source tree, relative to the collector-core/core module. */
+  static final Path TABLE_SOURCE = Paths.get("src", "main", "resources", "dev", "goroscope",
+      "gobinary", "otelsdk", SdkOffsetTable.RESOURCE);
+
+  /**
+   * The oldest release goroscope supports: the first that builds with Go 1.19 and later and
+   * whose Start/End/IsRecording are the ones the probes expect (read in its source).
+   */
+  static final String OLDEST = "v1.14.0";
+
+  /** The toolchain that builds every release (it builds modules of older go lines too). */
+  static final Toolchain TOOLCHAIN = Toolchain.GO_1_26;
+
+  private SdkOffsetTableGenerator() {}
+
+  /** Every SDK release on the proxy from {@link #OLDEST}, oldest first, pre-releases left out. */
+  static List<ModuleVersion> releases() {
+    String out = GoToolchains.go(TOOLCHAIN, null, null, "list", "-m", "-versions",
+        OtelGoSdk.MODULE);
+    ModuleVersion oldest = ModuleVersion.parse(OLDEST).orElseThrow();
+    List<ModuleVersion> releases = new ArrayList<>();
+    for (String word : out.strip().split("\\s+")) {
+      ModuleVersion.parse(word).filter(v -> !v.preRelease() && v.compareTo(oldest) >= 0)
+          .ifPresent(releases::add);
+    }
+    releases.sort(Comparator.naturalOrder());
+    return releases;
+  }
+
+  /** The layout of one release: {@link SdkFields} key → offset, from a real build's DWARF. */
+  static Map<String, Long> layout(ModuleVersion release) throws IOException {
+    Path dir = Files.createTempDirectory("otelsdkprobe-" + release.raw() + "-");
+    try {
+      Path src = GoToolchains.program("otelsdkprobe");
+      Files.copy(src.resolve("main.go"), dir.resolve("main.go"));
+      // A go.mod of its own per release; go get raises the go line to what the release needs.
+      Files.writeString(dir.resolve("go.mod"), "module goroscope.dev/otelsdkprobe\n\ngo 1.19\n");
+      GoToolchains.go(TOOLCHAIN, dir, null, "get", OtelGoSdk.MODULE + "@" + release.raw());
+      GoToolchains.go(TOOLCHAIN, dir, null, "mod", "tidy");
+      Path bin = dir.resolve("otelsdkprobe");
+      GoToolchains.go(TOOLCHAIN, dir, null, "build", "-buildvcs=false", "-o", bin.toString(),
+          ".");
+      StructOffsets dwarf = SdkOffsets.fromDwarf(ElfFile.open(bin),
+              GoVersion.parseOrUnknown(GoToolchains.version(TOOLCHAIN)).minor())
+          .orElseThrow(() -> new IOException(release + ": no SDK types in the DWARF"));
+      Map<String, Long> out = new LinkedHashMap<>();
+      for (String key : SdkFields.all()) {
+        out.put(key, dwarf.get(key).orElseThrow(
+            () -> new IOException(release + ": " + key + " not in the DWARF")));
+      }
+      return out;
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  /** Consecutive releases with equal layouts become one row. */
+  static SdkOffsetTable table(List<ModuleVersion> releases, List<Map<String, Long>> layouts,
+      String origin) {
+    List<SdkOffsetTable.Row> rows = new ArrayList<>();
+    int start = 0;
+    for (int i = 1; i <= releases.size(); i++) {
+      if (i == releases.size() || !layouts.get(i).equals(layouts.get(start))) {
+        List<String> names = releases.subList(start, i).stream().map(ModuleVersion::raw)
+            .toList();
+        rows.add(new SdkOffsetTable.Row(releases.get(start), releases.get(i - 1), origin,
+            names, layouts.get(start)));
+        start = i;
+      }
+    }
+    return SdkOffsetTable.of(rows);
+  }
+
+  static List<String> header() {
+    return List.of(
+        "goroscope's OpenTelemetry Go SDK offsets (bytes, linux/amd64) by SDK release range.",
+        "GENERATED by scripts/generate-otel-sdk-offset-table.sh (SdkOffsetTableGenerator):",
+        "do not edit. Each row: [first last] releases with one layout, read from the DWARF of",
+        "src/test/go/otelsdkprobe built against every release listed under it (sources from",
+        "the Go module proxy) with the named Go; later patch releases of the last line are",
+        "covered too. The rows together are the SDK versions goroscope supports.");
+  }
+
+  /** Usage: {@code SdkOffsetTableGenerator [output-file]} (default: the resource in the tree). */
+  public static void main(String[] args) throws IOException {
+    Path out = args.length > 0 ? Paths.get(args[0]) : TABLE_SOURCE;
+    List<ModuleVersion> releases = releases();
+    List<Map<String, Long>> layouts = new ArrayList<>();
+    for (ModuleVersion r : releases) {
+      Map<String, Long> layout = layout(r);
+      System.out.println(r + ": " + layout.values());
+      layouts.add(layout);
+    }
+    SdkOffsetTable table = table(releases, layouts, GoToolchains.version(TOOLCHAIN));
+    Files.createDirectories(out.toAbsolutePath().getParent());
+    Files.writeString(out, table.format(header()), StandardCharsets.UTF_8);
+    System.out.println("wrote " + out.toAbsolutePath() + " (" + table.range() + ")");
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> s = Files.walk(dir)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,365 @@
+package dev.goroscope.otel.export;
+
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+/**
+ * The OTLP side of one run, configured by the OpenTelemetry SDK's own autoconfigure: every
+ * {@code OTEL_EXPORTER_OTLP_*} variable (endpoints, protocol, headers, timeout, compression, TLS
+ * certificates, per signal), {@code OTEL_SERVICE_NAME}, {@code OTEL_RESOURCE_ATTRIBUTES} and
+ * {@code OTEL_METRIC_EXPORT_INTERVAL} mean what the SDK says they mean; the command line's flags
+ * are overrides on top ({@link Builder}).
+ *
+ * <p>What it hands out: the SDK's OTLP span exporter (its sender on an executor of ours, its own
+ * retry off: {@link BatchingSpanExporter} retries with a bounded queue instead), and, when asked,
+ * the SDK's meter provider pushing metrics over OTLP. The SDK's own span pipeline is not used
+ * (goroscope's spans are reconstructed, not recorded): its batch processor is shut down at once.
+ */
+public final class OtlpSetup implements AutoCloseable {
+
+  /** How often metrics are pushed unless OTEL_METRIC_EXPORT_INTERVAL says otherwise. */
+  public static final Duration DEFAULT_METRIC_INTERVAL = Duration.ofSeconds(10);
+
+  /** The longest {@link #close()} waits for the last metrics export: the spans' shutdown time. */
+  public static final Duration SHUTDOWN_TIMEOUT = BatchConfig.DEFAULT_SHUTDOWN_TIMEOUT;
+
+  /** Held so the level set by {@link #quietSdkLogging()} is not garbage collected. */
+  private static final java.util.logging.Logger SDK_LOGGER =
+      java.util.logging.Logger.getLogger("io.opentelemetry");
+
+  private final AutoConfiguredOpenTelemetrySdk sdk;
+  private final ConfigProperties config;
+  private final SpanExporter spanExporter;
+  private final boolean metrics;
+
+  private OtlpSetup(AutoConfiguredOpenTelemetrySdk sdk, ConfigProperties config,
+      SpanExporter spanExporter, boolean metrics) {
+    this.sdk = sdk;
+    this.config = config;
+    this.spanExporter = spanExporter;
+    this.metrics = metrics;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Silences the SDK's own java.util.logging warnings (one per failed export while a backend is
+   * away); goroscope reports failures through {@link ExportStats} instead. For the CLI to call.
+   */
+  public static void quietSdkLogging() {
+    SDK_LOGGER.setLevel(java.util.logging.Level.OFF);
+  }
+
+  /**
+   * True when the user named an endpoint ({@code OTEL_EXPORTER_OTLP_ENDPOINT},
+   * {@code OTEL_EXPORTER_OTLP_TRACES_ENDPOINT}, their system-property forms, or a flag): without
+   * one the CLI prints to the console instead of sending to a localhost that is probably empty.
+   */
+  public static boolean isEndpointConfigured(Map<String, String> env, String flagEndpoint) {
+    if (flagEndpoint != null && !flagEndpoint.isBlank()) {
+      return true;
+    }
+    for (String name : new String[] {"otel.exporter.otlp.endpoint",
+        "otel.exporter.otlp.traces.endpoint"}) {
+      String env1 = env.get(name.toUpperCase(java.util.Locale.ROOT).replace('.', '_'));
+      String prop = System.getProperty(name);
+      if ((env1 != null && !env1.isBlank()) || (prop != null && !prop.isBlank())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The SDK's OTLP span exporter; the caller owns it (shuts it down). */
+  public SpanExporter spanExporter() {
+    return spanExporter;
+  }
+
+  /** The meter of goroscope's metrics, pushed over OTLP; null when metrics were not enabled. */
+  public Meter meter() {
+    return metrics ? sdk.getOpenTelemetrySdk().getMeterProvider().get("dev.goroscope") : null;
+  }
+
+  /** The resolved settings (endpoints, protocol, headers…), e.g. for messages and forwarding. */
+  public OtlpSettings settings() {
+    return OtlpSettings.of(config);
+  }
+
+  /**
+   * The resource the environment describes ({@code OTEL_RESOURCE_ATTRIBUTES} and
+   * {@code OTEL_SERVICE_NAME}, as the SDK reads them), without the SDK's own attributes.
+   */
+  public Resource environmentResource() {
+    return io.opentelemetry.sdk.autoconfigure.ResourceConfiguration
+        .createEnvironmentResource(config);
+  }
+
+  /**
+   * Pushes the metrics a last time and shuts the meter provider down, waiting at most {@link
+   * #SHUTDOWN_TIMEOUT} whatever the backend does: the SDK's shutdown can itself block on an
+   * export that is never answered, so it runs on a thread of its own that is left behind (a
+   * daemon) when the time is up. Idempotent.
+   */
+  @Override
+  public void close() {
+    SdkMeterProvider meters = sdk.getOpenTelemetrySdk().getSdkMeterProvider();
+    Thread shutdown = new Thread(
+        () -> meters.shutdown().join(SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
+        "goroscope-metrics-shutdown");
+    shutdown.setDaemon(true);
+    shutdown.start();
+    try {
+      shutdown.join(SHUTDOWN_TIMEOUT.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Builder: {@code set*} are the command line's overrides; each applies to every signal and
+   * wins over the environment. Checked when set ({@link IllegalArgumentException} naming the
+   * setting) or at {@link #build()} (the SDK's own message).
+   */
+  public static final class Builder {
+    private final Map<String, String> overrides = new LinkedHashMap<>();
+    private final Map<String, String> headers = new LinkedHashMap<>();
+    private String endpoint;
+    private Function<Resource, Resource> metricsResource;
+
+    private Builder() {}
+
+    /** The base endpoint, like {@code OTEL_EXPORTER_OTLP_ENDPOINT} (an http or https URL). */
+    public Builder setEndpoint(String endpoint) {
+      Objects.requireNonNull(endpoint, "endpoint");
+      if (!endpoint.matches("(?i)https?://[^\\s/]+.*")) {
+        throw new IllegalArgumentException(
+            "otlp endpoint must be an http:// or https:// URL, got \"" + endpoint + "\"");
+      }
+      this.endpoint = endpoint.trim();
+      return this;
+    }
+
+    /** {@code grpc} or {@code http/protobuf}. */
+    public Builder setProtocol(String protocol) {
+      Objects.requireNonNull(protocol, "protocol");
+      String p = protocol.trim();
+      if (!p.equals("grpc") && !p.equals("http/protobuf")) {
+        throw new IllegalArgumentException(
+            "otlp protocol must be grpc or http/protobuf, got \"" + protocol + "\"");
+      }
+      overrides.put("otel.exporter.otlp.protocol", p);
+      overrides.put("otel.exporter.otlp.traces.protocol", p);
+      overrides.put("otel.exporter.otlp.metrics.protocol", p);
+      return this;
+    }
+
+    /** Adds a header to those of the environment (the same name: this one wins). */
+    public Builder addHeader(String name, String value) {
+      Objects.requireNonNull(name, "header name");
+      Objects.requireNonNull(value, "header value");
+      if (name.isBlank()) {
+        throw new IllegalArgumentException("otlp header name must not be empty");
+      }
+      headers.put(name.trim(), value);
+      return this;
+    }
+
+    /** Any SDK property, e.g. {@code otel.exporter.otlp.certificate}; wins over everything. */
+    public Builder setProperty(String name, String value) {
+      overrides.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /**
+     * Also push metrics, describing the service with the resource {@code resource} makes of the
+     * environment's ({@code OTEL_RESOURCE_ATTRIBUTES}, {@code OTEL_SERVICE_NAME}).
+     */
+    public Builder enableMetrics(Function<Resource, Resource> resource) {
+      this.metricsResource = Objects.requireNonNull(resource, "resource");
+      return this;
+    }
+
+    /**
+     * Runs the SDK's autoconfigure.
+     *
+     * @throws IllegalArgumentException with the SDK's message when the configuration is invalid
+     *     (an unreadable certificate, a malformed endpoint or header list…)
+     */
+    public OtlpSetup build() {
+      AtomicReference<SpanExporter> captured = new AtomicReference<>();
+      AtomicReference<ConfigProperties> config = new AtomicReference<>();
+      ExecutorService sender = senderExecutor();
+      boolean metrics = metricsResource != null;
+      try {
+        AutoConfiguredOpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
+            .addPropertiesSupplier(() -> Map.of(
+                // Defaults: the specification's protocol; the environment overrides them.
+                "otel.exporter.otlp.protocol", "http/protobuf",
+                "otel.metric.export.interval",
+                String.valueOf(DEFAULT_METRIC_INTERVAL.toMillis())))
+            .addPropertiesCustomizer(this::overrides)
+            .addSpanExporterCustomizer((exporter, c) -> {
+              config.set(c);
+              captured.set(ownSender(exporter, sender));
+              return NOT_OURS; // the SDK's own span pipeline gets nothing
+            })
+            .addSpanProcessorCustomizer((processor, c) -> {
+              processor.shutdown().join(1, TimeUnit.SECONDS);
+              return SpanProcessor.composite();
+            })
+            .addResourceCustomizer((resource, c) -> {
+              config.compareAndSet(null, c);
+              // Not the SDK's default resource: telemetry.sdk.* would describe the sidecar.
+              return metrics ? metricsResource.apply(
+                  io.opentelemetry.sdk.autoconfigure.ResourceConfiguration
+                      .createEnvironmentResource(c)) : Resource.empty();
+            })
+            .disableShutdownHook()
+            .build();
+        return new OtlpSetup(sdk, config.get(), captured.get(), metrics);
+      } catch (ConfigurationException e) {
+        sender.shutdownNow();
+        throw new IllegalArgumentException(e.getMessage(), e);
+      }
+    }
+
+    /** Resolves the settings only (nothing is exported), e.g. for the OTLP receiver. */
+    public OtlpSettings settings() {
+      AtomicReference<ConfigProperties> config = new AtomicReference<>();
+      try {
+        AutoConfiguredOpenTelemetrySdk.builder()
+            .addPropertiesSupplier(() -> Map.of("otel.exporter.otlp.protocol", "http/protobuf",
+                "otel.traces.exporter", "none", "otel.metrics.exporter", "none",
+                "otel.logs.exporter", "none"))
+            .addPropertiesCustomizer(c -> {
+              Map<String, String> o = new LinkedHashMap<>(overrides(c));
+              o.put("otel.traces.exporter", "none");
+              o.put("otel.metrics.exporter", "none");
+              o.put("otel.logs.exporter", "none");
+              return o;
+            })
+            .addResourceCustomizer((resource, c) -> {
+              config.set(c);
+              return Resource.empty();
+            })
+            .disableShutdownHook()
+            .build()
+            .getOpenTelemetrySdk()
+            .shutdown();
+        return OtlpSettings.of(config.get());
+      } catch (ConfigurationException e) {
+        throw new IllegalArgumentException(e.getMessage(), e);
+      }
+    }
+
+    /** The overrides: flags, plus what goroscope always wants of the SDK. */
+    private Map<String, String> overrides(ConfigProperties env) {
+      Map<String, String> o = new LinkedHashMap<>();
+      o.put("otel.traces.exporter", "otlp");
+      o.put("otel.metrics.exporter", metricsResource != null ? "otlp" : "none");
+      o.put("otel.logs.exporter", "none");
+      o.put("otel.java.exporter.otlp.retry.disabled", "true"); // BatchingSpanExporter retries
+      o.putAll(overrides);
+      if (endpoint != null) {
+        // The flag wins over the signal-specific variables too: set them as the spec derives
+        // them from a base endpoint.
+        String protocol = o.getOrDefault("otel.exporter.otlp.protocol",
+            env.getString("otel.exporter.otlp.protocol", "http/protobuf"));
+        boolean http = protocol.equals("http/protobuf");
+        String base = endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1)
+            : endpoint;
+        o.put("otel.exporter.otlp.endpoint", endpoint);
+        o.put("otel.exporter.otlp.traces.endpoint", http ? base + "/v1/traces" : endpoint);
+        o.put("otel.exporter.otlp.metrics.endpoint", http ? base + "/v1/metrics" : endpoint);
+      }
+      if (!headers.isEmpty()) {
+        for (String key : new String[] {"otel.exporter.otlp.headers",
+            "otel.exporter.otlp.traces.headers", "otel.exporter.otlp.metrics.headers"}) {
+          Map<String, String> merged = OtlpSettings.decodedHeaders(
+              overrides.getOrDefault(key, env.getString(key)));
+          if (key.equals("otel.exporter.otlp.headers") || !merged.isEmpty()) {
+            merged.putAll(headers);
+            o.put(key, headerList(merged));
+          }
+        }
+      }
+      return o;
+    }
+
+    /** {@code k=v,…} with values percent-encoded, as OTEL_EXPORTER_OTLP_HEADERS is written. */
+    private static String headerList(Map<String, String> headers) {
+      StringBuilder sb = new StringBuilder();
+      headers.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ",").append(k).append('=')
+          .append(URLEncoder.encode(v, StandardCharsets.UTF_8).replace("+", "%20")));
+      return sb.toString();
+    }
+  }
+
+  /**
+   * The SDK's exporter rebuilt on our executor and without its retry. Several batches are in
+   * flight at once (BatchingSpanExporter): the sender's default pool would refuse them.
+   */
+  private static SpanExporter ownSender(SpanExporter exporter, ExecutorService sender) {
+    SpanExporter rebuilt;
+    if (exporter instanceof OtlpGrpcSpanExporter grpc) {
+      rebuilt = grpc.toBuilder().setExecutorService(sender).setRetryPolicy(null).build();
+    } else if (exporter instanceof OtlpHttpSpanExporter http) {
+      rebuilt = http.toBuilder().setExecutorService(sender).setRetryPolicy(null).build();
+    } else {
+      sender.shutdown();
+      return exporter;
+    }
+    exporter.shutdown();
+    return new ExecutorClosingSpanExporter(rebuilt, sender);
+  }
+
+  private static ExecutorService senderExecutor() {
+    return Executors.newFixedThreadPool(BatchConfig.DEFAULT_MAX_CONCURRENT_EXPORTS, r -> {
+      Thread t = new Thread(r, "goroscope-otlp-sender");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** What the SDK's own (unused) span pipeline exports to: nothing. */
+  private static final SpanExporter NOT_OURS = new SpanExporter() {
+    @Override
+    public CompletableResultCode export(Collection<SpanData> spans) {
+      return CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public CompletableResultCode flush() {
+      return CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public CompletableResultCode shutdown() {
+      return CompletableResultCode.ofSuccess();
+    }
+  };
+}

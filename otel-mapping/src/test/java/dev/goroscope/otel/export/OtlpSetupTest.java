@@ -1,0 +1,75 @@
+package dev.goroscope.otel.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The SDK's autoconfigure reads the OTEL_* settings; these tests only check what goroscope adds:
+ * the flags as overrides that win over the environment, and the settings it derives.
+ */
+class OtlpSetupTest {
+
+  @Test
+  void defaultsFollowTheSpecification() {
+    OtlpSettings s = OtlpSetup.builder().settings();
+    assertThat(s.protocol()).isEqualTo("http/protobuf");
+    assertThat(s.endpoint()).isEqualTo("http://localhost:4318/v1/traces");
+    assertThat(s.metricsEndpoint()).isEqualTo("http://localhost:4318/v1/metrics");
+    assertThat(s.timeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(s.compression()).isEqualTo("none");
+    assertThat(s.headers()).isEmpty();
+  }
+
+  @Test
+  void flagsWinOverTheEnvironmentIncludingSignalSpecificSettings() {
+    OtlpSettings s = OtlpSetup.builder()
+        // as OTEL_EXPORTER_OTLP_TRACES_ENDPOINT / _HEADERS / _TIMEOUT would set them
+        .setProperty("otel.exporter.otlp.traces.endpoint", "http://env:1/custom")
+        .setProperty("otel.exporter.otlp.headers", "a=1,b=from%20env")
+        .setProperty("otel.exporter.otlp.traces.timeout", "2500")
+        .setEndpoint("http://flag:4318/")
+        .addHeader("b", "from flag")
+        .addHeader("c", "x,y=z")
+        .settings();
+    assertThat(s.endpoint()).isEqualTo("http://flag:4318/v1/traces");
+    assertThat(s.metricsEndpoint()).isEqualTo("http://flag:4318/v1/metrics");
+    assertThat(s.headers()).containsExactlyInAnyOrderEntriesOf(
+        Map.of("a", "1", "b", "from flag", "c", "x,y=z"));
+    assertThat(s.timeout()).isEqualTo(Duration.ofMillis(2500));
+
+    OtlpSettings grpc = OtlpSetup.builder().setEndpoint("http://flag:4317")
+        .setProtocol("grpc").settings();
+    assertThat(grpc.isGrpc()).isTrue();
+    assertThat(grpc.endpoint()).isEqualTo("http://flag:4317");
+  }
+
+  @Test
+  void badSettingsAreOneLineErrors() {
+    assertThatThrownBy(() -> OtlpSetup.builder().setProtocol("thrift"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("otlp protocol must be grpc or http/protobuf, got \"thrift\"");
+    assertThatThrownBy(() -> OtlpSetup.builder().setEndpoint("localhost:4317"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("must be an http:// or https:// URL");
+    assertThatThrownBy(() -> OtlpSetup.builder()
+        .setProperty("otel.exporter.otlp.certificate", "/nonexistent/ca.pem").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("/nonexistent/ca.pem");
+  }
+
+  @Test
+  void anEndpointIsConfiguredByAFlagOrTheEnvironment() {
+    assertThat(OtlpSetup.isEndpointConfigured(Map.of(), null)).isFalse();
+    assertThat(OtlpSetup.isEndpointConfigured(Map.of(), "http://x:4317")).isTrue();
+    assertThat(OtlpSetup.isEndpointConfigured(
+        Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://x:4318"), null)).isTrue();
+    assertThat(OtlpSetup.isEndpointConfigured(
+        Map.of("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://x:4318/v1/traces"), null)).isTrue();
+    assertThat(OtlpSetup.isEndpointConfigured(
+        Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", " "), null)).isFalse();
+  }
+}
