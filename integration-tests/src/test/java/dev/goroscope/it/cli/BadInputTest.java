@@ -70,7 +70,7 @@ class BadInputTest {
         Arguments.of("no goroutines", List.of("--max-goroutines", "0"),
             "max goroutines must be positive"),
         Arguments.of("unknown output", List.of("--output", "console,foo"),
-            "--output foo is not an output: use console, jsonl or otlp"),
+            "--output foo is not an output: use console, jsonl, otlp or html=PATH"),
         Arguments.of("unknown option", List.of("--deeep"),
             "unknown option: '--deeep'"),
         Arguments.of("OTLP without endpoint", List.of("--output", "otlp"),
