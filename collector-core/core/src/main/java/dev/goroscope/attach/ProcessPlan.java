@@ -1,5 +1,6 @@
 package dev.goroscope.attach;
 
+import dev.goroscope.bpf.link.PinnedExecutable;
 import dev.goroscope.correlate.Symbolizer;
 import dev.goroscope.probe.ProbePlan;
 import dev.goroscope.record.ProcessInfo;
@@ -20,6 +21,11 @@ import java.util.Objects;
  *     goroutines that existed before attach are not listed
  * @param offsets struct offsets keyed like {@code runtime.g.goid}, for the attach-time snapshot
  * @param notes what the user should know about this plan (fallbacks, missing features)
+ * @param executable the executable the plan was computed from, held open: the uprobes attach
+ *     to it ({@link PinnedExecutable#path()}), never to whatever {@code /proc/PID/exe} names by
+ *     then; closed by {@link #close()}
+ * @param loadBias where the process had the executable mapped (PIE; 0 otherwise), applied to
+ *     the addresses of the plan
  */
 public record ProcessPlan(
     ProcessInfo process,
@@ -28,7 +34,9 @@ public record ProcessPlan(
     Symbolizer symbolizer,
     long allgsAddress,
     Map<String, Long> offsets,
-    List<String> notes) {
+    List<String> notes,
+    PinnedExecutable executable,
+    long loadBias) implements AutoCloseable {
 
   public ProcessPlan {
     Objects.requireNonNull(process, "process");
@@ -37,5 +45,12 @@ public record ProcessPlan(
     Objects.requireNonNull(symbolizer, "symbolizer");
     offsets = Map.copyOf(offsets);
     notes = List.copyOf(notes);
+    Objects.requireNonNull(executable, "executable");
+  }
+
+  /** Lets go of the executable; uprobes already attached through it stay. Idempotent. */
+  @Override
+  public void close() {
+    executable.close();
   }
 }
