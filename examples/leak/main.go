@@ -1,7 +1,9 @@
 // Command leak starts goroutines that block forever receiving from a
 // channel nobody ever writes (main.waitForReply), next to goroutines that
 // receive their value and end (main.handleReply). goroscope reports the
-// blocked ones as leak candidates; the others end normally.
+// blocked ones as leak candidates; the others end normally. One more,
+// main.heartbeat, lives as long as the program but wakes up every -every:
+// alive long, never blocked long, so not a leak candidate in --deep mode.
 //
 // It keeps starting one of each every -every, so goroutines created after
 // goroscope attached are there to see. It prints "pid=<pid>" and "ready",
@@ -40,6 +42,7 @@ func main() {
 	}
 
 	fmt.Printf("pid=%d\n", os.Getpid())
+	go heartbeat(ctx, *every)
 	fmt.Println("ready")
 
 	started := 0
@@ -77,6 +80,19 @@ func request(n int) {
 func waitForReply(n int, reply <-chan string) {
 	r := <-reply
 	fmt.Println("never printed", n, r)
+}
+
+// heartbeat wakes up every `every` until the program ends.
+func heartbeat(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return
+		}
+	}
 }
 
 // handleReply gets its reply and ends.

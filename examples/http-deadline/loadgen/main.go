@@ -1,14 +1,17 @@
 // Command loadgen sends a fixed number of requests to the http-deadline
 // example and exits: 0 when every answer was the expected one, 1 otherwise.
 // Every -leaky-every'th request goes to /leaky, every -slow-every'th to
-// /slow, the rest to /ok.
+// /slow, the rest to /ok. It first waits up to -wait for the server to accept
+// connections, so it can be started right after the server.
 package main
 
 import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	neturl "net/url"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -22,12 +25,17 @@ func main() {
 	leakyEvery := flag.Int("leaky-every", 10, "send every n-th request to /leaky (0 = never)")
 	slowEvery := flag.Int("slow-every", 0, "send every n-th request to /slow (0 = never)")
 	pause := flag.Duration("pause", 0, "pause between the requests of one client")
+	wait := flag.Duration("wait", 10*time.Second, "wait this long at most for the server to accept connections")
 	flag.Parse()
 	if *requests < 0 || *concurrency < 1 {
 		fmt.Fprintln(os.Stderr, "loadgen: -requests must be >= 0 and -concurrency >= 1")
 		os.Exit(2)
 	}
 
+	if err := awaitServer(*url, *wait); err != nil {
+		fmt.Fprintf(os.Stderr, "loadgen: %v\n", err)
+		os.Exit(1)
+	}
 	client := &http.Client{Timeout: 10 * time.Second}
 	var next, ok, leaky, slow, failed atomic.Int64
 	var wg sync.WaitGroup
@@ -63,6 +71,25 @@ func main() {
 	fmt.Printf("done ok=%d leaky=%d slow=%d failed=%d\n", ok.Load(), leaky.Load(), slow.Load(), failed.Load())
 	if failed.Load() > 0 {
 		os.Exit(1)
+	}
+}
+
+// awaitServer returns once the server of rawURL accepts a TCP connection, or fails after wait.
+func awaitServer(rawURL string, wait time.Duration) error {
+	u, err := neturl.Parse(rawURL)
+	if err != nil {
+		return fmt.Errorf("-url %s: %v", rawURL, err)
+	}
+	deadline := time.Now().Add(wait)
+	for {
+		conn, err := net.DialTimeout("tcp", u.Host, time.Second)
+		if err == nil {
+			return conn.Close()
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("no server at %s after %v: %v", u.Host, wait, err)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
 

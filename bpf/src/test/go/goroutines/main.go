@@ -8,7 +8,8 @@
 //	X <ctx> <goid> deadline|canceled   how each of those ended (goid = canceller, 0 = timer)
 //	N <ctx>                            a WithTimeout child that is a plain cancelCtx
 //	P <ctx> <parentCtx>                a timerCtx whose parent is a timerCtx
-//	R <count>                          cancel() calls made at varying stack depths
+//	R <count>                          cancel() calls made at varying stack depths (-fresh-stacks:
+//	                                   each round on a new goroutine, its stack grown anew)
 //	done
 //
 // <ctx> is the context's identity as the probes know it (see ident).
@@ -69,8 +70,32 @@ func ident(ctx context.Context) uintptr {
 	return inner.UnsafeAddr()
 }
 
+// mainGoid is main's goroutine id; the tree's root waits until main is parked in
+// WaitGroup.Wait before it starts, so that main is always readied by the tree's last goroutine.
+var mainGoid int64
+
+// waitUntilWaiting returns once goroutine id is parked in sync.WaitGroup.Wait (its stack
+// header says "sync.WaitGroup.Wait", or "semacquire" before Go 1.25).
+func waitUntilWaiting(id int64) {
+	prefix := fmt.Sprintf("goroutine %d [", id)
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		for _, line := range strings.Split(string(buf[:n]), "\n") {
+			if strings.HasPrefix(line, prefix) &&
+				(strings.Contains(line, "WaitGroup.Wait") || strings.Contains(line, "semacquire")) {
+				return
+			}
+		}
+		runtime.Gosched()
+	}
+}
+
 func tree(parent int64, depth, fanout int, wg *sync.WaitGroup) {
 	defer wg.Done()
+	if parent == mainGoid {
+		waitUntilWaiting(mainGoid)
+	}
 	me := goid()
 	printf("G %d %d\n", me, parent)
 	if depth == 0 {
@@ -99,12 +124,42 @@ func recurse(depth int, count *int) int {
 	return recurse(depth-1, count) + int(pad[depth%64])
 }
 
+// shift uses n more frames of stack before f runs, so that the stack boundaries fall on a
+// different call each time f runs on a new goroutine.
+//
+//go:noinline
+func shift(n int, f func()) {
+	var pad [16]byte
+	pad[n%16] = byte(n)
+	if n == 0 {
+		f()
+		return
+	}
+	shift(n-1, f)
+	_ = pad
+}
+
+// descend calls one cancel at each level on its way down, before anything else at that level:
+// on a new goroutine's small stack, each time the stack is full a call of cancel's chain —
+// now and then cancel's own prologue — is the one that makes it grow (and is re-run).
+//
+//go:noinline
+func descend(cancels []context.CancelFunc, count *int) {
+	if len(cancels) == 0 {
+		return
+	}
+	cancels[0]()
+	*count++
+	descend(cancels[1:], count)
+}
+
 func main() {
 	fanout := flag.Int("fanout", 4, "children per goroutine")
 	depth := flag.Int("depth", 3, "levels below the root goroutine")
 	fired := flag.Int("fired", 5, "contexts whose deadline fires")
 	cancelled := flag.Int("cancelled", 5, "contexts cancelled before their deadline")
 	recurseN := flag.Int("recurse", 0, "deep-stack cancel rounds")
+	freshStacks := flag.Bool("fresh-stacks", false, "each -recurse round on a new goroutine, its stack shifted")
 	nested := flag.Int("nested", 0, "timeouts under a parent with an earlier deadline")
 	spawn := flag.Int("spawn", 0, "benchmark: spawn and join this many goroutines")
 	ctxbench := flag.Int("ctxbench", 0, "benchmark: this many WithTimeout+cancel")
@@ -168,7 +223,8 @@ func main() {
 
 	var wg sync.WaitGroup
 	wg.Add(1)
-	go tree(goid(), *depth, *fanout, &wg)
+	mainGoid = goid()
+	go tree(mainGoid, *depth, *fanout, &wg)
 	wg.Wait()
 
 	var cwg sync.WaitGroup
@@ -219,7 +275,25 @@ func main() {
 		printf("X %#x %d canceled\n", ident(parent), me)
 	}
 
-	if *recurseN > 0 {
+	if *recurseN > 0 && *freshStacks {
+		// Each round: contexts made first (their making goes deep too), then a new goroutine,
+		// on the smallest stack (GODEBUG=adaptivestackstart=0) shifted by a different amount,
+		// cancels them one level deeper each.
+		count := 0
+		for i := 0; i < *recurseN; i++ {
+			cancels := make([]context.CancelFunc, 50+i%200)
+			for j := range cancels {
+				_, cancels[j] = context.WithTimeout(context.Background(), time.Hour)
+			}
+			done := make(chan struct{})
+			go func(i int) {
+				shift(i%97, func() { descend(cancels, &count) })
+				close(done)
+			}(i)
+			<-done
+		}
+		printf("R %d\n", count)
+	} else if *recurseN > 0 {
 		count := 0
 		done := make(chan struct{})
 		go func() {

@@ -44,9 +44,19 @@ public final class BpfFeatures {
 
   /** Throws a {@link BpfException} with the cause if unavailable. */
   public static void ensureAvailable() {
-    unavailabilityCause().ifPresent(c -> {
-      throw new BpfException(c, 0, null);
-    });
+    ensureAvailable(c -> new BpfException(c, 0, null));
+  }
+
+  /**
+   * As {@link #ensureAvailable()}, throwing the exception {@code failure} makes of the one-line
+   * cause (the command line turns it into its own "fix your environment" error).
+   */
+  public static <E extends RuntimeException> void ensureAvailable(
+      java.util.function.Function<String, E> failure) {
+    Optional<String> cause = unavailabilityCause();
+    if (cause.isPresent()) {
+      throw failure.apply(cause.get());
+    }
   }
 
   static void ensureLibbpf() {

@@ -9,7 +9,6 @@ import dev.goroscope.bpf.testing.Target;
 import dev.goroscope.bpf.testing.TestEvent;
 import dev.goroscope.testing.GoToolchains.Mode;
 import dev.goroscope.testing.GoToolchains.Toolchain;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -134,50 +133,40 @@ class GoroutineProbesTest {
   /**
    * Why entry probes sit after the stack-check prologue: on the same deep-stack workload a
    * probe on cancel's first instruction sees more hits than there were cancels (morestack
-   * re-ran the prologue) within a few runs, while the after-prologue probe sees exactly one per
-   * cancel. Morestack runs for a stack growth and for a preemption request served at a
-   * prologue; the target runs with asynchronous preemption off, because on a busy machine the
-   * preemption signal otherwise wins and a run may see no re-run at all.
+   * re-ran the prologue), while the after-prologue probe sees exactly one per cancel. The
+   * stack growth this needs is forced, not hoped for: each round runs on a new goroutine that
+   * starts on the smallest stack (GODEBUG=adaptivestackstart=0, else the runtime may start it
+   * large enough) and is shifted by a different amount, so the boundaries fall on cancel's
+   * prologue in some rounds.
    */
   @org.junit.jupiter.api.Test
   void entryProbesSitAfterThePrologueBecauseStackGrowthReRunsIt() throws Exception {
     Toolchain go = Toolchain.GO_1_26;
     assumeReady(go);
     ProbeSites sites = ProbeSites.of(go, Mode.NORMAL);
-    String[] args = {"-fanout", "0", "-depth", "0", "-fired", "0", "-cancelled", "0", "-recurse", "300"};
-    long afterPrologue = cancelEvents(sites, args, false);
-    // A re-run is rare per run (a stack growth or a preemption request has to be served right
-    // in cancel's prologue: a few times in 40,150 calls), so up to six runs are watched at the
-    // entry; each sees every cancel at least once.
-    List<Long> atEntry = new ArrayList<>();
-    for (int run = 0; run < 6 && (atEntry.isEmpty() || atEntry.get(run - 1) == afterPrologue);
-        run++) {
-      atEntry.add(cancelEvents(sites, args, true));
-    }
-    System.out.printf("cancel events: after prologue %d, at entry %s%n", afterPrologue, atEntry);
-    assertThat(atEntry).allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(afterPrologue))
-        .last().satisfies(n -> assertThat(n).isGreaterThan(afterPrologue));
-  }
-
-  /**
-   * Cancel events of one run with the cancel probe after the prologue (checked: exactly one per
-   * cancel() call the program counted) or at the entry.
-   */
-  private static long cancelEvents(ProbeSites sites, String[] args, boolean atEntry)
-      throws Exception {
-    try (Target t = Target.start(Map.of("GODEBUG", "asyncpreemptoff=1"), sites.binary, args)) {
-      Probes.Options o = new Probes.Options();
-      o.cancelAtEntry = atEntry;
-      try (Probes probes = new Probes(sites, t.pid(), o)) {
-        Target.Result r = t.go();
-        long n = ofType(probes.finish(), TestEvent.CANCELLED).size();
-        assertThat(r.exitCode()).isZero();
-        if (!atEntry) {
-          assertThat(n).isEqualTo(Long.parseLong(r.linesOf("R").get(0)[1]));
+    String[] args = {"-fanout", "0", "-depth", "0", "-fired", "0", "-cancelled", "0",
+        "-recurse", "300", "-fresh-stacks"};
+    long[] counts = new long[2];
+    for (int atEntry = 0; atEntry < 2; atEntry++) {
+      try (Target t = Target.start(Map.of("GODEBUG", "adaptivestackstart=0"), sites.binary,
+          args)) {
+        Probes.Options o = new Probes.Options();
+        o.cancelAtEntry = atEntry == 1;
+        try (Probes probes = new Probes(sites, t.pid(), o)) {
+          Target.Result r = t.go();
+          counts[atEntry] = ofType(probes.finish(), TestEvent.CANCELLED).size();
+          assertThat(r.exitCode()).isZero();
+          // After the prologue: one per call; at entry: one per call and per re-run.
+          assertThat(counts[atEntry]).as("cancel events, probe at entry: %s", atEntry == 1)
+              .isGreaterThanOrEqualTo(Long.parseLong(r.linesOf("R").get(0)[1]));
+          if (atEntry == 0) {
+            assertThat(counts[0]).isEqualTo(Long.parseLong(r.linesOf("R").get(0)[1]));
+          }
         }
-        return n;
       }
     }
+    System.out.printf("cancel events: after prologue %d, at entry %d%n", counts[0], counts[1]);
+    assertThat(counts[1]).isGreaterThan(counts[0]);
   }
 
   static List<TestEvent> ofType(List<TestEvent> events, int type) {

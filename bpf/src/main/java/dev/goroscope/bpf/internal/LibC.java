@@ -23,6 +23,8 @@ interface LibC extends Library {
 
   int close(int fd);
 
+  int open(String path, int flags);
+
   int getpagesize();
 
   int geteuid();

@@ -13,6 +13,8 @@ public final class OsCalls {
   public static final int PROT_READ = 1;
   public static final int PROT_WRITE = 2;
   public static final int MAP_SHARED = 1;
+  private static final int O_RDONLY = 0;
+  private static final int O_CLOEXEC = 0x80000;
   private static final int EPOLL_CLOEXEC = 0x80000;
   private static final int EFD_CLOEXEC = 0x80000;
   private static final int EFD_NONBLOCK = 0x800;
@@ -107,6 +109,18 @@ public final class OsCalls {
     Memory one = new Memory(8);
     one.setLong(0, 1);
     LibC.INSTANCE.write(eventfd, one, 8);
+  }
+
+  /**
+   * Opens {@code path} read-only with O_CLOEXEC; the descriptor, or a {@link BpfException}
+   * naming the operation.
+   */
+  public static int openReadOnly(String path, String what) {
+    int fd = LibC.INSTANCE.open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      throw BpfException.of("open " + what, Native.getLastError());
+    }
+    return fd;
   }
 
   public static void close(int fd) {

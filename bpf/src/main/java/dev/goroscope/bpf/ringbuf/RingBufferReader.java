@@ -28,6 +28,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * reader.
  */
 public final class RingBufferReader implements AutoCloseable {
+  /**
+   * The largest ring this reader maps: the data pages are mapped twice in a row and read through
+   * one int-indexed buffer, so twice the size must stay below 2 GiB.
+   */
+  public static final long MAX_SIZE = 1L << 29;
+
   private static final VarHandle LONG =
       MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
   private static final VarHandle INT =
@@ -59,7 +65,7 @@ public final class RingBufferReader implements AutoCloseable {
     this.name = map.name();
     int fd = map.fd();
     long size = Integer.toUnsignedLong(map.maxEntries());
-    if (Long.bitCount(size) != 1 || size > (1L << 29)) {
+    if (Long.bitCount(size) != 1 || size > MAX_SIZE) {
       throw new IllegalArgumentException(
           "ring buffer " + name + ": size " + size + " is not a power of two up to 512 MiB");
     }

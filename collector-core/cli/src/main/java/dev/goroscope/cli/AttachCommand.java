@@ -11,6 +11,7 @@ import dev.goroscope.attach.GoTargetPlanner;
 import dev.goroscope.attach.SampledAttacher;
 import dev.goroscope.bpf.BpfFeatures;
 import dev.goroscope.correlate.CorrelatorConfig;
+import dev.goroscope.gobinary.GoBinary;
 import dev.goroscope.otel.enrich.GoroutineIdEnricher;
 import dev.goroscope.otel.receiver.OtlpReceiver;
 import dev.goroscope.probe.ProbeSelection;
@@ -47,6 +48,9 @@ import picocli.CommandLine.Spec;
     },
     sortOptions = false)
 public final class AttachCommand implements Callable<Integer> {
+
+  /** What a stop may take beyond the outputs' shutdown time before the JVM ends anyway. */
+  static final Duration STOP_MARGIN = Duration.ofSeconds(5);
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -149,7 +153,8 @@ public final class AttachCommand implements Callable<Integer> {
   int maxGoroutines = CorrelatorConfig.DEFAULT_MAX_GOROUTINES;
 
   @Option(names = "--ring-buffer-size", paramLabel = "BYTES",
-      description = "Kernel ring buffer per process, a power of two (default: 4194304).")
+      description = "Kernel ring buffer per process, a power of two from 4096 to 536870912"
+          + " (default: 4194304).")
   int ringBytes = AttachConfig.DEFAULT_RING_BYTES;
 
   @Option(names = "--debug",
@@ -161,7 +166,8 @@ public final class AttachCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     AttachConfig config = attachConfig();
     if (config.mode() == AttachMode.PRECISE || config.bursts() != null) {
-      BpfFeatures.ensureAvailable(); // sampled mode without bursts reads memory only
+      // sampled mode without bursts reads memory only
+      BpfFeatures.ensureAvailable(GoroscopeException::new);
     }
     // One clock offset for goroutine spans and the enricher, which compares with span times.
     ClockOffset clock = ClockOffset.measure();
@@ -183,7 +189,7 @@ public final class AttachCommand implements Callable<Integer> {
               outputs::dropped, err, Attacher.stderrIsTerminal())
           : new Attacher(config, new GoTargetPlanner(), outputs.sink(), outputs::exported,
               outputs::dropped, err, Attacher.stderrIsTerminal());
-      return runUntilStopped(attacher, outputs, otlpReceiver, err, debug);
+      return runUntilStopped(attacher, outputs, otlpReceiver, err, debug, () -> {});
     } finally {
       if (otlpReceiver != null) {
         otlpReceiver.shutdown();
@@ -196,21 +202,25 @@ public final class AttachCommand implements Callable<Integer> {
    *
    * <p>A signal makes the JVM exit with 128+signal as soon as the shutdown hooks return, while
    * the main thread's own exit blocks: so the hook waits until the summary is printed and then
-   * ends the JVM with 0 itself. If the run failed, the hook lets the JVM end as it would.
+   * ends the JVM with 0 itself. If the run failed, the hook lets the JVM end as it would. The
+   * wait is bounded: the outputs close within {@link Outputs#shutdownTimeout()} whatever the
+   * backend does (what they could not deliver is counted and printed), the probes are detached
+   * meanwhile, and {@link #STOP_MARGIN} covers the rest (last drain, detaching, summary).
    */
   static int runUntilStopped(
       AttachSession attacher, Outputs outputs, PrintWriter err, boolean debug) {
-    return runUntilStopped(attacher, outputs, null, err, debug);
+    return runUntilStopped(attacher, outputs, null, err, debug, () -> {});
   }
 
   /**
    * As above, with an OTLP receiver (or null) that is shut down, and reported, once the attacher
-   * has stopped.
+   * has stopped, and {@code cleanup} (what the command started: the demo's processes) run
+   * before a signal may end the JVM.
    */
   static int runUntilStopped(AttachSession attacher, Outputs outputs, OtlpReceiver otlpReceiver,
-      PrintWriter err, boolean debug) {
+      PrintWriter err, boolean debug, Runnable cleanup) {
     CompletableFuture<Boolean> reported = new CompletableFuture<>();
-    Duration wait = Outputs.shutdownTimeout().plusSeconds(5)
+    Duration wait = Outputs.shutdownTimeout().plus(STOP_MARGIN)
         .plus(otlpReceiver != null ? ReceiverOptions.shutdownBound() : Duration.ZERO);
     Thread hook = new Thread(() -> {
       attacher.requestStop();
@@ -229,7 +239,11 @@ public final class AttachCommand implements Callable<Integer> {
     try {
       summary = attacher.run();
     } catch (RuntimeException | Error e) {
-      reported.complete(false);
+      try {
+        cleanup.run();
+      } finally {
+        reported.complete(false);
+      }
       throw e;
     }
     err.print(summary.leakLines(10));
@@ -237,6 +251,9 @@ public final class AttachCommand implements Callable<Integer> {
       err.println("goroscope: " + attacher.correlatorStats());
     }
     err.println(summary.line(outputs.exportedLabel()));
+    if (!summary.malformedLine().isEmpty()) {
+      err.println(summary.malformedLine());
+    }
     String app = outputs.appSpanLine(attacher.correlatorStats().appSpansStarted(),
         attacher.correlatorStats().appSpansEnded());
     if (!app.isEmpty()) {
@@ -260,7 +277,11 @@ public final class AttachCommand implements Callable<Integer> {
     }
     err.flush();
     System.out.flush();
-    reported.complete(true);
+    try {
+      cleanup.run();
+    } finally {
+      reported.complete(true);
+    }
     return 0;
   }
 
@@ -286,6 +307,8 @@ public final class AttachCommand implements Callable<Integer> {
       if (!Files.isRegularFile(target.exe)) {
         throw new GoroscopeException(target.exe + ": no such file");
       }
+      // Now rather than at the first process: not Go, or a Go release goroscope cannot read.
+      GoBinary.open(target.exe).requireSupportedVersion();
       b.setExecutable(target.exe.toAbsolutePath());
     } else {
       TargetProcess.of(target.pid); // a clear error now for a missing pid

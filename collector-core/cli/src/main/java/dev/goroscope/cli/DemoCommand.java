@@ -1,5 +1,6 @@
 package dev.goroscope.cli;
 
+import dev.goroscope.GoroscopeException;
 import dev.goroscope.attach.AttachConfig;
 import dev.goroscope.attach.Attacher;
 import dev.goroscope.attach.GoTargetPlanner;
@@ -52,7 +53,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
-    BpfFeatures.ensureAvailable();
+    BpfFeatures.ensureAvailable(GoroscopeException::new);
     output.defaultHtmlReport = report != null ? report
         : Path.of(System.getProperty("java.io.tmpdir"), "goroscope-demo.html");
     try (DemoWorkload workload =
@@ -68,13 +69,17 @@ public final class DemoCommand implements Callable<Integer> {
       Thread driver = new Thread(() -> drive(attacher, workload, err), "goroscope-demo-load");
       driver.setDaemon(true);
       driver.start();
-      int code = AttachCommand.runUntilStopped(attacher, outputs, err, false);
-      Path html = output.htmlReport();
-      if (html != null) {
-        err.println("goroscope demo: open " + html.toAbsolutePath().toUri()
-            + " in a browser: timeline, spawn tree, goroutine flame graph");
-      }
-      return code;
+      // Ctrl-C: the server, the load generator and the build directory go before the JVM does,
+      // and the report's line is printed (a signal ends the JVM once the summary is out).
+      return AttachCommand.runUntilStopped(attacher, outputs, null, err, false, () -> {
+        workload.close();
+        Path html = output.htmlReport();
+        if (html != null) {
+          err.println("goroscope demo: open " + html.toAbsolutePath().toUri()
+              + " in a browser: timeline, spawn tree, goroutine flame graph");
+          err.flush();
+        }
+      });
     }
   }
 

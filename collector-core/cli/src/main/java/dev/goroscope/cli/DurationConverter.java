@@ -21,14 +21,18 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
       throw new CommandLine.TypeConversionException(
           "'" + value + "' is not a duration: write a number and a unit, e.g. 500ms, 30s, 5m");
     }
-    long n = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "ns" -> Duration.ofNanos(n);
-      case "us", "µs" -> Duration.ofNanos(n * 1000);
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      default -> Duration.ofHours(n);
-    };
+    try {
+      long n = Long.parseLong(m.group(1));
+      return switch (m.group(2)) {
+        case "ns" -> Duration.ofNanos(n);
+        case "us", "µs" -> Duration.ofNanos(Math.multiplyExact(n, 1000));
+        case "ms" -> Duration.ofMillis(n);
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        default -> Duration.ofHours(n);
+      };
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new CommandLine.TypeConversionException("'" + value + "' is too long a duration");
+    }
   }
 }

@@ -36,6 +36,19 @@ public final class Main implements Runnable {
     CommandLine cli = commandLine();
     cli.setOut(out);
     cli.setErr(err);
+    // Bad input is one line that says what is wrong and where the help is, not the usage.
+    cli.setParameterExceptionHandler((ex, unused) -> {
+      CommandLine command = ex.getCommandLine();
+      StringBuilder line = new StringBuilder("goroscope: ").append(lowerFirst(ex.getMessage()));
+      if (ex instanceof CommandLine.UnmatchedArgumentException u
+          && !u.getSuggestions().isEmpty()) {
+        line.append(" (did you mean ").append(String.join(" or ", u.getSuggestions()))
+            .append("?)");
+      }
+      line.append("; see '").append(command.getCommandSpec().qualifiedName()).append(" --help'");
+      command.getErr().println(line);
+      return command.getCommandSpec().exitCodeOnInvalidInput();
+    });
     cli.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           boolean debug = debugRequested(parseResult);
@@ -59,6 +72,14 @@ public final class Main implements Runnable {
     err.flush();
     out.flush();
     return code;
+  }
+
+  private static String lowerFirst(String message) {
+    String m = message == null ? "invalid input" : message.replace('\n', ' ').trim();
+    if (m.startsWith("Error: ")) {
+      m = m.substring("Error: ".length());
+    }
+    return m.isEmpty() ? m : Character.toLowerCase(m.charAt(0)) + m.substring(1);
   }
 
   /** Whether the command that failed was given {@code --debug} (as parsed, not raw text). */

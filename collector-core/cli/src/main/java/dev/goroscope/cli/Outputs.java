@@ -3,6 +3,7 @@ package dev.goroscope.cli;
 import dev.goroscope.GoroscopeException;
 import dev.goroscope.attach.AttachSummary;
 import dev.goroscope.otel.export.BatchConfig;
+import dev.goroscope.otel.export.BatchingSpanExporter;
 import dev.goroscope.otel.export.OtlpSetup;
 import dev.goroscope.otel.sink.CompositeRecordSink;
 import dev.goroscope.otel.sink.ExportPipeline;
@@ -176,8 +177,13 @@ final class Outputs {
         + " not exported (unsampled)";
   }
 
+  /**
+   * The longest the outputs take to close after a stop, whatever the backend does: spans and
+   * metrics get {@link BatchConfig#DEFAULT_SHUTDOWN_TIMEOUT} together (they close at once), the
+   * span exporter one {@link BatchingSpanExporter#EXPORTER_SHUTDOWN_GRACE} more.
+   */
   static Duration shutdownTimeout() {
-    return BatchConfig.DEFAULT_SHUTDOWN_TIMEOUT;
+    return BatchConfig.DEFAULT_SHUTDOWN_TIMEOUT.plus(BatchingSpanExporter.EXPORTER_SHUTDOWN_GRACE);
   }
 
   private static OutputStream open(Path file) {

@@ -23,12 +23,21 @@ public final class DemoWorkload implements AutoCloseable {
   private final String address;
   private final Path loadgen;
   private Process load;
+  private boolean closed;
+  private Thread exitHook;
 
   private DemoWorkload(Path workDir, Process server, String address, Path loadgen) {
     this.workDir = workDir;
     this.server = server;
     this.address = address;
     this.loadgen = loadgen;
+  }
+
+  /** Deletes the build directory if the JVM ends first. */
+  private static Thread cleanupOnExit(Path workDir) {
+    Thread hook = new Thread(() -> delete(workDir), "goroscope-demo-cleanup");
+    Runtime.getRuntime().addShutdownHook(hook);
+    return hook;
   }
 
   /** Builds the example and starts the server; returns once it accepts connections. */
@@ -43,25 +52,45 @@ public final class DemoWorkload implements AutoCloseable {
     } catch (IOException e) {
       throw new GoroscopeException("cannot create a temporary directory: " + e.getMessage());
     }
-    log.println("goroscope demo: building examples/http-deadline with " + goVersion());
-    Path serverBin = work.resolve("http-deadline");
-    Path loadBin = work.resolve("loadgen");
-    goBuild(examplesDir, "./http-deadline", serverBin);
-    goBuild(examplesDir, "./http-deadline/loadgen", loadBin);
-    Process server;
+    // Until the workload owns the directory, a signal (or a failed build) still deletes it.
+    Thread buildCleanup = cleanupOnExit(work);
+    DemoWorkload workload;
     try {
-      server =
-          new ProcessBuilder(
-                  serverBin.toString(), "-port", "0",
-                  "-duration", serverLifetime.toSeconds() + "s")
-              .redirectError(ProcessBuilder.Redirect.INHERIT)
-              .start();
-    } catch (IOException e) {
-      throw new GoroscopeException("cannot start " + serverBin + ": " + e.getMessage());
+      log.println("goroscope demo: building examples/http-deadline with " + goVersion());
+      Path serverBin = work.resolve("http-deadline");
+      Path loadBin = work.resolve("loadgen");
+      goBuild(examplesDir, "./http-deadline", serverBin);
+      goBuild(examplesDir, "./http-deadline/loadgen", loadBin);
+      Process server;
+      try {
+        server =
+            new ProcessBuilder(
+                    serverBin.toString(), "-port", "0",
+                    "-duration", serverLifetime.toSeconds() + "s")
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+      } catch (IOException e) {
+        throw new GoroscopeException("cannot start " + serverBin + ": " + e.getMessage());
+      }
+      try {
+        String address = awaitReady(server);
+        log.println("goroscope demo: http-deadline pid " + server.pid() + " listening on "
+            + address);
+        workload = new DemoWorkload(work, server, address, loadBin);
+      } catch (RuntimeException e) {
+        server.destroyForcibly();
+        throw e;
+      }
+    } catch (RuntimeException e) {
+      delete(work);
+      removeHook(buildCleanup);
+      throw e;
     }
-    String address = awaitReady(server);
-    log.println("goroscope demo: http-deadline pid " + server.pid() + " listening on " + address);
-    return new DemoWorkload(work, server, address, loadBin);
+    // From here close() cleans up, on every path: Ctrl-C included (a hook of its own).
+    workload.exitHook = new Thread(workload::close, "goroscope-demo-cleanup");
+    Runtime.getRuntime().addShutdownHook(workload.exitHook);
+    removeHook(buildCleanup);
+    return workload;
   }
 
   public int serverPid() {
@@ -73,7 +102,10 @@ public final class DemoWorkload implements AutoCloseable {
   }
 
   /** Starts the load generator: a mix of /ok, /slow and /leaky requests. */
-  public void startLoad(int requests) {
+  public synchronized void startLoad(int requests) {
+    if (closed) {
+      return;
+    }
     try {
       load =
           new ProcessBuilder(
@@ -101,19 +133,41 @@ public final class DemoWorkload implements AutoCloseable {
     server.toHandle().destroy();
   }
 
+  /** Stops both processes and deletes the build directory; idempotent. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     if (load != null) {
       load.destroyForcibly();
     }
     server.destroyForcibly();
     try {
       server.waitFor(5, TimeUnit.SECONDS);
-      try (var files = Files.walk(workDir)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    } catch (IOException | InterruptedException e) {
+    } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    delete(workDir);
+    if (exitHook != null && Thread.currentThread() != exitHook) {
+      removeHook(exitHook);
+    }
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // Already running, or about to: it finds the work done.
+    }
+  }
+
+  private static void delete(Path dir) {
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // Gone already, or not ours to delete: nothing more to do.
     }
   }
 

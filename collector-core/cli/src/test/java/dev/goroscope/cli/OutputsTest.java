@@ -59,7 +59,7 @@ class OutputsTest {
   }
 
   private static AttachSummary summary(Outputs outputs) {
-    return new AttachSummary(1, outputs.exported(), 0, 0, 0, outputs.exported(), null);
+    return new AttachSummary(1, outputs.exported(), 0, 0, 0, outputs.exported(), null, 0);
   }
 
   private static GoroutineRecord exited(long goid) {

@@ -1,5 +1,6 @@
 package dev.goroscope.attach;
 
+import dev.goroscope.bpf.ringbuf.RingBufferReader;
 import dev.goroscope.correlate.CorrelatorConfig;
 import dev.goroscope.probe.ProbeSelection;
 import java.nio.file.Path;
@@ -192,11 +193,12 @@ public final class AttachConfig {
       return this;
     }
 
-    /** Ring buffer bytes per process: a power of two, at least one page. */
+    /** Ring buffer bytes per process: a power of two from one page to 512 MiB. */
     public Builder setRingBytes(int ringBytes) {
-      if (ringBytes < 4096 || Integer.bitCount(ringBytes) != 1) {
-        throw new IllegalArgumentException(
-            "ring buffer size must be a power of two of at least 4096 bytes, got " + ringBytes);
+      if (ringBytes < 4096 || ringBytes > RingBufferReader.MAX_SIZE
+          || Integer.bitCount(ringBytes) != 1) {
+        throw new IllegalArgumentException("ring buffer size must be a power of two from 4096"
+            + " bytes to 512 MiB (" + RingBufferReader.MAX_SIZE + "), got " + ringBytes);
       }
       this.ringBytes = ringBytes;
       return this;

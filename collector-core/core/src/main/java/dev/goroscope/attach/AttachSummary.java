@@ -16,6 +16,7 @@ import java.util.Locale;
  * @param spansExported spans (or records, for non-OTLP outputs) handed to the exporters
  * @param leaks leak candidates still alive when the run stopped, grouped
  * @param sampled sampled mode: samples, bursts and the overhead estimate, one line; "" else
+ * @param malformedRecords ring records that could not be decoded (too short, unknown type)
  */
 public record AttachSummary(
     int processes,
@@ -25,13 +26,14 @@ public record AttachSummary(
     long eventsLost,
     long spansExported,
     LeakReport leaks,
-    String sampled) {
+    String sampled,
+    long malformedRecords) {
 
   /** A precise-mode summary. */
   public AttachSummary(int processes, long goroutinesSeen, long contexts, long deadlineOverruns,
-      long eventsLost, long spansExported, LeakReport leaks) {
+      long eventsLost, long spansExported, LeakReport leaks, long malformedRecords) {
     this(processes, goroutinesSeen, contexts, deadlineOverruns, eventsLost, spansExported, leaks,
-        "");
+        "", malformedRecords);
   }
 
   /** What the count says when spans went to a span exporter (OTLP, the console tree). */
@@ -63,6 +65,13 @@ public record AttachSummary(
           .append(System.lineSeparator());
     }
     return out.toString();
+  }
+
+  /** A line about undecodable records, or empty when there were none. */
+  public String malformedLine() {
+    return malformedRecords == 0 ? "" : String.format(Locale.ROOT,
+        "goroscope: %d ring record%s could not be decoded and %s skipped", malformedRecords,
+        malformedRecords == 1 ? "" : "s", malformedRecords == 1 ? "was" : "were");
   }
 
   /** Sampled mode's view of a group: why, what it waits on, where. */

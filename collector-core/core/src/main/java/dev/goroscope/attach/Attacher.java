@@ -2,12 +2,14 @@ package dev.goroscope.attach;
 
 import dev.goroscope.GoroscopeException;
 import dev.goroscope.bpf.ringbuf.RecordHandler;
+import dev.goroscope.bpf.GoroscopeBpf;
 import dev.goroscope.correlate.Correlator;
 import dev.goroscope.correlate.CorrelatorStats;
 import dev.goroscope.correlate.LeakReport;
 import dev.goroscope.event.Event;
 import dev.goroscope.event.EventDecoder;
 import dev.goroscope.probe.ProbeGroup;
+import dev.goroscope.probe.ProbePlan;
 import dev.goroscope.probe.ProbeSelection;
 import dev.goroscope.process.ExecutableWatcher;
 import dev.goroscope.process.ProcessMemory;
@@ -41,6 +43,8 @@ public final class Attacher implements AttachSession {
   private static final long LIVENESS_CHECK_NS = 200_000_000L;
   private static final long STATUS_INTERVAL_NS = 1_000_000_000L;
   private static final long THREADS_INTERVAL_NS = 1_000_000_000L;
+  /** Times a {@code --pid} target may exec while being attached before goroscope gives up. */
+  private static final int MAX_ATTACH_ATTEMPTS = 3;
 
   private final AttachConfig config;
   private final TargetPlanner planner;
@@ -56,6 +60,7 @@ public final class Attacher implements AttachSession {
   /** One handler object for every poll (a method reference per poll would be a new one). */
   private final RecordHandler onRecord = this::onRecord;
   private final List<Watched> watched = new ArrayList<>();
+  private final Detacher detacher = new Detacher();
   private Correlator correlator;
   private int processesSeen;
   private long eventsSinceStatus;
@@ -125,13 +130,16 @@ public final class Attacher implements AttachSession {
       watchedUntil = System.nanoTime();
       // Detach (slow: the kernel waits for each probe to be unused) while the records are
       // flushed, so spans of goroutines still alive end when watching ended, not after it.
-      Thread detach = new Thread(this::closeAll, "goroscope-detach");
-      detach.start();
+      for (int i = watched.size() - 1; i >= 0; i--) {
+        detacher.detach(watched.get(i).probes);
+        watched.get(i).closeThreads();
+      }
+      watched.clear();
       try {
         correlator.close();
         sink.close();
       } finally {
-        joinQuietly(detach);
+        detacher.close();
         status.clear();
         finished.countDown();
         attached.countDown();
@@ -142,52 +150,62 @@ public final class Attacher implements AttachSession {
   }
 
   private void loop() {
-    ExecutableWatcher exeWatcher = null;
+    ExecutablePreparer preparer = null;
     if (config.executable() != null) {
       try {
-        exeWatcher = new ExecutableWatcher(config.executable());
+        preparer = new ExecutablePreparer(new ExecutableWatcher(config.executable()), planner,
+            config);
       } catch (IOException e) {
         throw new GoroscopeException("cannot read " + config.executable() + ": " + e.getMessage());
       }
-    } else {
-      startWatching(TargetProcess.of(config.pid()));
+      err.println("goroscope: waiting for processes of " + config.executable());
+      preparer.start();
     }
+    try {
+      if (preparer == null) {
+        watchPid();
+      }
+      stream(preparer);
+    } finally {
+      if (preparer != null) {
+        preparer.close();
+      }
+    }
+    // Drain what is already in the rings, then detach before the final flush.
+    for (Watched w : watched) {
+      w.probes.poll(onRecord, Duration.ZERO);
+      reportLosses(w, w.probes.remainingLosses());
+    }
+    correlator.advanceTo(System.nanoTime());
+    leaks = correlator.leakReport();
+  }
+
+  private void stream(ExecutablePreparer preparer) {
     long start = System.nanoTime();
     long end = config.duration() == null ? Long.MAX_VALUE : start + config.duration().toNanos();
-    long nextScan = start;
     long nextLiveness = start + LIVENESS_CHECK_NS;
-    long nextStatus = start + STATUS_INTERVAL_NS;
     long nextThreads = start + THREADS_INTERVAL_NS;
+    long nextStatus = start + STATUS_INTERVAL_NS;
     long lastStatus = start;
-    if (exeWatcher != null) {
-      err.println("goroscope: waiting for processes of " + exeWatcher.executable());
-    }
     while (!stop.get()) {
       long now = System.nanoTime();
-      if (now >= end) {
+      if (now - end >= 0) {
         break;
       }
-      if (exeWatcher != null && now >= nextScan) {
-        for (TargetProcess p : exeWatcher.poll()) {
-          try {
-            startWatching(p);
-          } catch (GoroscopeException e) {
-            status.clear();
-            err.println("goroscope: skipping pid " + p.pid() + ": " + e.getMessage());
-          }
+      if (preparer != null) {
+        for (Prepared p : preparer.take()) {
+          watchPrepared(p, preparer);
         }
-        nextScan = now + config.exeScanInterval().toNanos();
       }
       if (watched.isEmpty()) {
-        if (exeWatcher == null) {
+        if (preparer == null) {
           break; // the --pid target is gone
         }
-        sleep(Math.min(config.exeScanInterval().toMillis(), 100));
+        sleep(Math.min(config.exeScanInterval().toMillis(), 50));
       } else {
         Duration timeout = watched.size() == 1 ? POLL_TIMEOUT : Duration.ZERO;
         for (Watched w : watched) {
-          w.probes.poll(onRecord, timeout);
-          reportLosses(w, w.probes.newLosses());
+          drain(w, timeout);
         }
         if (watched.size() > 1) {
           sleep(POLL_TIMEOUT.toMillis() / 2);
@@ -213,13 +231,60 @@ public final class Attacher implements AttachSession {
         nextStatus = now + STATUS_INTERVAL_NS;
       }
     }
-    // Drain what is already in the rings, then detach before the final flush.
-    for (Watched w : watched) {
-      w.probes.poll(onRecord, Duration.ZERO);
-      reportLosses(w, w.probes.remainingLosses());
+  }
+
+  private void drain(Watched w, Duration timeout) {
+    w.probes.poll(onRecord, timeout);
+    reportLosses(w, w.probes.newLosses());
+  }
+
+  /** {@code --pid}: prepared here (nothing else to drain meanwhile); an exec in between retries. */
+  private void watchPid() {
+    TargetProcess target = TargetProcess.of(config.pid());
+    for (int attempt = 1; ; attempt++) {
+      Prepared p = Prepared.of(target, planner, config);
+      if (p.failure() != null) {
+        throw p.failure();
+      }
+      try {
+        startWatching(p);
+        return;
+      } catch (TargetChangedException e) {
+        if (attempt == MAX_ATTACH_ATTEMPTS) {
+          throw new GoroscopeException(e.getMessage() + " " + attempt
+              + " times in a row; not watching it");
+        }
+        status.clear();
+        err.println("goroscope: " + e.getMessage() + "; planning again");
+        target = TargetProcess.of(config.pid());
+      }
     }
-    correlator.advanceTo(System.nanoTime());
-    leaks = correlator.leakReport();
+  }
+
+  /** {@code --exe}: a process that cannot be watched is one line, and the run goes on. */
+  private void watchPrepared(Prepared p, ExecutablePreparer preparer) {
+    if (p.failure() != null) {
+      skip(p.target(), p.failureMessage());
+      return;
+    }
+    try {
+      startWatching(p);
+    } catch (TargetChangedException e) {
+      if (preparer != null && p.plan().executable().isSameFile(p.target().exeLink())) {
+        status.clear();
+        err.println("goroscope: " + e.getMessage() + "; planning again");
+        preparer.prepareAgain(p.target());
+      } else {
+        skip(p.target(), e.getMessage());
+      }
+    } catch (RuntimeException e) {
+      skip(p.target(), Prepared.message(e));
+    }
+  }
+
+  private void skip(TargetProcess target, String why) {
+    status.clear();
+    err.println("goroscope: skipping pid " + target.pid() + ": " + why);
   }
 
   private long watchClock() {
@@ -241,25 +306,60 @@ public final class Attacher implements AttachSession {
     correlator.accept(event);
   }
 
-  private void startWatching(TargetProcess target) {
-    ProcessPlan plan = planner.plan(target, config.probes());
-    // Announced before the first probe is live, so its very first events (ordered by time in
-    // the correlator) already belong to a known process with its resource and symbols.
+  /**
+   * Attaches a prepared process's probes and lists the goroutines it already has so that none
+   * loses its identity (start function, creation site, parent) to the attach window, and none
+   * stays alive in the records without an end:
+   *
+   * <ol>
+   *   <li>the process is announced, so its first events already belong to a known process;
+   *   <li>the creation probe goes live: every goroutine created from now on is seen whole;
+   *   <li>{@code runtime.allgs} is read ("before"): every goroutine created earlier and still
+   *       alive, with its start function, creation site and parent;
+   *   <li>the exit probe goes live, then every other probe;
+   *   <li>the executable is checked to be still the planned one (after an exec the probes, on
+   *       the planned file, are harmless, and are dropped);
+   *   <li>{@code runtime.allgs} is read again once every probe is live ("after"), dead
+   *       goroutines included (a g keeps its goid and PCs until it is reused);
+   *   <li>the events the probes caught meanwhile are read from the ring, and the goroutines
+   *       to report are handed to the correlator dated before all of them ({@link
+   *       AttachWindow#found}): those read before that are still alive after, or whose exit is
+   *       among the events. One read before whose end was not seen (it ended before the exit
+   *       probe went live) is left out rather than reported alive forever.
+   * </ol>
+   */
+  private void startWatching(Prepared p) {
+    TargetProcess target = p.target();
+    ProcessPlan plan = p.plan();
+    ProcessProbes probes = p.probes();
     long announcedAt = System.nanoTime();
     correlator.processStarted(plan.process(), plan.symbolizer(), announcedAt, config.deep());
-    ProcessProbes probes;
+    List<SnapshotGoroutine> before;
+    List<SnapshotGoroutine> after;
     try {
-      probes = ProcessProbes.open(target, plan, config.ringBytes());
+      probes.attach(Attacher::isCreationSite);
+      before = readGoroutines(target, plan, false);
+      probes.attach(Attacher::isExitSite);
+      probes.attach(site -> true);
+      if (!planner.stillMatches(target, plan)) {
+        throw new TargetChangedException("pid " + target.pid()
+            + " changed its executable or ended while being attached");
+      }
+      after = readGoroutines(target, plan, true);
     } catch (RuntimeException e) {
       correlator.processEnded(target.pid(), System.nanoTime());
+      detacher.detach(probes);
+      detacher.detach(plan);
       throw e;
     }
+    plan.close(); // the uprobes hold the file now
     processesSeen++;
     ThreadWatch threads = plan.groups().contains(ProbeGroup.SYSCALLS)
         ? new ThreadWatch(target.pid(), plan.allpAddress(),
             config.probes().syscallThreshold().toNanos())
         : null;
-    watched.add(new Watched(probes, plan, threads));
+    Watched w = new Watched(probes, plan, threads);
+    watched.add(w);
     status.clear();
     for (String note : plan.notes()) {
       err.println("goroscope: pid " + target.pid() + ": " + note);
@@ -268,26 +368,49 @@ public final class Attacher implements AttachSession {
         "goroscope: attached to pid " + target.pid() + " (" + plan.process().executableName()
             + ", " + plan.process().goVersion() + "): " + probes.linkCount() + " uprobes"
             + (config.deep() ? ", deep mode" : "") + probeSets(plan));
-    // Read after the probes are live (nothing falls between), but dated before them: the
-    // goroutines it lists then come first, so creations trapped meanwhile find their parents.
-    snapshot(target, plan, announcedAt + 1);
+    List<Event> early = new ArrayList<>();
+    probes.poll(record -> {
+      Event e = decoder.decode(record);
+      if (e != null) {
+        early.add(e);
+      }
+    }, Duration.ZERO);
+    correlator.goroutinesFound(target.pid(), announcedAt + 1, AttachWindow.found(before, after,
+        early));
+    for (Event e : early) {
+      eventsSinceStatus++;
+      correlator.accept(e);
+    }
+    drain(w, Duration.ZERO);
     attached.countDown();
   }
 
-  /** Goroutines alive before the probes: read once from runtime.allgs. */
-  private void snapshot(TargetProcess target, ProcessPlan plan, long datedAt) {
+  private static boolean isCreationSite(ProbePlan.Site site) {
+    return site.program().equals(GoroscopeBpf.PROG_NEWPROC1_RET);
+  }
+
+  private static boolean isExitSite(ProbePlan.Site site) {
+    return site.program().equals(GoroscopeBpf.PROG_GOEXIT1_ENTRY);
+  }
+
+  /** The goroutines in runtime.allgs now; empty when that cannot be read (said once). */
+  private List<SnapshotGoroutine> readGoroutines(
+      TargetProcess target, ProcessPlan plan, boolean includeDead) {
     if (plan.allgsAddress() == 0) {
-      return;
+      return List.of();
     }
-    List<SnapshotGoroutine> live;
     try (ProcessMemory memory = ProcessMemory.open(target.pid())) {
-      live = GoroutineSnapshot.read(memory, plan.allgsAddress(), plan.offsets());
+      return includeDead
+          ? GoroutineSnapshot.readIncludingDead(memory, plan.allgsAddress(), plan.offsets())
+          : GoroutineSnapshot.read(memory, plan.allgsAddress(), plan.offsets());
     } catch (GoroscopeException | IllegalArgumentException e) {
-      err.println("goroscope: pid " + target.pid() + ": goroutines alive at attach not read: "
-          + e.getMessage());
-      return;
+      if (!includeDead) {
+        status.clear();
+        err.println("goroscope: pid " + target.pid() + ": goroutines alive at attach not read: "
+            + e.getMessage());
+      }
+      return List.of();
     }
-    correlator.goroutinesFound(target.pid(), datedAt, live);
   }
 
   /** The {@code --probe} sets that attached, e.g. {@code ", probes stw mutex"}. */
@@ -321,7 +444,7 @@ public final class Attacher implements AttachSession {
       if (!w.probes.target().isAlive()) {
         w.probes.poll(onRecord, Duration.ZERO);
         reportLosses(w, w.probes.remainingLosses());
-        w.probes.close();
+        detacher.detach(w.probes);
         w.closeThreads();
         watched.remove(i);
         correlator.processEnded(w.probes.target().pid(), now);
@@ -335,29 +458,8 @@ public final class Attacher implements AttachSession {
     CorrelatorStats stats = correlator.stats();
     return new AttachSummary(
         processesSeen, stats.goroutinesStarted(), stats.contextsCreated(),
-        stats.deadlineOverruns(), stats.eventsLost(), spansExported.getAsLong(), leaks);
-  }
-
-  private void closeAll() {
-    for (int i = watched.size() - 1; i >= 0; i--) {
-      watched.get(i).probes.close();
-      watched.get(i).closeThreads();
-    }
-    watched.clear();
-  }
-
-  private static void joinQuietly(Thread thread) {
-    boolean interrupted = false;
-    while (thread.isAlive()) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        interrupted = true; // finish detaching first: probes must not outlive the run
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+        stats.deadlineOverruns(), stats.eventsLost(), spansExported.getAsLong(), leaks,
+        decoder.malformed());
   }
 
   private static void sleep(long millis) {

@@ -1,12 +1,15 @@
 package dev.goroscope.attach;
 
 import dev.goroscope.GoroscopeException;
+import dev.goroscope.bpf.BpfException;
 import dev.goroscope.bpf.GoroscopeBpf;
+import dev.goroscope.bpf.link.PinnedExecutable;
 import dev.goroscope.disasm.X86Disassembler;
 import dev.goroscope.gobinary.GoBinary;
 import dev.goroscope.gobinary.GoFunction;
 import dev.goroscope.gobinary.GoVersion;
 import dev.goroscope.gobinary.LoadBias;
+import dev.goroscope.gobinary.elf.ElfFile;
 import dev.goroscope.gobinary.elf.ElfSymbol;
 import dev.goroscope.gobinary.offsets.OffsetResolver;
 import dev.goroscope.gobinary.offsets.StructOffsets;
@@ -24,8 +27,10 @@ import dev.goroscope.process.TargetProcess;
 import dev.goroscope.record.ProcessInfo;
 import dev.goroscope.snapshot.AllgsLocator;
 import dev.goroscope.snapshot.AllpLocator;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,6 +42,12 @@ import java.util.OptionalLong;
  * decided by {@link ProbePlan}, the addresses the BPF side compares against (itabs, method PCs)
  * shifted by the load bias, and {@code runtime.allgs} for the attach-time snapshot.
  *
+ * <p>The executable is opened once and held ({@link PinnedExecutable}): the plan is computed
+ * from that file and its uprobes attach to that file, whatever the process does meanwhile (an
+ * exec, a pid reused). What depends only on the file — everything but the load bias — is kept
+ * for the last {@value #CACHED_BINARIES} executables, so the processes of one binary
+ * ({@code --exe}) are planned once. Thread-safe.
+ *
  * <p>Refuses, with the reason, rather than guess: a required probe group that cannot attach
  * stops the attach; an optional one is dropped with a note.
  */
@@ -44,48 +55,120 @@ public final class GoTargetPlanner implements TargetPlanner {
 
   /** Wake the reader once this much data waits; the loop also drains every 50 ms. */
   static final long WAKEUP_BYTES = 16 * 1024;
+  static final int CACHED_BINARIES = 8;
+
+  private final Map<String, Analysis> analyses =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Analysis> eldest) {
+          return size() > CACHED_BINARIES;
+        }
+      };
+  private long analysesDone;
+
+  /** What one executable says, whatever process runs it (no load bias applied). */
+  private record Analysis(GoBinary binary, GoVersion version, StructOffsets offsets,
+      List<ResolvedProbe> probes, OptionalLong allgs, WaitReasons waitReasons,
+      Map<String, Long> itabs, Map<String, Long> variables) {}
 
   @Override
   public ProcessPlan plan(TargetProcess target, ProbeSelection probes) {
-    GoBinary binary = GoBinary.open(target.exeLink());
+    PinnedExecutable exe;
+    try {
+      exe = PinnedExecutable.open(target.exeLink());
+    } catch (BpfException e) {
+      throw new GoroscopeException("cannot open the executable of pid " + target.pid() + ": "
+          + e.getMessage());
+    }
+    try {
+      // Opened through /proc/PID/exe: still the process we were given (not a reused pid)?
+      if (!target.isAlive()) {
+        throw new GoroscopeException("pid " + target.pid() + " exited");
+      }
+      Analysis a = analysis(exe, Path.of(target.executablePath()));
+      long bias = a.binary.pie() ? LoadBias.forProcess(target.pid(), a.binary.elf()) : 0;
+      ProbePlan plan = ProbePlan.create(a.probes, a.offsets, addresses(a, bias), probes,
+          unavailableGroups(a.binary));
+      if (plan.refusal() != null) {
+        throw new GoroscopeException(
+            "cannot watch " + target.executablePath() + ": " + plan.refusal());
+      }
+      Map<String, Long> constants = new HashMap<>(plan.constants());
+      constants.put(GoroscopeBpf.WAKEUP_BYTES, WAKEUP_BYTES);
+      constants.put(GoroscopeBpf.SYSCALL_MIN_NS, probes.syscallThreshold().toNanos());
+      List<String> notes = new ArrayList<>(plan.notes());
+      if (plan.attached().contains(ProbeGroup.APP_SPANS)) {
+        notes.add("application spans: OpenTelemetry Go SDK "
+            + OtelGoSdk.find(a.binary.buildInfo()).map(OtelGoSdk::label).orElse("")
+            + " (goroutines started under a span join its trace)");
+      }
+      if (a.allgs.isEmpty()) {
+        notes.add("goroutines that existed before attach are not listed: runtime.allgs is"
+            + " neither a symbol nor found in runtime.forEachG's code");
+      }
+      ProcessInfo info = new ProcessInfo(target.pid(), target.executablePath(),
+          a.binary.goVersionString(), a.binary.buildInfo().modulePath());
+      return new ProcessPlan(info, constants, plan.sites(),
+          new GoBinarySymbolizer(a.binary, a.waitReasons, bias),
+          a.allgs.isPresent() ? a.allgs.getAsLong() + bias : 0, a.offsets.asMap(), notes,
+          plan.attached(), a.variables.containsKey(ALLP) ? a.variables.get(ALLP) + bias : 0, exe,
+          bias);
+    } catch (RuntimeException e) {
+      exe.close();
+      throw e;
+    }
+  }
+
+  /** Also the load address, for PIE: an exec of the same file maps it elsewhere. */
+  @Override
+  public boolean stillMatches(TargetProcess target, ProcessPlan plan) {
+    if (!TargetPlanner.super.stillMatches(target, plan)) {
+      return false;
+    }
+    if (plan.loadBias() == 0) {
+      return true;
+    }
+    try {
+      ElfFile elf = ElfFile.open(plan.executable().path(), Path.of(target.executablePath()));
+      return LoadBias.forProcess(target.pid(), elf) == plan.loadBias();
+    } catch (GoroscopeException e) {
+      return false;
+    }
+  }
+
+  /** How many executables were analysed (not taken from the cache) so far. */
+  public synchronized long analysesDone() {
+    return analysesDone;
+  }
+
+  private synchronized Analysis analysis(PinnedExecutable exe, Path shownAs) {
+    Analysis a = analyses.get(exe.contentKey());
+    if (a == null) {
+      a = analyse(exe.path(), shownAs);
+      analyses.put(exe.contentKey(), a);
+      analysesDone++;
+    }
+    return a;
+  }
+
+  private static Analysis analyse(Path source, Path shownAs) {
+    GoBinary binary = GoBinary.of(ElfFile.open(source, shownAs));
     binary.requireSupportedVersion();
     GoVersion version = binary.version();
     StructOffsets offsets = offsets(binary);
     ProbeCatalog catalog = ProbeCatalog.forVersion(version);
-    List<ResolvedProbe> resolved;
+    List<ResolvedProbe> probes;
     OptionalLong allgs;
     Map<String, Long> variables;
     try (X86Disassembler disasm = X86Disassembler.open()) {
-      resolved = catalog.resolve(binary.elf(), binary.functionLocator(), disasm);
+      probes = catalog.resolve(binary.elf(), binary.functionLocator(), disasm);
       allgs = AllgsLocator.locate(binary, disasm);
       variables = variables(binary, disasm);
     }
-    long bias = binary.pie() ? LoadBias.forProcess(target.pid(), binary.elf()) : 0;
-    ProbePlan plan = ProbePlan.create(resolved, offsets, addresses(binary, bias, variables),
-        probes, unavailableGroups(binary));
-    if (plan.refusal() != null) {
-      throw new GoroscopeException(
-          "cannot watch " + target.executablePath() + ": " + plan.refusal());
-    }
-    Map<String, Long> constants = new HashMap<>(plan.constants());
-    constants.put(GoroscopeBpf.WAKEUP_BYTES, WAKEUP_BYTES);
-    constants.put(GoroscopeBpf.SYSCALL_MIN_NS, probes.syscallThreshold().toNanos());
-    List<String> notes = new ArrayList<>(plan.notes());
-    if (plan.attached().contains(ProbeGroup.APP_SPANS)) {
-      notes.add("application spans: OpenTelemetry Go SDK "
-          + OtelGoSdk.find(binary.buildInfo()).map(OtelGoSdk::label).orElse("")
-          + " (goroutines started under a span join its trace)");
-    }
-    if (allgs.isEmpty()) {
-      notes.add("goroutines that existed before attach are not listed: runtime.allgs is neither"
-          + " a symbol nor found in runtime.forEachG's code");
-    }
-    ProcessInfo info = new ProcessInfo(target.pid(), target.executablePath(),
-        binary.goVersionString(), binary.buildInfo().modulePath());
-    return new ProcessPlan(info, constants, plan.sites(),
-        new GoBinarySymbolizer(binary, WaitReasons.of(binary.elf(), version), bias),
-        allgs.isPresent() ? allgs.getAsLong() + bias : 0, offsets.asMap(), notes,
-        plan.attached(), variables.containsKey(ALLP) ? variables.get(ALLP) + bias : 0);
+    return new Analysis(binary, version, offsets, probes, allgs,
+        WaitReasons.of(binary.elf(), version), itabs(binary), variables);
   }
 
   private static final String ALLP = "runtime.allp";
@@ -97,13 +180,7 @@ public final class GoTargetPlanner implements TargetPlanner {
   public static Map<String, Long> variables(GoBinary binary, X86Disassembler disasm) {
     Map<String, Long> out = new HashMap<>();
     AllpLocator.locate(binary, disasm).ifPresent(a -> out.put(ALLP, a));
-    return out;
-  }
-
-  /** {@link #addresses(GoBinary, long, Map)} without variables. */
-  public static java.util.function.Function<AddressUse, OptionalLong> addresses(
-      GoBinary binary, long bias) {
-    return addresses(binary, bias, Map.of());
+    return Map.copyOf(out);
   }
 
   /**
@@ -141,14 +218,22 @@ public final class GoTargetPlanner implements TargetPlanner {
    */
   public static java.util.function.Function<AddressUse, OptionalLong> addresses(
       GoBinary binary, long bias, Map<String, Long> variables) {
-    String itabPrefix = binary.version().atLeast(1, 20) || !binary.version().isKnown()
-        ? "go:itab." : "go.itab.";
-    Map<String, Long> itabs = new HashMap<>();
-    for (ElfSymbol s : binary.elf().symbols()) {
-      if (s.name().startsWith(itabPrefix) && s.value() != 0) {
-        itabs.putIfAbsent(s.name().substring(itabPrefix.length()), s.value());
-      }
-    }
+    return addresses(binary, itabs(binary), variables, bias);
+  }
+
+  /** {@link #addresses(GoBinary, long, Map)} without variables. */
+  public static java.util.function.Function<AddressUse, OptionalLong> addresses(
+      GoBinary binary, long bias) {
+    return addresses(binary, itabs(binary), Map.of(), bias);
+  }
+
+  private static java.util.function.Function<AddressUse, OptionalLong> addresses(
+      Analysis a, long bias) {
+    return addresses(a.binary, a.itabs, a.variables, bias);
+  }
+
+  private static java.util.function.Function<AddressUse, OptionalLong> addresses(
+      GoBinary binary, Map<String, Long> itabs, Map<String, Long> variables, long bias) {
     return use -> {
       for (String name : use.names()) {
         Long at = switch (use.kind()) {
@@ -165,5 +250,17 @@ public final class GoTargetPlanner implements TargetPlanner {
       }
       return OptionalLong.empty();
     };
+  }
+
+  private static Map<String, Long> itabs(GoBinary binary) {
+    String itabPrefix = binary.version().atLeast(1, 20) || !binary.version().isKnown()
+        ? "go:itab." : "go.itab.";
+    Map<String, Long> itabs = new HashMap<>();
+    for (ElfSymbol s : binary.elf().symbols()) {
+      if (s.name().startsWith(itabPrefix) && s.value() != 0) {
+        itabs.putIfAbsent(s.name().substring(itabPrefix.length()), s.value());
+      }
+    }
+    return Map.copyOf(itabs);
   }
 }

@@ -1,5 +1,6 @@
 package dev.goroscope.attach;
 
+import dev.goroscope.bpf.link.PinnedExecutable;
 import dev.goroscope.correlate.Symbolizer;
 import dev.goroscope.probe.ProbeGroup;
 import dev.goroscope.probe.ProbePlan;
@@ -24,6 +25,11 @@ import java.util.Set;
  * @param notes what the user should know about this plan (fallbacks, missing features)
  * @param groups the probe groups that attach
  * @param allpAddress run-time address of {@code runtime.allp} (GOMAXPROCS is its length), or 0
+ * @param executable the executable the plan was computed from, held open: the uprobes attach
+ *     to it ({@link PinnedExecutable#path()}), never to whatever {@code /proc/PID/exe} names by
+ *     then; closed by {@link #close()}
+ * @param loadBias where the process had the executable mapped (PIE; 0 otherwise), applied to
+ *     the addresses of the plan
  */
 public record ProcessPlan(
     ProcessInfo process,
@@ -34,15 +40,9 @@ public record ProcessPlan(
     Map<String, Long> offsets,
     List<String> notes,
     Set<ProbeGroup> groups,
-    long allpAddress) {
-
-  /** A plan that attaches the default groups and does not know {@code runtime.allp}. */
-  public ProcessPlan(ProcessInfo process, Map<String, Long> constants,
-      List<ProbePlan.Site> sites, Symbolizer symbolizer, long allgsAddress,
-      Map<String, Long> offsets, List<String> notes) {
-    this(process, constants, sites, symbolizer, allgsAddress, offsets, notes,
-        Set.of(ProbeGroup.LIFECYCLE, ProbeGroup.CONTEXTS), 0);
-  }
+    long allpAddress,
+    PinnedExecutable executable,
+    long loadBias) implements AutoCloseable {
 
   public ProcessPlan {
     Objects.requireNonNull(process, "process");
@@ -52,5 +52,12 @@ public record ProcessPlan(
     offsets = Map.copyOf(offsets);
     notes = List.copyOf(notes);
     groups = Set.copyOf(groups);
+    Objects.requireNonNull(executable, "executable");
+  }
+
+  /** Lets go of the executable; uprobes already attached through it stay. Idempotent. */
+  @Override
+  public void close() {
+    executable.close();
   }
 }

@@ -9,16 +9,23 @@ import dev.goroscope.bpf.ringbuf.RecordHandler;
 import dev.goroscope.bpf.ringbuf.RingBufferReader;
 import dev.goroscope.probe.ProbePlan;
 import dev.goroscope.process.TargetProcess;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The kernel side of watching one process: a BPF object loaded with that process's constants,
  * one uprobe link per site (for this pid only, so other processes of the same executable never
  * trap), and the ring buffer the programs write to. Closing detaches every probe; if the JVM
  * dies instead, the kernel drops the links with its file descriptors.
+ *
+ * <p>Two steps, so the slow one stays off the thread that drains the rings: {@link #load}
+ * (verifier, maps; nothing is live yet) and {@link #attach} (the uprobes, in the order the
+ * caller chooses). The links go on the executable the plan was computed from ({@link
+ * ProcessPlan#executable()}), never on what {@code /proc/PID/exe} names by then.
  */
 final class ProcessProbes implements AutoCloseable {
 
@@ -26,30 +33,33 @@ final class ProcessProbes implements AutoCloseable {
   static final long LOSS_CHECK_INTERVAL_NS = 100_000_000L;
 
   private final TargetProcess target;
+  private final Path binary;
+  private final List<ProbePlan.Site> pending;
   private final BpfObject object;
-  private final List<UprobeLink> links;
+  private final List<UprobeLink> links = new ArrayList<>();
   private final RingBufferReader ring;
   private final LossCounter losses;
   private long lastLossCheckNs = System.nanoTime() - LOSS_CHECK_INTERVAL_NS;
 
   private ProcessProbes(
-      TargetProcess target, BpfObject object, List<UprobeLink> links, RingBufferReader ring,
-      LossCounter losses) {
+      TargetProcess target, Path binary, List<ProbePlan.Site> sites, BpfObject object,
+      RingBufferReader ring, LossCounter losses) {
     this.target = target;
+    this.binary = binary;
+    this.pending = new ArrayList<>(sites);
     this.object = object;
-    this.links = links;
     this.ring = ring;
     this.losses = losses;
   }
 
   /**
-   * Loads and attaches; on failure closes whatever was opened and rethrows.
+   * Loads the BPF object with the plan's constants and maps its ring; no probe is attached
+   * yet. On failure closes whatever was opened and rethrows.
    *
    * @param ringBytes ring buffer size in bytes (a power of two, multiple of the page size)
    */
-  static ProcessProbes open(TargetProcess target, ProcessPlan plan, int ringBytes) {
+  static ProcessProbes load(TargetProcess target, ProcessPlan plan, int ringBytes) {
     BpfObject object = BpfObject.openResource(GoroscopeBpf.RESOURCE);
-    List<UprobeLink> links = new ArrayList<>();
     RingBufferReader ring = null;
     try {
       for (Map.Entry<String, Long> c : plan.constants().entrySet()) {
@@ -63,23 +73,55 @@ final class ProcessProbes implements AutoCloseable {
       object.setConstant(GoroscopeBpf.PIDNS_INO, pidns.isInitial() ? 0 : pidns.inode());
       object.map(GoroscopeBpf.MAP_EVENTS).setMaxEntries(ringBytes);
       object.load();
-      for (ProbePlan.Site site : plan.sites()) {
-        links.add(
-            UprobeLink.attach(
-                object.program(site.program()), target.pid(), target.exeLink(),
-                site.fileOffset()));
-      }
       ring = RingBufferReader.open(object.map(GoroscopeBpf.MAP_EVENTS));
       LossCounter losses = LossCounter.of(object.map(GoroscopeBpf.MAP_LOST));
-      return new ProcessProbes(target, object, links, ring, losses);
+      return new ProcessProbes(target, plan.executable().path(), plan.sites(), object, ring,
+          losses);
     } catch (RuntimeException e) {
       if (ring != null) {
         ring.close();
       }
-      closeAll(links);
       object.close();
       throw e;
     }
+  }
+
+  /**
+   * Loads and attaches every site; on failure closes whatever was opened and rethrows.
+   *
+   * @param ringBytes ring buffer size in bytes (a power of two, multiple of the page size)
+   */
+  static ProcessProbes open(TargetProcess target, ProcessPlan plan, int ringBytes) {
+    ProcessProbes probes = load(target, plan, ringBytes);
+    try {
+      probes.attach(site -> true);
+    } catch (RuntimeException e) {
+      probes.close();
+      throw e;
+    }
+    return probes;
+  }
+
+  /**
+   * Attaches the sites of the plan that {@code which} accepts and are not attached yet, in plan
+   * order. On failure the links attached so far stay (close them with {@link #close()}).
+   *
+   * @return how many were attached by this call
+   */
+  int attach(Predicate<ProbePlan.Site> which) {
+    int attached = 0;
+    for (int i = 0; i < pending.size(); ) {
+      ProbePlan.Site site = pending.get(i);
+      if (!which.test(site)) {
+        i++;
+        continue;
+      }
+      links.add(UprobeLink.attach(object.program(site.program()), target.pid(), binary,
+          site.fileOffset()));
+      pending.remove(i);
+      attached++;
+    }
+    return attached;
   }
 
   TargetProcess target() {
@@ -120,17 +162,14 @@ final class ProcessProbes implements AutoCloseable {
     return losses.newLosses();
   }
 
+  /** Detaches every probe (slow: the kernel waits until each is unused), then unloads. */
   @Override
   public void close() {
-    closeAll(links);
-    ring.close();
-    object.close();
-  }
-
-  private static void closeAll(List<UprobeLink> links) {
     for (int i = links.size() - 1; i >= 0; i--) {
       links.get(i).close();
     }
     links.clear();
+    ring.close();
+    object.close();
   }
 }

@@ -135,7 +135,7 @@ public final class SampledAttacher implements AttachSession {
     CorrelatorStats stats = correlator.stats();
     return new AttachSummary(processesSeen, stats.goroutinesStarted(), stats.contextsCreated(),
         stats.deadlineOverruns(), stats.eventsLost(), spansExported.getAsLong(), leaks,
-        totals.line(config, trapCost));
+        totals.line(config, trapCost), decoder.malformed());
   }
 
   private void calibrate() {

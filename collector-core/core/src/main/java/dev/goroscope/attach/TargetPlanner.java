@@ -18,4 +18,13 @@ public interface TargetPlanner {
   default ProcessPlan plan(TargetProcess target, boolean deep) {
     return plan(target, ProbeSelection.defaults().withDeep(deep));
   }
+
+  /**
+   * Checked once the probes are attached: whether {@code target} still runs what {@code plan}
+   * was made for — the same process (pid and start time) and the same executable file. An
+   * exec in between fails it (the probes, on the planned file, never fire in the new program).
+   */
+  default boolean stillMatches(TargetProcess target, ProcessPlan plan) {
+    return target.isAlive() && plan.executable().isSameFile(target.exeLink());
+  }
 }

@@ -30,9 +30,13 @@ public final class ExecutableWatcher {
     return executable;
   }
 
-  /** Processes running the executable that earlier polls did not return. */
+  /**
+   * Processes running the executable that earlier polls did not return. Only the processes of
+   * this listing are remembered, so memory follows what runs, not everything that ever ran.
+   */
   public List<TargetProcess> poll() {
     List<TargetProcess> fresh = new ArrayList<>();
+    Set<String> running = new HashSet<>();
     try (Stream<Path> entries = Files.list(TargetProcess.PROC)) {
       for (Path dir : (Iterable<Path>) entries::iterator) {
         String name = dir.getFileName().toString();
@@ -44,7 +48,12 @@ public final class ExecutableWatcher {
           continue;
         }
         long start = TargetProcess.startTime(pid);
-        if (start >= 0 && seen.add(pid + "@" + start)) {
+        if (start < 0) {
+          continue;
+        }
+        String key = pid + "@" + start;
+        running.add(key);
+        if (seen.add(key)) {
           try {
             fresh.add(TargetProcess.of(pid));
           } catch (RuntimeException gone) {
@@ -53,9 +62,15 @@ public final class ExecutableWatcher {
         }
       }
     } catch (IOException e) {
-      return fresh;
+      return fresh; // keep what was seen: a failed listing says nothing about who ended
     }
+    seen.retainAll(running);
     return fresh;
+  }
+
+  /** Processes remembered from the last listing (for tests of the bound). */
+  int remembered() {
+    return seen.size();
   }
 
   private boolean matches(Path exeLink) {

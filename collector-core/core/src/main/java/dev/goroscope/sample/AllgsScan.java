@@ -38,6 +38,16 @@ public final class AllgsScan {
    */
   public static int scan(ProcessMemory memory, long allgsAddress, Map<String, Long> offsets,
       Visitor visitor) {
+    return scan(memory, allgsAddress, offsets, false, visitor);
+  }
+
+  /**
+   * As {@link #scan(ProcessMemory, long, Map, Visitor)}; with {@code includeDead}, also the
+   * ended goroutines whose g was not reused yet (status {@code _Gdead}): a g keeps its goid,
+   * start and creation PCs until the runtime hands it to a new goroutine.
+   */
+  public static int scan(ProcessMemory memory, long allgsAddress, Map<String, Long> offsets,
+      boolean includeDead, Visitor visitor) {
     GLayout layout = GLayout.headers(offsets);
     ReadBatch batch = new ReadBatch(CHUNK * (long) Math.max(layout.window, 64) + 4096);
     AllgsReader reader = new AllgsReader(memory, allgsAddress, layout, batch);
@@ -55,9 +65,9 @@ public final class AllgsScan {
       for (int from = 0; from < todoCount; from += CHUNK) {
         int to = Math.min(todoCount, from + CHUNK);
         reader.readChunk(todo, from, to, h);
-        boolean[] torn = recheck(memory, batch, layout, h);
+        boolean[] torn = recheck(memory, batch, layout, h, includeDead);
         for (int i = 0; i < h.size; i++) {
-          if (!h.ok[i] || !live(h, i)) {
+          if (!h.ok[i] || !wanted(h, i, includeDead)) {
             continue;
           }
           if (torn[i]) {
@@ -78,22 +88,22 @@ public final class AllgsScan {
     return visited;
   }
 
-  private static boolean live(GHeaders h, int i) {
+  private static boolean wanted(GHeaders h, int i, boolean includeDead) {
     GoroutineStatus st = GoroutineStatus.of(h.status[i]);
     return h.goid[i] > 0 && h.startpc[i] != 0 && st != GoroutineStatus.IDLE
-        && st != GoroutineStatus.DEAD && st != GoroutineStatus.DEAD_EXTRA;
+        && (includeDead || st != GoroutineStatus.DEAD) && st != GoroutineStatus.DEAD_EXTRA;
   }
 
   /** Which g's state or goid changed since they were read (or read impossibly). */
   private static boolean[] recheck(ProcessMemory memory, ReadBatch batch, GLayout l,
-      GHeaders h) {
+      GHeaders h, boolean includeDead) {
     boolean[] torn = new boolean[h.size];
     int from = l.checkFrom;
     int len = l.checkTo - l.checkFrom;
     int[] idx = new int[h.size];
     int n = 0;
     for (int i = 0; i < h.size; i++) {
-      if (h.ok[i] && live(h, i)) {
+      if (h.ok[i] && wanted(h, i, includeDead)) {
         if (GoroutineStatus.of(h.status[i]) == GoroutineStatus.UNKNOWN) {
           torn[i] = true;
         } else {

@@ -34,8 +34,24 @@ public final class GoroutineSnapshot {
    */
   public static List<SnapshotGoroutine> read(
       ProcessMemory memory, long allgsAddress, Map<String, Long> offsets) {
+    return read(memory, allgsAddress, offsets, false);
+  }
+
+  /**
+   * As {@link #read(ProcessMemory, long, Map)}, plus the dead goroutines whose {@code g} was
+   * not reused yet (status {@link SnapshotGoroutine#STATUS_DEAD}): a g keeps its goid, start
+   * PC and creation PC until the runtime hands it to a new goroutine, so a goroutine that just
+   * ended can still be named.
+   */
+  public static List<SnapshotGoroutine> readIncludingDead(
+      ProcessMemory memory, long allgsAddress, Map<String, Long> offsets) {
+    return read(memory, allgsAddress, offsets, true);
+  }
+
+  private static List<SnapshotGoroutine> read(
+      ProcessMemory memory, long allgsAddress, Map<String, Long> offsets, boolean dead) {
     List<SnapshotGoroutine> out = new ArrayList<>();
-    AllgsScan.scan(memory, allgsAddress, offsets,
+    AllgsScan.scan(memory, allgsAddress, offsets, dead,
         (goid, parent, status, reason, gopc, startPc) ->
             out.add(new SnapshotGoroutine(goid, parent, status, reason, gopc, startPc)));
     return out;

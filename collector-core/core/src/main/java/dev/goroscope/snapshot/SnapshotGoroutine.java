@@ -16,11 +16,20 @@ public record SnapshotGoroutine(
     long goid, long parentGoid, int status, int waitReason, long creationPc, long startPc)
     implements FoundGoroutine {
 
+  /** Go's _Grunnable. */
+  public static final int STATUS_RUNNABLE = 1;
   /** Go's _Gwaiting. */
   public static final int STATUS_WAITING = 4;
+  /** Go's _Gdead: ended (or never started); the g waits for reuse. */
+  public static final int STATUS_DEAD = 6;
 
   @Override
   public boolean isWaiting() {
     return status == STATUS_WAITING;
+  }
+
+  /** Ended; only listed by {@link GoroutineSnapshot#readIncludingDead}. */
+  public boolean isDead() {
+    return status == STATUS_DEAD;
   }
 }

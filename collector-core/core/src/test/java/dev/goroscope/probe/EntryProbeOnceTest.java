@@ -2,6 +2,7 @@ package dev.goroscope.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.goroscope.bpf.testing.Tracefs;
 import dev.goroscope.disasm.X86Disassembler;
 import dev.goroscope.gobinary.elf.ElfFile;
 import dev.goroscope.testing.GoToolchains;
@@ -11,12 +12,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -29,7 +28,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class EntryProbeOnceTest {
 
-  private static final Path TRACEFS = Paths.get("/sys/kernel/tracing");
+  private static final Path TRACEFS = Tracefs.ROOT;
   private static final String GROUP = "goroscope_entry_test";
   private static final long CALLS = 1 + 1001 + 2001 + 3001;
 
@@ -37,10 +36,8 @@ class EntryProbeOnceTest {
   @EnumSource(Toolchain.class)
   void entryOffsetFiresOncePerCallWhileTheFirstInstructionFiresOnEveryStackGrowth(
       Toolchain t) throws Exception {
-    Path events = TRACEFS.resolve("uprobe_events");
-    Assumptions.assumeTrue(Files.isWritable(events), "SKIPPED LOUDLY: " + events
-        + " is not writable (not root, or tracefs not mounted: mount -t tracefs nodev "
-        + TRACEFS + ")");
+    // Mounted when it is not; fails with the fix when it cannot be (never skipped).
+    Path events = Tracefs.mounted().resolve("uprobe_events");
     Path bin = GoToolchains.build("offsetprobe", t, Mode.NORMAL);
     ElfFile elf = ElfFile.open(bin);
     FunctionBounds depth = FunctionLocator.fromSymbols(elf).find("main.depth").orElseThrow();

@@ -20,6 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's main job, {@code ./goroscope demo}, as a new user runs it from the repository:
@@ -72,6 +73,75 @@ class DemoTest {
         page.screenshot("demo-timeline");
         assertThat(page.consoleErrors()).isEmpty();
       }
+    }
+  }
+
+  /**
+   * Ctrl-C in the middle of the demo (real SIGINT to the real command): the summary is printed,
+   * the exit code is 0, and the example server, the load generator and the build directory are
+   * gone with it.
+   */
+  @Test
+  void ctrlCStopsTheDemoAndLeavesNothingBehind(@TempDir Path tmp) throws IOException {
+    Path repo = Examples.moduleDir().getParent();
+    List<String> command = List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Djava.io.tmpdir=" + tmp, "-jar", Goroscope.jar().toString(), "demo",
+        "--requests", "100000", "--examples", repo.resolve("examples").toString());
+    Map<String, String> env = Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "", "OTEL_SERVICE_NAME", "");
+    try (ExampleProcess demo = ExampleProcess.start("goroscope-demo", command, repo, env)) {
+      long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+      while (demo.stderr().stream().noneMatch(l -> l.startsWith("goroscope demo: sending"))) {
+        assertThat(demo.isAlive()).as(demo.transcript()).isTrue();
+        assertThat(System.nanoTime()).as("load started in time\n%s", demo.transcript())
+            .isLessThan(deadline);
+        sleep(100);
+      }
+      sleep(2000);
+      List<Long> started = processesRunningFrom(tmp);
+      assertThat(started).as("the example server and the load generator run from %s", tmp)
+          .hasSize(2);
+
+      assertThat(demo.interrupt(Duration.ofSeconds(60))).as(demo.transcript()).isZero();
+      assertThat(demo.stderr()).as(demo.transcript())
+          .anyMatch(l -> SUMMARY.matcher(l).matches())
+          .anyMatch(l -> l.startsWith(
+              "goroscope demo: open file://" + tmp.resolve("goroscope-demo.html")));
+      long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (!processesRunningFrom(tmp).isEmpty() && System.nanoTime() < end) {
+        sleep(100);
+      }
+      assertThat(processesRunningFrom(tmp)).as("processes left behind").isEmpty();
+      try (var left = Files.list(tmp)) {
+        // The HTML report (goroscope-demo.html) is the demo's result and stays; the build
+        // directory goes.
+        assertThat(left.map(Path::toString).toList()).as("build directory left behind")
+            .noneMatch(f -> f.contains("goroscope-demo") && !f.endsWith("goroscope-demo.html"));
+      }
+    }
+  }
+
+  /** Pids whose executable lies under {@code dir}. */
+  private static List<Long> processesRunningFrom(Path dir) {
+    return ProcessHandle.allProcesses()
+        .filter(p -> {
+          try {
+            return Files.readSymbolicLink(Path.of("/proc/" + p.pid() + "/exe")).toString()
+                .replace(" (deleted)", "").startsWith(dir.toString());
+          } catch (IOException | UnsupportedOperationException e) {
+            return false;
+          }
+        })
+        .map(ProcessHandle::pid)
+        .toList();
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 }

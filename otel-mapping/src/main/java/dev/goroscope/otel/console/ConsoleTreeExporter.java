@@ -13,9 +13,9 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,12 +39,17 @@ import java.util.function.LongSupplier;
  * trace is printed once it has been quiet (no new span) for {@code quietPeriod}, checked on every
  * span and on {@link #flush()}; everything still buffered prints on {@link #close()}. Spans of a
  * trace that was already printed print later as a continuation. At most {@code maxBufferedSpans}
- * are held; beyond that the oldest trace prints early.
+ * are held; beyond that the least recently updated trace prints early. The ids of the last {@link
+ * #MAX_REMEMBERED_TRACES} printed traces are remembered to mark continuations (one trace per
+ * connection would otherwise grow that set for ever); a continuation of an older one prints
+ * without the mark.
  */
 public final class ConsoleTreeExporter implements SpanExporter {
 
   public static final Duration DEFAULT_QUIET_PERIOD = Duration.ofSeconds(2);
   public static final int DEFAULT_MAX_BUFFERED_SPANS = 100_000;
+  /** Printed trace ids remembered for "(continued)": ~2 MiB. */
+  public static final int MAX_REMEMBERED_TRACES = 16_384;
 
   private static final class TraceBuffer {
     final List<SpanData> spans = new ArrayList<>();
@@ -55,8 +60,20 @@ public final class ConsoleTreeExporter implements SpanExporter {
   private final long quietNs;
   private final int maxBuffered;
   private final LongSupplier nanoClock;
-  private final LinkedHashMap<String, TraceBuffer> traces = new LinkedHashMap<>();
-  private final Set<String> printedTraces = new HashSet<>();
+  /**
+   * Buffered traces, least recently updated first (access order: an update moves a trace to the
+   * end), so the quiet ones are found at the head without looking at the others.
+   */
+  private final LinkedHashMap<String, TraceBuffer> traces = new LinkedHashMap<>(16, 0.75f, true);
+  private final Set<String> printedTraces = Collections.newSetFromMap(
+      new LinkedHashMap<>(64, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+          return size() > MAX_REMEMBERED_TRACES;
+        }
+      });
   private final AtomicBoolean closed = new AtomicBoolean();
   private int buffered;
   private long tracesPrinted;
@@ -123,20 +140,27 @@ public final class ConsoleTreeExporter implements SpanExporter {
     return CompletableResultCode.ofSuccess();
   }
 
+  /** Printed trace ids currently remembered (bounded by {@link #MAX_REMEMBERED_TRACES}). */
+  synchronized int rememberedTraces() {
+    return printedTraces.size();
+  }
+
   /** How many trace trees (or continuations) were printed. */
   public synchronized long tracesPrinted() {
     return tracesPrinted;
   }
 
+  /** Prints the quiet traces: O(printed), not O(buffered) — this runs on every span. */
   private void printQuiet(long now) {
     Iterator<Map.Entry<String, TraceBuffer>> it = traces.entrySet().iterator();
     List<Map.Entry<String, TraceBuffer>> ready = new ArrayList<>();
     while (it.hasNext()) {
       Map.Entry<String, TraceBuffer> e = it.next();
-      if (now - e.getValue().lastUpdateNs >= quietNs) {
-        ready.add(e);
-        it.remove();
+      if (now - e.getValue().lastUpdateNs < quietNs) {
+        break; // the rest were updated later still
       }
+      ready.add(e);
+      it.remove();
     }
     for (Map.Entry<String, TraceBuffer> e : ready) {
       print(e.getKey(), e.getValue());
@@ -153,7 +177,8 @@ public final class ConsoleTreeExporter implements SpanExporter {
   private void print(String traceId, TraceBuffer t) {
     buffered -= t.spans.size();
     tracesPrinted++;
-    boolean continuation = !printedTraces.add(traceId);
+    boolean continuation = printedTraces.contains(traceId);
+    printedTraces.add(traceId); // (again: marks it recently printed)
     SpanData first = t.spans.get(0);
     String service = first.getResource().getAttribute(ProcessResources.SERVICE_NAME);
     Long pid = first.getResource().getAttribute(ProcessResources.PROCESS_PID);

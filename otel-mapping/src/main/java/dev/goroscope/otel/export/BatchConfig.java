@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How {@link BatchingSpanSink} batches and retries. Memory is bounded by
+ * How {@link BatchingSpanExporter} batches and retries. Memory is bounded by
  * {@code maxQueueSize + maxConcurrentExports × maxBatchSize} spans whatever the backend does.
  */
 public final class BatchConfig {
@@ -16,7 +16,11 @@ public final class BatchConfig {
   public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(5);
   public static final Duration DEFAULT_MAX_RETRY_TIME = Duration.ofMinutes(1);
   public static final Duration DEFAULT_EXPORT_TIMEOUT = Duration.ofSeconds(15);
-  public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+  /**
+   * How long closing may try to deliver what is queued. Ctrl-C waits this long at most for the
+   * backend (plus a second to let go of the exporter), whatever the backend does.
+   */
+  public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
   /**
    * Batches in flight at once while the backend is healthy. More than one hides the per-request
    * latency (about 40 ms per request on loopback here, Nagle against delayed ACKs), which
@@ -89,7 +93,10 @@ public final class BatchConfig {
     return exportTimeout;
   }
 
-  /** How long close() tries to deliver what is queued. */
+  /**
+   * How long close() tries to deliver what is queued; what is left then is dropped and counted.
+   * Closing takes at most this plus {@link BatchingSpanExporter#EXPORTER_SHUTDOWN_GRACE}.
+   */
   public Duration shutdownTimeout() {
     return shutdownTimeout;
   }

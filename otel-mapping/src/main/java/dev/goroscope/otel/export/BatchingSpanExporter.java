@@ -31,11 +31,16 @@ import java.util.concurrent.locks.LockSupport;
  *       failures it is dropped and counted. When the backend comes back, delivery resumes with
  *       the held batch and then the queue.
  *   <li>Memory: at most {@code maxQueueSize + (maxConcurrentExports + 1) × maxBatchSize} spans.
- *   <li>{@link #close()} delivers what it can within {@code shutdownTimeout}, counts the rest as
- *       dropped, shuts the exporter down; idempotent.
+ *   <li>{@link #shutdown()} delivers what it can within {@code shutdownTimeout}, counts the rest
+ *       as dropped (an export still unanswered then included), and gives the exporter at most
+ *       {@link #EXPORTER_SHUTDOWN_GRACE} more to shut down: bounded whatever the backend does
+ *       (one that accepts connections and never answers included); idempotent.
  * </ul>
  */
 public final class BatchingSpanExporter implements SpanExporter {
+
+  /** How long the wrapped exporter may take to shut down after the delivery deadline. */
+  public static final Duration EXPORTER_SHUTDOWN_GRACE = Duration.ofSeconds(1);
 
   private final SpanExporter exporter;
   private final BatchConfig config;
@@ -119,25 +124,32 @@ public final class BatchingSpanExporter implements SpanExporter {
         droppedShutdown.get(), failedAttempts.get(), queue.size() + inFlight.get(), lastError);
   }
 
-  /** Delivers what it can within the shutdown timeout, then shuts the exporter down. */
+  /**
+   * Delivers what it can within the shutdown timeout, then shuts the exporter down; returns
+   * within {@code shutdownTimeout} + {@link #EXPORTER_SHUTDOWN_GRACE}.
+   */
   @Override
   public CompletableResultCode shutdown() {
     if (!closed.compareAndSet(false, true)) {
       return CompletableResultCode.ofSuccess();
     }
-    shutdownDeadlineNs = System.nanoTime() + config.shutdownTimeout().toNanos();
+    long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+    shutdownDeadlineNs = deadline;
     closing = true;
     LockSupport.unpark(worker);
     try {
-      worker.join(config.shutdownTimeout().plus(config.exportTimeout()).toMillis() + 1000);
+      // The worker gives up by itself at the deadline (an export in flight then is dropped).
+      worker.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000 + 200));
       if (worker.isAlive()) {
         worker.interrupt();
-        worker.join(1000);
+        worker.join(200);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    exporter.shutdown().join(5, TimeUnit.SECONDS);
+    long graceNs = Math.max(deadline - System.nanoTime(), 0)
+        + EXPORTER_SHUTDOWN_GRACE.toNanos();
+    exporter.shutdown().join(graceNs, TimeUnit.NANOSECONDS);
     return CompletableResultCode.ofSuccess();
   }
 
@@ -212,6 +224,10 @@ public final class BatchingSpanExporter implements SpanExporter {
         queue.drainTo(left);
         droppedShutdown.addAndGet(rest + left.size());
         inFlight.set(0);
+        if (!flying.isEmpty()) {
+          lastError = "no answer within the shutdown time ("
+              + config.shutdownTimeout().toMillis() / 1000.0 + " s)";
+        }
         return;
       }
       // 3. Fill the next batch.

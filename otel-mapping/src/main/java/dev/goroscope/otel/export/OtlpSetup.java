@@ -42,6 +42,9 @@ public final class OtlpSetup implements AutoCloseable {
   /** How often metrics are pushed unless OTEL_METRIC_EXPORT_INTERVAL says otherwise. */
   public static final Duration DEFAULT_METRIC_INTERVAL = Duration.ofSeconds(10);
 
+  /** The longest {@link #close()} waits for the last metrics export: the spans' shutdown time. */
+  public static final Duration SHUTDOWN_TIMEOUT = BatchConfig.DEFAULT_SHUTDOWN_TIMEOUT;
+
   /** Held so the level set by {@link #quietSdkLogging()} is not garbage collected. */
   private static final java.util.logging.Logger SDK_LOGGER =
       java.util.logging.Logger.getLogger("io.opentelemetry");
@@ -115,11 +118,25 @@ public final class OtlpSetup implements AutoCloseable {
         .createEnvironmentResource(config);
   }
 
-  /** Pushes the metrics a last time and shuts the meter provider down, bounded. Idempotent. */
+  /**
+   * Pushes the metrics a last time and shuts the meter provider down, waiting at most {@link
+   * #SHUTDOWN_TIMEOUT} whatever the backend does: the SDK's shutdown can itself block on an
+   * export that is never answered, so it runs on a thread of its own that is left behind (a
+   * daemon) when the time is up. Idempotent.
+   */
   @Override
   public void close() {
     SdkMeterProvider meters = sdk.getOpenTelemetrySdk().getSdkMeterProvider();
-    meters.shutdown().join(10, TimeUnit.SECONDS);
+    Thread shutdown = new Thread(
+        () -> meters.shutdown().join(SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
+        "goroscope-metrics-shutdown");
+    shutdown.setDaemon(true);
+    shutdown.start();
+    try {
+      shutdown.join(SHUTDOWN_TIMEOUT.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**

@@ -85,4 +85,44 @@ class ConsoleTreeExporterTest {
     s.close();
     assertThat(text()).contains("(continued)").contains("main.main  g1");
   }
+
+  /**
+   * One trace per connection for a long time: the ids remembered to mark continuations stay
+   * within their bound, and a recently printed trace is still marked when more of it comes.
+   */
+  @Test
+  void printedTraceIdsAreRememberedWithinABound() {
+    ConsoleTreeExporter console = new ConsoleTreeExporter(
+        new PrintStream(java.io.OutputStream.nullOutputStream()), Duration.ZERO, 1000, now::get);
+    int traces = ConsoleTreeExporter.MAX_REMEMBERED_TRACES * 3;
+    for (int t = 1; t <= traces; t++) {
+      console.export(List.of(span(t)));
+    }
+    assertThat(console.tracesPrinted()).isEqualTo(traces);
+    assertThat(console.rememberedTraces()).isEqualTo(ConsoleTreeExporter.MAX_REMEMBERED_TRACES);
+
+    ConsoleTreeExporter marked = new ConsoleTreeExporter(out, Duration.ZERO, 1000, now::get);
+    marked.export(List.of(span(7)));
+    for (int t = 100; t < 100 + ConsoleTreeExporter.MAX_REMEMBERED_TRACES - 1; t++) {
+      marked.export(List.of(span(t)));
+    }
+    bytes.reset();
+    marked.export(List.of(span(7)));
+    assertThat(text()).startsWith("trace " + String.format("%032x", 7) + " (continued)");
+  }
+
+  private static io.opentelemetry.sdk.trace.data.SpanData span(long trace) {
+    return io.opentelemetry.sdk.testing.trace.TestSpanData.builder()
+        .setName("main.handler")
+        .setKind(io.opentelemetry.api.trace.SpanKind.INTERNAL)
+        .setSpanContext(io.opentelemetry.api.trace.SpanContext.create(
+            String.format("%032x", trace), String.format("%016x", trace),
+            io.opentelemetry.api.trace.TraceFlags.getSampled(),
+            io.opentelemetry.api.trace.TraceState.getDefault()))
+        .setStartEpochNanos(1_000)
+        .setEndEpochNanos(2_000)
+        .setHasEnded(true)
+        .setStatus(io.opentelemetry.sdk.trace.data.StatusData.unset())
+        .build();
+  }
 }

@@ -21,7 +21,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import dev.goroscope.otel.testing.BlackHole;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The backend goes away for a while and comes back on the same port. */
 class BackendOutageTest {
@@ -156,5 +159,42 @@ class BackendOutageTest {
     assertThat(s.droppedAtShutdown()).isEqualTo(21);
     assertThat(s.queued()).isZero();
     holder.close();
+  }
+
+  /**
+   * A backend that accepts connections and never answers, an export in flight when closing:
+   * close() still returns within the shutdown timeout plus the exporter's grace (the export
+   * timeout, 15 s, does not matter), and counts every span as dropped at shutdown.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"grpc", "http/protobuf"})
+  void closeWithABackendThatNeverAnswersIsBoundedByTheShutdownTimeout(String protocol)
+      throws Exception {
+    try (BlackHole backend = new BlackHole()) {
+      OtlpSetup otlp = OtlpSetup.builder().setEndpoint(backend.endpoint())
+          .setProtocol(protocol).build();
+      BatchConfig batch = BatchConfig.builder()
+          .setMaxAge(Duration.ofMillis(50))
+          .setShutdownTimeout(Duration.ofSeconds(1))
+          .build();
+      OtlpSetup.quietSdkLogging();
+      BatchingSpanExporter sink = new BatchingSpanExporter(otlp.spanExporter(), batch);
+      for (long i = 1; i <= 20; i++) {
+        sink.export(List.of(span(i)));
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> backend.connections() > 0);
+      Thread.sleep(200); // the batch is on the wire, unanswered
+      long t0 = System.nanoTime();
+      sink.close();
+      Duration took = Duration.ofNanos(System.nanoTime() - t0);
+
+      // 1 s to deliver, 1 s for the exporter to let go; a second of margin for a busy machine.
+      assertThat(took).isLessThan(batch.shutdownTimeout()
+          .plus(BatchingSpanExporter.EXPORTER_SHUTDOWN_GRACE).plusSeconds(1));
+      ExportStats s = sink.stats();
+      assertThat(s.exported()).isZero();
+      assertThat(s.droppedAtShutdown()).isEqualTo(20);
+      assertThat(s.lastError()).contains("no answer within the shutdown time");
+    }
   }
 }

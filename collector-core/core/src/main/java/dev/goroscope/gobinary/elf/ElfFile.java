@@ -72,7 +72,15 @@ public final class ElfFile {
 
   /** Opens and maps {@code path}; fails with a clear message if it is missing or unreadable. */
   public static ElfFile open(Path path) {
-    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+    return open(path, path);
+  }
+
+  /**
+   * Maps the file at {@code source} (e.g. {@code /proc/self/fd/N} of a held executable) and
+   * names it {@code path} in messages and {@link #path()}.
+   */
+  public static ElfFile open(Path source, Path path) {
+    try (FileChannel channel = FileChannel.open(source, StandardOpenOption.READ)) {
       long size = channel.size();
       if (size > Integer.MAX_VALUE) {
         throw new BinaryFormatException(path + " is larger than 2 GiB; not supported");

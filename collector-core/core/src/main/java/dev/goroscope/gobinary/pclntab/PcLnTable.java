@@ -65,7 +65,7 @@ public final class PcLnTable {
   private final String textStartSource;
   private final long goFunc;
   private final long moduleDataAddress;
-  private Map<String, Integer> byName;
+  private volatile Map<String, Integer> byName;
 
   private PcLnTable(ElfFile elf, ByteBuffer data, long address,
       Function<String, OptionalLong> symbol) {

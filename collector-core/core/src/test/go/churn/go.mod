@@ -1,0 +1,3 @@
+module goroscope.dev/churn
+
+go 1.19

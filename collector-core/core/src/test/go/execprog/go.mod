@@ -1,0 +1,3 @@
+module goroscope.dev/execprog
+
+go 1.19

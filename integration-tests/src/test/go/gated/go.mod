@@ -1,0 +1,3 @@
+module goroscope.dev/test/gated
+
+go 1.19
