@@ -79,6 +79,15 @@ public final class Probes implements AutoCloseable {
           GoroscopeBpf.NONRECORDING_SPAN_IS_RECORDING_PC)) {
         object.setConstant(c, 0);
       }
+      // Nor are the runtime-event programs (stop-the-world, mutex, syscall, scheduling):
+      // collector-core's StwPauseTest, MutexContentionTest, SyscallProbeTest and SchedLatencyTest
+      // attach them through the planner.
+      for (String c : List.of(GoroscopeBpf.OFF_P_STATUS, GoroscopeBpf.OFF_P_M,
+          GoroscopeBpf.ALLP_ADDR, GoroscopeBpf.STW_REASON_ARG, GoroscopeBpf.OFF_M_PREEMPTOFF,
+          GoroscopeBpf.OFF_G_LOCKEDM, GoroscopeBpf.OFF_RWMUTEX_READERSEM,
+          GoroscopeBpf.OFF_RWMUTEX_WRITERSEM, GoroscopeBpf.SYSCALL_MIN_NS)) {
+        object.setConstant(c, 0);
+      }
       if (o.ringBytes > 0) {
         object.map(GoroscopeBpf.MAP_EVENTS).setMaxEntries(o.ringBytes);
       }
