@@ -4,7 +4,6 @@ import dev.goroscope.GoroscopeException;
 import dev.goroscope.otel.export.OtlpSettings;
 import dev.goroscope.otel.export.OtlpSetup;
 import dev.goroscope.otel.sink.ExportPipeline;
-import dev.goroscope.otel.span.TraceRootPolicy;
 import dev.goroscope.otel.time.ClockOffset;
 import dev.goroscope.record.ProcessInfo;
 import java.io.FileDescriptor;
@@ -18,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Where the goroutine records go: shared by {@code attach} and {@code demo}. */
@@ -54,14 +54,7 @@ final class OutputOptions {
           + " executable's name).")
   String serviceName;
 
-  @Option(names = "--trace-root", paramLabel = "FUNCTION",
-      description = "Goroutines started by this function begin their own trace; repeatable."
-          + " Added to the defaults (net/http.(*conn).serve and the HTTP/2 server loops).")
-  List<String> traceRoots = new ArrayList<>();
-
-  @Option(names = "--no-default-trace-roots",
-      description = "Do not treat net/http's per-connection goroutines as trace roots.")
-  boolean noDefaultTraceRoots;
+  @Mixin TraceRootOptions traceRoots = new TraceRootOptions();
 
   /** Builds the exporters; OTLP settings are the OTEL_* environment overridden by flags. */
   Outputs create(ProcessInfo target) {
@@ -79,7 +72,7 @@ final class OutputOptions {
           + " OTEL_EXPORTER_OTLP_ENDPOINT");
     }
     return Outputs.create(kinds, otlpSetup(), serviceName, target.executablePath(),
-        traceRoots(), jsonlFile, htmlReport(), new FileOutputStream(FileDescriptor.out),
+        traceRoots.functions(), jsonlFile, htmlReport(), new FileOutputStream(FileDescriptor.out),
         System.err, clock, more);
   }
 
@@ -151,13 +144,5 @@ final class OutputOptions {
       }
     }
     return kinds;
-  }
-
-  private List<String> traceRoots() {
-    List<String> roots = new ArrayList<>(traceRoots);
-    if (!noDefaultTraceRoots) {
-      roots.addAll(TraceRootPolicy.DEFAULT_ROOT_FUNCTIONS);
-    }
-    return roots;
   }
 }

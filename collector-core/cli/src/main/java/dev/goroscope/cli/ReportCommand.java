@@ -3,7 +3,6 @@ package dev.goroscope.cli;
 import dev.goroscope.GoroscopeException;
 import dev.goroscope.otel.report.HtmlReport;
 import dev.goroscope.otel.report.ReportModel;
-import dev.goroscope.otel.span.TraceRootPolicy;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -13,10 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -45,24 +44,14 @@ public final class ReportCommand implements Callable<Integer> {
       description = "Where to write the report (default: RUN.html beside RUN.jsonl).")
   Path output;
 
-  @Option(names = "--trace-root", paramLabel = "FUNCTION",
-      description = "Goroutines started by this function begin their own trace; repeatable."
-          + " Added to the defaults (net/http.(*conn).serve and the HTTP/2 server loops).")
-  List<String> traceRoots = new ArrayList<>();
-
-  @Option(names = "--no-default-trace-roots",
-      description = "Do not treat net/http's per-connection goroutines as trace roots.")
-  boolean noDefaultTraceRoots;
+  @Mixin TraceRootOptions traceRoots = new TraceRootOptions();
 
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     boolean stdin = input.equals("-");
     Path out = output != null ? output : defaultOutput(stdin);
-    List<String> roots = new ArrayList<>(traceRoots);
-    if (!noDefaultTraceRoots) {
-      roots.addAll(TraceRootPolicy.DEFAULT_ROOT_FUNCTIONS);
-    }
+    List<String> roots = traceRoots.functions();
     ReportModel model;
     try {
       model = ReportModel.builder().setRootFunctions(roots).build();
