@@ -30,13 +30,13 @@ class SampledOptionsTest {
       --mode sampled --deep | --deep needs probes: it cannot be combined with --mode sampled \
       (use --precise-every for precise bursts)
       --mode sampled --sample-interval 5ms | --sample-interval must be at least 10ms, got 5ms
-      --mode sampled --leak-window 0s | --leak-window must be positive, got PT0S
+      --mode sampled --leak-window 0s | --leak-window must be positive, got 0ms
       --mode sampled --overhead-budget 0 | --overhead-budget must be a percentage in (0, 100], \
       got 0.0
       --mode sampled --overhead-budget 150% | --overhead-budget must be a percentage in \
       (0, 100], got 150.0
-      --mode sampled --precise-every 1s --precise-for 2s | --precise-every (PT1S) must be \
-      longer than --precise-for (PT2S)
+      --mode sampled --precise-every 1s --precise-for 2s | --precise-every (1000ms) must be \
+      longer than --precise-for (2000ms)
       """)
   void badFlagsAreOneLineAndExitTwo(String flags, String message) {
     String[] extra = flags.split(" ");

@@ -155,7 +155,8 @@ public final class AttachConfig {
     public Builder setLeakWindow(Duration window) {
       Objects.requireNonNull(window, "window");
       if (window.isNegative() || window.isZero()) {
-        throw new IllegalArgumentException("--leak-window must be positive, got " + window);
+        throw new IllegalArgumentException(
+            "--leak-window must be positive, got " + window.toMillis() + "ms");
       }
       this.leakWindow = window;
       return this;

@@ -33,11 +33,12 @@ public final class BurstConfig {
     Objects.requireNonNull(every, "every");
     Objects.requireNonNull(length, "length");
     if (length.isNegative() || length.isZero()) {
-      throw new IllegalArgumentException("--precise-for must be positive, got " + length);
+      throw new IllegalArgumentException(
+          "--precise-for must be positive, got " + length.toMillis() + "ms");
     }
     if (every.compareTo(length) <= 0) {
-      throw new IllegalArgumentException("--precise-every (" + every
-          + ") must be longer than --precise-for (" + length + ")");
+      throw new IllegalArgumentException("--precise-every (" + every.toMillis()
+          + "ms) must be longer than --precise-for (" + length.toMillis() + "ms)");
     }
     if (!(budgetPercent > 0 && budgetPercent <= 100)) {
       throw new IllegalArgumentException(
