@@ -200,8 +200,9 @@ class HtmlReportHttpDeadlineTest {
         assertThat(group.getText()).contains("main.(*server).audit × " + audits);
       }
     }
-    // collapse and reopen a node
-    RunLines.Goroutine conn = run.startedIn(CONN).get(0);
+    // collapse and reopen a node (one with children: a connection may have served no request)
+    RunLines.Goroutine conn = run.startedIn(CONN).stream().filter(c -> run.children(c) > 0)
+        .findFirst().orElseThrow();
     WebElement li = page.all("#tree-root li.node[data-goid='" + conn.goid() + "']").get(0);
     WebElement toggle = li.findElement(By.cssSelector(":scope > .row > .toggle"));
     toggle.click();
