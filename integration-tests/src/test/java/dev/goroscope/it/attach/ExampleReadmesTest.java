@@ -141,8 +141,14 @@ class ExampleReadmesTest {
   private Run run(String block, String check) {
     Goroscope.jar(); // the launcher runs it; fail clearly when it is not built
     String marker = "@@ after the block @@";
+    // A checkout under /tmp (a clean clone there) would vanish under the private /tmp: it is
+    // held at /mnt first and bound back at its own path.
+    String setUp = repo.toString().startsWith("/tmp/")
+        ? "ip link set lo up && mount --bind '" + repo + "' /mnt && mount -t tmpfs tmpfs /tmp"
+            + " && mkdir -p '" + repo + "' && mount --bind /mnt '" + repo + "' || exit 97"
+        : "ip link set lo up && mount -t tmpfs tmpfs /tmp || exit 97";
     String script = String.join("\n",
-        "ip link set lo up && mount -t tmpfs tmpfs /tmp || exit 97",
+        setUp,
         "cd '" + repo + "'",
         "( " + block + " )", // as written, in a subshell so that an exit in it is its status
         "status=$?",
