@@ -73,4 +73,26 @@ final class AttachWindow {
     }
     return found;
   }
+
+  /**
+   * Goroutines created while the probes were being attached (their creation event is among
+   * {@code early}) and found waiting by the second read: they parked before the park probe was
+   * live, so only the read says so (deep mode reports them waiting from the read's time).
+   */
+  static List<SnapshotGoroutine> waitingSinceBeforeTheParkProbe(
+      List<SnapshotGoroutine> after, List<Event> early) {
+    Set<Long> created = new HashSet<>();
+    for (Event e : early) {
+      if (e instanceof GoroutineCreated c) {
+        created.add(c.goid());
+      }
+    }
+    List<SnapshotGoroutine> waiting = new ArrayList<>();
+    for (SnapshotGoroutine g : after) {
+      if (created.contains(g.goid()) && g.isWaiting()) {
+        waiting.add(g);
+      }
+    }
+    return waiting;
+  }
 }

@@ -336,6 +336,7 @@ public final class Attacher implements AttachSession {
     correlator.processStarted(plan.process(), plan.symbolizer(), announcedAt, config.deep());
     List<SnapshotGoroutine> before;
     List<SnapshotGoroutine> after;
+    long afterReadNs;
     try {
       probes.attach(Attacher::isCreationSite);
       before = readGoroutines(target, plan, false);
@@ -346,6 +347,7 @@ public final class Attacher implements AttachSession {
             + " changed its executable or ended while being attached");
       }
       after = readGoroutines(target, plan, true);
+      afterReadNs = System.nanoTime();
     } catch (RuntimeException e) {
       correlator.processEnded(target.pid(), System.nanoTime());
       detacher.detach(probes);
@@ -380,6 +382,11 @@ public final class Attacher implements AttachSession {
     for (Event e : early) {
       eventsSinceStatus++;
       correlator.accept(e);
+    }
+    if (config.deep()) {
+      // Dated after the read: every park or wake-up the probes saw before it comes first.
+      correlator.goroutinesFound(target.pid(), afterReadNs,
+          AttachWindow.waitingSinceBeforeTheParkProbe(after, early));
     }
     drain(w, Duration.ZERO);
     attached.countDown();

@@ -198,6 +198,12 @@ final class Dispatch implements Input.Handler {
     for (FoundGoroutine found : FoundOrder.parentsFirst(f.goroutines)) {
       LiveGoroutine g = goroutines.found(p, found, f.timestampNs);
       if (g == null) {
+        // Known already (its creation was seen) but parked before the park probe was live:
+        // waiting from the read on, unless a park the probes saw says more.
+        LiveGoroutine known = p.goroutines.get(found.goid());
+        if (known != null && p.deep && found.isWaiting() && known.parkedSinceNs < 0) {
+          parks.parked(known, f.timestampNs, found.waitReason());
+        }
         continue;
       }
       LiveGoroutine parent = g.parentGoid == 0 ? null : p.goroutines.get(g.parentGoid);

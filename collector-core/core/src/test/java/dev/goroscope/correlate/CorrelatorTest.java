@@ -156,6 +156,45 @@ class CorrelatorTest {
     assertThat(correlator.stats().duplicatesDropped()).isZero();
   }
 
+  /** A waiting goroutine as the second read of allgs lists it. */
+  record WaitingFound(long goid, long parentGoid, int waitReason) implements FoundGoroutine {
+    @Override
+    public long creationPc() {
+      return CREATION_PC;
+    }
+
+    @Override
+    public long startPc() {
+      return START_PC;
+    }
+
+    @Override
+    public boolean isWaiting() {
+      return true;
+    }
+  }
+
+  @Test
+  void deepModeReportsWaitingWhatParkedBeforeTheParkProbeWasLive() {
+    correlator.processStarted(new ProcessInfo(PID, "/srv/app", "go1.26.8", "example.com/app"),
+        symbolizer, ns(999), true);
+    // 7 and 8 were created while the probes were attached; 7 parked before the park probe was
+    // live, 8 after it (its park event came); the read after attaching lists both waiting.
+    feed(ev.created(1000, 7, 1), ev.created(1000.1, 8, 1), ev.parked(1000.2, 8, CHAN_RECEIVE));
+    correlator.goroutinesFound(ev.pid, ns(1001), List.of(new WaitingFound(7, 1, CHAN_RECEIVE),
+        new WaitingFound(8, 1, CHAN_RECEIVE)));
+    correlator.advanceTo(ns(1100));
+    correlator.close();
+
+    GoroutineRecord seven = sink.lastPartial(7);
+    assertThat(seven.state()).isEqualTo(GoroutineState.WAITING);
+    assertThat(seven.waitReason()).isEqualTo(symbolizer.waitReason(CHAN_RECEIVE));
+    assertThat(seven.parks()).singleElement()
+        .satisfies(p -> assertThat(p.startNs()).as("from the read").isEqualTo(ns(1001)));
+    assertThat(sink.lastPartial(8).parks()).singleElement()
+        .satisfies(p -> assertThat(p.startNs()).as("its park event").isEqualTo(ns(1000.2)));
+  }
+
   @Test
   void duplicateCreationFromARerunPrologueIsIgnored() {
     feed(ev.created(1000, 7, 1), ev.created(1000, 7, 1), ev.created(1000.001, 7, 1),
