@@ -51,7 +51,10 @@ if [[ -n "$against" ]]; then
   git clone -q --no-checkout . "$base/src"
   git -C "$base/src" checkout -q "$rev"
   echo "bench: building goroscope at $against ($rev) as the baseline" >&2
-  (cd "$base/src" && mvn -B -q -Dstyle.color=never -pl collector-core/cli -am -DskipTests package >&2)
+  # The launcher's jar: collector-core/cli since the module split, collector-core before it.
+  module=collector-core/cli
+  [[ -d "$base/src/$module" ]] || module=collector-core
+  (cd "$base/src" && mvn -B -q -Dstyle.color=never -pl "$module" -am -DskipTests package >&2)
   args+=(--baseline "$base/src/goroscope" --baseline-name "$against (${rev:0:12})")
 fi
 classpath="integration-tests/target/test-classes:$(cat integration-tests/target/bench.classpath)"
