@@ -9,9 +9,7 @@ import dev.goroscope.record.GoroutineEvents;
 import dev.goroscope.testing.GoToolchains.Mode;
 import dev.goroscope.testing.GoToolchains.Toolchain;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -21,18 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class SchedLatencyTest {
 
-  static Stream<Arguments> binaries() {
-    return Stream.of(
-        Arguments.of(Toolchain.GO_1_19, Mode.NORMAL),
-        Arguments.of(Toolchain.GO_1_19, Mode.STRIPPED),
-        Arguments.of(Toolchain.GO_1_26, Mode.NORMAL),
-        Arguments.of(Toolchain.GO_1_26, Mode.STRIPPED),
-        Arguments.of(Toolchain.GO_1_27, Mode.NORMAL),
-        Arguments.of(Toolchain.GO_1_27, Mode.STRIPPED));
-  }
-
   @ParameterizedTest(name = "{0} {1}")
-  @MethodSource("binaries")
+  @MethodSource("dev.goroscope.testing.GoMatrix#cells")
   void aRunnableGoroutineWaitsAtLeastWhileTheOnlyPSpins(Toolchain toolchain, Mode mode)
       throws Exception {
     RuntimeProgram.Run run = RuntimeProgram.run(toolchain, mode, "sched",
