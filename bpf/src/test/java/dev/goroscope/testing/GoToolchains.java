@@ -440,8 +440,13 @@ public final class GoToolchains {
       Files.createDirectories(path.getParent());
       Path lock = path.resolveSibling(path.getFileName() + ".lock");
       try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE); FileLock held = ch.lock()) {
-        return action.get();
+          StandardOpenOption.WRITE)) {
+        FileLock held = ch.lock(); // released when the channel closes
+        try {
+          return action.get();
+        } finally {
+          held.release();
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -63,11 +63,14 @@ public final class TrapCalibration {
         long base = cpu.getCurrentThreadCpuTime() - t0;
         long before = hits.sumPerCpuLongs(0);
         long probed;
-        try (UprobeLink link = UprobeLink.attach(object.program("trapcost_hit"), self,
-            site.file(), site.offset())) {
+        UprobeLink link = UprobeLink.attach(object.program("trapcost_hit"), self,
+            site.file(), site.offset());
+        try {
           long t1 = cpu.getCurrentThreadCpuTime();
           SelfCalls.call(calls);
           probed = cpu.getCurrentThreadCpuTime() - t1;
+        } finally {
+          link.close();
         }
         long n = hits.sumPerCpuLongs(0) - before;
         if (n < calls) {

@@ -51,6 +51,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Mixin OutputOptions output;
 
   @Override
+  @SuppressWarnings("try") // the workload is closed early on Ctrl-C too (close is idempotent)
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     BpfFeatures.ensureAvailable(GoroscopeException::new);

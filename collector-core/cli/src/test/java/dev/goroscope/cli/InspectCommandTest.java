@@ -77,7 +77,7 @@ class InspectCommandTest {
     assertThat(offsets.has("runtime.g.parentGoid")).isEqualTo(b.toolchain().atLeast(21));
     // From the DWARF or, stripped, the table: either way exactly the minor's table row.
     Map<String, Long> printed = new TreeMap<>();
-    offsets.fields().forEachRemaining(e -> printed.put(e.getKey(), e.getValue().asLong()));
+    offsets.properties().forEach(e -> printed.put(e.getKey(), e.getValue().asLong()));
     assertThat(printed).isEqualTo(new TreeMap<>(
         OffsetTable.builtIn().row(b.toolchain().minorNumber()).orElseThrow().asMap()));
     // Nothing a probe needs is missing; inlined alternatives are listed, not required.

@@ -168,7 +168,8 @@ class OtlpReceiverJaegerTest {
           .setAttribute("app.step", "checkout")
           .setAttribute(AttributeKey.longKey("http.response.status_code"), 500L)
           .startSpan();
-      try (Scope ignored = request.makeCurrent()) {
+      Scope scope = request.makeCurrent();
+      try {
         Span price = client.spanBuilder("GET /price").setSpanKind(SpanKind.CLIENT)
             .setAttribute("peer.service", "pricing")
             .setAttribute(AttributeKey.doubleKey("app.ratio"), 0.5)
@@ -185,6 +186,8 @@ class OtlpReceiverJaegerTest {
         inner.end();
         Span stock = client.spanBuilder("GET /stock").setSpanKind(SpanKind.CLIENT).startSpan();
         stock.end();
+      } finally {
+        scope.close();
       }
       request.setStatus(StatusCode.ERROR);
       request.end();
