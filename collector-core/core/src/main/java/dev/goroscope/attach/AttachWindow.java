@@ -36,14 +36,12 @@ final class AttachWindow {
       return before; // the second read failed (a Go process always has a goroutine)
     }
     Set<Long> exited = new HashSet<>();
-    Set<Long> created = new HashSet<>();
     for (Event e : early) {
       if (e instanceof GoroutineExited x) {
         exited.add(x.goid());
-      } else if (e instanceof GoroutineCreated c) {
-        created.add(c.goid());
       }
     }
+    Set<Long> created = created(early);
     Map<Long, SnapshotGoroutine> first = new HashMap<>();
     for (SnapshotGoroutine g : before) {
       first.put(g.goid(), g);
@@ -81,12 +79,7 @@ final class AttachWindow {
    */
   static List<SnapshotGoroutine> waitingSinceBeforeTheParkProbe(
       List<SnapshotGoroutine> after, List<Event> early) {
-    Set<Long> created = new HashSet<>();
-    for (Event e : early) {
-      if (e instanceof GoroutineCreated c) {
-        created.add(c.goid());
-      }
-    }
+    Set<Long> created = created(early);
     List<SnapshotGoroutine> waiting = new ArrayList<>();
     for (SnapshotGoroutine g : after) {
       if (created.contains(g.goid()) && g.isWaiting()) {
@@ -94,5 +87,16 @@ final class AttachWindow {
       }
     }
     return waiting;
+  }
+
+  /** The goids whose creation event is among {@code early}. */
+  private static Set<Long> created(List<Event> early) {
+    Set<Long> created = new HashSet<>();
+    for (Event e : early) {
+      if (e instanceof GoroutineCreated c) {
+        created.add(c.goid());
+      }
+    }
+    return created;
   }
 }
