@@ -38,7 +38,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * sleeping), every blocked one unmoved since the previous sample and handed over as the same
  * instance, as the periodic sampler does. One operation is one sample, one second of stream
  * time after the previous one, so waits grow, leak groups are kept and partial flushes fall
- * where they would.
+ * where they would. With {@code churnPercent} above 0, that share of the goroutines is replaced
+ * by new ones (new goids, blocked on a channel) at every sample: they end and start, and the
+ * table is scanned for the goroutines that vanished.
  *
  * <p>Each iteration also prints a {@code [cpu]} line: ms of this thread's CPU per sample (on a
  * shared machine the wall time includes time off the CPU).
@@ -55,6 +57,9 @@ public class SampledCorrelatorBenchmark {
   @Param({"100000"})
   public int goroutines;
 
+  @Param({"0", "1"})
+  public int churnPercent;
+
   private List<GoroutineSample> all;
   private Unmoved unmoved;
   private Correlator correlator;
@@ -63,6 +68,11 @@ public class SampledCorrelatorBenchmark {
   private long nowNs;
   private long cpuNs;
   private long samples;
+  private boolean[] flags;
+  private StackFrame site;
+  private List<ChannelState> channels;
+  private long nextGoid;
+  private int churnAt;
 
   /** Counts what the correlator hands on, so nothing is optimised away. */
   static final class CountingSink implements RecordSink {
@@ -94,15 +104,15 @@ public class SampledCorrelatorBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    StackFrame site = new StackFrame("main.serve", "/src/main.go", 20, 0x401000, 0x400f00, false,
+    site = new StackFrame("main.serve", "/src/main.go", 20, 0x401000, 0x400f00, false,
         0);
-    List<ChannelState> channels = new ArrayList<>();
+    channels = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
       channels.add(new ChannelState(0xc000010000L + 0x100L * i, "main.job", 8, 0, 0, false, 0,
           goroutines / 200, true));
     }
     all = new ArrayList<>(goroutines);
-    boolean[] flags = new boolean[goroutines];
+    flags = new boolean[goroutines];
     for (int i = 0; i < goroutines; i++) {
       long goid = i + 1;
       int kind = i % 100 == 0 ? 0 : i % 4; // 0 running, 1 and 2 channel, 3 lock or sleep
@@ -126,6 +136,7 @@ public class SampledCorrelatorBenchmark {
             0));
       }
     }
+    nextGoid = goroutines + 1;
     unmoved = Unmoved.of(flags, goroutines);
     sink = new CountingSink();
     correlator = Correlator.builder(sink).build();
@@ -153,10 +164,30 @@ public class SampledCorrelatorBenchmark {
     correlator.advanceTo(nowNs + S / 2);
   }
 
+  /** Replaces {@code churnPercent} of the goroutines by new ones, as between two samples. */
+  private Unmoved churn() {
+    int n = goroutines * churnPercent / 100;
+    if (n == 0) {
+      return unmoved;
+    }
+    boolean[] moved = flags.clone();
+    for (int k = 0; k < n; k++) {
+      int i = churnAt;
+      churnAt = (churnAt + 7919) % goroutines; // spread over the list, like reused g structs
+      long goid = nextGoid++;
+      all.set(i, new GoroutineSample(goid, GoroutineStatus.WAITING, false, 7, "chan receive", 0,
+          1, "main.worker", 0x500000, site, false, false, stack("main.worker", 40 + i % 7),
+          List.of(new ChannelWait(channels.get(i % 100), ChannelWait.Direction.RECEIVE)), 0));
+      moved[i] = false;
+    }
+    return Unmoved.of(moved, goroutines);
+  }
+
   @Benchmark
   public long steadySample() {
+    Unmoved flagsNow = churn(); // the sampler's work: not counted
     long start = THREADS.getCurrentThreadCpuTime();
-    sample(unmoved);
+    sample(flagsNow);
     cpuNs += THREADS.getCurrentThreadCpuTime() - start;
     samples++;
     return sink.hash;
@@ -165,8 +196,8 @@ public class SampledCorrelatorBenchmark {
   @TearDown(Level.Iteration)
   public void report() {
     if (samples > 0) {
-      System.out.printf("%n[cpu] %d goroutines: %.1f ms of thread CPU per sample (%d samples),"
-          + " live %d%n", goroutines, cpuNs / 1e6 / samples, samples,
+      System.out.printf("%n[cpu] %d goroutines, churn %d %%: %.1f ms of thread CPU per sample"
+          + " (%d samples), live %d%n", goroutines, churnPercent, cpuNs / 1e6 / samples, samples,
           correlator.stats().liveGoroutines());
     }
     cpuNs = 0;

@@ -31,6 +31,8 @@ final class LeakGroups {
   static final int MAX_GROUPS = 10_000;
   static final int MAX_HISTORY = 4_096;
   static final int TOP_FRAMES = 3;
+  /** Goroutine ids given as examples per group. */
+  static final int EXAMPLES = 5;
 
   /** What groups goroutines: where they were created, what they run, why and where they wait. */
   record Key(CodeLocation site, String startFunction, String reason, List<CodeLocation> top) {}
@@ -60,9 +62,11 @@ final class LeakGroups {
     int blocked;
     long oldestSince = Long.MAX_VALUE;
     final List<SampledGoroutine> members = new ArrayList<>();
-    final Map<Long, Integer> channelCounts = new HashMap<>();
-    final Map<Long, ChannelState> channelStates = new HashMap<>();
-    final Map<Long, Integer> semaphoreCounts = new HashMap<>();
+    /** Members per channel address (with its state as last read) and per semaphore. */
+    private LongObjectMap<ChannelTally> channels = new LongObjectMap<>();
+    private LongObjectMap<int[]> semaphores = new LongObjectMap<>();
+    /** Dropped from the groups: a member's hint to it no longer holds. */
+    boolean removed;
     boolean growing;
     int growth;
 
@@ -77,9 +81,12 @@ final class LeakGroups {
       blocked = 0;
       oldestSince = Long.MAX_VALUE;
       members.clear();
-      channelCounts.clear();
-      channelStates.clear();
-      semaphoreCounts.clear();
+      if (!channels.isEmpty()) {
+        channels = new LongObjectMap<>();
+      }
+      if (!semaphores.isEmpty()) {
+        semaphores = new LongObjectMap<>();
+      }
       growing = false;
       growth = 0;
     }
@@ -151,9 +158,12 @@ final class LeakGroups {
     }
   }
 
-  /** A blocked goroutine of the current sample; returns its group, or null past the cap. */
-  Group add(Key key, SampledGoroutine st, GoroutineSample s, long ts) {
-    Group g = groups.get(key);
+  /**
+   * A blocked goroutine of the current sample; returns its group, or null past the cap. {@code
+   * hint} is the group it joined last time, if any: when it still has this key, no lookup.
+   */
+  Group add(Key key, Group hint, SampledGoroutine st, GoroutineSample s, long ts) {
+    Group g = hint != null && !hint.removed && hint.key == key ? hint : groups.get(key);
     if (g == null) {
       if (groups.size() >= MAX_GROUPS) {
         groupsRefused++;
@@ -170,12 +180,28 @@ final class LeakGroups {
     }
     if (!s.channels().isEmpty()) {
       ChannelState c = s.channels().get(0).channel();
-      g.channelCounts.merge(c.address(), 1, Integer::sum);
-      g.channelStates.put(c.address(), c);
+      ChannelTally t = g.channels.get(c.address());
+      if (t == null) {
+        t = new ChannelTally();
+        g.channels.put(c.address(), t);
+      }
+      t.count++;
+      t.state = c;
     } else if (s.semaphore() != 0) {
-      g.semaphoreCounts.merge(s.semaphore(), 1, Integer::sum);
+      int[] n = g.semaphores.get(s.semaphore());
+      if (n == null) {
+        n = new int[1];
+        g.semaphores.put(s.semaphore(), n);
+      }
+      n[0]++;
     }
     return g;
+  }
+
+  /** The members of a group waiting on one channel, and the channel as last read. */
+  private static final class ChannelTally {
+    int count;
+    ChannelState state;
   }
 
   /**
@@ -192,6 +218,7 @@ final class LeakGroups {
       g.record(ts, g.count, start);
       if (g.count == 0) {
         if (g.lastNonZeroNs() < start) {
+          g.removed = true;
           it.remove();
         }
         continue;
@@ -232,31 +259,54 @@ final class LeakGroups {
 
   private LeakGroupRecord toRecord(int pid, Group g) {
     ChannelInfo channel = null;
-    long top = mostCommon(g.channelCounts);
-    if (top != 0) {
-      ChannelState c = g.channelStates.get(top);
+    ChannelTally[] topChannel = {null};
+    long[] topAddress = {0};
+    g.channels.forEachEntry((address, t) -> {
+      if (topChannel[0] == null || t.count > topChannel[0].count
+          || (t.count == topChannel[0].count && Long.compareUnsigned(address, topAddress[0]) < 0)) {
+        topChannel[0] = t;
+        topAddress[0] = address;
+      }
+    });
+    if (topChannel[0] != null) {
+      ChannelState c = topChannel[0].state;
       channel = new ChannelInfo(c.address(), c.elemType(), c.capacity(), c.length(), c.closed(),
           c.waitingSenders(), c.waitingReceivers());
     }
-    List<SampledGoroutine> longest = new ArrayList<>(g.members);
-    longest.sort(Comparator.comparingLong(m -> m.blockedSinceNs));
+    long[] topSemaphore = {0};
+    int[] most = {0};
+    g.semaphores.forEachEntry((address, n) -> {
+      if (n[0] > most[0] || (n[0] == most[0] && Long.compareUnsigned(address, topSemaphore[0]) < 0)) {
+        topSemaphore[0] = address;
+        most[0] = n[0];
+      }
+    });
     List<Long> examples = new ArrayList<>();
-    for (int i = 0; i < Math.min(5, longest.size()); i++) {
-      examples.add(longest.get(i).last.goid());
+    for (SampledGoroutine m : longestBlocked(g.members, EXAMPLES)) {
+      examples.add(m.last.goid());
     }
     return new LeakGroupRecord(g.id, pid, g.key.site(), g.key.startFunction(), g.key.reason(),
         g.key.top(), g.count, g.blocked, g.growth, windowNs, g.growing, g.oldestSince, channel,
-        g.channelCounts.size(), mostCommon(g.semaphoreCounts), g.semaphoreCounts.size(),
-        examples);
+        g.channels.size(), topSemaphore[0], g.semaphores.size(), examples);
   }
 
-  private static long mostCommon(Map<Long, Integer> counts) {
-    long best = 0;
-    int n = 0;
-    for (Map.Entry<Long, Integer> e : counts.entrySet()) {
-      if (e.getValue() > n || (e.getValue() == n && Long.compareUnsigned(e.getKey(), best) < 0)) {
-        best = e.getKey();
-        n = e.getValue();
+  /**
+   * The {@code n} members blocked longest, longest first (ties in member order): one pass that
+   * keeps the best {@code n}, not a sort of a group that may hold 100,000.
+   */
+  static List<SampledGoroutine> longestBlocked(List<SampledGoroutine> members, int n) {
+    List<SampledGoroutine> best = new ArrayList<>(n + 1);
+    for (SampledGoroutine m : members) {
+      if (best.size() == n && m.blockedSinceNs >= best.get(n - 1).blockedSinceNs) {
+        continue;
+      }
+      int at = best.size();
+      while (at > 0 && best.get(at - 1).blockedSinceNs > m.blockedSinceNs) {
+        at--;
+      }
+      best.add(at, m);
+      if (best.size() > n) {
+        best.remove(n);
       }
     }
     return best;

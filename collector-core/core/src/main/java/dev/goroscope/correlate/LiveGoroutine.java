@@ -23,6 +23,13 @@ final class LiveGoroutine extends AgeList.Node<LiveGoroutine> {
   static final int LOCKED_TO_THREAD = 1 << 4;
   /** Ended because a sample no longer listed it (sampled mode): its end is when last seen. */
   static final int SAMPLED_END = 1 << 7;
+  /**
+   * Bits 8–31: the sample of its process that last listed it (sampled mode), 1 + the sample
+   * number modulo 2^24 - 1 (0: none). Kept here, not in {@link SampledGoroutine}, so the scan
+   * for goroutines a sample no longer lists reads one object per goroutine.
+   */
+  private static final int SEEN_SHIFT = 8;
+  private static final int SEEN_MASK = -1 << SEEN_SHIFT;
 
   /** The rarer parts of a goroutine's state. */
   static final class Extras {
@@ -79,6 +86,20 @@ final class LiveGoroutine extends AgeList.Node<LiveGoroutine> {
 
   boolean has(int flag) {
     return (flags & flag) != 0;
+  }
+
+  /** It is listed by sample {@code epoch} of its process. */
+  void markSeen(int epoch) {
+    flags = (flags & ~SEEN_MASK) | (seenBits(epoch) << SEEN_SHIFT);
+  }
+
+  /** Whether sample {@code epoch} listed it. */
+  boolean seenIn(int epoch) {
+    return flags >>> SEEN_SHIFT == seenBits(epoch);
+  }
+
+  private static int seenBits(int epoch) {
+    return 1 + Integer.remainderUnsigned(epoch, (1 << 24) - 1);
   }
 
   boolean isParked() {

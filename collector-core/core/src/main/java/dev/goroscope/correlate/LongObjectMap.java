@@ -128,6 +128,24 @@ final class LongObjectMap<V> {
     }
   }
 
+  /** Receives a key and its value. */
+  interface EntryConsumer<V> {
+    void accept(long key, V value);
+  }
+
+  /** Calls {@code action} for every entry; the map must not be modified meanwhile. */
+  @SuppressWarnings("unchecked")
+  void forEachEntry(EntryConsumer<? super V> action) {
+    if (hasZero) {
+      action.accept(0, zeroValue);
+    }
+    for (int i = 0; i < keys.length; i++) {
+      if (keys[i] != 0) {
+        action.accept(keys[i], (V) values[i]);
+      }
+    }
+  }
+
   void clear() {
     allocate(MIN_CAPACITY);
     size = 0;

@@ -1,6 +1,8 @@
 package dev.goroscope.correlate;
 
+import dev.goroscope.gobinary.stack.StackFrame;
 import dev.goroscope.record.Attrs;
+import dev.goroscope.record.CodeLocation;
 import dev.goroscope.record.GoroutineEvent;
 import dev.goroscope.record.SampledEvents;
 import dev.goroscope.sample.ChannelState;
@@ -47,6 +49,15 @@ final class SampledGoroutine {
   LeakGroups.Group group;
   /** Group key of {@link #last}, reused while the sample instance is the same. */
   LeakGroups.Key key;
+  /** The group it joined at its last blocked sample (a hint: groups come and go). */
+  LeakGroups.Group member;
+  /** Its creation site as a location, made from {@link #siteFrame}. */
+  StackFrame siteFrame;
+  CodeLocation site;
+  /** Slots its wait reason, site and blocked reason last had in the sample's counts (hints). */
+  int reasonSlot = -1;
+  int siteSlot = -1;
+  int blockedSlot = -1;
 
   boolean isWaiting() {
     return waitStartNs >= 0;

@@ -28,12 +28,24 @@ final class SampledProcess {
   List<LeakGroupRecord> leakGroups = List.of();
   /** Growing groups at the last sample (a rise may trigger a precise burst). */
   int growingGroups;
+  /** The per-sample counts, reset at each sample. */
+  final Sampling.Summary summary = new Sampling.Summary();
+  /** The table's goroutine for each of the current sample's, reused from sample to sample. */
+  private LiveGoroutine[] live = new LiveGoroutine[0];
   private final Map<GoroutineStack, List<CodeLocation>> stacks = new IdentityHashMap<>();
   private final Map<StackFrame, CodeLocation> sites = new IdentityHashMap<>();
 
   SampledProcess(SamplingContext context, long leakThresholdNs) {
     this.context = context;
     this.groups = new LeakGroups(context.leakWindowNs(), leakThresholdNs);
+  }
+
+  /** An array of at least {@code n} empty slots (the same one while it is large enough). */
+  LiveGoroutine[] liveArray(int n) {
+    if (live.length < n) {
+      live = new LiveGoroutine[Math.max(n, live.length + live.length / 2)];
+    }
+    return live;
   }
 
   /** The frames of {@code stack} Go's dumps print, innermost first (empty for null). */

@@ -10,8 +10,8 @@ import dev.goroscope.sample.GoroutineSample;
 import dev.goroscope.sample.GoroutineStatus;
 import dev.goroscope.sample.ProcessSample;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,13 +51,15 @@ final class Sampling {
     counters.samples++;
     long ts = sample.timestampNs();
     boolean known = sample.unmoved().known();
-    Summary sum = new Summary();
+    Summary sum = sp.summary;
+    sum.begin();
     sp.groups.begin(ts);
     List<GoroutineSample> list = sample.goroutines();
-    startNew(p, list, ts);
+    LiveGoroutine[] live = startNew(p, sp, list, ts);
+    int seen = 0;
     for (int i = 0; i < list.size(); i++) {
       GoroutineSample s = list.get(i);
-      LiveGoroutine g = p.goroutines.get(s.goid());
+      LiveGoroutine g = live[i];
       if (g == null) {
         continue; // exited already (a burst saw it), or an impossible goid
       }
@@ -69,15 +71,22 @@ final class Sampling {
       if (st.samples == 0) {
         st.firstSeenNs = ts;
       }
+      if (st.epoch == sp.epoch && st.samples > 0) {
+        continue; // listed twice (the sampler read a reused g): the first entry counts
+      }
+      seen++;
       see(g, st, s, ts, sample.unmoved().contains(i), known, sum);
-      sum.count(sp, s);
+      sum.count(sp, st, s);
       if (s.isWaiting() || s.status() == GoroutineStatus.LEAKED) {
         group(sp, g, st, s, ts);
       }
       st.last = s;
     }
+    Arrays.fill(live, null); // the array is reused: hold no goroutine past the sample
     int leftOut = sample.stats().tornDropped() + sample.stats().unreadable();
-    endVanished(p, sp, ts, leftOut);
+    if (seen < p.goroutines.size()) {
+      endVanished(p, sp, ts, leftOut); // else every tracked goroutine was seen: none vanished
+    }
     sp.leakGroups = sp.groups.finish(p.pid, ts, leftOut);
     int growing = 0;
     for (LeakGroupRecord r : sp.leakGroups) {
@@ -88,17 +97,29 @@ final class Sampling {
     emitter.sampled(sum.record(p.pid, sample, ctx, leftOut, sp.leakGroups));
   }
 
-  /** Starts the goroutines seen for the first time, parents before their children. */
-  private void startNew(ProcessTable p, List<GoroutineSample> list, long ts) {
+  /**
+   * Starts the goroutines seen for the first time, parents before their children; returns the
+   * table's goroutine for each of the sample's (null where there is none), one lookup each.
+   */
+  private LiveGoroutine[] startNew(ProcessTable p, SampledProcess sp, List<GoroutineSample> list,
+      long ts) {
+    LiveGoroutine[] live = sp.liveArray(list.size());
     List<FoundSample> fresh = new ArrayList<>();
-    for (GoroutineSample s : list) {
-      if (p.goroutines.get(s.goid()) == null) {
-        fresh.add(new FoundSample(s));
+    for (int i = 0; i < list.size(); i++) {
+      GoroutineSample s = list.get(i);
+      LiveGoroutine g = p.goroutines.get(s.goid());
+      live[i] = g;
+      if (g == null) {
+        fresh.add(new FoundSample(s, i));
       }
     }
     for (FoundSample f : FoundOrder.parentsFirst(fresh)) {
       goroutines.found(p, f, ts);
     }
+    for (FoundSample f : fresh) {
+      live[f.index()] = p.goroutines.get(f.goid());
+    }
+    return live;
   }
 
   private void see(LiveGoroutine g, SampledGoroutine st, GoroutineSample s, long ts,
@@ -107,7 +128,7 @@ final class Sampling {
     st.group = null;
     st.misses = 0;
     if (st.continues(s, unmoved, known)) {
-      sum.blocked(st.waitReason, ts - st.waitLastNs);
+      sum.blocked(st, st.waitReason, ts - st.waitLastNs);
       st.extend(s, ts);
     } else {
       if (st.isWaiting() && !st.close(config.maxMarksPerGoroutine())) {
@@ -116,12 +137,13 @@ final class Sampling {
       }
       if (SampledGoroutine.waits(s)) {
         st.open(s, ts, g.startNs);
-        sum.blocked(st.waitReason, ts - st.waitStartNs);
+        sum.blocked(st, st.waitReason, ts - st.waitStartNs);
       }
     }
     st.lastSeenNs = ts;
     st.samples++;
     st.epoch = g.process.sampling.epoch;
+    g.markSeen(st.epoch);
   }
 
   /** A blocked goroutine joins its leak group (not the runtime's own, not main). */
@@ -136,13 +158,19 @@ final class Sampling {
           sp.top(s.stack(), LeakGroups.TOP_FRAMES));
       st.key = key;
     }
-    sp.groups.add(key, st, s, ts);
+    st.member = sp.groups.add(key, st.member, st, s, ts);
+    if (st.member != null) {
+      st.key = st.member.key; // the group's own key: next time the hint holds by identity
+    }
   }
 
   /** Ends the tracked goroutines this sample did not list. */
   private void endVanished(ProcessTable p, SampledProcess sp, long ts, int leftOut) {
     List<LiveGoroutine> gone = new ArrayList<>();
     p.goroutines.forEachValue(g -> {
+      if (g.seenIn(sp.epoch)) {
+        return; // listed now (the common case, decided without reading its sampled state)
+      }
       SampledGoroutine st = state(g);
       boolean sampled = st != null && st.samples > 0;
       if ((sampled && st.epoch == sp.epoch) || (!sampled && g.startNs >= ts)) {
@@ -285,7 +313,7 @@ final class Sampling {
   }
 
   /** A goroutine found by a sample, as the table's {@code found} takes it. */
-  private record FoundSample(GoroutineSample s) implements FoundGoroutine {
+  private record FoundSample(GoroutineSample s, int index) implements FoundGoroutine {
     @Override
     public long goid() {
       return s.goid();
@@ -317,30 +345,54 @@ final class Sampling {
     }
   }
 
-  /** The counts of one sample. */
-  private static final class Summary {
-    final Map<String, Integer> byStatus = new LinkedHashMap<>();
-    final Map<String, Integer> byReason = new LinkedHashMap<>();
-    final Map<CodeLocation, Integer> bySite = new HashMap<>();
-    final Map<String, Long> blocked = new LinkedHashMap<>();
+  /**
+   * The counts of one sample, in slots that outlive it: a goroutine keeps the slots its wait
+   * reason and creation site got, so counting an unchanged goroutine costs no hash lookup.
+   */
+  static final class Summary {
+    private final int[] byStatus = new int[GoroutineStatus.values().length];
+    private final SlotCounts<String> byReason = new SlotCounts<>();
+    private final SlotCounts<CodeLocation> bySite = new SlotCounts<>();
+    private final SlotCounts<String> blocked = new SlotCounts<>();
 
-    void count(SampledProcess sp, GoroutineSample s) {
-      byStatus.merge(s.status().text(), 1, Integer::sum);
-      if (s.isWaiting() && !s.waitReason().isEmpty()) {
-        byReason.merge(s.waitReason(), 1, Integer::sum);
-      }
-      bySite.merge(sp.site(s.createdBy()), 1, Integer::sum);
+    void begin() {
+      Arrays.fill(byStatus, 0);
+      byReason.reset();
+      bySite.reset();
+      blocked.reset();
     }
 
-    void blocked(String reason, long ns) {
+    void count(SampledProcess sp, SampledGoroutine st, GoroutineSample s) {
+      byStatus[s.status().ordinal()]++;
+      if (s.isWaiting() && !s.waitReason().isEmpty()) {
+        st.reasonSlot = byReason.slot(s.waitReason(), st.reasonSlot);
+        byReason.add(st.reasonSlot, 1);
+      }
+      if (st.siteFrame != s.createdBy() || st.site == null) {
+        st.siteFrame = s.createdBy();
+        st.site = sp.site(s.createdBy());
+      }
+      st.siteSlot = bySite.slot(st.site, st.siteSlot);
+      bySite.add(st.siteSlot, 1);
+    }
+
+    void blocked(SampledGoroutine st, String reason, long ns) {
       if (ns > 0) {
-        blocked.merge(reason, ns, Long::sum);
+        st.blockedSlot = blocked.slot(reason, st.blockedSlot);
+        blocked.add(st.blockedSlot, ns);
       }
     }
 
     SampleRecord record(int pid, ProcessSample s, SamplingContext ctx, int leftOut,
         List<LeakGroupRecord> groups) {
-      List<Map.Entry<CodeLocation, Integer>> sites = new ArrayList<>(bySite.entrySet());
+      Map<String, Integer> statuses = new LinkedHashMap<>();
+      for (GoroutineStatus status : GoroutineStatus.values()) {
+        if (byStatus[status.ordinal()] > 0) {
+          statuses.merge(status.text(), byStatus[status.ordinal()], Integer::sum);
+        }
+      }
+      List<Map.Entry<CodeLocation, Integer>> sites =
+          new ArrayList<>(bySite.nonZeroCounts().entrySet());
       sites.sort(Map.Entry.<CodeLocation, Integer>comparingByValue().reversed()
           .thenComparing(e -> e.getKey().toString()));
       List<SampleRecord.SiteCount> top = new ArrayList<>();
@@ -353,8 +405,8 @@ final class Sampling {
         }
       }
       return new SampleRecord(pid, s.timestampNs(), ctx.intervalNs(), s.durationNs(),
-          s.goroutines().size(), leftOut, byStatus, byReason, top, other, blocked, groups,
-          ctx.bursts());
+          s.goroutines().size(), leftOut, statuses, byReason.nonZeroCounts(), top, other,
+          blocked.nonZero(), groups, ctx.bursts());
     }
   }
 }

@@ -297,6 +297,74 @@ class SamplingTest {
     assertThat(sink.samples.get(0).blockedNs()).isEmpty();
   }
 
+  @Test
+  void aGoroutineListedTwiceDoesNotHideOneThatVanished() {
+    sample(1 * S, List.of(running(10), running(11), running(12)), false);
+    // as many entries as tracked goroutines, but 11 twice and 12 not at all
+    sample(2 * S, List.of(running(10), running(11), running(11)), false);
+    correlator.close();
+
+    assertThat(sink.finished(12).endNs()).as("last seen").isEqualTo(1 * S);
+    assertThat(sink.finished(12).attributes().get(SampledEvents.SAMPLE_COUNT)).isEqualTo(1L);
+    assertThat(sink.finished()).extracting(GoroutineRecord::goid).containsExactly(12L);
+    assertThat(sink.lastPartial(11).attributes().get(SampledEvents.SAMPLE_COUNT)).isEqualTo(2L);
+  }
+
+  @Test
+  void aGoroutineThatMovesToAnotherWaitIsCountedAndGroupedByItsNewOne() {
+    withLeakThreshold(Duration.ofMillis(500));
+    GoroutineSample first = waiting(30, "chan receive", RECV_STACK, JOBS,
+        ChannelWait.Direction.RECEIVE);
+    GoroutineSample second = waiting(30, "chan send", SEND_STACK, FULL,
+        ChannelWait.Direction.SEND, OTHER_GO_STMT);
+    for (int i = 0; i <= 10; i++) {
+      sample(i * 100 * MS, List.of(first), i > 0);
+    }
+    for (int i = 11; i <= 20; i++) {
+      sample(i * 100 * MS, List.of(i == 11 ? second : copy(second)), i > 11);
+    }
+    correlator.advanceTo(10 * S);
+
+    SampleRecord before = sink.samples.get(10);
+    assertThat(before.byWaitReason()).containsExactlyEntriesOf(java.util.Map.of(
+        "chan receive", 1));
+    assertThat(before.leakGroups()).singleElement().satisfies(g -> {
+      assertThat(g.waitReason()).isEqualTo("chan receive");
+      assertThat(g.channel().address()).isEqualTo(JOBS.address());
+    });
+    SampleRecord after = sink.samples.get(20);
+    assertThat(after.byWaitReason()).containsExactlyEntriesOf(java.util.Map.of("chan send", 1));
+    assertThat(after.blockedNs()).containsOnlyKeys("chan send");
+    assertThat(after.bySite()).singleElement().satisfies(c ->
+        assertThat(c.site().line()).isEqualTo(30));
+    assertThat(after.leakGroups()).singleElement().satisfies(g -> {
+      assertThat(g.waitReason()).isEqualTo("chan send");
+      assertThat(g.count()).isEqualTo(1);
+      assertThat(g.channel().address()).isEqualTo(FULL.address());
+      assertThat(g.creationSite().line()).isEqualTo(30);
+    });
+  }
+
+  @Test
+  void aGroupNamesTheChannelMostOfItsMembersWaitOn() {
+    withLeakThreshold(Duration.ofMillis(100));
+    List<GoroutineSample> all = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      all.add(waiting(40 + i, "chan receive", RECV_STACK, i < 2 ? FULL : JOBS,
+          ChannelWait.Direction.RECEIVE));
+    }
+    sample(1 * S, all, false);
+    sample(2 * S, all, true);
+    correlator.advanceTo(10 * S);
+
+    assertThat(sink.samples.get(1).leakGroups()).singleElement().satisfies(g -> {
+      assertThat(g.count()).isEqualTo(5);
+      assertThat(g.channels()).isEqualTo(2);
+      assertThat(g.channel().address()).isEqualTo(JOBS.address());
+      assertThat(g.exampleGoids()).containsExactly(40L, 41L, 42L, 43L, 44L);
+    });
+  }
+
   // ---- samples ----
 
   private void sample(long ts, List<GoroutineSample> goroutines, boolean unmoved) {
