@@ -38,7 +38,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * real Jaeger ({@code OTEL_EXPORTER_OTLP_TRACES_ENDPOINT}). collector-core's {@code runtimeprog}
  * says what it did; the series Prometheus stores (translated names: dots to underscores, unit
  * and {@code _total} suffixes, histograms as {@code _bucket/_count/_sum}) must carry exactly
- * that.
+ * that: stop-the-world pauses per reason (default probes), lock waits per lock and call site and
+ * the goroutines by start function ({@code --probe mutex}), blocked system calls and the thread
+ * gauges ({@code --probe syscall}), and the resource.
  */
 @ExtendWith({PrometheusExtension.class, JaegerExtension.class})
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -49,6 +51,7 @@ class PrometheusMetricsTest {
   private static final String CREATED = "goroscope_goroutines_created_total";
   private static final String EXITED = "goroscope_goroutines_exited_total";
   private static final String LIFETIME = "goroscope_goroutine_lifetime_seconds";
+  private static final String SYSCALL = "goroscope_syscall_duration_seconds";
   private static final String SWEEP = "GC sweep termination";
   private static final String MARK = "GC mark termination";
   private static final String MEMSTATS = "read mem stats";
@@ -194,6 +197,45 @@ class PrometheusMetricsTest {
     assertResource(query, run);
   }
 
+  @Test
+  void blockedSystemCallsAndTheThreadsTheyHoldArrive(PrometheusServer prometheus,
+      JaegerServer jaeger) throws IOException {
+    Run run = run(prometheus, jaeger, "syscall", "--probe", "syscall");
+    List<JsonNode> reads = run.lines("syscall");
+    assertThat(reads).hasSize(2);
+    JsonNode blocked = run.lines("blocked").get(0);
+    PrometheusQuery query = prometheus.query();
+
+    // The two reads the program blocked for 2.5 s, each one call of syscall.read of at least
+    // the threshold (nothing else it does takes that long), within the windows it measured
+    // around them (SyscallProbeTest: each call lies in its window).
+    List<Sample> counts = await(query, SYSCALL + "_count" + run.selector(),
+        s -> total(s) >= reads.size());
+    assertThat(byLabel(counts, "syscall_function")).isEqualTo(Map.of("syscall.read", 2.0));
+    double windows = 0;
+    for (JsonNode r : reads) {
+      windows += (r.get("endNs").asLong() - r.get("startNs").asLong()) / 1e9;
+    }
+    double sum = total(query.query(SYSCALL + "_sum" + run.selector()));
+    assertThat(sum).as("read(2) total, windows %.9f s", windows).isPositive()
+        .isLessThanOrEqualTo(windows + 1e-9);
+
+    // The thread gauges (sampled every second, pushed every 500 ms): while both reads block,
+    // two threads are held in read(2) for longer than the threshold, at the program's
+    // GOMAXPROCS. Each gauge's largest value over the run is what those samples show.
+    String over = run.selector() + "[5m])";
+    assertThat(total(query.query("max_over_time(goroscope_runtime_threads_blocked" + over)))
+        .isEqualTo(blocked.get("goids").size());
+    assertThat(total(query.query("max_over_time(goroscope_runtime_threads_in_syscall" + over)))
+        .isGreaterThanOrEqualTo(blocked.get("goids").size());
+    assertThat(total(query.query("max_over_time(goroscope_runtime_gomaxprocs" + over)))
+        .isEqualTo(blocked.get("gomaxprocs").asInt());
+    assertThat(total(query.query("max_over_time(goroscope_runtime_threads" + over)))
+        .as("each blocked read holds a thread, and Ps need others")
+        .isGreaterThan(blocked.get("goids").size());
+    assertResource(query, run);
+  }
+
   /** The service (the executable's name) is every series' job; target_info has the rest. */
   private static void assertResource(PrometheusQuery query, Run run) throws IOException {
     List<Sample> info = query.query("target_info{job=\"" + run.service() + "\"}");
@@ -223,8 +265,9 @@ class PrometheusMetricsTest {
         "OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf",
         "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", jaeger.otlpHttpTracesEndpoint().toString(),
         "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", prometheus.otlpMetricsEndpoint().toString(),
-        // Pushes while the program runs, not only the last one when goroscope stops.
-        "OTEL_METRIC_EXPORT_INTERVAL", "1000");
+        // Pushes while the program runs (the thread gauges are only seen then), not only the
+        // last one when goroscope stops.
+        "OTEL_METRIC_EXPORT_INTERVAL", "500");
     try (ExampleProcess target = ExampleProcess.start(binary, mode)) {
       List<String> args = new ArrayList<>(
           List.of("attach", "--pid", Long.toString(target.pid()), "--output", "otlp"));
