@@ -5,16 +5,18 @@
 # Go 1.26 if there is no Go >= 1.24 on PATH, the toolchains of Go 1.20-1.25 and 1.27 (fetched by
 # GOTOOLCHAIN into the Go module cache: the tests build with every Go minor 1.19-1.27; 1.23 is
 # also the oldest Go of the OpenTelemetry Go SDK v1.38.0 the app-span tests build), a mounted
-# tracefs, and a Jaeger binary built once from the Go module proxy into the user cache.
+# tracefs, and Jaeger and Prometheus binaries built once from the Go module proxy into the user
+# cache (Prometheus: the OTLP metrics backend of PrometheusMetricsTest).
 # Idempotent: a second run only checks, in a few seconds.
-# --runtime: only what building and running goroscope needs (no extra toolchains, no Jaeger, no
-# browser).
+# --runtime: only what building and running goroscope needs (no extra toolchains, no Jaeger or
+# Prometheus, no browser).
 set -euo pipefail
 
 runtime_only=false
 [[ "${1:-}" == --runtime ]] && runtime_only=true
 
 readonly JAEGER_VERSION=v1.76.0
+readonly PROMETHEUS_VERSION=v0.316.0  # the Go module's version of Prometheus 3.16.0
 readonly GO_VERSION=go1.26.8      # installed only when no Go >= 1.24 is on PATH
 # Test toolchains besides Debian's 1.19 and the 1.26 on PATH, one per Go minor; keep in step with
 # GoToolchains.Toolchain (bpf/src/test/java/dev/goroscope/testing/GoToolchains.java).
@@ -23,6 +25,7 @@ readonly GO119=/usr/lib/go-1.19/bin/go
 readonly GO_PREFIX="${GOROSCOPE_GO_PREFIX:-/usr/local}"  # where install_go puts Go and its links
 readonly CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/goroscope"
 readonly JAEGER_BIN="$CACHE/jaeger-$JAEGER_VERSION"
+readonly PROMETHEUS_BIN="$CACHE/prometheus-$PROMETHEUS_VERSION"
 readonly APT_PACKAGES=(clang llvm libbpf-dev libbpf1 bpftool libcapstone-dev libcapstone4
   golang-1.19-go binutils maven openjdk-17-jdk-headless curl openssl)
 # Tests only: the HTML report is opened in headless Chromium through WebDriver.
@@ -100,24 +103,40 @@ mount_tracefs() {
   fi
 }
 
-build_jaeger() {
-  [[ -x "$JAEGER_BIN" ]] && return
+# Builds a command of a module from the Go module proxy into the cache, once; the arguments:
+# the binary's path, module@version, the package inside the module, then go build flags.
+build_go_binary() {
+  local bin="$1" module="$2" pkg="$3"
+  shift 3
+  [[ -x "$bin" ]] && return
   mkdir -p "$CACHE"
   # One build at a time, even with several setups running; recheck once we hold the lock.
-  exec 9>"$CACHE/jaeger.lock"
+  exec 9>"$bin.lock"
   flock 9
-  if [[ ! -x "$JAEGER_BIN" ]]; then
-    say "building Jaeger $JAEGER_VERSION into $JAEGER_BIN (once; a few minutes)"
-    # 'go install …/cmd/jaeger@v' refuses modules with replace directives: build inside the module.
+  if [[ ! -x "$bin" ]]; then
+    say "building $module into $bin (once; a few minutes)"
+    # 'go install …@v' refuses modules with replace directives: build inside the module.
     local src
-    src="$(go mod download -json "github.com/jaegertracing/jaeger@$JAEGER_VERSION" \
-      | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
-    [[ -d "$src" ]] || die "go mod download github.com/jaegertracing/jaeger@$JAEGER_VERSION failed"
-    (cd "$src" && CGO_ENABLED=0 GOFLAGS=-mod=readonly go build -trimpath -o "$JAEGER_BIN.tmp" ./cmd/jaeger)
-    mv "$JAEGER_BIN.tmp" "$JAEGER_BIN"
+    src="$(go mod download -json "$module" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+    [[ -d "$src" ]] || die "go mod download $module failed"
+    # GOWORK=off: a module zip may carry a go.work naming directories it does not contain.
+    (cd "$src" && CGO_ENABLED=0 GOWORK=off GOFLAGS=-mod=readonly \
+      go build -trimpath "$@" -o "$bin.tmp" "$pkg")
+    mv "$bin.tmp" "$bin"
   fi
   flock -u 9
   exec 9>&-
+}
+
+build_jaeger() {
+  build_go_binary "$JAEGER_BIN" "github.com/jaegertracing/jaeger@$JAEGER_VERSION" ./cmd/jaeger
+}
+
+build_prometheus() {
+  # remove_all_sd leaves out the service-discovery plugins (cloud SDKs) the tests never use; no
+  # builtinassets tag: the tests use the HTTP API, not the web UI.
+  build_go_binary "$PROMETHEUS_BIN" "github.com/prometheus/prometheus@$PROMETHEUS_VERSION" \
+    ./cmd/prometheus -tags remove_all_sd
 }
 
 install_apt_packages "${APT_PACKAGES[@]}"
@@ -130,4 +149,5 @@ fi
 install_apt_packages "${TEST_APT_PACKAGES[@]}"
 install_toolchains
 build_jaeger
-say "ready: $(go env GOVERSION), $("$GO119" env GOVERSION), ${FETCHED_TOOLCHAINS[*]}, jaeger at $JAEGER_BIN"
+build_prometheus
+say "ready: $(go env GOVERSION), $("$GO119" env GOVERSION), ${FETCHED_TOOLCHAINS[*]}, jaeger at $JAEGER_BIN, prometheus at $PROMETHEUS_BIN"
