@@ -12,17 +12,22 @@
 #   scripts/bench.sh correlator [--against REV] [--rounds N]
 #       the correlator's JMH throughput (per CPU second) and bytes per goroutine, optionally
 #       against an older commit in the same run (scripts/bench-correlator.sh).
+#   scripts/bench.sh sampled [--goroutines 100,100000]
+#       what `attach --mode sampled` costs end to end: the sidecar's CPU per sample, on a
+#       program with that many goroutines (scripts/bench-sampled.sh).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 usage() {
   echo "usage: scripts/bench.sh overhead [--against REV] [options]   (scripts/bench.sh overhead --help for the options)" >&2
   echo "       scripts/bench.sh correlator [--against REV] [--rounds N]" >&2
+  echo "       scripts/bench.sh sampled [--goroutines 100,100000]" >&2
 }
 
 case "${1:-}" in
   overhead) shift ;;
   correlator) shift; exec scripts/bench-correlator.sh "$@" ;;
+  sampled) shift; exec scripts/bench-sampled.sh "$@" ;;
   -h | --help) usage; exit 0 ;;
   "") usage; exit 2 ;;
   *) echo "bench: no benchmark named '$1'" >&2; usage; exit 2 ;;

@@ -82,7 +82,7 @@ final class Sampling {
       }
       st.last = s;
     }
-    Arrays.fill(live, null); // the array is reused: hold no goroutine past the sample
+    Arrays.fill(live, 0, list.size(), null); // reused: hold no goroutine past the sample
     int leftOut = sample.stats().tornDropped() + sample.stats().unreadable();
     if (seen < p.goroutines.size()) {
       endVanished(p, sp, ts, leftOut); // else every tracked goroutine was seen: none vanished
