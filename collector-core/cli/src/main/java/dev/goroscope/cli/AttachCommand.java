@@ -143,8 +143,8 @@ public final class AttachCommand implements Callable<Integer> {
 
   @Option(names = "--partial-interval", paramLabel = "DURATION",
       converter = DurationConverter.class,
-      description = "How often long-lived goroutines are exported as partial spans (default:"
-          + " 10s).")
+      description = "How often long-lived goroutines are exported as partial records (default:"
+          + " 10s; sampled mode skips those the samples found where they were).")
   Duration partialInterval = CorrelatorConfig.DEFAULT_PARTIAL_FLUSH_INTERVAL;
 
   @Option(names = "--max-goroutines", paramLabel = "N",

@@ -259,9 +259,12 @@ public final class Correlator implements AutoCloseable {
 
   /** Updates goroutines and contexts alive at least {@code minAgeNs} as of {@code now}. */
   private void updateLive(long now, long minAgeNs) {
+    boolean all = minAgeNs == Long.MAX_VALUE; // an explicit flush writes every one
     for (LiveGoroutine g = goroutines.oldest(); g != null; g = g.newer) {
-      if (now - g.startNs >= minAgeNs || minAgeNs == Long.MAX_VALUE) {
+      if (all || (now - g.startNs >= minAgeNs && !Sampling.unchangedSinceRecord(g))) {
         emitter.updated(g, now);
+      } else if (now - g.startNs >= minAgeNs) {
+        counters.partialRecordsSkipped++;
       }
     }
     deadlines.update(now, minAgeNs);

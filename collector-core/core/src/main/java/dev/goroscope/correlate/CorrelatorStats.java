@@ -31,6 +31,7 @@ public final class CorrelatorStats {
   private final long scopeGoroutinesDropped;
   private final long finishedRecords;
   private final long partialRecords;
+  private final long partialRecordsSkipped;
   private final long contextRecords;
   private final long deadlineOverruns;
   private final long symbolizerCalls;
@@ -74,6 +75,7 @@ public final class CorrelatorStats {
     this.scopeGoroutinesDropped = c.scopeGoroutinesDropped;
     this.finishedRecords = c.finishedRecords;
     this.partialRecords = c.partialRecords;
+    this.partialRecordsSkipped = c.partialRecordsSkipped;
     this.contextRecords = c.contextRecords;
     this.deadlineOverruns = c.deadlineOverruns;
     this.symbolizerCalls = symbolizerCalls;
@@ -208,6 +210,14 @@ public final class CorrelatorStats {
     return partialRecords;
   }
 
+  /**
+   * Periodic updates not handed out: goroutines of sampled processes that the samples since
+   * their last partial record found where they were.
+   */
+  public long partialRecordsSkipped() {
+    return partialRecordsSkipped;
+  }
+
   /** Context records handed out (created, updated, ended). */
   public long contextRecords() {
     return contextRecords;
@@ -301,7 +311,8 @@ public final class CorrelatorStats {
             + " goroutinesEvicted=%d contextsCreated=%d contextsEvicted=%d"
             + " unknownContextCancels=%d eventsAfterProcessEnd=%d eventsAfterClose=%d"
             + " parksTruncated=%d contextEventsTruncated=%d marksTruncated=%d"
-            + " scopeGoroutinesDropped=%d finishedRecords=%d partialRecords=%d contextRecords=%d"
+            + " scopeGoroutinesDropped=%d finishedRecords=%d partialRecords=%d"
+            + " partialRecordsSkipped=%d contextRecords=%d"
             + " deadlineOverruns=%d symbolizerCalls=%d symbolizerFailures=%d sinkFailures=%d"
             + " stwPauses=%d liveGoroutines=%d liveContexts=%d bufferedEvents=%d samples=%d"
             + " goroutinesVanished=%d appSpansStarted=%d"
@@ -311,7 +322,8 @@ public final class CorrelatorStats {
         eventsLost, lostMarkers, goroutinesStarted, goroutinesFound, goroutinesAdopted,
         goroutinesEvicted, contextsCreated, contextsEvicted, unknownContextCancels,
         eventsAfterProcessEnd, eventsAfterClose, parksTruncated, contextEventsTruncated,
-        marksTruncated, scopeGoroutinesDropped, finishedRecords, partialRecords, contextRecords,
+        marksTruncated, scopeGoroutinesDropped, finishedRecords, partialRecords,
+        partialRecordsSkipped, contextRecords,
         deadlineOverruns, symbolizerCalls, symbolizerFailures, sinkFailures, stwPauses,
         liveGoroutines, liveContexts, bufferedEvents, samples, goroutinesVanished,
         appSpansStarted, appSpansEnded, appSpanEndsUnknown, appSpansEvicted,

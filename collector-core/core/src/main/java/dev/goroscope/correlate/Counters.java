@@ -29,6 +29,7 @@ final class Counters {
   long scopeGoroutinesDropped;
   long finishedRecords;
   long partialRecords;
+  long partialRecordsSkipped;
   long contextRecords;
   long deadlineOverruns;
   long sinkFailures;

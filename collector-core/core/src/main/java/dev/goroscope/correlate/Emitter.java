@@ -65,6 +65,7 @@ final class Emitter {
     try {
       sink.goroutineUpdated(
           view.set(g, -1, liveState(g), nowNs, leaks.isLeak(g, nowNs), false));
+      Sampling.recorded(g);
     } catch (RuntimeException e) {
       counters.sinkFailures++;
     } finally {

@@ -54,6 +54,9 @@ final class SampledGoroutine {
   /** Its creation site as a location, made from {@link #siteFrame}. */
   StackFrame siteFrame;
   CodeLocation site;
+  /** Its last sample and leak flags when its last partial record was written (null: none). */
+  GoroutineSample recordedSample;
+  byte recordedLeak;
   /** Slots its wait reason, site and blocked reason last had in the sample's counts (hints). */
   int reasonSlot = -1;
   int siteSlot = -1;

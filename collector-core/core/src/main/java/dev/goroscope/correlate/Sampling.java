@@ -233,6 +233,33 @@ final class Sampling {
     }
   }
 
+  /**
+   * Whether a partial record of {@code g} would repeat its last one: every sample since found it
+   * where it was (the sampler hands over the same instance then), its leak status is the same,
+   * and nothing precise (a burst's parks, marks, context or span events) happened to it. The
+   * periodic update skips such a goroutine, so 100,000 goroutines blocked for hours are not
+   * written again every interval.
+   */
+  static boolean unchangedSinceRecord(LiveGoroutine g) {
+    SampledGoroutine st = state(g);
+    if (st == null || st.recordedSample == null || st.last != st.recordedSample
+        || st.leak != st.recordedLeak || g.parks != null) {
+      return false;
+    }
+    LiveGoroutine.Extras x = g.extras();
+    return x.marks == null && x.contextEvents == null && x.appSpanMarks == null
+        && x.overrunOf == null;
+  }
+
+  /** Its partial record was written: what it showed, for {@link #unchangedSinceRecord}. */
+  static void recorded(LiveGoroutine g) {
+    SampledGoroutine st = state(g);
+    if (st != null) {
+      st.recordedSample = st.last;
+      st.recordedLeak = st.leak;
+    }
+  }
+
   /** Waiting at its last sample. */
   static boolean isWaiting(LiveGoroutine g) {
     SampledGoroutine st = state(g);

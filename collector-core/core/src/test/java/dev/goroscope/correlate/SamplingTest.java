@@ -365,6 +365,39 @@ class SamplingTest {
     });
   }
 
+  @Test
+  void aGoroutineTheSamplesFindWhereItWasIsNotWrittenAgainEveryInterval() {
+    sink = new RecordingSink();
+    correlator = Correlator.builder(sink).setConfig(CorrelatorConfig.builder()
+        .setReorderWindow(Duration.ofMillis(1)).setLeakThreshold(Duration.ofHours(1))
+        .setPartialFlushInterval(Duration.ofSeconds(2)).build()).build();
+    correlator.processStarted(new ProcessInfo(PID, "/bin/prog", "go1.26.8", "example.com/p"),
+        NAMES, 0, false);
+    GoroutineSample blocked = waiting(11, "chan receive", RECV_STACK, JOBS,
+        ChannelWait.Direction.RECEIVE);
+    for (int i = 1; i <= 8; i++) { // unmoved: the same instance every time
+      sample(i * S, List.of(blocked, running(10 + 100 * i)), true, 0, Duration.ofSeconds(30), 1);
+    }
+    assertThat(partials(11)).as("one partial record, then none while it stays put")
+        .isEqualTo(1);
+    assertThat(correlator.stats().partialRecordsSkipped()).isPositive();
+
+    GoroutineSample moved = waiting(11, "chan send", SEND_STACK, FULL,
+        ChannelWait.Direction.SEND);
+    for (int i = 9; i <= 12; i++) {
+      sample(i * S, List.of(i == 9 ? moved : moved), i > 9, 0, Duration.ofSeconds(30), 1);
+    }
+    assertThat(partials(11)).as("it moved: written again, once").isEqualTo(2);
+    assertThat(sink.lastPartial(11).waitReason()).isEqualTo("chan send");
+
+    correlator.flushPartial();
+    assertThat(partials(11)).as("an explicit flush writes every goroutine").isEqualTo(3);
+  }
+
+  private long partials(long goid) {
+    return sink.goroutines.stream().filter(r -> r.goid() == goid && r.isPartial()).count();
+  }
+
   // ---- samples ----
 
   private void sample(long ts, List<GoroutineSample> goroutines, boolean unmoved) {
