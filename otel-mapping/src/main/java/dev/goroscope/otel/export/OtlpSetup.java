@@ -382,14 +382,19 @@ public final class OtlpSetup implements AutoCloseable {
 
   /**
    * The SDK's OTLP metrics exporter rebuilt without its self-telemetry (autoconfigure points it at
-   * the meter provider it feeds, which carries the watched program's resource).
+   * the meter provider it feeds, which carries the watched program's resource) and without its
+   * retry, which otel.java.exporter.otlp.retry.disabled does not reach here: a refused push
+   * otherwise took 8 s of backoff to fail, beyond the 5 s shutdown. Metrics are cumulative, so
+   * the next push carries what a failed one held.
    */
   private static MetricExporter withoutSelfTelemetry(MetricExporter exporter) {
     MetricExporter rebuilt;
     if (exporter instanceof OtlpGrpcMetricExporter grpc) {
-      rebuilt = grpc.toBuilder().setMeterProvider(MeterProvider::noop).build();
+      rebuilt = grpc.toBuilder().setMeterProvider(MeterProvider::noop).setRetryPolicy(null)
+          .build();
     } else if (exporter instanceof OtlpHttpMetricExporter http) {
-      rebuilt = http.toBuilder().setMeterProvider(MeterProvider::noop).build();
+      rebuilt = http.toBuilder().setMeterProvider(MeterProvider::noop).setRetryPolicy(null)
+          .build();
     } else {
       return exporter;
     }

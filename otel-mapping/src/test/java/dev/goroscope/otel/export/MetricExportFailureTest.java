@@ -39,6 +39,8 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A metrics backend that is down, refuses, or never answers is counted and reported in one line,
@@ -169,15 +171,17 @@ class MetricExportFailureTest {
     }
   }
 
-  @Test
-  void aDeadPortIsReportedWithTheEndpoint() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"http/protobuf", "grpc"})
+  void aDeadPortIsReportedWithTheEndpoint(String protocol) throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort(); // closed again: nothing listens there
     }
-    String endpoint = "http://127.0.0.1:" + port + "/v1/metrics";
+    String endpoint = "http://127.0.0.1:" + port + (protocol.equals("grpc") ? "" : "/v1/metrics");
     List<String> lines = new CopyOnWriteArrayList<>();
     OtlpSetup otlp = OtlpSetup.builder()
+        .setProperty("otel.exporter.otlp.protocol", protocol)
         .setProperty("otel.exporter.otlp.metrics.endpoint", endpoint)
         .setProperty("otel.exporter.otlp.traces.endpoint", "http://127.0.0.1:" + port)
         .enableMetrics(env -> Resource.empty())
@@ -185,11 +189,16 @@ class MetricExportFailureTest {
         .build();
     GoroutineMetricsSink sink = new GoroutineMetricsSink(otlp.meter(), otlp);
     new Feed(sink).run(goroutine());
+    long start = System.nanoTime();
     sink.close();
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
     assertThat(lines).hasSize(1);
     assertThat(lines.get(0)).startsWith("OTLP metrics export failed (" + endpoint + "): ")
         .contains("data points dropped so far (last error: ")
         .doesNotContain("Exception");
+    assertThat(lines.get(0)).as("the connection's own words").contains("Failed to connect");
+    assertThat(took).as("refused at once: no retry, no wait for the shutdown time")
+        .isLessThan(OtlpSetup.SHUTDOWN_TIMEOUT);
     assertThat(otlp.metricExportStats().pointsDropped()).isPositive();
     otlp.spanExporter().shutdown();
   }
