@@ -2,8 +2,10 @@ package dev.goroscope.cli;
 
 import dev.goroscope.GoroscopeException;
 import dev.goroscope.attach.AttachSummary;
+import dev.goroscope.attach.Attacher;
 import dev.goroscope.otel.export.BatchConfig;
 import dev.goroscope.otel.export.BatchingSpanExporter;
+import dev.goroscope.otel.export.MetricExportStats;
 import dev.goroscope.otel.export.OtlpSetup;
 import dev.goroscope.otel.sink.CompositeRecordSink;
 import dev.goroscope.otel.sink.ExportPipeline;
@@ -101,7 +103,12 @@ final class Outputs {
           StandardCharsets.UTF_8));
     }
     if (kinds.contains(Kind.OTLP)) {
-      b.enableOtlp(otlp).enableMetrics();
+      PrintStream err = new PrintStream(stderr, true, StandardCharsets.UTF_8);
+      // On the metrics' own thread: the first failed push, once; the summary counts the rest.
+      // On a terminal it starts over the live status line rather than in its middle.
+      String start = Attacher.stderrIsTerminal() ? "\r" : "";
+      b.enableOtlp(otlp).enableMetrics()
+          .setMetricsFailureListener(line -> err.println(start + "goroscope: " + line));
     }
     more.accept(b);
     try {
@@ -146,18 +153,30 @@ final class Outputs {
     return html == null ? "" : html.resultLine();
   }
 
-  /** A one-line problem report for the summary, or empty. */
+  /** A one-line problem report for the summary (lost spans, lost metrics), or empty. */
   String problems() {
     if (pipeline == null) {
       return "";
     }
     ExportPipeline.Summary s = pipeline.summary();
+    StringBuilder out = new StringBuilder();
     if (s.spansDropped() > 0) {
-      // "java.net.ConnectException: Failed to connect …" → "Failed to connect …"
-      String cause = s.lastExportError().replaceFirst("^([a-z_$][\\w$]*\\.)+[\\w$]+: ", "");
-      return "OTLP export dropped " + s.spansDropped() + " spans (last error: " + cause + ")";
+      out.append("OTLP export dropped ").append(s.spansDropped()).append(" spans (last error: ")
+          .append(withoutExceptionName(s.lastExportError())).append(')');
     }
-    return "";
+    MetricExportStats m = s.metrics();
+    if (m.pointsDropped() > 0 || m.failedExports() > 0) {
+      out.append(out.length() == 0 ? "" : "; ").append("OTLP metrics export dropped ")
+          .append(m.pointsDropped()).append(" data points in ").append(m.failedExports())
+          .append(" failed export").append(m.failedExports() == 1 ? "" : "s")
+          .append(" (last error: ").append(withoutExceptionName(m.lastError())).append(')');
+    }
+    return out.toString();
+  }
+
+  /** "java.net.ConnectException: Failed to connect …" → "Failed to connect …". */
+  private static String withoutExceptionName(String error) {
+    return error.replaceFirst("^([a-z_$][\\w$]*\\.)+[\\w$]+: ", "");
   }
 
   /**

@@ -7,6 +7,11 @@ import dev.goroscope.otel.export.OtlpSetup;
 import dev.goroscope.record.GoroutineRecord;
 import dev.goroscope.record.GoroutineState;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -51,6 +56,34 @@ class OutputsTest {
     assertThat(outputs.exportedLabel()).isEqualTo(AttachSummary.SPANS_EXPORTED);
     assertThat(summary(outputs).line(outputs.exportedLabel())).contains(", 1 spans exported, ");
     assertThat(summary(outputs).toString()).contains(", 1 spans exported, ");
+  }
+
+  /**
+   * Spans and metrics to ports nothing listens on: one line on stderr when the first metrics
+   * push fails, and the problems line counts both.
+   */
+  @Test
+  void aDeadMetricsBackendIsOneLineAndCountedInTheProblems() throws IOException {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort(); // closed again: nothing listens there
+    }
+    String metrics = "http://127.0.0.1:" + port + "/v1/metrics";
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    Outputs outputs = Outputs.create(EnumSet.of(Outputs.Kind.OTLP), OtlpSetup.builder()
+            .setProperty("otel.exporter.otlp.traces.endpoint", "http://127.0.0.1:" + port)
+            .setProperty("otel.exporter.otlp.metrics.endpoint", metrics),
+        null, "/srv/api", List.of(), null, null, OutputStream.nullOutputStream(), stderr);
+    outputs.sink().goroutineEnded(exited(7));
+    outputs.sink().close(); // the last metrics push fails
+    List<String> lines = stderr.toString(StandardCharsets.UTF_8).lines().toList();
+    assertThat(lines).hasSize(1);
+    assertThat(lines.get(0)).matches("goroscope: OTLP metrics export failed \\("
+        + Pattern.quote(metrics) + "\\): [1-9]\\d* data points? dropped so far \\(last error:"
+        + " Failed to connect to .*\\)");
+    assertThat(outputs.problems()).matches("OTLP export dropped 1 spans \\(last error: .+\\);"
+        + " OTLP metrics export dropped [1-9]\\d* data points? in 1 failed export"
+        + " \\(last error: Failed to connect to .*\\)");
   }
 
   private Outputs create(EnumSet<Outputs.Kind> kinds, Path html, OutputStream stdout) {

@@ -197,7 +197,7 @@ public final class BatchingSpanExporter implements SpanExporter {
         failedAttempts.incrementAndGet();
         Throwable t = done ? a.result.getFailureThrowable() : null;
         lastError = !done ? "export timed out after " + config.exportTimeout()
-            : t != null ? String.valueOf(t.getMessage()) : "export failed";
+            : ExportFailures.describe(t);
         if (!failing) {
           failing = true;
           backoffNs = config.initialBackoff().toNanos();

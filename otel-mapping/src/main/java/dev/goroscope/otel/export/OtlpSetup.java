@@ -1,13 +1,17 @@
 package dev.goroscope.otel.export;
 
 import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.MeterProvider;
+import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.exporter.otlp.metrics.OtlpGrpcMetricExporter;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.export.MetricExporter;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -23,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -36,6 +41,12 @@ import java.util.function.Function;
  * retry off: {@link BatchingSpanExporter} retries with a bounded queue instead), and, when asked,
  * the SDK's meter provider pushing metrics over OTLP. The SDK's own span pipeline is not used
  * (goroscope's spans are reconstructed, not recorded): its batch processor is shut down at once.
+ *
+ * <p>The metrics exporter is watched ({@link CountingMetricExporter}): its first failure is
+ * reported in one line, and {@link #metricExportStats()} counts what it lost. Neither exporter
+ * records the SDK's self-telemetry ({@code otlp.exporter.seen}/{@code exported}): it describes
+ * this sidecar, and would otherwise be pushed among the watched program's metrics, under its
+ * resource.
  */
 public final class OtlpSetup implements AutoCloseable {
 
@@ -53,13 +64,15 @@ public final class OtlpSetup implements AutoCloseable {
   private final ConfigProperties config;
   private final SpanExporter spanExporter;
   private final boolean metrics;
+  private final CountingMetricExporter metricExporter; // null without metrics
 
   private OtlpSetup(AutoConfiguredOpenTelemetrySdk sdk, ConfigProperties config,
-      SpanExporter spanExporter, boolean metrics) {
+      SpanExporter spanExporter, boolean metrics, CountingMetricExporter metricExporter) {
     this.sdk = sdk;
     this.config = config;
     this.spanExporter = spanExporter;
     this.metrics = metrics;
+    this.metricExporter = metricExporter;
   }
 
   public static Builder builder() {
@@ -104,6 +117,11 @@ public final class OtlpSetup implements AutoCloseable {
     return metrics ? sdk.getOpenTelemetrySdk().getMeterProvider().get("dev.goroscope") : null;
   }
 
+  /** What the metrics exporter delivered and lost; {@link MetricExportStats#NONE} without one. */
+  public MetricExportStats metricExportStats() {
+    return metricExporter != null ? metricExporter.stats() : MetricExportStats.NONE;
+  }
+
   /** The resolved settings (endpoints, protocol, headers…), e.g. for messages and forwarding. */
   public OtlpSettings settings() {
     return OtlpSettings.of(config);
@@ -122,7 +140,8 @@ public final class OtlpSetup implements AutoCloseable {
    * Pushes the metrics a last time and shuts the meter provider down, waiting at most {@link
    * #SHUTDOWN_TIMEOUT} whatever the backend does: the SDK's shutdown can itself block on an
    * export that is never answered, so it runs on a thread of its own that is left behind (a
-   * daemon) when the time is up. Idempotent.
+   * daemon) when the time is up, and the exports it leaves unanswered are counted as dropped.
+   * Idempotent.
    */
   @Override
   public void close() {
@@ -137,6 +156,10 @@ public final class OtlpSetup implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    if (metricExporter != null && shutdown.isAlive()) {
+      metricExporter.abandonPending("no answer within the shutdown time ("
+          + SHUTDOWN_TIMEOUT.toMillis() / 1000.0 + " s)");
+    }
   }
 
   /**
@@ -149,6 +172,7 @@ public final class OtlpSetup implements AutoCloseable {
     private final Map<String, String> headers = new LinkedHashMap<>();
     private String endpoint;
     private Function<Resource, Resource> metricsResource;
+    private Consumer<String> metricsFailure = line -> { };
 
     private Builder() {}
 
@@ -204,6 +228,15 @@ public final class OtlpSetup implements AutoCloseable {
     }
 
     /**
+     * Where the one line about the first failed metrics export goes (e.g. standard error); by
+     * default nowhere (the failure is still counted in {@link #metricExportStats()}).
+     */
+    public Builder setMetricsFailureListener(Consumer<String> listener) {
+      this.metricsFailure = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
      * Runs the SDK's autoconfigure.
      *
      * @throws IllegalArgumentException with the SDK's message when the configuration is invalid
@@ -212,6 +245,7 @@ public final class OtlpSetup implements AutoCloseable {
     public OtlpSetup build() {
       AtomicReference<SpanExporter> captured = new AtomicReference<>();
       AtomicReference<ConfigProperties> config = new AtomicReference<>();
+      AtomicReference<CountingMetricExporter> metricExporter = new AtomicReference<>();
       ExecutorService sender = senderExecutor();
       boolean metrics = metricsResource != null;
       try {
@@ -227,6 +261,13 @@ public final class OtlpSetup implements AutoCloseable {
               captured.set(ownSender(exporter, sender));
               return NOT_OURS; // the SDK's own span pipeline gets nothing
             })
+            .addMetricExporterCustomizer((exporter, c) -> {
+              CountingMetricExporter counting = new CountingMetricExporter(
+                  withoutSelfTelemetry(exporter), OtlpSettings.of(c).metricsEndpoint(),
+                  metricsFailure);
+              metricExporter.set(counting);
+              return counting;
+            })
             .addSpanProcessorCustomizer((processor, c) -> {
               processor.shutdown().join(1, TimeUnit.SECONDS);
               return SpanProcessor.composite();
@@ -240,7 +281,7 @@ public final class OtlpSetup implements AutoCloseable {
             })
             .disableShutdownHook()
             .build();
-        return new OtlpSetup(sdk, config.get(), captured.get(), metrics);
+        return new OtlpSetup(sdk, config.get(), captured.get(), metrics, metricExporter.get());
       } catch (ConfigurationException e) {
         sender.shutdownNow();
         throw new IllegalArgumentException(e.getMessage(), e);
@@ -326,15 +367,39 @@ public final class OtlpSetup implements AutoCloseable {
   private static SpanExporter ownSender(SpanExporter exporter, ExecutorService sender) {
     SpanExporter rebuilt;
     if (exporter instanceof OtlpGrpcSpanExporter grpc) {
-      rebuilt = grpc.toBuilder().setExecutorService(sender).setRetryPolicy(null).build();
+      rebuilt = grpc.toBuilder().setExecutorService(sender).setRetryPolicy(null)
+          .setMeterProvider(MeterProvider::noop).build();
     } else if (exporter instanceof OtlpHttpSpanExporter http) {
-      rebuilt = http.toBuilder().setExecutorService(sender).setRetryPolicy(null).build();
+      rebuilt = http.toBuilder().setExecutorService(sender).setRetryPolicy(null)
+          .setMeterProvider(MeterProvider::noop).build();
     } else {
       sender.shutdown();
       return exporter;
     }
     exporter.shutdown();
     return new ExecutorClosingSpanExporter(rebuilt, sender);
+  }
+
+  /**
+   * The SDK's OTLP metrics exporter rebuilt without its self-telemetry (autoconfigure points it at
+   * the meter provider it feeds, which carries the watched program's resource) and without its
+   * retry, which otel.java.exporter.otlp.retry.disabled does not reach here: a refused push
+   * otherwise took 8 s of backoff to fail, beyond the 5 s shutdown. Metrics are cumulative, so
+   * the next push carries what a failed one held.
+   */
+  private static MetricExporter withoutSelfTelemetry(MetricExporter exporter) {
+    MetricExporter rebuilt;
+    if (exporter instanceof OtlpGrpcMetricExporter grpc) {
+      rebuilt = grpc.toBuilder().setMeterProvider(MeterProvider::noop).setRetryPolicy(null)
+          .build();
+    } else if (exporter instanceof OtlpHttpMetricExporter http) {
+      rebuilt = http.toBuilder().setMeterProvider(MeterProvider::noop).setRetryPolicy(null)
+          .build();
+    } else {
+      return exporter;
+    }
+    exporter.shutdown();
+    return rebuilt;
   }
 
   private static ExecutorService senderExecutor() {

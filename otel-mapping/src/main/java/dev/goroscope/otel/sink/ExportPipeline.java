@@ -4,6 +4,7 @@ import dev.goroscope.otel.console.ConsoleTreeExporter;
 import dev.goroscope.otel.export.BatchConfig;
 import dev.goroscope.otel.export.BatchingSpanExporter;
 import dev.goroscope.otel.export.ExportStats;
+import dev.goroscope.otel.export.MetricExportStats;
 import dev.goroscope.otel.export.OtlpSettings;
 import dev.goroscope.otel.export.OtlpSetup;
 import dev.goroscope.otel.jsonl.JsonLinesSink;
@@ -30,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Everything the command line needs behind one {@link RecordSink}: any mix of console tree,
@@ -50,15 +52,17 @@ public final class ExportPipeline implements RecordSink {
 
   private final RecordSink delegate;
   private final BatchingSpanExporter otlp;
+  private final OtlpSetup setup; // null without the OTLP output
   private final OtlpSettings otlpSettings;
   private final SpanRecordSink spans;
   private final JsonLinesSink jsonl;
 
-  private ExportPipeline(RecordSink delegate, BatchingSpanExporter otlp,
-      OtlpSettings otlpSettings, SpanRecordSink spans, JsonLinesSink jsonl) {
+  private ExportPipeline(RecordSink delegate, BatchingSpanExporter otlp, OtlpSetup setup,
+      SpanRecordSink spans, JsonLinesSink jsonl) {
     this.delegate = delegate;
     this.otlp = otlp;
-    this.otlpSettings = otlpSettings;
+    this.setup = setup;
+    this.otlpSettings = setup != null ? setup.settings() : null;
     this.spans = spans;
     this.jsonl = jsonl;
   }
@@ -165,7 +169,8 @@ public final class ExportPipeline implements RecordSink {
         s == null ? "" : s.lastError(),
         jsonl == null ? 0 : jsonl.linesWritten(),
         m == null ? 0 : m.underAppSpans(),
-        m == null ? 0 : m.unsampled());
+        m == null ? 0 : m.unsampled(),
+        setup == null ? MetricExportStats.NONE : setup.metricExportStats());
   }
 
   /**
@@ -178,6 +183,7 @@ public final class ExportPipeline implements RecordSink {
    * @param underAppSpans goroutine spans placed under an application span, in its trace
    * @param unsampled goroutines not exported: created under an application span its sampler
    *     dropped (or by such a goroutine)
+   * @param metrics what the OTLP metrics exporter delivered and lost
    */
   public record Summary(
       long spans,
@@ -187,11 +193,13 @@ public final class ExportPipeline implements RecordSink {
       String lastExportError,
       long jsonLines,
       long underAppSpans,
-      long unsampled) {
+      long unsampled,
+      MetricExportStats metrics) {
 
     public Summary(long spans, long spansExported, long spansDropped, long spansQueued,
         String lastExportError, long jsonLines) {
-      this(spans, spansExported, spansDropped, spansQueued, lastExportError, jsonLines, 0, 0);
+      this(spans, spansExported, spansDropped, spansQueued, lastExportError, jsonLines, 0, 0,
+          MetricExportStats.NONE);
     }
   }
 
@@ -208,6 +216,7 @@ public final class ExportPipeline implements RecordSink {
     private OtlpSetup.Builder otlp;
     private BatchConfig batchConfig = BatchConfig.defaults();
     private boolean metrics;
+    private Consumer<String> metricsFailure;
     private String targetExecutable = "";
     private SpanMappingConfig.Builder mapping = SpanMappingConfig.builder();
     private final List<RecordSink> extraSinks = new ArrayList<>();
@@ -292,6 +301,15 @@ public final class ExportPipeline implements RecordSink {
       return this;
     }
 
+    /**
+     * Where the one line about the first failed metrics export goes (the CLI: standard error);
+     * failures are counted in {@link Summary#metrics()} either way.
+     */
+    public Builder setMetricsFailureListener(Consumer<String> listener) {
+      this.metricsFailure = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
     /** The target executable, when known up front: names the metrics' service. */
     public Builder setTargetExecutable(String path) {
       this.targetExecutable = Objects.requireNonNull(path, "path");
@@ -325,6 +343,9 @@ public final class ExportPipeline implements RecordSink {
         if (metrics) {
           otlp.enableMetrics(e -> ProcessResources.create(serviceName,
               environment != null ? environment : e, null).forService(targetExecutable));
+          if (metricsFailure != null) {
+            otlp.setMetricsFailureListener(metricsFailure);
+          }
         }
         // Configured first: it throws on bad configuration, before threads start.
         setup = otlp.build();
@@ -355,8 +376,7 @@ public final class ExportPipeline implements RecordSink {
         sinks.add(metricsSink);
       }
       sinks.addAll(extraSinks);
-      return new ExportPipeline(new CompositeRecordSink(sinks), batcher,
-          setup != null ? setup.settings() : null, spanSink, jsonl);
+      return new ExportPipeline(new CompositeRecordSink(sinks), batcher, setup, spanSink, jsonl);
     }
   }
 }
