@@ -161,13 +161,15 @@ final class Outputs {
     ExportPipeline.Summary s = pipeline.summary();
     StringBuilder out = new StringBuilder();
     if (s.spansDropped() > 0) {
-      out.append("OTLP export dropped ").append(s.spansDropped()).append(" spans (last error: ")
+      out.append("OTLP export dropped ").append(s.spansDropped())
+          .append(s.spansDropped() == 1 ? " span" : " spans").append(" (last error: ")
           .append(withoutExceptionName(s.lastExportError())).append(')');
     }
     MetricExportStats m = s.metrics();
     if (m.pointsDropped() > 0 || m.failedExports() > 0) {
       out.append(out.length() == 0 ? "" : "; ").append("OTLP metrics export dropped ")
-          .append(m.pointsDropped()).append(" data points in ").append(m.failedExports())
+          .append(m.pointsDropped()).append(m.pointsDropped() == 1 ? " data point" : " data points")
+          .append(" in ").append(m.failedExports())
           .append(" failed export").append(m.failedExports() == 1 ? "" : "s")
           .append(" (last error: ").append(withoutExceptionName(m.lastError())).append(')');
     }

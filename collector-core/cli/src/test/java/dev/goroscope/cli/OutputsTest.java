@@ -81,7 +81,7 @@ class OutputsTest {
     assertThat(lines.get(0)).matches("goroscope: OTLP metrics export failed \\("
         + Pattern.quote(metrics) + "\\): [1-9]\\d* data points? dropped so far \\(last error:"
         + " Failed to connect to .*\\)");
-    assertThat(outputs.problems()).matches("OTLP export dropped 1 spans \\(last error: .+\\);"
+    assertThat(outputs.problems()).matches("OTLP export dropped 1 span \\(last error: .+\\);"
         + " OTLP metrics export dropped [1-9]\\d* data points? in 1 failed export"
         + " \\(last error: Failed to connect to .*\\)");
   }
