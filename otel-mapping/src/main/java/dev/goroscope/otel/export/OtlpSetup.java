@@ -321,7 +321,10 @@ public final class OtlpSetup implements AutoCloseable {
     private Map<String, String> overrides(ConfigProperties env) {
       Map<String, String> o = new LinkedHashMap<>();
       o.put("otel.traces.exporter", "otlp");
-      o.put("otel.metrics.exporter", metricsResource != null ? "otlp" : "none");
+      // OTEL_METRICS_EXPORTER=none turns the metrics off (a Jaeger-only backend refuses them);
+      // any other value means goroscope's own OTLP metrics.
+      boolean metricsOff = "none".equals(env.getString("otel.metrics.exporter", ""));
+      o.put("otel.metrics.exporter", metricsResource != null && !metricsOff ? "otlp" : "none");
       o.put("otel.logs.exporter", "none");
       o.put("otel.java.exporter.otlp.retry.disabled", "true"); // BatchingSpanExporter retries
       o.putAll(overrides);

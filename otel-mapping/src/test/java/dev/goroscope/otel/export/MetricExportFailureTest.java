@@ -204,6 +204,35 @@ class MetricExportFailureTest {
   }
 
   @Test
+  void otelMetricsExporterNoneTurnsTheMetricsOffAndNothingFails() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort(); // nothing listens there
+    }
+    List<String> lines = new CopyOnWriteArrayList<>();
+    System.setProperty("otel.metrics.exporter", "none"); // as OTEL_METRICS_EXPORTER=none
+    try {
+      OtlpSetup otlp = OtlpSetup.builder()
+          .setProperty("otel.exporter.otlp.metrics.endpoint",
+              "http://127.0.0.1:" + port + "/v1/metrics")
+          .setProperty("otel.exporter.otlp.traces.endpoint", "http://127.0.0.1:" + port)
+          .setProperty("otel.metric.export.interval", "100")
+          .enableMetrics(env -> Resource.empty())
+          .setMetricsFailureListener(lines::add)
+          .build();
+      GoroutineMetricsSink sink = new GoroutineMetricsSink(otlp.meter(), otlp);
+      new Feed(sink).run(goroutine());
+      Thread.sleep(300); // three export intervals: a push would have failed by now
+      sink.close();
+      assertThat(lines).isEmpty();
+      assertThat(otlp.metricExportStats()).isEqualTo(MetricExportStats.NONE);
+      otlp.spanExporter().shutdown();
+    } finally {
+      System.clearProperty("otel.metrics.exporter");
+    }
+  }
+
+  @Test
   void theExportersSelfTelemetryIsNotPushedWithTheProgramsMetrics() throws IOException {
     try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start()) {
       OtlpSetup otlp = OtlpSetup.builder().setEndpoint(receiver.endpoint())
