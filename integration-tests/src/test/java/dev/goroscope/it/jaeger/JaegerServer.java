@@ -1,21 +1,16 @@
 package dev.goroscope.it.jaeger;
 
+import dev.goroscope.it.backend.BackendProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real Jaeger (v2, {@code cmd/jaeger} of module version {@value #VERSION}, built once by
@@ -33,16 +28,12 @@ public final class JaegerServer implements AutoCloseable {
   public static final String BINARY_ENV = "GOROSCOPE_JAEGER_BINARY";
 
   private static final String CONFIG_RESOURCE = "/jaeger/jaeger-config.yaml";
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
-  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
   private final Path binary;
   private final Path dir;
   private final Path config;
-  private final Path log;
   private final Ports ports;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-  private Process process; // guarded by this
+  private final BackendProcess process;
 
   /** The ports this instance listens on, all on 127.0.0.1. */
   public record Ports(int otlpGrpc, int otlpHttp, int queryHttp, int queryGrpc, int health) {}
@@ -52,7 +43,7 @@ public final class JaegerServer implements AutoCloseable {
     this.dir = dir;
     this.ports = ports;
     this.config = dir.resolve("jaeger-config.yaml");
-    this.log = dir.resolve("jaeger.log");
+    this.process = new BackendProcess("Jaeger", dir.resolve("jaeger.log"));
     try (InputStream in = JaegerServer.class.getResourceAsStream(CONFIG_RESOURCE)) {
       if (in == null) {
         throw new IllegalStateException(CONFIG_RESOURCE + " is not on the test classpath");
@@ -73,11 +64,7 @@ public final class JaegerServer implements AutoCloseable {
    *     or Jaeger exits or stays unhealthy (with its log)
    */
   public static JaegerServer start(Path binary) {
-    if (!Files.isExecutable(binary)) {
-      throw new IllegalStateException(
-          "no Jaeger binary at " + binary + ": build it once with scripts/setup.sh"
-              + " (or point -D" + BINARY_PROPERTY + " / " + BINARY_ENV + " at one)");
-    }
+    BackendProcess.requireExecutable(binary, "Jaeger", BINARY_PROPERTY, BINARY_ENV);
     Path dir = null;
     try {
       dir = Files.createTempDirectory("goroscope-jaeger-");
@@ -85,10 +72,10 @@ public final class JaegerServer implements AutoCloseable {
       server.launch();
       return server;
     } catch (IOException e) {
-      deleteTree(dir);
+      BackendProcess.deleteTree(dir);
       throw new UncheckedIOException("start Jaeger: " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      deleteTree(dir);
+      BackendProcess.deleteTree(dir);
       throw e;
     }
   }
@@ -98,16 +85,7 @@ public final class JaegerServer implements AutoCloseable {
    * jaeger-v1.76.0}, unless {@value #BINARY_PROPERTY} or {@value #BINARY_ENV} say otherwise.
    */
   public static Path defaultBinary() {
-    String override = System.getProperty(BINARY_PROPERTY, System.getenv(BINARY_ENV));
-    if (override != null && !override.isBlank()) {
-      return Path.of(override);
-    }
-    String xdg = System.getenv("XDG_CACHE_HOME");
-    Path cache =
-        xdg != null && !xdg.isBlank()
-            ? Path.of(xdg)
-            : Path.of(System.getProperty("user.home"), ".cache");
-    return cache.resolve("goroscope").resolve("jaeger-" + VERSION);
+    return BackendProcess.cachedBinary("jaeger-" + VERSION, BINARY_PROPERTY, BINARY_ENV);
   }
 
   public Ports ports() {
@@ -139,25 +117,13 @@ public final class JaegerServer implements AutoCloseable {
     return new JaegerQuery(queryEndpoint());
   }
 
-  public synchronized boolean isRunning() {
-    return process != null && process.isAlive();
+  public boolean isRunning() {
+    return process.isRunning();
   }
 
   /** Stops Jaeger (SIGTERM, then SIGKILL), keeping its ports and files for {@link #restart()}. */
-  public synchronized void stop() {
-    if (process == null) {
-      return;
-    }
-    process.destroy();
-    try {
-      if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
-    process = null;
+  public void stop() {
+    process.stop();
   }
 
   /** Starts Jaeger again on the same ports (empty storage) and waits until it is healthy. */
@@ -172,18 +138,14 @@ public final class JaegerServer implements AutoCloseable {
 
   /** Jaeger's log so far (stdout and stderr). */
   public String log() {
-    try {
-      return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
-    } catch (IOException e) {
-      return "(cannot read " + log + ": " + e.getMessage() + ")";
-    }
+    return process.log();
   }
 
   /** Stops Jaeger and deletes its configuration and log. Idempotent. */
   @Override
   public synchronized void close() {
-    stop();
-    deleteTree(dir);
+    process.stop();
+    BackendProcess.deleteTree(dir);
   }
 
   @Override
@@ -191,14 +153,12 @@ public final class JaegerServer implements AutoCloseable {
     return "Jaeger " + VERSION + " " + ports;
   }
 
-  private synchronized void launch() throws IOException {
+  private void launch() throws IOException {
     ProcessBuilder builder =
         new ProcessBuilder(binary.toString(), "--config", "file:" + config).directory(dir.toFile());
-    builder.redirectErrorStream(true);
-    builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().putAll(portEnvironment());
-    process = builder.start();
-    awaitHealthy();
+    process.start(builder, URI.create("http://127.0.0.1:" + ports.health() + "/status"),
+        r -> r.statusCode() == 200 && r.body().contains("\"healthy\":true"));
   }
 
   private Map<String, String> portEnvironment() {
@@ -210,43 +170,6 @@ public final class JaegerServer implements AutoCloseable {
         "GOROSCOPE_JAEGER_HEALTH_PORT", Integer.toString(ports.health()));
   }
 
-  private void awaitHealthy() {
-    URI status = URI.create("http://127.0.0.1:" + ports.health() + "/status");
-    HttpRequest request = HttpRequest.newBuilder(status).timeout(Duration.ofSeconds(1)).GET().build();
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (true) {
-      if (!process.isAlive()) {
-        int exit = process.exitValue();
-        process = null;
-        throw new IllegalStateException("Jaeger exited with " + exit + " while starting; log:\n" + log());
-      }
-      try {
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() == 200 && response.body().contains("\"healthy\":true")) {
-          return;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        stop();
-        throw new IllegalStateException("interrupted while Jaeger was starting", e);
-      }
-      if (System.nanoTime() - deadline > 0) {
-        stop();
-        throw new IllegalStateException(
-            "Jaeger not healthy at " + status + " after " + START_TIMEOUT + "; log:\n" + log());
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        stop();
-        throw new IllegalStateException("interrupted while Jaeger was starting", e);
-      }
-    }
-  }
-
   /** Five distinct free ports, held open together so that none is handed out twice. */
   private static Ports freePorts() throws IOException {
     InetAddress loopback = InetAddress.getLoopbackAddress();
@@ -256,17 +179,6 @@ public final class JaegerServer implements AutoCloseable {
         ServerSocket d = new ServerSocket(0, 1, loopback);
         ServerSocket e = new ServerSocket(0, 1, loopback)) {
       return new Ports(a.getLocalPort(), b.getLocalPort(), c.getLocalPort(), d.getLocalPort(), e.getLocalPort());
-    }
-  }
-
-  private static void deleteTree(Path dir) {
-    if (dir == null) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // best effort: a temp dir left behind is harmless
     }
   }
 }
