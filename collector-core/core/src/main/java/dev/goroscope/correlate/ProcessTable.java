@@ -18,6 +18,8 @@ final class ProcessTable {
   private static final int RECENT_EXITS = 8192;
   /** Cancels of contexts not (yet) known, remembered in case their creation follows. */
   private static final int RECENT_UNKNOWN_CANCELS = 1024;
+  /** Buckets of {@link #unknownPerHash}: a power of two, 8 KiB. */
+  private static final int UNKNOWN_HASHES = 4096;
 
   final int pid;
   /** False until the process is announced (it may first be seen through its events). */
@@ -48,14 +50,20 @@ final class ProcessTable {
   private final long[] exitedGoids = new long[RECENT_EXITS];
   private final Object[][] exitedAttachments = new Object[RECENT_EXITS][];
   /**
-   * Recent unknown cancels in arrival order (the correlator's time order), a ring that bounds
-   * how many are remembered, and the latest of each context in a map: a deadline-set event
-   * looks its context up there. (A scan back over the ring's last 10 ms, the early-cancel
-   * window, read about a hundred entries per look-up on a service that creates a deadline per
-   * request and cancels a plain context per request: 5% of the drain thread.)
+   * Recent unknown cancels in arrival order (the correlator's time order), a ring; the look-up
+   * scans back over the last few milliseconds, reading the context and time arrays in order,
+   * and stops at the first older entry (a late event there may hide a match behind it).
    */
+  private final long[] unknownCtx = new long[RECENT_UNKNOWN_CANCELS];
+  private final long[] unknownNs = new long[RECENT_UNKNOWN_CANCELS];
   private final ContextCancelled[] unknownRing = new ContextCancelled[RECENT_UNKNOWN_CANCELS];
-  private final LongObjectMap<ContextCancelled> unknownByCtx = new LongObjectMap<>();
+  /**
+   * How many entries of the ring, not taken, have a context of each hash: a look-up whose count
+   * is zero has nothing to find and skips the scan. Without it every deadline scanned the
+   * ring's last 10 ms, about a hundred entries on a service that cancels a plain context per
+   * request (5% of the drain thread); a map by context cost as much in cache misses.
+   */
+  private final char[] unknownPerHash = new char[UNKNOWN_HASHES];
   private int unknownNext;
 
   ProcessTable(int pid, boolean announced, SymbolCache symbols, long attachNs) {
@@ -90,36 +98,54 @@ final class ProcessTable {
    */
   void rememberUnknownCancel(ContextCancelled e) {
     int i = unknownNext;
-    ContextCancelled evicted = unknownRing[i];
-    if (evicted != null && unknownByCtx.get(evicted.ctx()) == evicted) {
-      unknownByCtx.remove(evicted.ctx()); // still the latest of its context: forgotten now
+    if (unknownCtx[i] != 0) {
+      unknownPerHash[unknownHash(unknownCtx[i])]--; // pushed out, not taken
     }
+    unknownCtx[i] = e.ctx();
+    unknownNs[i] = e.timestampNs();
     unknownRing[i] = e;
     if (e.ctx() != 0) {
-      unknownByCtx.put(e.ctx(), e);
+      unknownPerHash[unknownHash(e.ctx())]++;
     }
     unknownNext = (i + 1) & (RECENT_UNKNOWN_CANCELS - 1);
   }
 
   /**
-   * The latest remembered cancel of {@code ctx} if it is not older than {@code notBeforeNs},
-   * removed; null if none.
+   * The latest remembered cancel of {@code ctx} not older than {@code notBeforeNs}, removed;
+   * null if none.
    */
   ContextCancelled takeUnknownCancel(long ctx, long notBeforeNs) {
-    if (ctx == 0) {
+    if (ctx == 0 || unknownPerHash[unknownHash(ctx)] == 0) {
       return null;
     }
-    ContextCancelled e = unknownByCtx.get(ctx);
-    if (e == null || e.timestampNs() < notBeforeNs) {
-      return null;
+    int i = unknownNext;
+    for (int n = 0; n < RECENT_UNKNOWN_CANCELS; n++) {
+      i = (i - 1) & (RECENT_UNKNOWN_CANCELS - 1);
+      ContextCancelled e = unknownRing[i];
+      if (e == null || unknownNs[i] < notBeforeNs) {
+        return null; // the rest is older (or was never used)
+      }
+      if (unknownCtx[i] == ctx) {
+        unknownCtx[i] = 0; // taken
+        unknownPerHash[unknownHash(ctx)]--;
+        return e;
+      }
     }
-    unknownByCtx.remove(ctx);
-    return e;
+    return null;
   }
 
-  /** Contexts with a remembered unknown cancel, for tests of the bound. */
+  /** Untaken unknown cancels remembered, for tests of the bound and the filter. */
   int unknownCancelsRemembered() {
-    return unknownByCtx.size();
+    int n = 0;
+    for (char c : unknownPerHash) {
+      n += c;
+    }
+    return n;
+  }
+
+  private static int unknownHash(long ctx) {
+    long h = ctx * 0x9E3779B97F4A7C15L; // heap addresses are aligned: mix before masking
+    return (int) (h >>> 52); // the top 12 bits: 0 .. UNKNOWN_HASHES - 1
   }
 
   private static int slot(long goid) {

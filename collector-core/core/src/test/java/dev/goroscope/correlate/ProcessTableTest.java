@@ -38,7 +38,9 @@ class ProcessTableTest {
     assertThat(p.takeUnknownCancel(0xc0003000L, 0)).as("never cancelled").isNull();
     assertThat(p.takeUnknownCancel(0xc0001000L, 201)).as("older than the window").isNull();
     assertThat(p.takeUnknownCancel(0xc0001000L, 200)).isSameAs(second);
-    assertThat(p.takeUnknownCancel(0xc0001000L, 0)).as("taken already").isNull();
+    assertThat(p.takeUnknownCancel(0xc0001000L, 0)).as("the earlier one, still remembered")
+        .isSameAs(first);
+    assertThat(p.takeUnknownCancel(0xc0001000L, 0)).as("both taken").isNull();
     assertThat(p.takeUnknownCancel(0, 0)).as("no context").isNull();
     assertThat(p.takeUnknownCancel(0xc0002000L, 150)).isNotNull();
   }
@@ -71,8 +73,9 @@ class ProcessTableTest {
   }
 
   /**
-   * Against a model that keeps every cancel: a look-up finds the latest cancel of the context
-   * among the last 1024 remembered, if it is not older than the window's start and not taken.
+   * Against a model that keeps every cancel: a look-up scans the last 1024 remembered from the
+   * newest, stops at the first older than the window's start, and takes the first of the
+   * context not taken yet.
    */
   @Property(tries = 200)
   void agreesWithAModelOfTheLastThousandCancels(@ForAll("ops") List<Op> ops) {
@@ -84,23 +87,28 @@ class ProcessTableTest {
         ContextCancelled c = cancel(op.ns(), op.ctx());
         remembered.add(c);
         p.rememberUnknownCancel(c);
-        continue;
-      }
-      long notBefore = op.ns() - 500;
-      ContextCancelled expected = null;
-      for (int i = remembered.size() - 1; i >= Math.max(0, remembered.size() - RING); i--) {
-        ContextCancelled c = remembered.get(i);
-        if (c.ctx() == op.ctx()) {
-          boolean usable = op.ctx() != 0 && !taken.contains(c) && c.timestampNs() >= notBefore;
-          expected = usable ? c : null;
-          break;
+      } else {
+        long notBefore = op.ns() - 500;
+        ContextCancelled expected = null;
+        for (int i = remembered.size() - 1; i >= Math.max(0, remembered.size() - RING); i--) {
+          ContextCancelled c = remembered.get(i);
+          if (c.timestampNs() < notBefore) {
+            break;
+          }
+          if (c.ctx() == op.ctx() && op.ctx() != 0 && !taken.contains(c)) {
+            expected = c;
+            break;
+          }
+        }
+        ContextCancelled got = p.takeUnknownCancel(op.ctx(), notBefore);
+        assertThat(got).isSameAs(expected);
+        if (got != null) {
+          taken.add(got);
         }
       }
-      ContextCancelled got = p.takeUnknownCancel(op.ctx(), notBefore);
-      assertThat(got).isSameAs(expected);
-      if (got != null) {
-        taken.add(got);
-      }
+      long untaken = remembered.subList(Math.max(0, remembered.size() - RING), remembered.size())
+          .stream().filter(c -> c.ctx() != 0 && !taken.contains(c)).count();
+      assertThat(p.unknownCancelsRemembered()).isEqualTo(untaken);
     }
   }
 }
