@@ -65,6 +65,10 @@ final class ProcessProbes implements AutoCloseable {
       for (Map.Entry<String, Long> c : plan.constants().entrySet()) {
         object.setConstant(c.getKey(), c.getValue());
       }
+      Long wakeup = plan.constants().get(GoroscopeBpf.WAKEUP_BYTES);
+      if (wakeup != null) {
+        object.setConstant(GoroscopeBpf.WAKEUP_BYTES, wakeupBytes(wakeup, ringBytes));
+      }
       object.setConstant(GoroscopeBpf.TARGET_TGID, target.pid());
       // Our pids may not be the host's (a pod sharing its process namespace): then the kernel
       // side filters by ours; 0 and 0 mean the host's.
@@ -84,6 +88,14 @@ final class ProcessProbes implements AutoCloseable {
       object.close();
       throw e;
     }
+  }
+
+  /**
+   * The planned wakeup threshold, at most a quarter of the ring: a small ring ({@code
+   * --ring-bytes}) must wake the reader before it fills, not only at the poll timeout.
+   */
+  static long wakeupBytes(long planned, int ringBytes) {
+    return Math.min(planned, ringBytes / 4);
   }
 
   /**

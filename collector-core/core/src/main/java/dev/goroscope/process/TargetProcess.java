@@ -51,9 +51,13 @@ public record TargetProcess(int pid, Path exeLink, String executablePath, long s
     return new TargetProcess(pid, exe, stripDeleted(target), start);
   }
 
-  /** True while this very process (same pid and start time) is alive and not a zombie. */
+  /**
+   * True while this very process (same pid and start time) is alive and not a zombie. One read
+   * of {@code /proc/PID/stat}: the attach loop asks every 200 ms.
+   */
   public boolean isAlive() {
-    return startTime(pid) == startTimeTicks && !isZombie(pid);
+    String stat = readStat(pid);
+    return stat != null && isRunningStat(stat) && startTimeOf(stat) == startTimeTicks;
   }
 
   /** The executable's file name. */
@@ -64,22 +68,34 @@ public record TargetProcess(int pid, Path exeLink, String executablePath, long s
   /** Start time in clock ticks after boot, or -1 if the process is gone. */
   static long startTime(int pid) {
     String stat = readStat(pid);
-    if (stat == null) {
-      return -1;
-    }
-    // Field 2 (comm) may contain spaces and parentheses: parse after the last ')'.
-    String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    // rest[0] is field 3 (state); field 22 is rest[19].
-    return rest.length > 19 ? Long.parseLong(rest[19]) : -1;
+    return stat == null ? -1 : startTimeOf(stat);
   }
 
-  static boolean isZombie(int pid) {
-    String stat = readStat(pid);
-    if (stat == null) {
-      return true;
+  /** Field 22 (start time) of a {@code /proc/PID/stat} line, or -1 if it has none. */
+  static long startTimeOf(String stat) {
+    // Field 2 (comm) may contain spaces and parentheses: count fields after the last ')'.
+    int i = stat.lastIndexOf(')') + 2; // field 3 (state)
+    for (int field = 3; field < 22; field++) {
+      i = stat.indexOf(' ', i) + 1;
+      if (i == 0) {
+        return -1;
+      }
     }
-    char state = stat.charAt(stat.lastIndexOf(')') + 2);
-    return state == 'Z' || state == 'X';
+    int end = i;
+    while (end < stat.length() && Character.isDigit(stat.charAt(end))) {
+      end++;
+    }
+    return end == i ? -1 : Long.parseLong(stat, i, end, 10);
+  }
+
+  /** Whether a {@code /proc/PID/stat} line is of a process that is neither a zombie nor dead. */
+  static boolean isRunningStat(String stat) {
+    int at = stat.lastIndexOf(')') + 2;
+    if (at < 2 || at >= stat.length()) {
+      return false;
+    }
+    char state = stat.charAt(at);
+    return state != 'Z' && state != 'X';
   }
 
   private static String readStat(int pid) {

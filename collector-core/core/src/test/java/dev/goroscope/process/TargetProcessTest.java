@@ -30,6 +30,28 @@ class TargetProcessTest {
   }
 
   @Test
+  void readsStateAndStartTimeFromAStatLineWhoseNameHasSpacesAndParentheses() {
+    String running = "4242 (my (odd) prog) S 1 4242 4242 0 -1 4194560 100 0 0 0 5 3 0 0 20 0"
+        + " 7 0 987654 12345678 300 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0\n";
+    assertThat(TargetProcess.startTimeOf(running)).isEqualTo(987654);
+    assertThat(TargetProcess.isRunningStat(running)).isTrue();
+    String zombie = running.replace(") S 1", ") Z 1");
+    assertThat(TargetProcess.isRunningStat(zombie)).isFalse();
+    assertThat(TargetProcess.isRunningStat(running.replace(") S 1", ") X 1"))).isFalse();
+    assertThat(TargetProcess.startTimeOf("4242 (short) S 1 2 3\n")).isEqualTo(-1);
+    assertThat(TargetProcess.isRunningStat("garbage")).isFalse();
+  }
+
+  @Test
+  void startTimeIsTheSameFromTheLiveProcessAndItsStatLine() throws Exception {
+    long self = ProcessHandle.current().pid();
+    String stat = Files.readString(Path.of("/proc/" + self + "/stat"));
+    assertThat(TargetProcess.startTime((int) self))
+        .isEqualTo(Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[19]))
+        .isPositive();
+  }
+
+  @Test
   void missingPidIsAClearError() {
     assertThatThrownBy(() -> TargetProcess.of(Integer.MAX_VALUE - 1))
         .isInstanceOf(GoroscopeException.class)

@@ -35,6 +35,14 @@ final class JsonText {
   private final OutputStream out;
   private byte[] buf;
   private int pos;
+  /**
+   * The digits above the nine low ones of the last number of 10 or more digits written, one
+   * for monotonic nanosecond times (below 10^18) and one for Unix ones: a line's times share
+   * them, and reusing them saves the long divisions (runtime calls in C1's code) and the digits
+   * of the high part; number formatting was a fifth of the drain thread.
+   */
+  private final HighDigits monotonicHigh = new HighDigits();
+  private final HighDigits unixHigh = new HighDigits();
 
   JsonText(OutputStream out, int bufferSize) {
     this.out = out;
@@ -98,15 +106,32 @@ final class JsonText {
     // nanosecond times here have up to 19 digits.
     if (v < BILLION) {
       pos = digits((int) v, buf, pos);
-    } else if (v < BILLION * BILLION) {
-      long high = v / BILLION;
-      pos = nineDigits((int) (v - high * BILLION), buf, digits((int) high, buf, pos));
-    } else {
-      long high = v / BILLION;
-      long top = high / BILLION;
-      int p = digits((int) top, buf, pos);
-      p = nineDigits((int) (high - top * BILLION), buf, p);
-      pos = nineDigits((int) (v - high * BILLION), buf, p);
+      return;
+    }
+    HighDigits high = v >= BILLION * BILLION ? unixHigh : monotonicHigh;
+    long low = v - high.base;
+    if (low < 0 || low >= BILLION) {
+      high.set(v / BILLION);
+      low = v - high.base;
+    }
+    System.arraycopy(high.digits, 0, buf, pos, high.length);
+    pos = nineDigits((int) low, buf, pos + high.length);
+  }
+
+  /** The part of a number above its nine low digits: its value times 10^9, and its digits. */
+  private static final class HighDigits {
+    long base = -1; // no number: v - base > 10^9 for every v >= 10^9
+    final byte[] digits = new byte[10]; // Long.MAX_VALUE / 10^9 has ten digits
+    int length;
+
+    void set(long high) {
+      base = high * BILLION;
+      if (high < BILLION) {
+        length = digits((int) high, digits, 0);
+      } else {
+        long top = high / BILLION;
+        length = nineDigits((int) (high - top * BILLION), digits, digits((int) top, digits, 0));
+      }
     }
   }
 

@@ -65,7 +65,7 @@ public final class GoroutineSpanMapper {
     String waitReason = r.waitReason();
     String name = startFunction.isEmpty() ? "goroutine" : startFunction;
 
-    AttributesBuilder a = Attributes.builder();
+    AttributesBuilder a = PutOrderAttributes.builder();
     a.put(GOROUTINE_ID, r.goid());
     if (r.parentGoid() > 0) {
       a.put(PARENT_ID, r.parentGoid());
@@ -191,7 +191,7 @@ public final class GoroutineSpanMapper {
     }
     List<EventData> out = new ArrayList<>(kept.size());
     for (GoroutineEvent e : kept) {
-      AttributesBuilder a = Attributes.builder();
+      AttributesBuilder a = PutOrderAttributes.builder();
       AttrMapping.putAll(a, e.attributes());
       Long deadline = e.attributes().get(GoroutineEvents.CONTEXT_DEADLINE_UNIX_NS);
       if (deadline != null) {

@@ -7,10 +7,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.CharRange;
 import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
+import net.jqwik.api.constraints.Size;
 import net.jqwik.api.constraints.StringLength;
 import org.junit.jupiter.api.Test;
 
@@ -65,6 +69,52 @@ class JsonTextTest {
     assertThat(n.isIntegralNumber()).isTrue();
     assertThat(n.longValue()).isEqualTo(v);
     assertThat(write(t -> t.number(v))).isEqualTo(Long.toString(v));
+  }
+
+  /**
+   * Many numbers in one text, near each other as a line's times are (its high digits are
+   * reused from one number to the next) and crossing multiples of 10^9 both ways.
+   */
+  @Property(tries = 1000)
+  void nearbyLongsInOneTextReadBackAsThemselves(
+      @ForAll long start, @ForAll @Size(max = 30) List<@IntRange(min = -3, max = 3) Integer> steps,
+      @ForAll @LongRange(min = 0, max = 2_000_000_000L) long stride) throws IOException {
+    List<Long> values = new ArrayList<>();
+    long v = start;
+    for (int step : steps) {
+      values.add(v);
+      values.add(-v);
+      values.add(v / 1_000_000_000L); // a small one in between
+      v += step * stride;
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    JsonText t = new JsonText(bytes, 64); // small: the numbers cross buffer flushes
+    StringBuilder expected = new StringBuilder();
+    for (long x : values) {
+      t.number(x);
+      t.raw(',');
+      expected.append(x).append(',');
+    }
+    t.flush();
+    assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo(expected.toString());
+  }
+
+  @Test
+  void timesOfOneLineAcrossASecondAndBothClocks() throws IOException {
+    long[] values = {12_345_999_999_999L, 12_346_000_000_000L, 12_345_999_999_998L,
+        1_764_650_000_999_999_999L, 12_346_000_000_001L, 1_764_650_001_000_000_000L,
+        1_764_649_999_999_999_999L, 999_999_999L, 1_000_000_000L, 9_223_372_036_854_775_807L,
+        1_000_000_000_000_000_000L, 999_999_999_999_999_999L};
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    JsonText t = new JsonText(bytes, 1024);
+    StringBuilder expected = new StringBuilder();
+    for (long x : values) {
+      t.number(x);
+      t.raw(' ');
+      expected.append(x).append(' ');
+    }
+    t.flush();
+    assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo(expected.toString());
   }
 
   @Test
