@@ -326,6 +326,24 @@ class CorrelatorTest {
     }
 
     @Test
+    void spawnInTheNanosecondOfWithDeadlineIsOutsideTheScopeAndOfTheFiringInside() {
+      // Ties at one ns: a creation is ordered before any other event whatever the arrival
+      // order, so it precedes the WithDeadline (out of scope) and the firing (in scope).
+      feed(ev.created(1000, 10, 1),
+          ev.onCpu(1).deadlineSet(1001, CTX, 10, DEADLINE_UNIX),
+          ev.onCpu(0).created(1001, 11, 10), // arrives second, still came first
+          ev.created(1002, 12, 10),
+          ev.onCpu(1).cancelled(1100, CTX, 99, CancelReason.DEADLINE_EXCEEDED),
+          ev.onCpu(0).created(1100, 13, 10),
+          ev.created(1100.001, 14, 10), // a microsecond after the firing: out of scope
+          ev.exited(1200, 10));
+      correlator.advanceTo(ns(1400));
+
+      assertThat(sink.context(CTX).overrunGoids()).containsExactlyInAnyOrder(12L, 13L);
+      assertThat(correlator.stats().deadlineOverruns()).isEqualTo(2);
+    }
+
+    @Test
     void overrunOfAGoroutineStillRunningIsMeasuredToTheFlush() {
       feed(ev.created(1000, 10, 1), ev.deadlineSet(1001, CTX, 10, DEADLINE_UNIX),
           ev.created(1002, 11, 10), ev.cancelled(1100, CTX, 99, CancelReason.DEADLINE_EXCEEDED));
