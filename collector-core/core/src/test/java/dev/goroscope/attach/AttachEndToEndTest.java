@@ -135,10 +135,10 @@ class AttachEndToEndTest {
 
   @Test
   void aRingTooSmallForTheLoadLosesEventsAndCountsEveryOne() throws Exception {
-    // 200,000 goroutines created and exited as fast as the target can, into a 4 KiB ring that
-    // nobody wakes up for (the wake-up threshold is larger than the ring): most records cannot
-    // be reserved. Every kernel event must be either received or counted as lost, including
-    // the losses of the last moments, read when the process exits.
+    // 200,000 goroutines created and exited as fast as the target can, into a 4 KiB ring (~80
+    // records; the reader is woken every quarter of it): the target outruns the reader, and
+    // many records cannot be reserved. Every kernel event must be either received or counted
+    // as lost, including the losses of the last moments, read when the process exits.
     Path binary = GoToolchains.build(Path.of("../../bpf/src/test/go/goroutines"),
         Toolchain.GO_1_26, Mode.NORMAL);
     Process target = new ProcessBuilder(binary.toString(), "-spawn", "200000").start();
@@ -161,8 +161,8 @@ class AttachEndToEndTest {
 
       long received = attacher.correlatorStats().eventsIn()
           - attacher.correlatorStats().lostMarkers();
-      assertThat(summary.eventsLost()).as("a 4 KiB ring loses most of 400,000 records")
-          .isGreaterThan(100_000);
+      assertThat(summary.eventsLost()).as("a 4 KiB ring loses many of 400,000 records")
+          .isGreaterThan(10_000); // 155,000-169,000 on a quiet machine, 48,000 under load
       assertThat(received + summary.eventsLost())
           .as("received + lost = every creation and exit (+ a few of the runtime's)")
           .isBetween(400_000L, 401_000L);
