@@ -63,8 +63,8 @@ final class LeakGroups {
     long oldestSince = Long.MAX_VALUE;
     final List<SampledGoroutine> members = new ArrayList<>();
     /** Members per channel address (with its state as last read) and per semaphore. */
-    private LongObjectMap<ChannelTally> channels = new LongObjectMap<>();
-    private LongObjectMap<int[]> semaphores = new LongObjectMap<>();
+    private LongObjectMap<Tally> channels = new LongObjectMap<>();
+    private LongObjectMap<Tally> semaphores = new LongObjectMap<>();
     /** Dropped from the groups: a member's hint to it no longer holds. */
     boolean removed;
     boolean growing;
@@ -180,28 +180,41 @@ final class LeakGroups {
     }
     if (!s.channels().isEmpty()) {
       ChannelState c = s.channels().get(0).channel();
-      ChannelTally t = g.channels.get(c.address());
-      if (t == null) {
-        t = new ChannelTally();
-        g.channels.put(c.address(), t);
-      }
-      t.count++;
-      t.state = c;
+      Tally.of(g.channels, c.address()).state = c;
     } else if (s.semaphore() != 0) {
-      int[] n = g.semaphores.get(s.semaphore());
-      if (n == null) {
-        n = new int[1];
-        g.semaphores.put(s.semaphore(), n);
-      }
-      n[0]++;
+      Tally.of(g.semaphores, s.semaphore());
     }
     return g;
   }
 
-  /** The members of a group waiting on one channel, and the channel as last read. */
-  private static final class ChannelTally {
+  /** The members of a group waiting at one address: a channel (as last read) or a semaphore. */
+  private static final class Tally {
     int count;
     ChannelState state;
+
+    /** The tally of {@code address} in {@code tallies}, one member more. */
+    static Tally of(LongObjectMap<Tally> tallies, long address) {
+      Tally t = tallies.get(address);
+      if (t == null) {
+        t = new Tally();
+        tallies.put(address, t);
+      }
+      t.count++;
+      return t;
+    }
+
+    /** The address most members wait at (ties: the lowest), or 0 when there is none. */
+    static long mostCommon(LongObjectMap<Tally> tallies) {
+      long[] best = {0, 0}; // address, count
+      tallies.forEachEntry((address, t) -> {
+        if (t.count > best[1]
+            || (t.count == best[1] && Long.compareUnsigned(address, best[0]) < 0)) {
+          best[0] = address;
+          best[1] = t.count;
+        }
+      });
+      return best[0];
+    }
   }
 
   /**
@@ -241,7 +254,6 @@ final class LeakGroups {
         continue;
       }
       for (SampledGoroutine m : g.members) {
-        m.group = g;
         m.leak = (byte) ((g.growing ? SampledGoroutine.GROWING : 0)
             | (ts - m.blockedSinceNs >= thresholdNs ? SampledGoroutine.BLOCKED : 0));
       }
@@ -259,35 +271,19 @@ final class LeakGroups {
 
   private LeakGroupRecord toRecord(int pid, Group g) {
     ChannelInfo channel = null;
-    ChannelTally[] topChannel = {null};
-    long[] topAddress = {0};
-    g.channels.forEachEntry((address, t) -> {
-      if (topChannel[0] == null || t.count > topChannel[0].count
-          || (t.count == topChannel[0].count && Long.compareUnsigned(address, topAddress[0]) < 0)) {
-        topChannel[0] = t;
-        topAddress[0] = address;
-      }
-    });
-    if (topChannel[0] != null) {
-      ChannelState c = topChannel[0].state;
+    long top = Tally.mostCommon(g.channels);
+    if (top != 0) {
+      ChannelState c = g.channels.get(top).state;
       channel = new ChannelInfo(c.address(), c.elemType(), c.capacity(), c.length(), c.closed(),
           c.waitingSenders(), c.waitingReceivers());
     }
-    long[] topSemaphore = {0};
-    int[] most = {0};
-    g.semaphores.forEachEntry((address, n) -> {
-      if (n[0] > most[0] || (n[0] == most[0] && Long.compareUnsigned(address, topSemaphore[0]) < 0)) {
-        topSemaphore[0] = address;
-        most[0] = n[0];
-      }
-    });
     List<Long> examples = new ArrayList<>();
     for (SampledGoroutine m : longestBlocked(g.members, EXAMPLES)) {
       examples.add(m.last.goid());
     }
     return new LeakGroupRecord(g.id, pid, g.key.site(), g.key.startFunction(), g.key.reason(),
         g.key.top(), g.count, g.blocked, g.growth, windowNs, g.growing, g.oldestSince, channel,
-        g.channels.size(), topSemaphore[0], g.semaphores.size(), examples);
+        g.channels.size(), Tally.mostCommon(g.semaphores), g.semaphores.size(), examples);
   }
 
   /**

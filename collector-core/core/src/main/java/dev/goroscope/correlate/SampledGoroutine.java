@@ -26,8 +26,6 @@ final class SampledGoroutine {
   long firstSeenNs;
   long lastSeenNs;
   int samples;
-  /** The process's sample number that last saw it. */
-  int epoch;
   /** Samples in a row that did not list it while some goroutines were left out. */
   int misses;
   /** Its last sample, or null before the first. */
@@ -44,12 +42,14 @@ final class SampledGoroutine {
   /** Ended waits, oldest first, as events. */
   ArrayDeque<GoroutineEvent> waits;
   long endedWaitsNs;
-  /** Leak flags ({@link #GROWING}, {@link #BLOCKED}) and group as of the last sample. */
+  /** Leak flags ({@link #GROWING}, {@link #BLOCKED}) as of the last sample; group: member. */
   byte leak;
-  LeakGroups.Group group;
   /** Group key of {@link #last}, reused while the sample instance is the same. */
   LeakGroups.Key key;
-  /** The group it joined at its last blocked sample (a hint: groups come and go). */
+  /**
+   * The group it joined at its last blocked sample: its leak group while {@link #leak} is set,
+   * otherwise only a hint for the next sample (groups come and go).
+   */
   LeakGroups.Group member;
   /** Its creation site as a location, made from {@link #siteFrame}. */
   StackFrame siteFrame;

@@ -71,7 +71,7 @@ final class Sampling {
       if (st.samples == 0) {
         st.firstSeenNs = ts;
       }
-      if (st.epoch == sp.epoch && st.samples > 0) {
+      if (g.seenIn(sp.epoch)) {
         continue; // listed twice (the sampler read a reused g): the first entry counts
       }
       seen++;
@@ -125,7 +125,6 @@ final class Sampling {
   private void see(LiveGoroutine g, SampledGoroutine st, GoroutineSample s, long ts,
       boolean unmoved, boolean known, Summary sum) {
     st.leak = 0;
-    st.group = null;
     st.misses = 0;
     if (st.continues(s, unmoved, known)) {
       sum.blocked(st, st.waitReason, ts - st.waitLastNs);
@@ -142,8 +141,7 @@ final class Sampling {
     }
     st.lastSeenNs = ts;
     st.samples++;
-    st.epoch = g.process.sampling.epoch;
-    g.markSeen(st.epoch);
+    g.markSeen(g.process.sampling.epoch);
   }
 
   /** A blocked goroutine joins its leak group (not the runtime's own, not main). */
@@ -173,8 +171,8 @@ final class Sampling {
       }
       SampledGoroutine st = state(g);
       boolean sampled = st != null && st.samples > 0;
-      if ((sampled && st.epoch == sp.epoch) || (!sampled && g.startNs >= ts)) {
-        return; // seen now, or created (by a burst's probe) after this sample began
+      if (!sampled && g.startNs >= ts) {
+        return; // created (by a burst's probe) after this sample began
       }
       if (leftOut > 0) {
         if (st == null) {
@@ -323,8 +321,8 @@ final class Sampling {
     if (st.isWaiting()) {
       SampledGoroutine.putWaitsOn(a, st.waitSample);
     }
-    if (st.leak != 0 && st.group != null) {
-      a.put(SampledEvents.LEAK_GROUP, st.group.id);
+    if (st.leak != 0 && st.member != null) {
+      a.put(SampledEvents.LEAK_GROUP, st.member.id);
       a.put(SampledEvents.LEAK_REASON, st.leak == SampledGoroutine.GROWING ? "growing"
           : st.leak == SampledGoroutine.BLOCKED ? "blocked" : "growing,blocked");
     }
