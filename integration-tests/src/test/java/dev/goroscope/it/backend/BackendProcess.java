@@ -1,6 +1,7 @@
 package dev.goroscope.it.backend;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -58,6 +60,29 @@ public final class BackendProcess {
       throw new IllegalStateException(
           "no " + name + " binary at " + binary + ": build it once with scripts/setup.sh"
               + " (or point -D" + property + " / " + env + " at one)");
+    }
+  }
+
+  /** Starts a backend in a directory of its own. */
+  public interface Starter<T> {
+    T start(Path dir) throws IOException;
+  }
+
+  /**
+   * Makes a temporary directory ({@code goroscope-NAME-…}) and starts {@code name}'s backend in
+   * it with {@code starter}; the directory is deleted again when that fails.
+   */
+  public static <T> T startInTempDir(String name, Starter<T> starter) {
+    Path dir = null;
+    try {
+      dir = Files.createTempDirectory("goroscope-" + name.toLowerCase(Locale.ROOT) + "-");
+      return starter.start(dir);
+    } catch (IOException e) {
+      deleteTree(dir);
+      throw new UncheckedIOException("start " + name + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      deleteTree(dir);
+      throw e;
     }
   }
 

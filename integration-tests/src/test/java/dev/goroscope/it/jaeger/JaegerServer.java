@@ -65,19 +65,11 @@ public final class JaegerServer implements AutoCloseable {
    */
   public static JaegerServer start(Path binary) {
     BackendProcess.requireExecutable(binary, "Jaeger", BINARY_PROPERTY, BINARY_ENV);
-    Path dir = null;
-    try {
-      dir = Files.createTempDirectory("goroscope-jaeger-");
+    return BackendProcess.startInTempDir("Jaeger", dir -> {
       JaegerServer server = new JaegerServer(binary, dir, freePorts());
       server.launch();
       return server;
-    } catch (IOException e) {
-      BackendProcess.deleteTree(dir);
-      throw new UncheckedIOException("start Jaeger: " + e.getMessage(), e);
-    } catch (RuntimeException e) {
-      BackendProcess.deleteTree(dir);
-      throw e;
-    }
+    });
   }
 
   /**

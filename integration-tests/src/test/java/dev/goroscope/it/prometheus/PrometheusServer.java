@@ -2,7 +2,6 @@ package dev.goroscope.it.prometheus;
 
 import dev.goroscope.it.backend.BackendProcess;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -60,20 +59,12 @@ public final class PrometheusServer implements AutoCloseable {
    */
   public static PrometheusServer start(Path binary) {
     BackendProcess.requireExecutable(binary, "Prometheus", BINARY_PROPERTY, BINARY_ENV);
-    Path dir = null;
-    try {
-      dir = Files.createTempDirectory("goroscope-prometheus-");
+    return BackendProcess.startInTempDir("Prometheus", dir -> {
       Files.writeString(dir.resolve("prometheus.yml"), CONFIG, StandardCharsets.UTF_8);
       PrometheusServer server = new PrometheusServer(binary, dir, freePort());
       server.launch();
       return server;
-    } catch (IOException e) {
-      BackendProcess.deleteTree(dir);
-      throw new UncheckedIOException("start Prometheus: " + e.getMessage(), e);
-    } catch (RuntimeException e) {
-      BackendProcess.deleteTree(dir);
-      throw e;
-    }
+    });
   }
 
   /**
