@@ -78,7 +78,12 @@ final class RuntimeSpans {
     return pauses > 0;
   }
 
-  /** The root span: first pause to last, with totals; {@code partial} while the process runs. */
+  /**
+   * The root span: first pause to last, with totals; {@code partial} while the process runs. Its
+   * start is rounded down and its end up to the microsecond: backends that keep microseconds
+   * (Jaeger, Zipkin) truncate a child's start and duration separately, which could put the last
+   * pause's end a microsecond past a root that ends in the same nanosecond.
+   */
   GoroutineSpanData root(Resource resource, boolean partial) {
     AttributesBuilder a = Attributes.builder()
         .put(STW_COUNT, pauses)
@@ -88,7 +93,15 @@ final class RuntimeSpans {
       a.put(RUNTIME_PARTIAL, true);
     }
     return new GoroutineSpanData(ROOT_NAME, root, SpanContext.getInvalid(), StatusData.unset(),
-        clock.toEpochNanos(firstNs), clock.toEpochNanos(lastNs), a.build(), List.of(), 0,
-        List.of(), 0, resource, SCOPE);
+        floorMicros(clock.toEpochNanos(firstNs)), ceilMicros(clock.toEpochNanos(lastNs)),
+        a.build(), List.of(), 0, List.of(), 0, resource, SCOPE);
+  }
+
+  private static long floorMicros(long epochNs) {
+    return Math.floorDiv(epochNs, 1_000L) * 1_000L;
+  }
+
+  private static long ceilMicros(long epochNs) {
+    return -Math.floorDiv(-epochNs, 1_000L) * 1_000L;
   }
 }

@@ -279,7 +279,8 @@ class SpanRecordSinkTest {
     assertThat(root.getName()).isEqualTo("go runtime");
     assertThat(root.getParentSpanContext().isValid()).isFalse();
     assertThat(root.getStartEpochNanos()).isEqualTo(1_000);
-    assertThat(root.getEndEpochNanos()).isEqualTo(9_500);
+    // 9,500 rounded up to the microsecond, so a backend's microseconds keep every pause inside.
+    assertThat(root.getEndEpochNanos()).isEqualTo(10_000);
     assertThat(root.getAttributes().get(STW_COUNT)).isEqualTo(2);
     assertThat(root.getAttributes().get(STW_TOTAL_NS)).isEqualTo(2_500);
     assertThat(root.getAttributes().get(STW_GC_TOTAL_NS)).isEqualTo(2_000);
@@ -298,6 +299,32 @@ class SpanRecordSinkTest {
     assertThat(gc.getAttributes().get(STW_RUNNING_IDS)).containsExactly(7L);
     assertThat(gc.getInstrumentationScopeInfo()).isEqualTo(GoroutineSpanData.RUNTIME_SCOPE);
     assertThat(all.get(1).getAttributes().get(STW_RUNNING_IDS)).isNull();
+  }
+
+  @Test
+  void inAnyBackendsMicrosecondsTheRootHoldsItsLastPause() {
+    try (SpanRecordSink s = sink(SpanMappingConfig.builder())) {
+      s.stopTheWorld(new dev.goroscope.record.StwRecord(PID, 1_900, 2_100, "GC sweep termination",
+          true, 1, 2, 0, List.of()));
+      s.stopTheWorld(new dev.goroscope.record.StwRecord(PID, 3_000, 5_100, "read mem stats",
+          false, 1, 2, 0, List.of()));
+      s.processEnded(PID, 10_000);
+    }
+    SpanData root = spans().get(2);
+    assertThat(root.getStartEpochNanos()).isEqualTo(1_000);
+    assertThat(root.getEndEpochNanos()).isEqualTo(6_000);
+    // Jaeger keeps start/1000 and duration/1000: unrounded, the root (1,900..5,100 ns) would
+    // end at 1 + 3 = 4 us and its last pause at 3 + 2 = 5 us.
+    for (SpanData pause : spans().subList(0, 2)) {
+      assertThat(jaegerEndMicros(pause)).isLessThanOrEqualTo(jaegerEndMicros(root));
+      assertThat(pause.getStartEpochNanos() / 1_000)
+          .isGreaterThanOrEqualTo(root.getStartEpochNanos() / 1_000);
+    }
+  }
+
+  private static long jaegerEndMicros(SpanData s) {
+    return s.getStartEpochNanos() / 1_000
+        + (s.getEndEpochNanos() - s.getStartEpochNanos()) / 1_000;
   }
 
   @Test
