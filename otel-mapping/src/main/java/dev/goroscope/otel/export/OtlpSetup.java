@@ -254,7 +254,11 @@ public final class OtlpSetup implements AutoCloseable {
                 // Defaults: the specification's protocol; the environment overrides them.
                 "otel.exporter.otlp.protocol", "http/protobuf",
                 "otel.metric.export.interval",
-                String.valueOf(DEFAULT_METRIC_INTERVAL.toMillis())))
+                String.valueOf(DEFAULT_METRIC_INTERVAL.toMillis()),
+                // No exemplars: a sidecar's measurement never has a span of the watched program
+                // in its context, and the SDK's default (trace_based) still looks one up on
+                // every recording, on the thread that reads the kernel's events.
+                "otel.metrics.exemplar.filter", "always_off"))
             .addPropertiesCustomizer(this::overrides)
             .addSpanExporterCustomizer((exporter, c) -> {
               config.set(c);

@@ -3,8 +3,18 @@ package dev.goroscope.otel.export;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.goroscope.otel.testing.OtlpGrpcReceiver;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import io.opentelemetry.sdk.resources.Resource;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -71,5 +81,38 @@ class OtlpSetupTest {
         Map.of("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://x:4318/v1/traces"), null)).isTrue();
     assertThat(OtlpSetup.isEndpointConfigured(
         Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", " "), null)).isFalse();
+  }
+
+  @Test
+  void metricsCarryNoExemplarsUnlessTheEnvironmentAsksForThem() throws Exception {
+    // A recording inside a sampled span: the SDK's own default (trace_based) keeps an exemplar.
+    assertThat(pointsRecordedInASampledSpan(b -> b)).allSatisfy(
+        p -> assertThat(p.getExemplarsList()).isEmpty());
+    assertThat(pointsRecordedInASampledSpan(
+        b -> b.setProperty("otel.metrics.exemplar.filter", "trace_based"))).allSatisfy(
+            p -> assertThat(p.getExemplarsList()).hasSize(1));
+  }
+
+  private static List<NumberDataPoint> pointsRecordedInASampledSpan(
+      UnaryOperator<OtlpSetup.Builder> configure) throws Exception {
+    try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start()) {
+      OtlpSetup otlp = configure.apply(OtlpSetup.builder().setEndpoint(receiver.endpoint())
+          .setProtocol("grpc").enableMetrics(env -> Resource.empty())).build();
+      SpanContext sampled = SpanContext.create("0af7651916cd43dd8448eb211c80319c",
+          "b7ad6b7169203331", TraceFlags.getSampled(), TraceState.getDefault());
+      try (Scope ignored = Span.wrap(sampled).makeCurrent()) {
+        otlp.meter().counterBuilder("test.count").build().add(1);
+      }
+      otlp.close(); // the last push
+      List<NumberDataPoint> points = receiver.metricRequests().stream()
+          .flatMap(r -> r.getResourceMetricsList().stream())
+          .flatMap(rm -> rm.getScopeMetricsList().stream())
+          .flatMap(sm -> sm.getMetricsList().stream())
+          .filter(m -> m.getName().equals("test.count"))
+          .flatMap(m -> m.getSum().getDataPointsList().stream()).toList();
+      assertThat(points).as("points of test.count").isNotEmpty();
+      otlp.spanExporter().shutdown();
+      return points;
+    }
   }
 }
