@@ -19,6 +19,26 @@ class EventDecoderTest {
   }
 
   @Test
+  void aRecordInTheRingsKindOfBufferDecodesAlikeAndTheBufferIsLeftAsItWas() {
+    // The ring is a direct buffer; a caller's byte order must not matter (records are LE).
+    ByteBuffer heap = record(EventDecoder.TYPE_GOROUTINE_CREATED, EventDecoder.CREATED_SIZE + 8);
+    int at = heap.position();
+    heap.putLong(at + EventDecoder.CREATED_GOID, 0x0102_0304_0506_0708L)
+        .putLong(at + EventDecoder.CREATED_PARENT_GOID, -2)
+        .putLong(at + EventDecoder.CREATED_GOPC, 0x8000_0000_0040_1000L)
+        .putLong(at + EventDecoder.CREATED_STARTPC, 0x402000);
+    ByteBuffer direct = ByteBuffer.allocateDirect(heap.capacity()).order(ByteOrder.BIG_ENDIAN);
+    direct.put(heap.duplicate().clear()).position(at).limit(heap.limit());
+    Event want = new GoroutineCreated(123_456_789L, 4242, 4243, 1, 0x0102_0304_0506_0708L, -2,
+        0x8000_0000_0040_1000L, 0x402000);
+    assertThat(decoder.decode(heap)).isEqualTo(want);
+    assertThat(decoder.decode(direct)).isEqualTo(want);
+    assertThat(direct.position()).isEqualTo(at);
+    assertThat(direct.limit()).isEqualTo(heap.limit());
+    assertThat(direct.order()).isEqualTo(ByteOrder.BIG_ENDIAN);
+  }
+
+  @Test
   void decodesStopTheWorldWithItsReasonAndRunningGoroutines() {
     ByteBuffer b = record(EventDecoder.TYPE_STW, EventDecoder.STW_SIZE);
     int at = b.position();
