@@ -2,8 +2,9 @@
 /*
  * goroscope kernel side: uprobe programs on a Go (linux/amd64, register ABI) target.
  *
- * Every uprobe hit costs 7-17 us of trap on this class of machine, so each program does the
- * least it can: a tgid check, a handful of 8-byte user reads, one ring buffer reservation.
+ * Every uprobe hit costs a trap, 7-13 us per hit on this class of machine in the recorded runs
+ * (docs/benchmarks.md, "Kernel probes"), so each program does the least it can: a tgid
+ * check, a handful of 8-byte user reads, one ring buffer reservation.
  * No loops, no strings. All Go layout knowledge comes from the volatile const values below,
  * which user space patches into .rodata before load (from the binary's DWARF / the built-in
  * table). The programs are attached per target pid, so other processes running the same
