@@ -35,6 +35,17 @@ final class Attachment implements AutoCloseable {
     return sidecar == null ? Optional.empty() : Optional.of(sidecar.cpu());
   }
 
+  /**
+   * The time inside the attached BPF programs so far: the floor's, held by this JVM (nothing
+   * else here holds programs while a mode is measured), or the sidecar's; empty without either.
+   */
+  Optional<BpfProgramTime> bpfTime() {
+    if (floor != null) {
+      return Optional.of(BpfProgramTime.of(ProcessHandle.current().pid()));
+    }
+    return sidecar == null ? Optional.empty() : Optional.of(BpfProgramTime.of(sidecar.pid()));
+  }
+
   /** Detaches; the sidecar's counts when there is one. */
   Optional<Sidecar.Counts> detach() {
     if (floor != null) {

@@ -23,6 +23,8 @@ import java.util.Objects;
  *     modes run, or null
  * @param baselineName what the report calls the baseline (its revision), or null
  * @param programs the Go module of the benchmark programs (benchhttp, benchload, benchspawn)
+ * @param bpfStats turn on the kernel's BPF statistics for the run and measure the time inside
+ *     the BPF programs per HTTP request ({@link BpfStats})
  * @param command the command line to print in the report
  */
 record BenchConfig(
@@ -39,6 +41,7 @@ record BenchConfig(
     Path baseline,
     String baselineName,
     Path programs,
+    boolean bpfStats,
     String command) {
 
   static final int DEFAULT_ROUNDS = 3;

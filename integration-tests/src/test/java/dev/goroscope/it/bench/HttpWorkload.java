@@ -71,13 +71,18 @@ final class HttpWorkload {
   /** One measured block: the load, and the sidecar's CPU around it. */
   private Samples.Block block(int port, Attachment attachment) {
     Optional<ProcessCpu> before = attachment.cpu();
+    Optional<BpfProgramTime> bpfBefore =
+        config.bpfStats() ? attachment.bpfTime() : Optional.empty();
     Samples.Block load = load(port, config.requests());
-    if (before.isEmpty()) {
-      return load;
+    // The programs run on the target's threads, within the requests: done when the load is.
+    BpfProgramTime bpf =
+        bpfBefore.map(b -> attachment.bpfTime().orElseThrow().since(b)).orElse(null);
+    CpuUse used = null;
+    if (before.isPresent()) {
+      sleep(SETTLE);
+      used = attachment.cpu().orElseThrow().since(before.get());
     }
-    sleep(SETTLE);
-    CpuUse used = attachment.cpu().orElseThrow().since(before.get());
-    return new Samples.Block(load.requests(), load.rps(), load.p50Us(), load.p99Us(), used);
+    return new Samples.Block(load.requests(), load.rps(), load.p50Us(), load.p99Us(), used, bpf);
   }
 
   /** Runs benchload to its end. */
@@ -93,7 +98,7 @@ final class HttpWorkload {
       }
       KeyValues v = new KeyValues(line);
       return new Samples.Block((long) v.number("requests"), v.number("rps"), v.number("p50_us"),
-          v.number("p99_us"), null);
+          v.number("p99_us"), null, null);
     }
   }
 

@@ -64,6 +64,7 @@ final class MarkdownReport {
       }
     }
     sidecarTable();
+    bpfTable();
     rawTable();
     if (r.http().stream().anyMatch(s -> s.counts() != null && s.counts().lost() > 0)
         || r.spawn().stream().anyMatch(s -> s.counts() != null && s.counts().lost() > 0)) {
@@ -198,6 +199,43 @@ final class MarkdownReport {
     line("Per request, in µs of CPU; main thread = ring buffer drain, decoding, correlator and"
         + " JSON lines; GC includes the VM Thread; other includes threads that ended.");
     line("");
+  }
+
+  /** With {@code --bpf-stats}: the kernel's time inside the floor's and goroscope's programs. */
+  private void bpfTable() {
+    List<Mode> modes = r.config().modes().stream()
+        .filter(m -> r.http(m).stream().anyMatch(s -> s.fresh().bpf() != null)).toList();
+    if (modes.isEmpty()) {
+      return;
+    }
+    line("#### Time inside the BPF programs (HTTP, `--bpf-stats`)");
+    line("");
+    line("| mode | block | program runs per request | ns per run | BPF CPU per request |");
+    line("|---|---|---:|---:|---:|");
+    for (Mode mode : modes) {
+      List<Samples.Http> s = r.http(mode);
+      bpfRow(mode, "first block after attach", s, Samples.Http::fresh);
+      if (s.stream().allMatch(x -> x.steady() != null && x.steady().bpf() != null)) {
+        bpfRow(mode, "steady block", s, Samples.Http::steady);
+      }
+    }
+    line("");
+    line("From each program's `run_time_ns` and `run_cnt` (`/proc/PID/fdinfo`, counted while"
+        + " `kernel.bpf_stats_enabled` is 1): time spent on the target's threads inside the"
+        + " programs, apart from the trap that enters them. The kernel's timing adds two clock"
+        + " reads to every run, in every mode alike.");
+    line("");
+  }
+
+  private void bpfRow(Mode mode, String name, List<Samples.Http> s,
+      java.util.function.Function<Samples.Http, Samples.Block> block) {
+    line("| %s | %s | %s | %s | %s |", mode.label(), name,
+        fixed(median(s, x -> (double) block.apply(x).bpf().runs() / block.apply(x).requests()),
+            2),
+        fixed(median(s, x -> (double) block.apply(x).bpf().runTimeNs()
+            / Math.max(1, block.apply(x).bpf().runs())), 0),
+        us(median(s, x -> (double) block.apply(x).bpf().runTimeNs()
+            / block.apply(x).requests())));
   }
 
   private void blockRow(Mode mode, String name, List<Samples.Http> s,

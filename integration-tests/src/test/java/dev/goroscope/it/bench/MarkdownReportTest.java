@@ -53,6 +53,23 @@ class MarkdownReportTest {
   }
 
   @Test
+  void bpfProgramTimeComesFromProgramDescriptorsOnly() {
+    String prog = "pos:\t0\nflags:\t02000002\nmnt_id:\t15\nino:\t1057\nprog_type:\t2\n"
+        + "prog_jited:\t1\nprog_tag:\t3b185187f1855c4c\nmemlock:\t4096\nprog_id:\t155025\n"
+        + "run_time_ns:\t4390000\nrun_cnt:\t10000\nrecursion_misses:\t0\n";
+    String map = "pos:\t0\nflags:\t02000002\nmap_type:\t27\nkey_size:\t0\n";
+    String file = "pos:\t12\nflags:\t0100000\nmnt_id:\t20\nino:\t33\n";
+    assertThat(BpfProgramTime.parse(prog)).isEqualTo(new BpfProgramTime(4_390_000, 10_000));
+    assertThat(BpfProgramTime.parse(map)).isEqualTo(BpfProgramTime.ZERO);
+    assertThat(BpfProgramTime.parse(file)).isEqualTo(BpfProgramTime.ZERO);
+    // A kernel that does not count (no run_* lines) reads as nothing run.
+    assertThat(BpfProgramTime.parse("prog_type:\t2\nprog_id:\t7\n"))
+        .isEqualTo(BpfProgramTime.ZERO);
+    assertThat(new BpfProgramTime(500, 3).since(new BpfProgramTime(200, 1)))
+        .isEqualTo(new BpfProgramTime(300, 2));
+  }
+
+  @Test
   void ownCpuOnlyGrows() {
     long pid = ProcessHandle.current().pid();
     ProcessCpu before = ProcessCpu.read(pid);

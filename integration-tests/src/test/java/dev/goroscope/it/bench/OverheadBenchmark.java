@@ -95,6 +95,12 @@ public final class OverheadBenchmark implements Callable<Integer> {
       + " benchmark programs (default: integration-tests/src/test/go/overhead).")
   Path programs;
 
+  @Option(names = "--bpf-stats", description = "Turn on the kernel's BPF statistics"
+      + " (kernel.bpf_stats_enabled, restored at the end) and report the time inside the BPF"
+      + " programs per HTTP request, the floor's and goroscope's. Every program run then costs"
+      + " two clock reads more, in every mode alike.")
+  boolean bpfStats;
+
   public static void main(String[] args) {
     System.exit(execute(args));
   }
@@ -145,7 +151,7 @@ public final class OverheadBenchmark implements Callable<Integer> {
     return new BenchConfig(rounds, requests, clients, warmupRequests, work, spawnOps,
         spawnKinds, noSteady ? -1 : steadyAfter, chosen, goroscope, baseline,
         baselineName != null ? baselineName : baseline != null ? baseline.toString() : null,
-        module,
+        module, bpfStats,
         "scripts/bench.sh overhead" + (spec.commandLine().getParseResult().originalArgs().isEmpty()
             ? "" : " " + String.join(" ", spec.commandLine().getParseResult().originalArgs())));
   }

@@ -15,14 +15,16 @@ import org.junit.jupiter.api.Test;
 class OverheadBenchmarkTest {
 
   @Test
-  void oneTinyRoundMeasuresEveryMode() {
+  void oneTinyRoundMeasuresEveryMode() throws java.io.IOException {
     Requirements.assumeReady(BenchPrograms.GO);
     Path launcher = Path.of(System.getProperty("goroscope.launcher", "../goroscope"));
     // The same build as its own baseline: the base modes run through the baseline's launcher.
     BenchConfig config = new BenchConfig(1, 200, 4, 50, BenchConfig.DEFAULT_WORK, 500,
         List.of("mixed", "pingpong"), 0, List.of(Mode.values()), launcher, launcher, "this build",
-        Path.of(System.getProperty("goroscope.bench.programs", "src/test/go/overhead")), "test");
+        Path.of(System.getProperty("goroscope.bench.programs", "src/test/go/overhead")), true,
+        "test");
 
+    String statsBefore = java.nio.file.Files.readString(BpfStats.SWITCH).trim();
     Results results = new OverheadRun(config, System.err).run();
 
     // The floor sits at exactly goroscope's default sites: same count as goroscope attaches.
@@ -80,6 +82,18 @@ class OverheadBenchmarkTest {
       }
     }
 
+    // --bpf-stats: the kernel timed the floor's programs and goroscope's, once per trap at
+    // least (goroscope's events are its programs' runs that reserved a record).
+    BpfProgramTime floorBpf = results.http(Mode.FLOOR).get(0).fresh().bpf();
+    assertThat(floorBpf.runs()).as("floor program runs").isGreaterThanOrEqualTo(4 * 200);
+    assertThat(floorBpf.runTimeNs()).as("floor program time").isPositive();
+    Samples.Http precise = results.http(Mode.GOROSCOPE).get(0);
+    assertThat(precise.fresh().bpf().runs() + precise.steady().bpf().runs())
+        .as("goroscope program runs").isGreaterThanOrEqualTo(4 * 400);
+    assertThat(results.http(Mode.NONE).get(0).fresh().bpf()).as("nothing attached").isNull();
+    assertThat(java.nio.file.Files.readString(BpfStats.SWITCH).trim())
+        .as("kernel.bpf_stats_enabled restored").isEqualTo(statsBefore);
+
     assertThat(results.otlpRequests()).as("the otlp modes sent to the receiver").isPositive();
     assertThat(results.otlpBytes()).isPositive();
 
@@ -91,6 +105,7 @@ class OverheadBenchmarkTest {
         .contains("#### Spawn-heavy: `pingpong`")
         .contains("- Baseline build (the base modes): this build")
         .contains("goroscope attached the same number")
-        .doesNotContain("NaN").contains("| no tracer | ").contains("1.00× | 0.00 |");
+        .doesNotContain("NaN").contains("| no tracer | ").contains("1.00× | 0.00 |")
+        .contains("#### Time inside the BPF programs (HTTP, `--bpf-stats`)");
   }
 }

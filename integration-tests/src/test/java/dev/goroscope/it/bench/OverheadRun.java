@@ -58,12 +58,17 @@ final class OverheadRun {
         (System.nanoTime() - start) / 1e9);
     DiscardingOtlpReceiver otlp = modes.stream().anyMatch(m -> m.output() == Mode.Output.OTLP)
         ? DiscardingOtlpReceiver.start() : null;
+    BpfStats stats = null;
     try {
+      stats = config.bpfStats() ? BpfStats.enable() : null;
       Sidecars sidecars = new Sidecars(goroscope,
           config.baseline() == null ? null : new Launcher(config.baseline()), otlp);
       return measure(modes, unavailable, machine, programs, httpSites, spawnSites, sidecars,
           otlp, start);
     } finally {
+      if (stats != null) {
+        stats.close();
+      }
       if (otlp != null) {
         otlp.close();
       }

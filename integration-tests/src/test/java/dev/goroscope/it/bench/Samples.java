@@ -13,8 +13,11 @@ final class Samples {
    * @param p99Us 99th percentile latency, µs
    * @param sidecarCpu the sidecar's CPU over the block (and the ≤ {@link
    *     HttpWorkload#SETTLE} after it while it drains); null without a sidecar
+   * @param bpf the time inside the attached BPF programs over the block (the floor's or
+   *     goroscope's); null unless {@link BenchConfig#bpfStats()} and something is attached
    */
-  record Block(long requests, double rps, double p50Us, double p99Us, CpuUse sidecarCpu) {}
+  record Block(long requests, double rps, double p50Us, double p99Us, CpuUse sidecarCpu,
+      BpfProgramTime bpf) {}
 
   /**
    * One HTTP measurement: a fresh server, warm-up requests, the mode attached, then the

@@ -72,6 +72,11 @@ final class Sidecar implements AutoCloseable {
     return uprobes;
   }
 
+  /** The sidecar JVM's pid (the launcher execs java: the same process). */
+  long pid() {
+    return process.pid();
+  }
+
   /** The sidecar JVM's CPU counters now (the launcher execs java: same pid). */
   ProcessCpu cpu() {
     return ProcessCpu.read(process.pid());
