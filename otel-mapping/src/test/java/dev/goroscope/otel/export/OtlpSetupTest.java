@@ -100,8 +100,11 @@ class OtlpSetupTest {
           .setProtocol("grpc").enableMetrics(env -> Resource.empty())).build();
       SpanContext sampled = SpanContext.create("0af7651916cd43dd8448eb211c80319c",
           "b7ad6b7169203331", TraceFlags.getSampled(), TraceState.getDefault());
-      try (Scope ignored = Span.wrap(sampled).makeCurrent()) {
+      Scope scope = Span.wrap(sampled).makeCurrent();
+      try {
         otlp.meter().counterBuilder("test.count").build().add(1);
+      } finally {
+        scope.close();
       }
       otlp.close(); // the last push
       List<NumberDataPoint> points = receiver.metricRequests().stream()
