@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -87,16 +88,7 @@ class JsonTextTest {
       values.add(v / 1_000_000_000L); // a small one in between
       v += step * stride;
     }
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    JsonText t = new JsonText(bytes, 64); // small: the numbers cross buffer flushes
-    StringBuilder expected = new StringBuilder();
-    for (long x : values) {
-      t.number(x);
-      t.raw(',');
-      expected.append(x).append(',');
-    }
-    t.flush();
-    assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo(expected.toString());
+    assertWrittenInOneText(values, 64, ','); // small: the numbers cross buffer flushes
   }
 
   @Test
@@ -105,13 +97,19 @@ class JsonTextTest {
         1_764_650_000_999_999_999L, 12_346_000_000_001L, 1_764_650_001_000_000_000L,
         1_764_649_999_999_999_999L, 999_999_999L, 1_000_000_000L, 9_223_372_036_854_775_807L,
         1_000_000_000_000_000_000L, 999_999_999_999_999_999L};
+    assertWrittenInOneText(Arrays.stream(values).boxed().toList(), 1024, ' ');
+  }
+
+  /** Writes every value, each followed by {@code separator}, into one text, and reads it back. */
+  private static void assertWrittenInOneText(List<Long> values, int bufferSize, char separator)
+      throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    JsonText t = new JsonText(bytes, 1024);
+    JsonText t = new JsonText(bytes, bufferSize);
     StringBuilder expected = new StringBuilder();
     for (long x : values) {
       t.number(x);
-      t.raw(' ');
-      expected.append(x).append(' ');
+      t.raw(separator);
+      expected.append(x).append(separator);
     }
     t.flush();
     assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo(expected.toString());
