@@ -13,6 +13,7 @@ import dev.goroscope.bpf.testing.TestEvent;
 import dev.goroscope.testing.GoToolchains.Mode;
 import dev.goroscope.testing.GoToolchains.Toolchain;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -80,6 +81,39 @@ class RingBufferReaderTest {
           .map(TestEvent::a).distinct().count();
       assertThat(distinctExited).isEqualTo(
           events.stream().filter(e -> e.type() == TestEvent.EXITED).count());
+    }
+  }
+
+  @Test
+  void aRecordWhoseHandlerThrowsIsConsumedAndTheNextPollGoesOnAfterIt() throws Exception {
+    Toolchain go = Toolchain.GO_1_26;
+    Requirements.assumeReady(go);
+    ProbeSites sites = ProbeSites.of(go, Mode.NORMAL);
+    try (Target t = Target.start(sites.binary, "-spawn", "500")) {
+      Probes.Options o = new Probes.Options();
+      o.read = false;
+      o.wakeupBytes = 1L << 40;
+      try (Probes p = new Probes(sites, t.pid(), o)) {
+        assertThat(t.go().exitCode()).isZero();
+        long waiting = p.reader.pending();
+        List<TestEvent> first = new ArrayList<>();
+        assertThatThrownBy(() -> p.reader.poll(r -> {
+          first.add(TestEvent.decode(r));
+          if (first.size() == 300) {
+            throw new IllegalStateException("handler failed");
+          }
+        }, Duration.ZERO)).hasMessage("handler failed");
+        assertThat(first).hasSize(300);
+        assertThat(p.reader.pending()).isBetween(1L, waiting - 300 * 40);
+        List<TestEvent> rest = new ArrayList<>();
+        p.reader.poll(r -> rest.add(TestEvent.decode(r)), Duration.ZERO);
+        assertThat(p.reader.pending()).isZero();
+        List<TestEvent> all = new ArrayList<>(first);
+        all.addAll(rest);
+        assertThat(all).doesNotHaveDuplicates();
+        assertThat(all.stream().filter(e -> e.type() == TestEvent.EXITED))
+            .hasSizeGreaterThanOrEqualTo(500);
+      }
     }
   }
 }
