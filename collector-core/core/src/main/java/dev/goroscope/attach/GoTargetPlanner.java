@@ -55,7 +55,8 @@ public final class GoTargetPlanner implements TargetPlanner {
 
   /**
    * Wake the reader once this much data waits (at most a quarter of the ring: {@link
-   * ProcessProbes#wakeupBytes}); the loop also drains every 50 ms, which bounds the delay.
+   * ProcessProbes#wakeupBytes}; each CPU looks every 64 of its records, so a little after);
+   * the loop also drains every 50 ms, which bounds the delay.
    * Each wakeup costs the target an interrupt and the sidecar a pass of its loop (an epoll
    * wait, the timers): 64 KiB, over a thousand records of 40–64 bytes, makes that about a
    * hundred times a second at 100,000 events/s (16 KiB: a few hundred).
