@@ -12,6 +12,7 @@ import dev.goroscope.bpf.testing.Target;
 import dev.goroscope.bpf.testing.TestEvent;
 import dev.goroscope.testing.GoToolchains.Mode;
 import dev.goroscope.testing.GoToolchains.Toolchain;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,9 +57,7 @@ class RingBufferReaderTest {
 
   @Test
   void recordsStayIntactWhileASmallRingWrapsManyTimes() throws Exception {
-    Toolchain go = Toolchain.GO_1_26;
-    Requirements.assumeReady(go);
-    ProbeSites sites = ProbeSites.of(go, Mode.NORMAL);
+    ProbeSites sites = go126Sites();
     try (Target t = Target.start(sites.binary, "-spawn", "5000")) {
       Probes.Options o = new Probes.Options();
       o.ringBytes = 4096; // ~100 records: wraps ~100 times over this workload
@@ -86,9 +85,7 @@ class RingBufferReaderTest {
 
   @Test
   void aRecordWhoseHandlerThrowsIsConsumedAndTheNextPollGoesOnAfterIt() throws Exception {
-    Toolchain go = Toolchain.GO_1_26;
-    Requirements.assumeReady(go);
-    ProbeSites sites = ProbeSites.of(go, Mode.NORMAL);
+    ProbeSites sites = go126Sites();
     try (Target t = Target.start(sites.binary, "-spawn", "500")) {
       Probes.Options o = new Probes.Options();
       o.read = false;
@@ -115,5 +112,11 @@ class RingBufferReaderTest {
             .hasSizeGreaterThanOrEqualTo(500);
       }
     }
+  }
+
+  /** The test program built with Go 1.26, its probe sites found (skips, loudly, without BPF). */
+  private static ProbeSites go126Sites() throws IOException {
+    Requirements.assumeReady(Toolchain.GO_1_26);
+    return ProbeSites.of(Toolchain.GO_1_26, Mode.NORMAL);
   }
 }
