@@ -161,8 +161,11 @@ class AttachEndToEndTest {
 
       long received = attacher.correlatorStats().eventsIn()
           - attacher.correlatorStats().lostMarkers();
-      assertThat(summary.eventsLost()).as("a 4 KiB ring loses many of 400,000 records")
-          .isGreaterThan(10_000); // 155,000-169,000 on a quiet machine, 48,000 under load
+      // How many are lost is a race between the target and the reader: 155,000-169,000 on a
+      // quiet machine, 48,000 under load, 4,309 in one CI run (2026-12-02). What must hold is
+      // that some are, and that each is counted.
+      assertThat(summary.eventsLost()).as("a 4 KiB ring loses records of 400,000")
+          .isGreaterThan(100);
       assertThat(received + summary.eventsLost())
           .as("received + lost = every creation and exit (+ a few of the runtime's)")
           .isBetween(400_000L, 401_000L);
