@@ -272,6 +272,22 @@ static __always_inline void fill_header(struct goroscope_event_header *h, __u32 
 	h->type = type;
 }
 
+/* Whether this CPU looks at the waiting data at this record: every wakeup_bytes / 1 KiB. */
+static __always_inline int wakeup_look_due(void)
+{
+	__u32 every = wakeup_bytes >= (64 << 10) ? 64 : (__u32)(wakeup_bytes >> 10);
+	__u32 zero = 0;
+	__u32 *n;
+
+	if (every <= 1)
+		return 1;
+	n = bpf_map_lookup_elem(&since_wakeup_check, &zero);
+	if (!n || ++*n < every)
+		return 0;
+	*n = 0;
+	return 1;
+}
+
 /*
  * Submit without a wakeup unless enough data waits: wakeups cost more than the records.
  *
@@ -285,20 +301,9 @@ static __always_inline void fill_header(struct goroscope_event_header *h, __u32 
 static __always_inline void submit(void *e)
 {
 	__u64 flags = BPF_RB_NO_WAKEUP;
-	__u32 every = wakeup_bytes >= (64 << 10) ? 64 : (__u32)(wakeup_bytes >> 10);
-	__u32 zero = 0;
-	__u32 *n;
-
-	if (wakeup_bytes == 0) {
+	if (wakeup_bytes == 0 ||
+	    (wakeup_look_due() && bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes))
 		flags = BPF_RB_FORCE_WAKEUP;
-	} else if (every <= 1) {
-		if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
-			flags = BPF_RB_FORCE_WAKEUP;
-	} else if ((n = bpf_map_lookup_elem(&since_wakeup_check, &zero)) && ++*n >= every) {
-		*n = 0;
-		if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
-			flags = BPF_RB_FORCE_WAKEUP;
-	}
 	bpf_ringbuf_submit(e, flags);
 }
 
