@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.goroscope.bpf.link.UprobeLink;
 import dev.goroscope.bpf.testing.ProbeSites;
 import dev.goroscope.bpf.testing.Probes;
-import dev.goroscope.bpf.testing.Requirements;
 import dev.goroscope.bpf.testing.Target;
 import dev.goroscope.bpf.testing.TestEvent;
 import dev.goroscope.testing.GoMatrix;
@@ -41,8 +40,7 @@ class LifecycleTest {
   }
 
   static ProbeSites sites(Toolchain go, Mode mode) throws IOException {
-    Requirements.assumeReady(go);
-    return ProbeSites.of(go, mode);
+    return ProbeSites.ready(go, mode);
   }
 
   @ParameterizedTest(name = "{0} {1}")

@@ -12,7 +12,6 @@ import dev.goroscope.bpf.testing.Target;
 import dev.goroscope.bpf.testing.TestEvent;
 import dev.goroscope.testing.GoToolchains.Mode;
 import dev.goroscope.testing.GoToolchains.Toolchain;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,7 +56,7 @@ class RingBufferReaderTest {
 
   @Test
   void recordsStayIntactWhileASmallRingWrapsManyTimes() throws Exception {
-    ProbeSites sites = go126Sites();
+    ProbeSites sites = ProbeSites.ready(Toolchain.GO_1_26, Mode.NORMAL);
     try (Target t = Target.start(sites.binary, "-spawn", "5000")) {
       Probes.Options o = new Probes.Options();
       o.ringBytes = 4096; // ~100 records: wraps ~100 times over this workload
@@ -85,7 +84,7 @@ class RingBufferReaderTest {
 
   @Test
   void aRecordWhoseHandlerThrowsIsConsumedAndTheNextPollGoesOnAfterIt() throws Exception {
-    ProbeSites sites = go126Sites();
+    ProbeSites sites = ProbeSites.ready(Toolchain.GO_1_26, Mode.NORMAL);
     try (Target t = Target.start(sites.binary, "-spawn", "500")) {
       Probes.Options o = new Probes.Options();
       o.read = false;
@@ -112,11 +111,5 @@ class RingBufferReaderTest {
             .hasSizeGreaterThanOrEqualTo(500);
       }
     }
-  }
-
-  /** The test program built with Go 1.26, its probe sites found (skips, loudly, without BPF). */
-  private static ProbeSites go126Sites() throws IOException {
-    Requirements.assumeReady(Toolchain.GO_1_26);
-    return ProbeSites.of(Toolchain.GO_1_26, Mode.NORMAL);
   }
 }

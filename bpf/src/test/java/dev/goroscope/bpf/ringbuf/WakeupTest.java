@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.goroscope.bpf.testing.ProbeSites;
 import dev.goroscope.bpf.testing.Probes;
-import dev.goroscope.bpf.testing.Requirements;
 import dev.goroscope.bpf.testing.Target;
 import dev.goroscope.testing.GoToolchains.Mode;
 import dev.goroscope.testing.GoToolchains.Toolchain;
@@ -64,9 +63,7 @@ class WakeupTest {
     final Thread reader;
 
     Run(long wakeupBytes) throws Exception {
-      Toolchain go = Toolchain.GO_1_26;
-      Requirements.assumeReady(go);
-      ProbeSites sites = ProbeSites.of(go, Mode.NORMAL);
+      ProbeSites sites = ProbeSites.ready(Toolchain.GO_1_26, Mode.NORMAL);
       target = Target.start(sites.binary, "-spawn", Integer.toString(SPAWNS));
       Probes.Options o = new Probes.Options();
       o.read = false; // this test's own reader below

@@ -89,6 +89,15 @@ public final class ProbeSites {
     }
   }
 
+  /**
+   * {@link #of} for a test that attaches probes: skips it, with the reason, when BPF probes are
+   * unavailable ({@link Requirements#assumeReady}).
+   */
+  public static ProbeSites ready(Toolchain go, Mode mode) throws IOException {
+    Requirements.assumeReady(go);
+    return of(go, mode);
+  }
+
   private static ProbeSites find(Toolchain go, Mode mode) throws IOException {
     Path target = GoToolchains.build("goroutines", go, mode);
     // A stripped build has neither symbols nor DWARF: take them from its unstripped twin.
