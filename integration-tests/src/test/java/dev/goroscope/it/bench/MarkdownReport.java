@@ -74,8 +74,9 @@ final class MarkdownReport {
       line("");
     }
     line("Columns: × floor = (time per request − no tracer's) ÷ (floor's − no tracer's)."
-        + " Sidecar CPU = utime + stime of the goroscope JVM over the block (from"
-        + " `/proc/PID/stat`, 10 ms ticks), until %d ms after the load ends. Events ="
+        + " Sidecar CPU = the goroscope JVM's threads' time on a CPU over the block (each"
+        + " thread's `/proc/PID/task/TID/schedstat`, in ns; threads that ended, from the"
+        + " process's utime + stime in 10 ms ticks), until %d ms after the load ends. Events ="
         + " the correlator's `eventsIn` (`goroscope attach --debug`) over the whole attach,"
         + " spread evenly over the requests sent while attached.", HttpWorkload.SETTLE.toMillis());
     return out.toString();
