@@ -198,7 +198,8 @@ final class MarkdownReport {
     }
     line("");
     line("Per request, in µs of CPU; main thread = ring buffer drain, decoding, correlator and"
-        + " JSON lines; GC includes the VM Thread; other includes threads that ended.");
+        + " JSON lines; GC includes the VM Thread; other includes threads that ended (from 10 ms"
+        + " ticks: a tick or two either way).");
     line("");
   }
 

@@ -79,9 +79,9 @@ final class ProcessCpu {
       }
     }
     // Threads that ended since the earlier snapshot: what the process total has beyond the live
-    // threads' ticks (per-thread ticks are rounded on their own, hence the floor at zero).
-    long ended = ns(Math.max(0, totalTicks - earlier.totalTicks - liveTicks));
-    other += ended;
+    // threads' ticks. Each thread's ticks and the total are rounded down on their own, so this
+    // is off by a tick or two either way; not clamped at zero, which would bias it upwards.
+    other += ns(totalTicks - earlier.totalTicks - liveTicks);
     return new CpuUse(main + jit + gc + other, main, jit, gc, other);
   }
 
