@@ -18,6 +18,8 @@ import java.util.Map;
  */
 public final class BpfCalls {
   private static final int BTF_KIND_DATASEC = 15;
+  /** enum bpf_stats_type of linux/bpf.h. */
+  private static final int BPF_STATS_RUN_TIME = 0;
   private static final int BTF_TYPE_SIZE = 12;
   private static final int BTF_VAR_SECINFO_SIZE = 12;
   /** sizeof(struct bpf_uprobe_opts) in libbpf 1.1.2. */
@@ -168,6 +170,15 @@ public final class BpfCalls {
 
   public static int mapFd(long map) {
     return lib().bpf_map__fd(p(map));
+  }
+
+  /**
+   * Turns on the run-time statistics of every BPF program ({@code BPF_STATS_RUN_TIME}) for as
+   * long as the returned fd is open; close it with {@link OsCalls#close}.
+   */
+  public static int enableRunTimeStats() {
+    return check(lib().bpf_enable_stats(BPF_STATS_RUN_TIME),
+        "bpf_enable_stats(BPF_STATS_RUN_TIME)");
   }
 
   public static int mapType(long map) {

@@ -39,6 +39,9 @@ interface LibBpf extends Library {
 
   int bpf_program__fd(Pointer prog);
 
+  /** BPF_ENABLE_STATS: an fd that keeps the kernel's per-program statistics on while open. */
+  int bpf_enable_stats(int type);
+
   Pointer bpf_object__find_map_by_name(Pointer obj, String name);
 
   Pointer bpf_object__btf(Pointer obj);

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 /**
  * The kernel's own account of the BPF programs a process holds open: the sum of {@code
  * run_time_ns} and {@code run_cnt} over the program descriptors in {@code /proc/PID/fdinfo}. The
- * kernel counts only while {@code kernel.bpf_stats_enabled} is 1 ({@link BpfStats}).
+ * kernel counts only while its statistics are on ({@link BpfStats}).
  *
  * @param runTimeNs time inside the programs (on the traced process's threads)
  * @param runs program runs

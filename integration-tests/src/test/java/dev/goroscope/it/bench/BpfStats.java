@@ -1,41 +1,37 @@
 package dev.goroscope.it.bench;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.goroscope.bpf.BpfException;
+import dev.goroscope.bpf.stats.RunTimeStats;
 import java.nio.file.Path;
 
 /**
- * {@code kernel.bpf_stats_enabled} on for a run and back to what it was after: the kernel then
- * times every BPF program run (two clock reads each, in every mode alike), which {@link
- * BpfProgramTime} reads. A system-wide switch, so it is only on when asked ({@code --bpf-stats}).
+ * The kernel timing every BPF program run for the length of a run (two clock reads each, in
+ * every mode alike), which {@link BpfProgramTime} reads. A system-wide switch, so it is only on
+ * when asked ({@code --bpf-stats}), and held as a {@link RunTimeStats}: the kernel turns it off
+ * when the harness closes it or dies, even killed, and {@code kernel.bpf_stats_enabled} is
+ * never written.
  */
 final class BpfStats implements AutoCloseable {
+  /** The sysctl an administrator may have set; left as it is. */
   static final Path SWITCH = Path.of("/proc/sys/kernel/bpf_stats_enabled");
 
-  private final String before;
+  private final RunTimeStats stats;
 
-  private BpfStats(String before) {
-    this.before = before;
+  private BpfStats(RunTimeStats stats) {
+    this.stats = stats;
   }
 
   static BpfStats enable() {
     try {
-      String before = Files.readString(SWITCH).trim();
-      Files.writeString(SWITCH, "1");
-      return new BpfStats(before);
-    } catch (IOException e) {
-      throw new IllegalStateException("turn on " + SWITCH + " (--bpf-stats needs root): "
-          + e.getMessage(), e);
+      return new BpfStats(RunTimeStats.enable());
+    } catch (BpfException e) {
+      throw new IllegalStateException("turn on the kernel's BPF statistics (--bpf-stats needs"
+          + " root): " + e.getMessage(), e);
     }
   }
 
   @Override
   public void close() {
-    try {
-      Files.writeString(SWITCH, before);
-    } catch (IOException e) {
-      throw new IllegalStateException("restore " + SWITCH + " to " + before + ": "
-          + e.getMessage(), e);
-    }
+    stats.close();
   }
 }

@@ -223,7 +223,7 @@ final class MarkdownReport {
     }
     line("");
     line("From each program's `run_time_ns` and `run_cnt` (`/proc/PID/fdinfo`, counted while"
-        + " `kernel.bpf_stats_enabled` is 1): time spent on the target's threads inside the"
+        + " the harness holds the kernel's statistics on, `BPF_ENABLE_STATS`): time spent on the target's threads inside the"
         + " programs, apart from the trap that enters them. The kernel's timing adds two clock"
         + " reads to every run, in every mode alike.");
     line("");
