@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
@@ -236,22 +237,36 @@ class PrometheusMetricsTest {
     assertResource(query, run);
   }
 
-  /** The service (the executable's name) is every series' job; target_info has the rest. */
+  /**
+   * The service (the executable's name) is every series' job; target_info has the rest. Each
+   * sidecar run is an instance of its own ({@code service.instance.id}, Prometheus's instance
+   * label): the tests of this class push the same service to one Prometheus, and each run's
+   * series stay apart from the others'.
+   */
   private static void assertResource(PrometheusQuery query, Run run) throws IOException {
-    List<Sample> info = query.query("target_info{job=\"" + run.service() + "\"}");
+    // process.pid is a point attribute (the metrics resource describes the service, one for
+    // all watched processes): on every goroscope series.
+    List<Sample> all = query.query("{__name__=~\"goroscope_.+\",job=\"" + run.service() + "\"}");
+    assertThat(all).isNotEmpty().allSatisfy(s -> assertThat(s.label("process_pid"))
+        .as("%s", s).isNotEmpty());
+    String pid = Long.toString(run.pid());
+    List<Sample> ours = all.stream().filter(s -> s.label("process_pid").equals(pid)).toList();
+    assertThat(ours).isNotEmpty();
+    String instance = ours.get(0).label("instance");
+    assertThat(UUID.fromString(instance).version()).as("instance %s", instance).isEqualTo(4);
+    assertThat(ours).allSatisfy(s -> assertThat(s.label("instance")).isEqualTo(instance));
+    assertThat(all).filteredOn(s -> !s.label("process_pid").equals(pid))
+        .as("the other runs' series").allSatisfy(s ->
+            assertThat(s.label("instance")).isNotEqualTo(instance));
+
+    List<Sample> info = query.query(
+        "target_info{job=\"" + run.service() + "\",instance=\"" + instance + "\"}");
     assertThat(info).as("target_info of %s", run.service()).hasSize(1);
     Sample resource = info.get(0);
     assertThat(resource.label("process_executable_name")).isEqualTo(run.service());
     assertThat(resource.label("process_runtime_name")).isEqualTo("go");
     assertThat(resource.label("host_name"))
         .isEqualTo(Files.readString(Path.of("/proc/sys/kernel/hostname")).trim());
-    // process.pid is a point attribute (the metrics resource describes the service, one for
-    // all watched processes): on every goroscope series of the run.
-    List<Sample> ours = query.query("{__name__=~\"goroscope_.+\",job=\"" + run.service() + "\"}");
-    assertThat(ours).isNotEmpty().allSatisfy(s -> assertThat(s.label("process_pid"))
-        .as("%s", s).isNotEmpty());
-    assertThat(ours).filteredOn(s -> s.label("process_pid").equals(Long.toString(run.pid())))
-        .isNotEmpty();
   }
 
   /**

@@ -8,12 +8,14 @@ import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.semconv.ServiceAttributes;
 import io.opentelemetry.semconv.incubating.HostIncubatingAttributes;
 import io.opentelemetry.semconv.incubating.ProcessIncubatingAttributes;
+import io.opentelemetry.semconv.incubating.ServiceIncubatingAttributes;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
  * Builds the OpenTelemetry {@link Resource} describing a traced Go process (not the sidecar).
@@ -29,6 +31,8 @@ import java.util.Objects;
 public final class ProcessResources {
 
   public static final AttributeKey<String> SERVICE_NAME = ServiceAttributes.SERVICE_NAME;
+  public static final AttributeKey<String> SERVICE_INSTANCE_ID =
+      ServiceIncubatingAttributes.SERVICE_INSTANCE_ID;
   public static final AttributeKey<Long> PROCESS_PID = ProcessIncubatingAttributes.PROCESS_PID;
   public static final AttributeKey<String> PROCESS_EXECUTABLE_NAME =
       ProcessIncubatingAttributes.PROCESS_EXECUTABLE_NAME;
@@ -46,6 +50,8 @@ public final class ProcessResources {
   private final String configuredServiceName;
   private final Resource environment;
   private final String hostName;
+  /** This sidecar run's {@code service.instance.id} when the environment names none. */
+  private final String instanceId = UUID.randomUUID().toString();
 
   private ProcessResources(String configuredServiceName, Resource environment, String host) {
     this.configuredServiceName = configuredServiceName;
@@ -97,7 +103,10 @@ public final class ProcessResources {
 
   /**
    * A resource for data not tied to one process (goroscope's metrics): service name, host,
-   * runtime name and the environment's attributes, without {@code process.pid}.
+   * runtime name and the environment's attributes, without {@code process.pid}; and a {@code
+   * service.instance.id}, the environment's or else a random UUID of this run, as the semantic
+   * conventions recommend: without it, two sidecars watching two instances of one service on one
+   * host would push cumulative series a backend cannot tell apart.
    *
    * @param executablePath the target executable when known (names the service), else empty
    */
@@ -113,6 +122,9 @@ public final class ProcessResources {
       b.put(HOST_NAME, hostName);
     }
     b.put(SERVICE_NAME, serviceName(p));
+    if (environment.getAttribute(SERVICE_INSTANCE_ID) == null) {
+      b.put(SERVICE_INSTANCE_ID, instanceId);
+    }
     return Resource.create(b.build());
   }
 

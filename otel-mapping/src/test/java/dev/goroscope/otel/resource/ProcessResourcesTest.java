@@ -8,6 +8,7 @@ import io.opentelemetry.sdk.autoconfigure.ResourceConfiguration;
 import io.opentelemetry.sdk.autoconfigure.spi.internal.DefaultConfigProperties;
 import io.opentelemetry.sdk.resources.Resource;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class ProcessResourcesTest {
@@ -56,5 +57,22 @@ class ProcessResourcesTest {
         env(Map.of("otel.resource.attributes", "team=a%2Cb,b=x%3Dy")), "h").forProcess(P);
     assertThat(r.getAttribute(AttributeKey.stringKey("team"))).isEqualTo("a,b");
     assertThat(r.getAttribute(AttributeKey.stringKey("b"))).isEqualTo("x=y");
+  }
+
+  @Test
+  void metricsCarryAnInstanceIdOfTheirRunUnlessTheEnvironmentNamesOne() {
+    ProcessResources run = ProcessResources.create(null, Resource.empty(), "h");
+    String id = run.forService("/opt/bin/api").getAttribute(ProcessResources.SERVICE_INSTANCE_ID);
+    assertThat(UUID.fromString(id).version()).as("a random UUID").isEqualTo(4);
+    assertThat(run.forService("").getAttribute(ProcessResources.SERVICE_INSTANCE_ID))
+        .as("stable within a run").isEqualTo(id);
+    assertThat(ProcessResources.create(null, Resource.empty(), "h").forService("/opt/bin/api")
+        .getAttribute(ProcessResources.SERVICE_INSTANCE_ID))
+        .as("another sidecar watching another instance on the same host").isNotEqualTo(id);
+
+    Resource named = ProcessResources.create(null,
+        env(Map.of("otel.resource.attributes", "service.instance.id=api-7")), "h")
+        .forService("/opt/bin/api");
+    assertThat(named.getAttribute(ProcessResources.SERVICE_INSTANCE_ID)).isEqualTo("api-7");
   }
 }
