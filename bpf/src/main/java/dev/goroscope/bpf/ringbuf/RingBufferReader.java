@@ -18,7 +18,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * (read-only, data mapped twice back to back so a wrapping record is contiguous) are mapped
  * once. {@link #poll} walks the records between the consumer and producer positions with
  * acquire loads, hands each to the handler in place and publishes the new consumer position
- * with a release store (layout as libbpf's {@code ringbuf.c}). When the ring is empty it
+ * with a release store every few KiB and when it returns (layout as libbpf's {@code ringbuf.c};
+ * libbpf publishes after every record). When the ring is empty it
  * blocks in epoll on the map fd; producers that submit with {@code BPF_RB_NO_WAKEUP} do not
  * wake it, so pass a timeout that bounds the delivery latency.
  *
