@@ -151,7 +151,8 @@ public final class RingBufferReader implements AutoCloseable {
       if (n > 0 || timeout.isZero()) {
         return n;
       }
-      long ms = timeout.isNegative() ? -1 : Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+      long ms = timeout.isNegative() ? -1
+          : Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
       OsCalls.epollWait(epollFd, readyEvents, (int) ms);
       if (closed) {
         return 0;

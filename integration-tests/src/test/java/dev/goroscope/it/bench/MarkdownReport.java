@@ -223,9 +223,9 @@ final class MarkdownReport {
     }
     line("");
     line("From each program's `run_time_ns` and `run_cnt` (`/proc/PID/fdinfo`, counted while"
-        + " the harness holds the kernel's statistics on, `BPF_ENABLE_STATS`): time spent on the target's threads inside the"
-        + " programs, apart from the trap that enters them. The kernel's timing adds two clock"
-        + " reads to every run, in every mode alike.");
+        + " the harness holds the kernel's statistics on, `BPF_ENABLE_STATS`): time spent on the"
+        + " target's threads inside the programs, apart from the trap that enters them. The"
+        + " kernel's timing adds two clock reads to every run, in every mode alike.");
     line("");
   }
 

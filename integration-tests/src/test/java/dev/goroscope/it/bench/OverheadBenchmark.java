@@ -96,9 +96,9 @@ public final class OverheadBenchmark implements Callable<Integer> {
   Path programs;
 
   @Option(names = "--bpf-stats", description = "Turn on the kernel's BPF statistics"
-      + " (BPF_ENABLE_STATS: on while the harness runs, off when it ends or is killed) and report the time inside the BPF"
-      + " programs per HTTP request, the floor's and goroscope's. Every program run then costs"
-      + " two clock reads more, in every mode alike.")
+      + " (BPF_ENABLE_STATS: on while the harness runs, off when it ends or is killed) and"
+      + " report the time inside the BPF programs per HTTP request, the floor's and goroscope's."
+      + " Every program run then costs two clock reads more, in every mode alike.")
   boolean bpfStats;
 
   public static void main(String[] args) {
