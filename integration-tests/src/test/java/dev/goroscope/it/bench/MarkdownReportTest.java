@@ -1,7 +1,6 @@
 package dev.goroscope.it.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
