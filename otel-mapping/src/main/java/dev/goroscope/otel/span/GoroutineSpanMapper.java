@@ -3,7 +3,6 @@ package dev.goroscope.otel.span;
 import static dev.goroscope.otel.span.GoroutineAttributes.*;
 
 import dev.goroscope.otel.time.ClockOffset;
-import dev.goroscope.record.CodeLocation;
 import dev.goroscope.record.AppSpanEvents;
 import dev.goroscope.record.CodeLocation;
 import dev.goroscope.record.DeadlineOverrun;

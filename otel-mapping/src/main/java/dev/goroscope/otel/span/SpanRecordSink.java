@@ -8,6 +8,7 @@ import dev.goroscope.record.Goroutine;
 import dev.goroscope.record.ProcessInfo;
 import dev.goroscope.record.RecordSink;
 import dev.goroscope.record.StwRecord;
+import io.opentelemetry.api.internal.ImmutableSpanContext;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
@@ -46,6 +47,7 @@ public final class SpanRecordSink implements RecordSink {
   private final List<SpanExporter> exporters;
   private final GoroutineSpanMapper mapper;
   private final IdGenerator ids;
+  private final boolean idsNeedNoCheck;
   private final Map<Integer, Resource> resources = new HashMap<>();
   /** The runtime trace of each process with stop-the-world pauses. */
   private final Map<Integer, RuntimeSpans> runtimeTraces = new HashMap<>();
@@ -64,6 +66,7 @@ public final class SpanRecordSink implements RecordSink {
     this.exporters = List.copyOf(exporters);
     this.mapper = new GoroutineSpanMapper(config);
     this.ids = config.idGenerator();
+    this.idsNeedNoCheck = ids == IdGenerator.random();
   }
 
   @Override
@@ -245,8 +248,7 @@ public final class SpanRecordSink implements RecordSink {
     SpanContext app = rootFunction ? null : appSpan(g);
     if (app != null) {
       underAppSpans++;
-      SpanContext self = SpanContext.create(app.getTraceId(), ids.generateSpanId(),
-          TraceFlags.getSampled(), TraceState.getDefault());
+      SpanContext self = generated(app.getTraceId(), ids.generateSpanId());
       SpanContext creator = parent != null && parent.exported()
           && !parent.self().getTraceId().equals(app.getTraceId())
           ? parent.self() : SpanContext.getInvalid();
@@ -262,8 +264,7 @@ public final class SpanRecordSink implements RecordSink {
     if (parent == null) {
       return root(GoroutineAttributes.ROOT_PARENT_UNSEEN, null);
     }
-    SpanContext self = SpanContext.create(parent.self().getTraceId(), ids.generateSpanId(),
-        TraceFlags.getSampled(), TraceState.getDefault());
+    SpanContext self = generated(parent.self().getTraceId(), ids.generateSpanId());
     return new Lineage(self, parent.self(), null, SpanContext.getInvalid(), parent.exported());
   }
 
@@ -283,10 +284,21 @@ public final class SpanRecordSink implements RecordSink {
   }
 
   private Lineage root(String reason, Lineage creator) {
-    SpanContext self = SpanContext.create(ids.generateTraceId(), ids.generateSpanId(),
-        TraceFlags.getSampled(), TraceState.getDefault());
+    SpanContext self = generated(ids.generateTraceId(), ids.generateSpanId());
     return new Lineage(self, SpanContext.getInvalid(), reason,
         creator != null && creator.exported() ? creator.self() : SpanContext.getInvalid());
+  }
+
+  /**
+   * A sampled context of a new span id under {@code traceId}, which is a valid one (generated, or
+   * a checked context's). The ids of the SDK's random generator need no hex check: the SDK's own
+   * span builder skips it for that generator too, through the same factory. The check was ~6 % of
+   * the thread that reads the kernel's events with OTLP output (JFR, 2026-12-02); any other
+   * generator's ids are still checked.
+   */
+  private SpanContext generated(String traceId, String spanId) {
+    return ImmutableSpanContext.create(traceId, spanId, TraceFlags.getSampled(),
+        TraceState.getDefault(), false, idsNeedNoCheck);
   }
 
   private Resource resource(int pid) {

@@ -12,7 +12,11 @@ import dev.goroscope.otel.time.ClockOffset;
 import dev.goroscope.record.GoroutineRecord;
 import dev.goroscope.record.GoroutineState;
 import dev.goroscope.record.ProcessInfo;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.IdGenerator;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +73,52 @@ class SpanRecordSinkTest {
     assertThat(span(3).getParentSpanId()).isEqualTo(main.getSpanId());
     assertThat(span(4).getParentSpanId()).isEqualTo(span(3).getSpanId());
     assertThat(spans()).extracting(SpanData::getSpanId).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void theRandomGeneratorsIdsMakeTheSameContextsAsTheCheckedFactory() {
+    try (SpanRecordSink s = new SpanRecordSink(
+        SpanMappingConfig.builder().setClock(ClockOffset.of(0)).build(), // IdGenerator.random()
+        ProcessResources.create("svc", io.opentelemetry.sdk.resources.Resource.empty(), "h"),
+        List.of(Spans.keeping(out, shutdowns)))) {
+      Feed feed = new Feed(s);
+      feed.start(g(1, 0, "main.main").build());
+      feed.start(g(2, 1, "main.worker").build());
+      feed.end(g(2, 1, "main.worker").build());
+      feed.end(g(1, 0, "main.main").build());
+    }
+    assertThat(spans()).hasSize(2).allSatisfy(sp -> {
+      SpanContext checked = SpanContext.create(sp.getTraceId(), sp.getSpanId(),
+          TraceFlags.getSampled(), TraceState.getDefault());
+      assertThat(checked.isValid()).isTrue();
+      assertThat(sp.getSpanContext()).isEqualTo(checked);
+    });
+    assertThat(span(2).getParentSpanContext()).isEqualTo(span(1).getSpanContext());
+  }
+
+  @Test
+  void anotherGeneratorsIdsAreStillChecked() {
+    IdGenerator zeros = new IdGenerator() { // all-zero ids: invalid in OpenTelemetry
+      @Override
+      public String generateSpanId() {
+        return "0000000000000000";
+      }
+
+      @Override
+      public String generateTraceId() {
+        return "00000000000000000000000000000000";
+      }
+    };
+    try (SpanRecordSink s = new SpanRecordSink(
+        SpanMappingConfig.builder().setIdGenerator(zeros).setClock(ClockOffset.of(0)).build(),
+        ProcessResources.create("svc", io.opentelemetry.sdk.resources.Resource.empty(), "h"),
+        List.of(Spans.keeping(out, shutdowns)))) {
+      Feed feed = new Feed(s);
+      feed.start(g(1, 0, "main.main").build());
+      feed.end(g(1, 0, "main.main").build());
+    }
+    assertThat(spans()).hasSize(1)
+        .allSatisfy(sp -> assertThat(sp.getSpanContext().isValid()).isFalse());
   }
 
   @Test
