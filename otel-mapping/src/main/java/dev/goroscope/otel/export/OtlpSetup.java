@@ -65,14 +65,17 @@ public final class OtlpSetup implements AutoCloseable {
   private final SpanExporter spanExporter;
   private final boolean metrics;
   private final CountingMetricExporter metricExporter; // null without metrics
+  private final BatchConfig batchConfig;
 
   private OtlpSetup(AutoConfiguredOpenTelemetrySdk sdk, ConfigProperties config,
-      SpanExporter spanExporter, boolean metrics, CountingMetricExporter metricExporter) {
+      SpanExporter spanExporter, boolean metrics, CountingMetricExporter metricExporter,
+      BatchConfig batchConfig) {
     this.sdk = sdk;
     this.config = config;
     this.spanExporter = spanExporter;
     this.metrics = metrics;
     this.metricExporter = metricExporter;
+    this.batchConfig = batchConfig;
   }
 
   public static Builder builder() {
@@ -110,6 +113,16 @@ public final class OtlpSetup implements AutoCloseable {
   /** The SDK's OTLP span exporter; the caller owns it (shuts it down). */
   public SpanExporter spanExporter() {
     return spanExporter;
+  }
+
+  /**
+   * How the spans are batched: {@link BatchConfig}'s defaults, with what the environment sets of
+   * the specification's batch span processor variables: {@code OTEL_BSP_MAX_EXPORT_BATCH_SIZE},
+   * {@code OTEL_BSP_MAX_QUEUE_SIZE}, {@code OTEL_BSP_SCHEDULE_DELAY} (the longest a span waits
+   * for its batch, ms) and {@code OTEL_BSP_EXPORT_TIMEOUT} (ms).
+   */
+  public BatchConfig batchConfig() {
+    return batchConfig;
   }
 
   /** The meter of goroscope's metrics, pushed over OTLP; null when metrics were not enabled. */
@@ -244,6 +257,7 @@ public final class OtlpSetup implements AutoCloseable {
      */
     public OtlpSetup build() {
       AtomicReference<SpanExporter> captured = new AtomicReference<>();
+      AtomicReference<BatchConfig> batching = new AtomicReference<>();
       AtomicReference<ConfigProperties> config = new AtomicReference<>();
       AtomicReference<CountingMetricExporter> metricExporter = new AtomicReference<>();
       ExecutorService sender = senderExecutor();
@@ -278,6 +292,9 @@ public final class OtlpSetup implements AutoCloseable {
             })
             .addResourceCustomizer((resource, c) -> {
               config.compareAndSet(null, c);
+              // Here, before the SDK builds its own (unused) span processor from the same
+              // variables and refuses a bad one as an "Unexpected configuration error".
+              batching.set(batchConfig(c));
               // Not the SDK's default resource: telemetry.sdk.* would describe the sidecar.
               return metrics ? metricsResource.apply(
                   io.opentelemetry.sdk.autoconfigure.ResourceConfiguration
@@ -285,11 +302,53 @@ public final class OtlpSetup implements AutoCloseable {
             })
             .disableShutdownHook()
             .build();
-        return new OtlpSetup(sdk, config.get(), captured.get(), metrics, metricExporter.get());
+        return new OtlpSetup(sdk, config.get(), captured.get(), metrics, metricExporter.get(),
+            batching.get());
       } catch (ConfigurationException e) {
         sender.shutdownNow();
         throw new IllegalArgumentException(e.getMessage(), e);
       }
+    }
+
+    /**
+     * The OTEL_BSP_* variables over BatchConfig's defaults; each must be positive
+     * ({@link ConfigurationException} naming the variable otherwise).
+     */
+    private static BatchConfig batchConfig(ConfigProperties c) {
+      BatchConfig.Builder b = BatchConfig.builder();
+      Integer batch = positive(c.getInt("otel.bsp.max.export.batch.size"),
+          "OTEL_BSP_MAX_EXPORT_BATCH_SIZE");
+      if (batch != null) {
+        b.setMaxBatchSize(batch);
+      }
+      Integer queue = positive(c.getInt("otel.bsp.max.queue.size"), "OTEL_BSP_MAX_QUEUE_SIZE");
+      if (queue != null) {
+        b.setMaxQueueSize(queue);
+      }
+      Duration delay = c.getDuration("otel.bsp.schedule.delay");
+      if (delay != null) {
+        b.setMaxAge(positive(delay, "OTEL_BSP_SCHEDULE_DELAY"));
+      }
+      Duration timeout = c.getDuration("otel.bsp.export.timeout");
+      if (timeout != null) {
+        b.setExportTimeout(positive(timeout, "OTEL_BSP_EXPORT_TIMEOUT"));
+      }
+      return b.build();
+    }
+
+    private static Integer positive(Integer n, String variable) {
+      if (n != null && n <= 0) {
+        throw new ConfigurationException(variable + " must be positive, got " + n);
+      }
+      return n;
+    }
+
+    private static Duration positive(Duration d, String variable) {
+      if (d.isZero() || d.isNegative()) {
+        throw new ConfigurationException(
+            variable + " must be positive, got " + d.toMillis() + " ms");
+      }
+      return d;
     }
 
     /** Resolves the settings only (nothing is exported), e.g. for the OTLP receiver. */

@@ -214,7 +214,7 @@ public final class ExportPipeline implements RecordSink {
     private OutputStream jsonlOut;
     private boolean jsonlClose;
     private OtlpSetup.Builder otlp;
-    private BatchConfig batchConfig = BatchConfig.defaults();
+    private BatchConfig batchConfig; // null: OtlpSetup's (OTEL_BSP_* over the defaults)
     private boolean metrics;
     private Consumer<String> metricsFailure;
     private String targetExecutable = "";
@@ -287,6 +287,7 @@ public final class ExportPipeline implements RecordSink {
       return this;
     }
 
+    /** The spans' batching; without it, {@link OtlpSetup#batchConfig()} (OTEL_BSP_*). */
     public Builder setBatchConfig(BatchConfig config) {
       this.batchConfig = Objects.requireNonNull(config, "config");
       return this;
@@ -353,7 +354,8 @@ public final class ExportPipeline implements RecordSink {
         if (metrics) {
           metricsSink = new GoroutineMetricsSink(setup.meter(), setup);
         }
-        batcher = new BatchingSpanExporter(setup.spanExporter(), batchConfig);
+        batcher = new BatchingSpanExporter(setup.spanExporter(),
+            batchConfig != null ? batchConfig : setup.batchConfig());
         spanExporters.add(batcher);
       }
       ProcessResources resources = ProcessResources.create(serviceName,

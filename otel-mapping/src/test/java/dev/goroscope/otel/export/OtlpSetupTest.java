@@ -72,6 +72,49 @@ class OtlpSetupTest {
   }
 
   @Test
+  void spansAreBatchedAsTheBatchSpanProcessorVariablesSay() {
+    BatchConfig defaults = batchConfigOf(b -> b);
+    assertThat(defaults.maxBatchSize()).isEqualTo(BatchConfig.DEFAULT_MAX_BATCH_SIZE);
+    assertThat(defaults.maxQueueSize()).isEqualTo(BatchConfig.DEFAULT_MAX_QUEUE_SIZE);
+    assertThat(defaults.maxAge()).isEqualTo(BatchConfig.DEFAULT_MAX_AGE);
+    assertThat(defaults.exportTimeout()).isEqualTo(BatchConfig.DEFAULT_EXPORT_TIMEOUT);
+
+    // as OTEL_BSP_MAX_EXPORT_BATCH_SIZE, _MAX_QUEUE_SIZE, _SCHEDULE_DELAY, _EXPORT_TIMEOUT would
+    BatchConfig set = batchConfigOf(b -> b
+        .setProperty("otel.bsp.max.export.batch.size", "2048")
+        .setProperty("otel.bsp.max.queue.size", "16384")
+        .setProperty("otel.bsp.schedule.delay", "250")
+        .setProperty("otel.bsp.export.timeout", "3000"));
+    assertThat(set.maxBatchSize()).isEqualTo(2048);
+    assertThat(set.maxQueueSize()).isEqualTo(16384);
+    assertThat(set.maxAge()).isEqualTo(Duration.ofMillis(250));
+    assertThat(set.exportTimeout()).isEqualTo(Duration.ofSeconds(3));
+
+    assertThatThrownBy(() -> batchConfigOf(
+        b -> b.setProperty("otel.bsp.max.export.batch.size", "0")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("OTEL_BSP_MAX_EXPORT_BATCH_SIZE must be positive, got 0");
+    assertThatThrownBy(() -> batchConfigOf(b -> b.setProperty("otel.bsp.schedule.delay", "0")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("OTEL_BSP_SCHEDULE_DELAY must be positive, got 0 ms");
+    assertThatThrownBy(() -> batchConfigOf(
+        b -> b.setProperty("otel.bsp.max.queue.size", "many")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("otel.bsp.max.queue.size");
+  }
+
+  private static BatchConfig batchConfigOf(UnaryOperator<OtlpSetup.Builder> settings) {
+    OtlpSetup setup = settings.apply(OtlpSetup.builder().setEndpoint("http://127.0.0.1:1"))
+        .build();
+    try {
+      return setup.batchConfig();
+    } finally {
+      setup.close();
+      setup.spanExporter().shutdown();
+    }
+  }
+
+  @Test
   void anEndpointIsConfiguredByAFlagOrTheEnvironment() {
     assertThat(OtlpSetup.isEndpointConfigured(Map.of(), null)).isFalse();
     assertThat(OtlpSetup.isEndpointConfigured(Map.of(), "http://x:4317")).isTrue();

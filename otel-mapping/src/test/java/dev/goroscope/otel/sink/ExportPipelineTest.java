@@ -29,6 +29,27 @@ import org.junit.jupiter.api.Test;
 class ExportPipelineTest {
 
   @Test
+  void theBatchSpanProcessorVariablesSizeTheRequests() throws Exception {
+    try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start()) {
+      ExportPipeline p = ExportPipeline.builder()
+          .setClock(ClockOffset.of(Scenario.OFFSET))
+          .enableOtlp(OtlpSetup.builder().setEndpoint(receiver.endpoint()).setProtocol("grpc")
+              // as OTEL_BSP_MAX_EXPORT_BATCH_SIZE=1 would
+              .setProperty("otel.bsp.max.export.batch.size", "1"))
+          .build();
+      p.processStarted(Scenario.PROCESS);
+      new Feed(p).run(Scenario.mainPartial(), Scenario.worker(), Scenario.helper(),
+          Scenario.connServe());
+      p.processEnded(Scenario.PID, 5_000_000_000L);
+      p.close();
+      long exported = p.summary().spansExported();
+      assertThat(exported).isGreaterThanOrEqualTo(3); // 512 a request by default: one request
+      assertThat(receiver.traceRequests()).hasSize((int) exported)
+          .allSatisfy(r -> assertThat(OtlpGrpcReceiver.flatten(List.of(r))).hasSize(1));
+    }
+  }
+
+  @Test
   void allOutputsAtOnceShareTraceIdsAndCountTheSummary() throws Exception {
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     ByteArrayOutputStream jsonl = new ByteArrayOutputStream();
