@@ -26,6 +26,8 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>A batch goes out when it is full, when {@code maxAge} has passed since the previous
  *       export, or on {@link #flush()}; up to {@code maxConcurrentExports} batches are in flight
  *       at once while the backend is healthy (hides per-request latency), one while retrying.
+ *   <li>A batch the backend refuses as too large (HTTP 413, gRPC RESOURCE_EXHAUSTED) is sent
+ *       again at once as two halves, down to single spans; that is not counted as a failure.
  *   <li>A failed batch is retried with exponential backoff ({@code initialBackoff} doubling to
  *       {@code maxBackoff}) while new spans queue up to the bound; after {@code maxRetryTime} of
  *       failures it is dropped and counted. When the backend comes back, delivery resumes with
@@ -53,6 +55,7 @@ public final class BatchingSpanExporter implements SpanExporter {
   private final AtomicLong droppedRetry = new AtomicLong();
   private final AtomicLong droppedShutdown = new AtomicLong();
   private final AtomicLong failedAttempts = new AtomicLong();
+  private final AtomicLong splitBatches = new AtomicLong();
   private final AtomicLong inFlight = new AtomicLong();
   private volatile String lastError = "";
 
@@ -116,6 +119,11 @@ public final class BatchingSpanExporter implements SpanExporter {
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
     }
     return true;
+  }
+
+  /** Batches the backend refused as too large and that were sent again as two halves. */
+  public long splitBatches() {
+    return splitBatches.get();
   }
 
   public ExportStats stats() {
@@ -194,8 +202,18 @@ public final class BatchingSpanExporter implements SpanExporter {
           backoffNs = config.initialBackoff().toNanos();
           continue;
         }
-        failedAttempts.incrementAndGet();
         Throwable t = done ? a.result.getFailureThrowable() : null;
+        if (a.batch.size() > 1 && ExportFailures.isTooLarge(t)) {
+          // Not an outage: the backend takes smaller requests. Both halves go next.
+          int half = a.batch.size() / 2;
+          retry.addFirst(new Attempt(new ArrayList<>(a.batch.subList(half, a.batch.size())),
+              a.firstAttemptNs));
+          retry.addFirst(new Attempt(new ArrayList<>(a.batch.subList(0, half)),
+              a.firstAttemptNs));
+          splitBatches.incrementAndGet();
+          continue;
+        }
+        failedAttempts.incrementAndGet();
         lastError = !done ? "export timed out after " + config.exportTimeout()
             : ExportFailures.describe(t);
         if (!failing) {

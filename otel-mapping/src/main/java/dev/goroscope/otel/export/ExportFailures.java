@@ -2,6 +2,7 @@ package dev.goroscope.otel.export;
 
 import io.opentelemetry.exporter.internal.FailedExportException;
 import io.opentelemetry.sdk.common.export.GrpcResponse;
+import io.opentelemetry.sdk.common.export.GrpcStatusCode;
 import io.opentelemetry.sdk.common.export.HttpResponse;
 
 /**
@@ -12,6 +13,19 @@ import io.opentelemetry.sdk.common.export.HttpResponse;
 final class ExportFailures {
 
   private ExportFailures() {}
+
+  /**
+   * True when the backend refused the request for its size: HTTP 413, or gRPC
+   * RESOURCE_EXHAUSTED (what gRPC servers answer to a message over their limit, 4 MiB by
+   * default in the Collector and Jaeger).
+   */
+  static boolean isTooLarge(Throwable t) {
+    if (t instanceof FailedExportException.HttpExportException h && h.failedWithResponse()) {
+      return h.getResponse().getStatusCode() == 413;
+    }
+    return t instanceof FailedExportException.GrpcExportException g && g.failedWithResponse()
+        && g.getResponse().getStatusCode() == GrpcStatusCode.RESOURCE_EXHAUSTED;
+  }
 
   /** E.g. {@code HTTP 404 Not Found}, {@code gRPC UNIMPLEMENTED}, {@code Failed to connect…}. */
   static String describe(Throwable t) {

@@ -28,13 +28,17 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
   private final Server server;
 
   private OtlpGrpcReceiver(int port) throws IOException {
-    this(port, null, null);
+    this(port, null, null, 0);
   }
 
-  private OtlpGrpcReceiver(int port, File certChain, File privateKey) throws IOException {
+  private OtlpGrpcReceiver(int port, File certChain, File privateKey, int maxMessageBytes)
+      throws IOException {
     NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port));
     if (certChain != null) {
       b.useTransportSecurity(certChain, privateKey);
+    }
+    if (maxMessageBytes > 0) {
+      b.maxInboundMessageSize(maxMessageBytes); // larger: RESOURCE_EXHAUSTED, as any gRPC server
     }
     server =
         b
@@ -71,7 +75,12 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
 
   /** Starts with TLS (PEM certificate chain and PKCS#8 key) on a free port. */
   public static OtlpGrpcReceiver startTls(File certChain, File privateKey) throws IOException {
-    return new OtlpGrpcReceiver(0, certChain, privateKey);
+    return new OtlpGrpcReceiver(0, certChain, privateKey, 0);
+  }
+
+  /** Starts on a free port, refusing requests larger than {@code maxMessageBytes}. */
+  public static OtlpGrpcReceiver startWithMessageLimit(int maxMessageBytes) throws IOException {
+    return new OtlpGrpcReceiver(0, null, null, maxMessageBytes);
   }
 
   /** Starts on a given port (to bring a "backend" back on the port it left). */

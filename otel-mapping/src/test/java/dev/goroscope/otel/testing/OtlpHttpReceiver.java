@@ -21,6 +21,7 @@ public final class OtlpHttpReceiver implements AutoCloseable {
   private final List<ExportTraceServiceRequest> traces = new CopyOnWriteArrayList<>();
   private final Map<String, String> lastHeaders = new ConcurrentHashMap<>();
   private final HttpServer server;
+  private final long maxBodyBytes;
 
   public OtlpHttpReceiver() throws IOException {
     this(0);
@@ -28,6 +29,16 @@ public final class OtlpHttpReceiver implements AutoCloseable {
 
   /** On a given port (to bring a "backend" back where it was). */
   public OtlpHttpReceiver(int port) throws IOException {
+    this(port, Long.MAX_VALUE);
+  }
+
+  /** A free port; a request body over {@code maxBodyBytes} is answered 413 Payload Too Large. */
+  public static OtlpHttpReceiver withBodyLimit(long maxBodyBytes) throws IOException {
+    return new OtlpHttpReceiver(0, maxBodyBytes);
+  }
+
+  private OtlpHttpReceiver(int port, long maxBodyBytes) throws IOException {
+    this.maxBodyBytes = maxBodyBytes;
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
     server.createContext("/v1/traces", this::handle);
     server.start();
@@ -38,7 +49,12 @@ public final class OtlpHttpReceiver implements AutoCloseable {
       ex.getRequestHeaders().forEach((k, v) -> lastHeaders.put(k.toLowerCase(), v.get(0)));
       boolean gzip = "gzip".equalsIgnoreCase(ex.getRequestHeaders().getFirst("Content-Encoding"));
       InputStream in = gzip ? new GZIPInputStream(raw) : raw;
-      traces.add(ExportTraceServiceRequest.parseFrom(in.readAllBytes()));
+      byte[] request = in.readAllBytes();
+      if (request.length > maxBodyBytes) {
+        ex.sendResponseHeaders(413, -1);
+        return;
+      }
+      traces.add(ExportTraceServiceRequest.parseFrom(request));
       byte[] body = ExportTraceServiceResponse.getDefaultInstance().toByteArray();
       ex.getResponseHeaders().add("Content-Type", "application/x-protobuf");
       ex.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
