@@ -62,7 +62,9 @@ class ConfigurationTest {
     try (AttachRun attach = startExe(binary)) {
       // Two processes one after the other, both started after goroscope.
       for (int i = 0; i < 2; i++) {
-        try (ExampleProcess pool = ExampleProcess.start(binary, "-start-delay", "1500ms", "-rounds", "3")) {
+        // The workers start after the delay: 5 s leaves time to attach on a slow host (at
+        // 1.5 s, one CI run saw the process end while its probes were being attached).
+        try (ExampleProcess pool = ExampleProcess.start(binary, "-start-delay", "5s", "-rounds", "3")) {
           pids.add(pool.pid());
           attach.awaitStderr(l -> l.startsWith("goroscope: attached to pid " + pool.pid()),
               Duration.ofSeconds(30));
