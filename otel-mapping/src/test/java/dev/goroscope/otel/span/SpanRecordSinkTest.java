@@ -30,9 +30,14 @@ class SpanRecordSinkTest {
   final AtomicInteger shutdowns = new AtomicInteger();
 
   SpanRecordSink sink(SpanMappingConfig.Builder b) {
-    return new SpanRecordSink(
-        b.setIdGenerator(new SequentialIds()).setClock(ClockOffset.of(0)).build(),
-        ProcessResources.create("svc", io.opentelemetry.sdk.resources.Resource.empty(), "h"), List.of(Spans.keeping(out, shutdowns)));
+    return sinkWithOwnIds(b.setIdGenerator(new SequentialIds()));
+  }
+
+  /** With {@code b}'s own id generator ({@link IdGenerator#random()} unless it sets one). */
+  SpanRecordSink sinkWithOwnIds(SpanMappingConfig.Builder b) {
+    return new SpanRecordSink(b.setClock(ClockOffset.of(0)).build(),
+        ProcessResources.create("svc", io.opentelemetry.sdk.resources.Resource.empty(), "h"),
+        List.of(Spans.keeping(out, shutdowns)));
   }
 
   SpanData span(long goid) {
@@ -77,10 +82,7 @@ class SpanRecordSinkTest {
 
   @Test
   void theRandomGeneratorsIdsMakeTheSameContextsAsTheCheckedFactory() {
-    try (SpanRecordSink s = new SpanRecordSink(
-        SpanMappingConfig.builder().setClock(ClockOffset.of(0)).build(), // IdGenerator.random()
-        ProcessResources.create("svc", io.opentelemetry.sdk.resources.Resource.empty(), "h"),
-        List.of(Spans.keeping(out, shutdowns)))) {
+    try (SpanRecordSink s = sinkWithOwnIds(SpanMappingConfig.builder())) { // random ids
       Feed feed = new Feed(s);
       feed.start(g(1, 0, "main.main").build());
       feed.start(g(2, 1, "main.worker").build());
@@ -109,10 +111,7 @@ class SpanRecordSinkTest {
         return "00000000000000000000000000000000";
       }
     };
-    try (SpanRecordSink s = new SpanRecordSink(
-        SpanMappingConfig.builder().setIdGenerator(zeros).setClock(ClockOffset.of(0)).build(),
-        ProcessResources.create("svc", io.opentelemetry.sdk.resources.Resource.empty(), "h"),
-        List.of(Spans.keeping(out, shutdowns)))) {
+    try (SpanRecordSink s = sinkWithOwnIds(SpanMappingConfig.builder().setIdGenerator(zeros))) {
       Feed feed = new Feed(s);
       feed.start(g(1, 0, "main.main").build());
       feed.end(g(1, 0, "main.main").build());
